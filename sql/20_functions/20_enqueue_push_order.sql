@@ -1,0 +1,27 @@
+/*
+ * The doorbell for the worker: one graphile-worker job per new store/app order,
+ * added in the inserting transaction (so a rolled-back order leaves no job and
+ * a committed one always has one). The job key makes a second enqueue of the
+ * same order replace, not duplicate, its job.
+ *
+ * SECURITY DEFINER because clients have no rights on the graphile_worker
+ * schema; this is the only path by which they cause a job to exist.
+ */
+create or replace function sincro_private.enqueue_push_order(azi text, id_pub bigint)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+begin
+  perform graphile_worker.add_job(
+    identifier := 'push_order',
+    payload := pg_catalog.json_build_object('azi', azi, 'id_pub', id_pub),
+    job_key := pg_catalog.format('push_order:%s:%s', azi, id_pub)
+  );
+end;
+$$;
+
+comment on function sincro_private.enqueue_push_order(text, bigint) is
+  E'Enqueues the graphile-worker job push_order for one order (job key push_order:<azi>:<id_pub>). Called by the insert trigger.';

@@ -1,0 +1,82 @@
+/*
+ * After insert, a store or app may change only acks, and only from 0 to 1
+ * ("acquired" is never taken back). Everything else belongs to the ERP side and
+ * arrives through sincro.erp_write_order, which acts as party G. Acks never
+ * touch id_sincro.
+ */
+create or replace function sincro_private.tg_arportes__guard_update()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_column text;
+begin
+  if sincro_private.current_party() in ('G', 'H') then
+    if sincro_private.current_party() = 'G' then
+      new.updated_at := now();
+    end if;
+    return new;
+  end if;
+
+  -- validate: only acks change
+  select n.key into v_column
+  from pg_catalog.jsonb_each(pg_catalog.to_jsonb(new)) n
+  join pg_catalog.jsonb_each(pg_catalog.to_jsonb(old)) o using (key)
+  where n.value is distinct from o.value
+    and n.key not in ('ack_store', 'ack_gest', 'ack_app', 'updated_at')
+  order by n.key
+  limit 1;
+  if v_column is not null then
+    raise exception using
+      errcode = 'SY107',
+      message = pg_catalog.format('arportes: column %s of order %s cannot be changed by a store or app', v_column, old.id_pub),
+      hint = 'After insert a party may only set its own ack to 1; order data changes come from the ERP.';
+  end if;
+  if new.ack_store < old.ack_store or new.ack_gest < old.ack_gest or new.ack_app < old.ack_app then
+    raise exception using
+      errcode = 'SY107',
+      message = pg_catalog.format('arportes: an ack of order %s cannot go back from 1 to 0', old.id_pub),
+      hint = 'An ack says the party has acquired the order; follow later changes with sincro.changes_since.';
+  end if;
+
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+comment on function sincro_private.tg_arportes__guard_update() is
+  E'BEFORE UPDATE on arportes: a direct update may only set acks from 0 to 1; the ERP and the hub write through their functions.';
+
+create trigger _100_guard_update
+  before update on sincro.arportes
+  for each row execute function sincro_private.tg_arportes__guard_update();
+
+/*
+ * Orders are never deleted: nothing is ever lost. Only the hub itself (party
+ * H, e.g. a future retention job run by an administrator) may remove rows.
+ */
+create or replace function sincro_private.tg__refuse_delete()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  if sincro_private.current_party() is not distinct from 'H' then
+    return old;
+  end if;
+  raise exception using
+    errcode = 'SY108',
+    message = pg_catalog.format('%s: rows are never deleted', tg_table_name),
+    hint = 'Orders and their lines are kept for good; the ERP changes lines through sincro.erp_write_order.';
+end;
+$$;
+
+comment on function sincro_private.tg__refuse_delete() is
+  E'BEFORE DELETE: refuses deletes by anyone but the hub itself (SY108).';
+
+create trigger _100_refuse_delete
+  before delete on sincro.arportes
+  for each row execute function sincro_private.tg__refuse_delete();

@@ -1,0 +1,25 @@
+/*
+ * Rule 1 of the protocol: a new store/app order reaches the ERP in real time.
+ * The job is added in the inserting transaction, so it exists exactly when the
+ * order does.
+ */
+create or replace function sincro_private.tg_arportes__enqueue_push()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  perform sincro_private.enqueue_push_order(new.azi, new.id_pub);
+  return null;
+end;
+$$;
+
+comment on function sincro_private.tg_arportes__enqueue_push() is
+  E'AFTER INSERT on arportes (store and app orders): enqueues the push_order job in the same transaction.';
+
+create trigger _500_enqueue_push
+  after insert on sincro.arportes
+  for each row
+  when (new.prov_tipo in ('S', 'A'))
+  execute function sincro_private.tg_arportes__enqueue_push();

@@ -1,0 +1,58 @@
+/*
+ * An order is its header and its lines, written together: at commit, an order
+ * without lines is refused. Deferred, because the header is inserted before
+ * its lines.
+ */
+create or replace function sincro_private.tg_arportes__require_lines()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  if exists (select 1 from sincro.arportes a where a.azi = new.azi and a.id_pub = new.id_pub)
+     and not exists (select 1 from sincro.arporrig r where r.azi = new.azi and r.id_pub = new.id_pub) then
+    raise exception using
+      errcode = 'SY105',
+      message = pg_catalog.format('arportes: order %s of company %s has no lines', new.id_pub, new.azi),
+      detail = pg_catalog.format('prov_tipo %s, id_int %s', new.prov_tipo, coalesce(new.id_int, '(none)')),
+      hint = 'Insert the header and its lines (sincro.arporrig) in the same transaction.';
+  end if;
+  return null;
+end;
+$$;
+
+comment on function sincro_private.tg_arportes__require_lines() is
+  E'Deferred (at commit), after insert on arportes: refuses an order that has no lines (SY105).';
+
+create constraint trigger _800_require_lines
+  after insert on sincro.arportes
+  deferrable initially deferred
+  for each row execute function sincro_private.tg_arportes__require_lines();
+
+/*
+ * Change numbers are given at commit (see assign_pending_id_sincro): the
+ * first deferred event of a transaction stamps all its pending rows, the
+ * others find nothing left to do.
+ */
+create or replace function sincro_private.tg__assign_pending_id_sincro()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  perform sincro_private.assign_pending_id_sincro();
+  return null;
+end;
+$$;
+
+comment on function sincro_private.tg__assign_pending_id_sincro() is
+  E'Deferred (at commit), after an ERP-side write left id_sincro NULL: gives the transaction''s pending rows their change numbers.';
+
+create constraint trigger _950_assign_id_sincro
+  after insert or update on sincro.arportes
+  deferrable initially deferred
+  for each row
+  when (new.id_sincro is null)
+  execute function sincro_private.tg__assign_pending_id_sincro();

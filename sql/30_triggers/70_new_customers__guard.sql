@@ -1,0 +1,137 @@
+/*
+ * New customers follow the same rules as orders: checked strictly, idempotent
+ * on the creator's key (an advisory lock on that key serializes identical
+ * retries), changed afterwards only by the ERP (the customer code).
+ */
+create or replace function sincro_private.tg_new_customers__prepare_insert()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_existing sincro.new_customers;
+begin
+  -- validate
+  if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
+    raise exception using
+      errcode = 'SY100',
+      message = pg_catalog.format('new_customers: unknown company (azi = %L)', new.azi),
+      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+  if new.prov_tipo is null or new.prov_tipo not in ('S', 'A') then
+    raise exception using
+      errcode = case when new.prov_tipo is null then 'SY102' else 'SY101' end,
+      message = pg_catalog.format('new_customers: prov_tipo must be S or A (got %s)', coalesce(pg_catalog.quote_literal(new.prov_tipo), 'NULL')),
+      hint = 'S for the store, A for an app; the ERP''s own customers arrive by sync.';
+  end if;
+  if new.id_int is null or pg_catalog.btrim(new.id_int) = '' then
+    raise exception using
+      errcode = 'SY102', message = 'new_customers: id_int is required',
+      hint = 'id_int is the customer''s ID inside the store or device.';
+  end if;
+  if new.prov_tipo = 'A' and (new.prov_id is null or pg_catalog.btrim(new.prov_id) = '') then
+    raise exception using errcode = 'SY102', message = 'new_customers: prov_id (the device ID) is required for app customers';
+  elsif new.prov_tipo = 'S' and new.prov_id is not null then
+    raise exception using errcode = 'SY101', message = 'new_customers: prov_id must be empty for store customers';
+  end if;
+  if new.ragione_sociale is null or pg_catalog.btrim(new.ragione_sociale) = '' then
+    raise exception using errcode = 'SY102', message = 'new_customers: ragione_sociale (the customer''s name) is required';
+  end if;
+  if new.cod_cli is not null then
+    raise exception using
+      errcode = 'SY103', message = 'new_customers: cod_cli is assigned by the ERP and cannot be supplied',
+      hint = 'For a customer the ERP already knows, put its code in arportes.cliente_cod instead.';
+  end if;
+
+  -- idempotency
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(
+    pg_catalog.concat_ws('/', 'new_customers', new.azi, new.prov_tipo, new.prov_id, new.id_int), 0));
+  select * into v_existing from sincro.new_customers c
+  where c.azi = new.azi and c.prov_tipo = new.prov_tipo
+    and c.prov_id is not distinct from new.prov_id and c.id_int = new.id_int;
+  if found then
+    if (v_existing.ragione_sociale, v_existing.partita_iva, v_existing.codice_fiscale, v_existing.email,
+        v_existing.telefono, v_existing.indirizzo, v_existing.cap, v_existing.citta, v_existing.provincia,
+        v_existing.nazione)
+       is not distinct from
+       (new.ragione_sociale, new.partita_iva, new.codice_fiscale, new.email, new.telefono, new.indirizzo,
+        new.cap, new.citta, new.provincia, new.nazione) then
+      return null;
+    end if;
+    raise exception using
+      errcode = 'SY106',
+      message = pg_catalog.format('new_customers: customer %s already exists as customer_id %s with different content',
+                                  new.id_int, v_existing.customer_id),
+      hint = 'A retry must send the same customer; a different customer needs its own id_int.';
+  end if;
+
+  new.created_xact := pg_catalog.pg_current_xact_id();
+  new.created_at := now();
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+comment on function sincro_private.tg_new_customers__prepare_insert() is
+  E'BEFORE INSERT on new_customers: validates, skips an identical retry, refuses a conflicting one (SY106).';
+
+create trigger _100_prepare_insert
+  before insert on sincro.new_customers
+  for each row execute function sincro_private.tg_new_customers__prepare_insert();
+
+create or replace function sincro_private.tg_new_customers__guard_update()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  if sincro_private.current_party() in ('G', 'H') then
+    new.updated_at := now();
+    return new;
+  end if;
+  raise exception using
+    errcode = 'SY107',
+    message = pg_catalog.format('new_customers: customer %s cannot be changed by a store or app', old.customer_id),
+    hint = 'Once written, a new customer changes only by the ERP''s answer (its code).';
+end;
+$$;
+
+comment on function sincro_private.tg_new_customers__guard_update() is
+  E'BEFORE UPDATE on new_customers: only the ERP side changes a stored customer (SY107 otherwise).';
+
+create trigger _100_guard_update
+  before update on sincro.new_customers
+  for each row execute function sincro_private.tg_new_customers__guard_update();
+
+create trigger _100_refuse_delete
+  before delete on sincro.new_customers
+  for each row execute function sincro_private.tg__refuse_delete();
+
+/* History rows are append-only; the hub alone completes a version's change number. */
+create or replace function sincro_private.tg_arportes_history__append_only()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  if tg_op = 'UPDATE' and sincro_private.current_party() is not distinct from 'H'
+     and old.id_sincro is null and new.id_sincro is not null
+     and (pg_catalog.to_jsonb(old) - 'id_sincro') = (pg_catalog.to_jsonb(new) - 'id_sincro') then
+    return new;
+  end if;
+  raise exception using
+    errcode = 'SY108',
+    message = 'arportes_history: history is append-only',
+    hint = 'Each change of an order adds a version; versions are never changed or removed.';
+end;
+$$;
+
+comment on function sincro_private.tg_arportes_history__append_only() is
+  E'BEFORE UPDATE/DELETE on arportes_history: refuses every change except the hub stamping a pending change number.';
+
+create trigger _100_append_only
+  before update or delete on sincro.arportes_history
+  for each row execute function sincro_private.tg_arportes_history__append_only();
