@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:abf193620ba1cb5b36638c830a635c25df6c0438
+--! Hash: sha1:3e084ab3a702964dad76f34a5b99b28fd7ea185a
 --! Message: core hub
 
 -- >>> sql/00_schemas.sql
@@ -73,6 +73,23 @@ comment on table sincro_private.id_sincro_counter is
   E'Last change number (id_sincro) handed out per company. Taken only at commit, by deferred triggers, and held until the commit ends, so change numbers grow in commit order.';
 comment on column sincro_private.id_sincro_counter.azi is E'Company code.';
 comment on column sincro_private.id_sincro_counter.last_value is E'Last id_sincro given to a row of this company (0: none yet).';
+
+-- >>> sql/10_tables/15_party_secret.sql
+/*
+ * The secret behind sincro.party claims (see sincro_private.current_party):
+ * only the hub's own SECURITY DEFINER functions can read it, so only they can
+ * claim to act as the ERP (G) or the hub (H).
+ */
+create table sincro_private.party_secret (
+  singleton boolean primary key default true constraint one_row check (singleton),
+  secret text not null default pg_catalog.md5(pg_catalog.gen_random_uuid()::text || pg_catalog.clock_timestamp()::text)
+);
+insert into sincro_private.party_secret default values;
+
+comment on table sincro_private.party_secret is
+  E'One random secret that proves a sincro.party claim comes from the hub''s own functions. Readable by the owner only.';
+comment on column sincro_private.party_secret.singleton is E'Always true: the table has one row.';
+comment on column sincro_private.party_secret.secret is E'Random token appended to the sincro.party setting by set_party.';
 
 -- >>> sql/10_tables/20_new_customers.sql
 /*
@@ -343,29 +360,34 @@ comment on column sincro.arportes_history.updated_at is E'As in sincro.arportes.
  * strictly) from the hub's own functions.
  *
  * The value lives in the transaction-local setting `sincro.party`, which any
- * role could set; it is honoured only when the current role owns the sincro
- * schema, which a client role is not but our SECURITY DEFINER functions are.
+ * role can set. It is honoured only when it carries the hub's secret, which is
+ * kept in a table no client can read: only the hub's SECURITY DEFINER functions
+ * can claim a party. (The trigger functions must themselves be SECURITY DEFINER
+ * to reach counters and history, so current_user cannot tell who called.)
  */
+
 create or replace function sincro_private.current_party()
 returns text
 language sql
 stable
+security definer
 set search_path = ''
 as $$
-  select nullif(pg_catalog.current_setting('sincro.party', true), '')
-  where pg_catalog.pg_has_role(
-    current_user,
-    (select n.nspowner from pg_catalog.pg_namespace n where n.nspname = 'sincro'),
-    'USAGE'
-  )
+  select case
+    when s.claim = '' then null
+    when pg_catalog.split_part(s.claim, ':', 2) = (select p.secret from sincro_private.party_secret p)
+      then pg_catalog.split_part(s.claim, ':', 1)
+  end
+  from (select coalesce(pg_catalog.current_setting('sincro.party', true), '') as claim) s
 $$;
 
 comment on function sincro_private.current_party() is
-  E'The party the hub''s own functions act for (G ERP, H hub), or NULL for a direct client write. Trusted only for the owner of schema sincro.';
+  E'The party the hub''s own functions act for (G ERP, H hub), or NULL for a direct client write. A claim without the hub''s secret is ignored. SECURITY DEFINER to read the secret.';
 
 /*
- * Sets the acting party for the rest of the transaction and returns the value
- * it replaces, so a caller can put it back.
+ * Sets the acting party for the rest of the transaction and returns the raw
+ * previous setting, so a caller can put it back with restore_party. Only the
+ * owner can run it (it reads the secret); clients get no EXECUTE on it.
  */
 create or replace function sincro_private.set_party(party text)
 returns text
@@ -376,13 +398,28 @@ as $$
 declare
   v_previous text := coalesce(pg_catalog.current_setting('sincro.party', true), '');
 begin
-  perform pg_catalog.set_config('sincro.party', coalesce(party, ''), true);
+  perform pg_catalog.set_config('sincro.party',
+    case when coalesce(party, '') = '' then ''
+         else party || ':' || (select p.secret from sincro_private.party_secret p) end,
+    true);
   return v_previous;
 end;
 $$;
 
 comment on function sincro_private.set_party(text) is
-  E'Sets the transaction-local acting party (sincro.party) and returns the previous value.';
+  E'Claims an acting party (G, H) for the rest of the transaction, with the hub''s secret; returns the previous raw setting for restore_party.';
+
+create or replace function sincro_private.restore_party(previous text)
+returns void
+language sql
+volatile
+set search_path = ''
+as $$
+  select null from pg_catalog.set_config('sincro.party', coalesce(previous, ''), true)
+$$;
+
+comment on function sincro_private.restore_party(text) is
+  E'Puts back the sincro.party setting that set_party returned.';
 
 -- >>> sql/20_functions/20_enqueue_push_order.sql
 /*
@@ -470,7 +507,7 @@ begin
       from sincro.arportes a
       where h.azi = v_azi and h.id_sincro is null
         and a.azi = h.azi and a.id_pub = h.id_pub;
-    perform sincro_private.set_party(v_previous_party);
+    perform sincro_private.restore_party(v_previous_party);
   end loop;
 end;
 $$;
@@ -534,7 +571,7 @@ set search_path = ''
 as $$
 begin
   -- validate
-  if $1 is null or not exists (select 1 from sincro_private.company c where c.azi = $1) then
+  if $1 is null or not exists (select 1 from sincro.apstatosyn c where c.azi = $1) then
     raise exception using
       errcode = 'SY100',
       message = pg_catalog.format('changes_since: unknown company (azi = %L)', $1),
@@ -877,7 +914,7 @@ begin
     end if;
   end if;
 
-  perform sincro_private.set_party(v_previous_party);
+  perform sincro_private.restore_party(v_previous_party);
   return v_id_pub;
 end;
 $$;
@@ -897,6 +934,7 @@ create or replace function sincro_private.tg_arportes__prepare_insert()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -1039,7 +1077,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_arportes__prepare_insert() is
-  E'BEFORE INSERT on arportes: validates a new order, skips an identical retry, refuses a conflicting one, assigns id_pub from the company counter and sets acks and id_sincro.';
+  E'BEFORE INSERT on arportes: validates a new order, skips an identical retry, refuses a conflicting one, assigns id_pub from the company counter and sets acks and id_sincro. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _100_prepare_insert
   before insert on sincro.arportes
@@ -1056,6 +1094,7 @@ create or replace function sincro_private.tg_arportes__guard_update()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -1109,6 +1148,7 @@ create or replace function sincro_private.tg__refuse_delete()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -1123,7 +1163,7 @@ end;
 $$;
 
 comment on function sincro_private.tg__refuse_delete() is
-  E'BEFORE DELETE: refuses deletes by anyone but the hub itself (SY108).';
+  E'BEFORE DELETE: refuses deletes by anyone but the hub itself (SY108). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _100_refuse_delete
   before delete on sincro.arportes
@@ -1139,6 +1179,7 @@ create or replace function sincro_private.tg_arportes__enqueue_push()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -1148,7 +1189,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_arportes__enqueue_push() is
-  E'AFTER INSERT on arportes (store and app orders): enqueues the push_order job in the same transaction.';
+  E'AFTER INSERT on arportes (store and app orders): enqueues the push_order job in the same transaction. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _500_enqueue_push
   after insert on sincro.arportes
@@ -1210,6 +1251,7 @@ create or replace function sincro_private.tg_arportes__require_lines()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -1226,7 +1268,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_arportes__require_lines() is
-  E'Deferred (at commit), after insert on arportes: refuses an order that has no lines (SY105).';
+  E'Deferred (at commit), after insert on arportes: refuses an order that has no lines (SY105). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create constraint trigger _800_require_lines
   after insert on sincro.arportes
@@ -1242,6 +1284,7 @@ create or replace function sincro_private.tg__assign_pending_id_sincro()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -1251,7 +1294,7 @@ end;
 $$;
 
 comment on function sincro_private.tg__assign_pending_id_sincro() is
-  E'Deferred (at commit), after an ERP-side write left id_sincro NULL: gives the transaction''s pending rows their change numbers.';
+  E'Deferred (at commit), after an ERP-side write left id_sincro NULL: gives the transaction''s pending rows their change numbers. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create constraint trigger _950_assign_id_sincro
   after insert or update on sincro.arportes
@@ -1270,6 +1313,7 @@ create or replace function sincro_private.tg_arporrig__guard()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -1351,6 +1395,7 @@ create or replace function sincro_private.tg_new_customers__prepare_insert()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -1418,7 +1463,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_new_customers__prepare_insert() is
-  E'BEFORE INSERT on new_customers: validates, skips an identical retry, refuses a conflicting one (SY106).';
+  E'BEFORE INSERT on new_customers: validates, skips an identical retry, refuses a conflicting one (SY106). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _100_prepare_insert
   before insert on sincro.new_customers
@@ -1428,6 +1473,7 @@ create or replace function sincro_private.tg_new_customers__guard_update()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -1443,7 +1489,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_new_customers__guard_update() is
-  E'BEFORE UPDATE on new_customers: only the ERP side changes a stored customer (SY107 otherwise).';
+  E'BEFORE UPDATE on new_customers: only the ERP side changes a stored customer (SY107 otherwise). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _100_guard_update
   before update on sincro.new_customers
@@ -1458,6 +1504,7 @@ create or replace function sincro_private.tg_arportes_history__append_only()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -1474,7 +1521,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_arportes_history__append_only() is
-  E'BEFORE UPDATE/DELETE on arportes_history: refuses every change except the hub stamping a pending change number.';
+  E'BEFORE UPDATE/DELETE on arportes_history: refuses every change except the hub stamping a pending change number. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _100_append_only
   before update or delete on sincro.arportes_history
@@ -1509,6 +1556,7 @@ create or replace function sincro_private.tg_apstatosyn__write()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -1565,7 +1613,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_apstatosyn__write() is
-  E'INSTEAD OF trigger on sincro.apstatosyn: registers a company (with both counters at 0), updates its name and quota, refuses counter edits and deletes.';
+  E'INSTEAD OF trigger on sincro.apstatosyn: registers a company (with both counters at 0), updates its name and quota, refuses counter edits and deletes. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _100_write
   instead of insert or update or delete on sincro.apstatosyn

@@ -5,29 +5,34 @@
  * strictly) from the hub's own functions.
  *
  * The value lives in the transaction-local setting `sincro.party`, which any
- * role could set; it is honoured only when the current role owns the sincro
- * schema, which a client role is not but our SECURITY DEFINER functions are.
+ * role can set. It is honoured only when it carries the hub's secret, which is
+ * kept in a table no client can read: only the hub's SECURITY DEFINER functions
+ * can claim a party. (The trigger functions must themselves be SECURITY DEFINER
+ * to reach counters and history, so current_user cannot tell who called.)
  */
+
 create or replace function sincro_private.current_party()
 returns text
 language sql
 stable
+security definer
 set search_path = ''
 as $$
-  select nullif(pg_catalog.current_setting('sincro.party', true), '')
-  where pg_catalog.pg_has_role(
-    current_user,
-    (select n.nspowner from pg_catalog.pg_namespace n where n.nspname = 'sincro'),
-    'USAGE'
-  )
+  select case
+    when s.claim = '' then null
+    when pg_catalog.split_part(s.claim, ':', 2) = (select p.secret from sincro_private.party_secret p)
+      then pg_catalog.split_part(s.claim, ':', 1)
+  end
+  from (select coalesce(pg_catalog.current_setting('sincro.party', true), '') as claim) s
 $$;
 
 comment on function sincro_private.current_party() is
-  E'The party the hub''s own functions act for (G ERP, H hub), or NULL for a direct client write. Trusted only for the owner of schema sincro.';
+  E'The party the hub''s own functions act for (G ERP, H hub), or NULL for a direct client write. A claim without the hub''s secret is ignored. SECURITY DEFINER to read the secret.';
 
 /*
- * Sets the acting party for the rest of the transaction and returns the value
- * it replaces, so a caller can put it back.
+ * Sets the acting party for the rest of the transaction and returns the raw
+ * previous setting, so a caller can put it back with restore_party. Only the
+ * owner can run it (it reads the secret); clients get no EXECUTE on it.
  */
 create or replace function sincro_private.set_party(party text)
 returns text
@@ -38,10 +43,25 @@ as $$
 declare
   v_previous text := coalesce(pg_catalog.current_setting('sincro.party', true), '');
 begin
-  perform pg_catalog.set_config('sincro.party', coalesce(party, ''), true);
+  perform pg_catalog.set_config('sincro.party',
+    case when coalesce(party, '') = '' then ''
+         else party || ':' || (select p.secret from sincro_private.party_secret p) end,
+    true);
   return v_previous;
 end;
 $$;
 
 comment on function sincro_private.set_party(text) is
-  E'Sets the transaction-local acting party (sincro.party) and returns the previous value.';
+  E'Claims an acting party (G, H) for the rest of the transaction, with the hub''s secret; returns the previous raw setting for restore_party.';
+
+create or replace function sincro_private.restore_party(previous text)
+returns void
+language sql
+volatile
+set search_path = ''
+as $$
+  select null from pg_catalog.set_config('sincro.party', coalesce(previous, ''), true)
+$$;
+
+comment on function sincro_private.restore_party(text) is
+  E'Puts back the sincro.party setting that set_party returned.';

@@ -54,7 +54,7 @@ begin
       from sincro.arportes a
       where h.azi = v_azi and h.id_sincro is null
         and a.azi = h.azi and a.id_pub = h.id_pub;
-    perform sincro_private.set_party(v_previous_party);
+    perform sincro_private.restore_party(v_previous_party);
   end loop;
 end;
 $$;

@@ -12,7 +12,7 @@ set search_path = ''
 as $$
 begin
   -- validate
-  if $1 is null or not exists (select 1 from sincro_private.company c where c.azi = $1) then
+  if $1 is null or not exists (select 1 from sincro.apstatosyn c where c.azi = $1) then
     raise exception using
       errcode = 'SY100',
       message = pg_catalog.format('changes_since: unknown company (azi = %L)', $1),

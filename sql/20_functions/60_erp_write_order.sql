@@ -308,7 +308,7 @@ begin
     end if;
   end if;
 
-  perform sincro_private.set_party(v_previous_party);
+  perform sincro_private.restore_party(v_previous_party);
   return v_id_pub;
 end;
 $$;

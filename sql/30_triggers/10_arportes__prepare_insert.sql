@@ -9,6 +9,7 @@ create or replace function sincro_private.tg_arportes__prepare_insert()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -151,7 +152,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_arportes__prepare_insert() is
-  E'BEFORE INSERT on arportes: validates a new order, skips an identical retry, refuses a conflicting one, assigns id_pub from the company counter and sets acks and id_sincro.';
+  E'BEFORE INSERT on arportes: validates a new order, skips an identical retry, refuses a conflicting one, assigns id_pub from the company counter and sets acks and id_sincro. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _100_prepare_insert
   before insert on sincro.arportes

@@ -8,6 +8,7 @@ create or replace function sincro_private.tg_arportes__guard_update()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -61,6 +62,7 @@ create or replace function sincro_private.tg__refuse_delete()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -75,7 +77,7 @@ end;
 $$;
 
 comment on function sincro_private.tg__refuse_delete() is
-  E'BEFORE DELETE: refuses deletes by anyone but the hub itself (SY108).';
+  E'BEFORE DELETE: refuses deletes by anyone but the hub itself (SY108). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _100_refuse_delete
   before delete on sincro.arportes

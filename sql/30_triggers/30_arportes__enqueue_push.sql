@@ -7,6 +7,7 @@ create or replace function sincro_private.tg_arportes__enqueue_push()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -16,7 +17,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_arportes__enqueue_push() is
-  E'AFTER INSERT on arportes (store and app orders): enqueues the push_order job in the same transaction.';
+  E'AFTER INSERT on arportes (store and app orders): enqueues the push_order job in the same transaction. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _500_enqueue_push
   after insert on sincro.arportes

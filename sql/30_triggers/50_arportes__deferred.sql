@@ -7,6 +7,7 @@ create or replace function sincro_private.tg_arportes__require_lines()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -23,7 +24,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_arportes__require_lines() is
-  E'Deferred (at commit), after insert on arportes: refuses an order that has no lines (SY105).';
+  E'Deferred (at commit), after insert on arportes: refuses an order that has no lines (SY105). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create constraint trigger _800_require_lines
   after insert on sincro.arportes
@@ -39,6 +40,7 @@ create or replace function sincro_private.tg__assign_pending_id_sincro()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -48,7 +50,7 @@ end;
 $$;
 
 comment on function sincro_private.tg__assign_pending_id_sincro() is
-  E'Deferred (at commit), after an ERP-side write left id_sincro NULL: gives the transaction''s pending rows their change numbers.';
+  E'Deferred (at commit), after an ERP-side write left id_sincro NULL: gives the transaction''s pending rows their change numbers. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create constraint trigger _950_assign_id_sincro
   after insert or update on sincro.arportes

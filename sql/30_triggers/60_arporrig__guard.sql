@@ -7,6 +7,7 @@ create or replace function sincro_private.tg_arporrig__guard()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

@@ -7,6 +7,7 @@ create or replace function sincro_private.tg_new_customers__prepare_insert()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -74,7 +75,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_new_customers__prepare_insert() is
-  E'BEFORE INSERT on new_customers: validates, skips an identical retry, refuses a conflicting one (SY106).';
+  E'BEFORE INSERT on new_customers: validates, skips an identical retry, refuses a conflicting one (SY106). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _100_prepare_insert
   before insert on sincro.new_customers
@@ -84,6 +85,7 @@ create or replace function sincro_private.tg_new_customers__guard_update()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -99,7 +101,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_new_customers__guard_update() is
-  E'BEFORE UPDATE on new_customers: only the ERP side changes a stored customer (SY107 otherwise).';
+  E'BEFORE UPDATE on new_customers: only the ERP side changes a stored customer (SY107 otherwise). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _100_guard_update
   before update on sincro.new_customers
@@ -114,6 +116,7 @@ create or replace function sincro_private.tg_arportes_history__append_only()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -130,7 +133,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_arportes_history__append_only() is
-  E'BEFORE UPDATE/DELETE on arportes_history: refuses every change except the hub stamping a pending change number.';
+  E'BEFORE UPDATE/DELETE on arportes_history: refuses every change except the hub stamping a pending change number. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _100_append_only
   before update or delete on sincro.arportes_history

@@ -26,6 +26,7 @@ create or replace function sincro_private.tg_apstatosyn__write()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
@@ -82,7 +83,7 @@ end;
 $$;
 
 comment on function sincro_private.tg_apstatosyn__write() is
-  E'INSTEAD OF trigger on sincro.apstatosyn: registers a company (with both counters at 0), updates its name and quota, refuses counter edits and deletes.';
+  E'INSTEAD OF trigger on sincro.apstatosyn: registers a company (with both counters at 0), updates its name and quota, refuses counter edits and deletes. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _100_write
   instead of insert or update or delete on sincro.apstatosyn

@@ -1,0 +1,60 @@
+/*
+ * Runs the pgTAP suite (test/sql/**\/*.test.sql) with pg_prove against a
+ * throwaway database: migrations applied, pgTAP and the sincro_tests helpers
+ * installed, dropped afterwards. Fails when pg_prove fails or ran no test
+ * (pg_prove exits 0 with "NOTESTS" when it finds no file to run).
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { Client } from "pg";
+import { PROJECT_ROOT } from "../src/db/migrate";
+import { createTestDatabase } from "./support/database";
+
+const SUITE = path.join(PROJECT_ROOT, "test", "sql");
+const HELPERS = path.join(PROJECT_ROOT, "test", "fixtures", "sincro_tests.sql");
+
+async function installTestTools(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("create extension if not exists pgtap");
+    await client.query(fs.readFileSync(HELPERS, "utf8"));
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<number> {
+  const pattern = process.argv[2];
+  const database = await createTestDatabase("pgtap");
+  try {
+    await installTestTools(database.url);
+    const target = pattern ? path.resolve(pattern) : SUITE;
+    const run = spawnSync("pg_prove", ["--ext", ".sql", "--recurse", "--failures", "-d", database.url, target], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    if (run.error) {
+      console.error(`pg_prove could not run (${run.error.message}); install libtap-parser-sourcehandler-pgtap-perl`);
+      return 1;
+    }
+    process.stdout.write(run.stdout);
+    const ranTests = /^Files=\d+, Tests=[1-9]\d*/m.test(run.stdout) && !/NOTESTS/.test(run.stdout);
+    if (!ranTests) {
+      console.error("pg_prove ran no test: check the suite path and the --ext option");
+      return 1;
+    }
+    return run.status ?? 1;
+  } finally {
+    await database.drop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
