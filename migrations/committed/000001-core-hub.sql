@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:3e084ab3a702964dad76f34a5b99b28fd7ea185a
+--! Hash: sha1:8d7a9a034ef412cf4012aea4bf389bdd8aab75f7
 --! Message: core hub
 
 -- >>> sql/00_schemas.sql
@@ -1644,3 +1644,21 @@ create or replace view sincro.pending_app as
 
 comment on view sincro.pending_app is
   E'Orders the ERP has published (id_sincro > 0) that the apps have not acquired (ack_app = 0).';
+
+/* The views show arportes' columns unchanged: they carry arportes' column comments. */
+do $$
+declare
+  v_view text;
+  v_column record;
+begin
+  foreach v_view in array array['pending_gest', 'pending_store', 'pending_app'] loop
+    for v_column in
+      select a.attname, pg_catalog.col_description(a.attrelid, a.attnum) as description
+      from pg_catalog.pg_attribute a
+      where a.attrelid = 'sincro.arportes'::regclass and a.attnum > 0 and not a.attisdropped
+    loop
+      execute pg_catalog.format('comment on column sincro.%I.%I is %L', v_view, v_column.attname, v_column.description);
+    end loop;
+  end loop;
+end;
+$$;

@@ -4,13 +4,29 @@
  * order is written), then sincro's committed graphile-migrate migrations.
  */
 import path from "node:path";
+import { Pool } from "pg";
 import { Logger, runMigrations } from "graphile-worker";
 import { migrate as graphileMigrate } from "graphile-migrate";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
-export async function migrateDatabase(connectionString: string): Promise<void> {
-  await runMigrations({ connectionString, logger: quietWorkerLogger() });
+export interface MigrateOptions {
+  /** Print graphile-migrate's progress lines (the CLI does; tests do not). */
+  readonly verbose?: boolean;
+}
+
+const silentWorkerLogger = new Logger(() => () => undefined);
+
+export async function migrateDatabase(connectionString: string, options: MigrateOptions = {}): Promise<void> {
+  const pool = new Pool({ connectionString, max: 1 });
+  // An idle client dropped by the server (e.g. a test database dropped with FORCE) is not our error.
+  pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
+  try {
+    await runMigrations({ pgPool: pool, logger: silentWorkerLogger });
+  } finally {
+    await pool.end();
+  }
   const previousCwd = process.cwd();
   // graphile-migrate resolves ./migrations against the working directory.
   process.chdir(PROJECT_ROOT);
@@ -24,6 +40,8 @@ export async function migrateDatabase(connectionString: string): Promise<void> {
         afterReset: [],
         afterAllMigrations: [],
         afterCurrent: [],
+        // graphile-worker re-exports @graphile/logger's Logger, which graphile-migrate also takes.
+        ...(options.verbose ? {} : { logger: silentWorkerLogger }),
       },
       false,
       false,
@@ -31,11 +49,4 @@ export async function migrateDatabase(connectionString: string): Promise<void> {
   } finally {
     process.chdir(previousCwd);
   }
-}
-
-
-function quietWorkerLogger(): Logger {
-  return new Logger(() => () => {
-    /* schema installation is not worth a log line per step */
-  });
 }
