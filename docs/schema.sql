@@ -1,0 +1,3454 @@
+--
+-- PostgreSQL database dump
+--
+
+
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: sincro; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA sincro;
+
+
+--
+-- Name: SCHEMA sincro; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA sincro IS 'Public interface of the sincro hub: order tables written directly by stores and apps, the ERP entry point, change feeds and pending views.';
+
+
+--
+-- Name: sincro_private; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA sincro_private;
+
+
+--
+-- Name: SCHEMA sincro_private; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA sincro_private IS 'Internals of the sincro hub: per-company counters and helper functions. Not for clients.';
+
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: arportes; Type: TABLE; Schema: sincro; Owner: -
+--
+
+CREATE TABLE sincro.arportes (
+    azi text NOT NULL,
+    id_pub bigint NOT NULL,
+    tor_chia text,
+    conferma text,
+    id_int text,
+    ack_store smallint NOT NULL,
+    ack_gest smallint NOT NULL,
+    ack_app smallint NOT NULL,
+    prov_tipo text NOT NULL,
+    prov_id text,
+    autore_tipo text NOT NULL,
+    autore_cod text NOT NULL,
+    id_sincro bigint,
+    data_ordine date NOT NULL,
+    cliente_cod text,
+    new_customer_id bigint,
+    dest_ragione_sociale text,
+    dest_indirizzo text,
+    dest_cap text,
+    dest_citta text,
+    dest_provincia text,
+    dest_nazione text,
+    cod_pagamento text,
+    note text,
+    valuta text DEFAULT 'EUR'::text NOT NULL,
+    totale_imponibile numeric(14,2),
+    totale_iva numeric(14,2),
+    totale_documento numeric(14,2),
+    created_xact xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ack_app_is_flag CHECK ((ack_app = ANY (ARRAY[0, 1]))),
+    CONSTRAINT ack_gest_is_flag CHECK ((ack_gest = ANY (ARRAY[0, 1]))),
+    CONSTRAINT ack_store_is_flag CHECK ((ack_store = ANY (ARRAY[0, 1]))),
+    CONSTRAINT autore_tipo_is_known CHECK ((autore_tipo = ANY (ARRAY['C'::text, 'T'::text, 'O'::text]))),
+    CONSTRAINT id_int_only_for_store_and_app CHECK (((prov_tipo = 'G'::text) = (id_int IS NULL))),
+    CONSTRAINT id_sincro_is_not_negative CHECK ((id_sincro >= 0)),
+    CONSTRAINT prov_id_only_for_app CHECK (((prov_tipo = 'A'::text) = (prov_id IS NOT NULL))),
+    CONSTRAINT prov_tipo_is_known CHECK ((prov_tipo = ANY (ARRAY['S'::text, 'A'::text, 'G'::text]))),
+    CONSTRAINT valuta_is_iso_code CHECK ((valuta ~ '^[A-Z]{3}$'::text))
+);
+
+
+--
+-- Name: TABLE arportes; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON TABLE sincro.arportes IS 'Order headers (ARPORTES). Stores and apps insert directly; the ERP writes through sincro.erp_write_order; consumers follow changes by id_sincro.';
+
+
+--
+-- Name: COLUMN arportes.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN arportes.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.id_pub IS 'Public order ID, gap-free per company, assigned by the hub from the company counter. Never supplied by a client.';
+
+
+--
+-- Name: COLUMN arportes.tor_chia; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.tor_chia IS 'The ERP''s key of the order (e.g. C201700001230). Written by the ERP only; unique per company.';
+
+
+--
+-- Name: COLUMN arportes.conferma; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.conferma IS 'The ERP''s order-confirmation number. Written by the ERP only.';
+
+
+--
+-- Name: COLUMN arportes.id_int; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.id_int IS 'The order''s ID inside the party that created it (store order 150, device order 150). Empty for ERP-made orders.';
+
+
+--
+-- Name: COLUMN arportes.ack_store; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.ack_store IS '1 once the store has acquired the order, else 0. The store sets it.';
+
+
+--
+-- Name: COLUMN arportes.ack_gest; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.ack_gest IS '1 once the ERP has acquired the order, else 0. Set by sincro.erp_write_order.';
+
+
+--
+-- Name: COLUMN arportes.ack_app; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.ack_app IS '1 once the app has acquired the order, else 0. The app sets it.';
+
+
+--
+-- Name: COLUMN arportes.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.prov_tipo IS 'Where the order came from: S store, A app, G ERP.';
+
+
+--
+-- Name: COLUMN arportes.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.prov_id IS 'Device ID for app orders (A); empty otherwise.';
+
+
+--
+-- Name: COLUMN arportes.autore_tipo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.autore_tipo IS 'Who wrote the order: C customer, T sales agent, O ERP operator.';
+
+
+--
+-- Name: COLUMN arportes.autore_cod; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.autore_cod IS 'The author''s code: customer, agent or operator. 0 for a web customer the ERP does not know yet.';
+
+
+--
+-- Name: COLUMN arportes.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.id_sincro IS 'Change number: 0 until the ERP first writes the row, then a larger number at every ERP-side change, in commit order. NULL only inside the writing ERP transaction.';
+
+
+--
+-- Name: COLUMN arportes.data_ordine; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.data_ordine IS 'Order date; today when omitted (no column default, so that a retried insert without it still matches the first one).';
+
+
+--
+-- Name: COLUMN arportes.cliente_cod; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.cliente_cod IS 'ERP code of the customer; empty while the customer is a new one (new_customer_id).';
+
+
+--
+-- Name: COLUMN arportes.new_customer_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.new_customer_id IS 'The new customer created with this order, if the ERP does not know the customer yet.';
+
+
+--
+-- Name: COLUMN arportes.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.dest_ragione_sociale IS 'Delivery address: recipient.';
+
+
+--
+-- Name: COLUMN arportes.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.dest_indirizzo IS 'Delivery address: street.';
+
+
+--
+-- Name: COLUMN arportes.dest_cap; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.dest_cap IS 'Delivery address: postal code.';
+
+
+--
+-- Name: COLUMN arportes.dest_citta; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.dest_citta IS 'Delivery address: city.';
+
+
+--
+-- Name: COLUMN arportes.dest_provincia; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.dest_provincia IS 'Delivery address: province.';
+
+
+--
+-- Name: COLUMN arportes.dest_nazione; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.dest_nazione IS 'Delivery address: ISO country code.';
+
+
+--
+-- Name: COLUMN arportes.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.cod_pagamento IS 'Payment terms code (ERP accessory table).';
+
+
+--
+-- Name: COLUMN arportes.note; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.note IS 'Free notes.';
+
+
+--
+-- Name: COLUMN arportes.valuta; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.valuta IS 'ISO currency code.';
+
+
+--
+-- Name: COLUMN arportes.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.totale_imponibile IS 'Taxable total, as stated by the creator or the ERP.';
+
+
+--
+-- Name: COLUMN arportes.totale_iva; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.totale_iva IS 'VAT total.';
+
+
+--
+-- Name: COLUMN arportes.totale_documento; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.totale_documento IS 'Document total.';
+
+
+--
+-- Name: COLUMN arportes.created_xact; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.created_xact IS 'Transaction that created the row (internal: lines may be added only in that transaction).';
+
+
+--
+-- Name: COLUMN arportes.created_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.created_at IS 'When the order was written to the hub.';
+
+
+--
+-- Name: COLUMN arportes.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.updated_at IS 'Last change in the hub.';
+
+
+--
+-- Name: changes_since(text, bigint, integer); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.changes_since(azi text, cursor bigint, max_rows integer DEFAULT 1000) RETURNS SETOF sincro.arportes
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+begin
+  -- validate
+  if $1 is null or not exists (select 1 from sincro.apstatosyn c where c.azi = $1) then
+    raise exception using
+      errcode = 'SY100',
+      message = pg_catalog.format('changes_since: unknown company (azi = %L)', $1),
+      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+  if $2 is null or $2 < 0 then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('changes_since: cursor must be 0 or a change number already read (got %s)', coalesce($2::text, 'NULL')),
+      hint = 'Start from 0; then pass the largest id_sincro you have read.';
+  end if;
+  if $3 is null or $3 < 1 or $3 > 100000 then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('changes_since: max_rows must be between 1 and 100000 (got %s)', coalesce($3::text, 'NULL')),
+      hint = 'Read in batches of a few thousand rows at most.';
+  end if;
+
+  -- read
+  return query
+    select a.*
+    from sincro.arportes a
+    where a.azi = $1 and a.id_sincro > $2
+    order by a.id_sincro
+    limit $3;
+end;
+$_$;
+
+
+--
+-- Name: FUNCTION changes_since(azi text, cursor bigint, max_rows integer); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.changes_since(azi text, cursor bigint, max_rows integer) IS 'Orders of a company whose id_sincro is above cursor, in id_sincro order, at most max_rows. Store the largest id_sincro read and pass it next time.';
+
+
+--
+-- Name: erp_write_order(text, jsonb); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.erp_write_order(azi text, doc jsonb) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  c_header_keys constant text[] := array[
+    'id_pub', 'tor_chia', 'conferma', 'autore_tipo', 'autore_cod', 'data_ordine', 'cliente_cod',
+    'dest_ragione_sociale', 'dest_indirizzo', 'dest_cap', 'dest_citta', 'dest_provincia', 'dest_nazione',
+    'cod_pagamento', 'note', 'valuta', 'totale_imponibile', 'totale_iva', 'totale_documento', 'lines'];
+  c_hub_keys constant text[] := array[
+    'azi', 'ack_store', 'ack_gest', 'ack_app', 'prov_tipo', 'prov_id', 'id_int', 'id_sincro',
+    'new_customer_id', 'created_xact', 'created_at', 'updated_at'];
+  v_azi constant text := erp_write_order.azi;
+  v_key text;
+  v_fields sincro.arportes;
+  v_id_pub bigint;
+  v_tor_chia text;
+  v_old sincro.arportes;
+  v_new sincro.arportes;
+  v_owner bigint;
+  v_lines_changed boolean := false;
+  v_previous_party text;
+begin
+  -- validate: company and document shape
+  if v_azi is null or not exists (select 1 from sincro_private.company c where c.azi = v_azi) then
+    raise exception using
+      errcode = 'SY100',
+      message = pg_catalog.format('erp_write_order: unknown company (azi = %L)', v_azi),
+      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+  if doc is null or pg_catalog.jsonb_typeof(doc) <> 'object' then
+    raise exception using
+      errcode = 'SY201',
+      message = 'erp_write_order: doc must be a JSON object',
+      hint = 'Keys are arportes column names plus "lines", e.g. {"id_pub": 1, "tor_chia": "C201700001230"}.';
+  end if;
+  for v_key in select k from pg_catalog.jsonb_object_keys(doc) k order by k loop
+    if v_key = any (c_hub_keys) then
+      raise exception using
+        errcode = 'SY103',
+        message = pg_catalog.format('erp_write_order: field "%s" is set by the hub, not by the ERP', v_key),
+        hint = 'Remove it from doc; the hub sets acks, provenance and change numbers itself.';
+    elsif not v_key = any (c_header_keys) then
+      raise exception using
+        errcode = 'SY201',
+        message = pg_catalog.format('erp_write_order: unknown field "%s"', v_key),
+        hint = pg_catalog.format('Fields: %s.', pg_catalog.array_to_string(c_header_keys, ', '));
+    end if;
+  end loop;
+
+  -- validate: field types
+  begin
+    v_fields := pg_catalog.jsonb_populate_record(null::sincro.arportes, doc - 'lines');
+  exception when data_exception then
+    perform sincro_private.raise_bad_field('erp_write_order', doc - 'lines', null::sincro.arportes);
+  end;
+  if doc ? 'id_pub' and (pg_catalog.jsonb_typeof(doc -> 'id_pub') <> 'number' or v_fields.id_pub < 1) then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('erp_write_order: field "id_pub" must be a positive integer (got %s)', doc -> 'id_pub');
+  end if;
+  if doc ? 'tor_chia' and (pg_catalog.jsonb_typeof(doc -> 'tor_chia') <> 'string' or pg_catalog.btrim(v_fields.tor_chia) = '') then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('erp_write_order: field "tor_chia" must be a non-empty string (got %s)', doc -> 'tor_chia'),
+      hint = 'tor_chia is the ERP''s order key, e.g. "C201700001230".';
+  end if;
+  v_id_pub := v_fields.id_pub;
+  v_tor_chia := v_fields.tor_chia;
+
+  -- locate the order: by public ID, else by the ERP's key
+  if v_id_pub is not null then
+    select * into v_old from sincro.arportes a where a.azi = v_azi and a.id_pub = v_id_pub for update;
+    if not found then
+      raise exception using
+        errcode = 'SY200',
+        message = pg_catalog.format('erp_write_order: company %s has no order with id_pub %s', v_azi, v_id_pub),
+        hint = 'To export an order made in the ERP, omit id_pub and send its tor_chia.';
+    end if;
+    if v_tor_chia is not null then
+      select a.id_pub into v_owner from sincro.arportes a
+        where a.azi = v_azi and a.tor_chia = v_tor_chia and a.id_pub <> v_id_pub;
+      if found then
+        raise exception using
+          errcode = 'SY202',
+          message = pg_catalog.format('erp_write_order: tor_chia %s already belongs to order %s, not %s', v_tor_chia, v_owner, v_id_pub);
+      end if;
+    end if;
+  elsif v_tor_chia is not null then
+    select * into v_old from sincro.arportes a where a.azi = v_azi and a.tor_chia = v_tor_chia for update;
+  else
+    raise exception using
+      errcode = 'SY203',
+      message = 'erp_write_order: doc needs "id_pub" (an order the hub sent) or "tor_chia" (an order made in the ERP)',
+      hint = 'With id_pub the ERP answers for a store/app order; with an unknown tor_chia it exports a new order.';
+  end if;
+  if v_old.id_pub is not null and v_tor_chia is not null and v_old.tor_chia is distinct from v_tor_chia
+     and v_old.tor_chia is not null then
+    raise exception using
+      errcode = 'SY202',
+      message = pg_catalog.format('erp_write_order: order %s already has tor_chia %s; the ERP key of an order does not change (got %s)',
+                                  v_old.id_pub, v_old.tor_chia, v_tor_chia);
+  end if;
+
+  v_previous_party := sincro_private.set_party('G');
+
+  if v_old.id_pub is null then
+    -- apply: an order made in the ERP (a new public ID, never a lookup)
+    if not doc ? 'lines' then
+      raise exception using
+        errcode = 'SY102',
+        message = 'erp_write_order: field "lines" is required for an order made in the ERP',
+        hint = 'Send the order''s lines as an array of objects.';
+    end if;
+    if v_fields.autore_tipo is null or v_fields.autore_cod is null then
+      raise exception using
+        errcode = 'SY102',
+        message = pg_catalog.format('erp_write_order: field "%s" is required for an order made in the ERP',
+                                    case when v_fields.autore_tipo is null then 'autore_tipo' else 'autore_cod' end),
+        hint = 'An ERP operator is autore_tipo "O" with the operator''s code in autore_cod.';
+    end if;
+    insert into sincro.arportes (
+      azi, prov_tipo, tor_chia, conferma, autore_tipo, autore_cod, data_ordine, cliente_cod,
+      dest_ragione_sociale, dest_indirizzo, dest_cap, dest_citta, dest_provincia, dest_nazione,
+      cod_pagamento, note, valuta, totale_imponibile, totale_iva, totale_documento)
+    values (
+      v_azi, 'G', v_fields.tor_chia, v_fields.conferma, v_fields.autore_tipo, v_fields.autore_cod,
+      v_fields.data_ordine, v_fields.cliente_cod, v_fields.dest_ragione_sociale, v_fields.dest_indirizzo,
+      v_fields.dest_cap, v_fields.dest_citta, v_fields.dest_provincia, v_fields.dest_nazione,
+      v_fields.cod_pagamento, v_fields.note, coalesce(v_fields.valuta, 'EUR'), v_fields.totale_imponibile,
+      v_fields.totale_iva, v_fields.totale_documento)
+    returning id_pub into v_id_pub;
+    perform sincro_private.replace_order_lines(v_azi, v_id_pub, doc -> 'lines');
+  else
+    -- apply: the ERP acquired or changed a known order; set what doc carries
+    v_id_pub := v_old.id_pub;
+    v_new := pg_catalog.jsonb_populate_record(v_old, doc - 'lines' - 'id_pub');
+    if doc ? 'lines' then
+      v_lines_changed := sincro_private.replace_order_lines(v_azi, v_id_pub, doc -> 'lines');
+    end if;
+    if v_lines_changed or v_new is distinct from v_old then
+      update sincro.arportes a
+        set tor_chia = v_new.tor_chia, conferma = v_new.conferma, autore_tipo = v_new.autore_tipo,
+            autore_cod = v_new.autore_cod, data_ordine = v_new.data_ordine, cliente_cod = v_new.cliente_cod,
+            dest_ragione_sociale = v_new.dest_ragione_sociale, dest_indirizzo = v_new.dest_indirizzo,
+            dest_cap = v_new.dest_cap, dest_citta = v_new.dest_citta, dest_provincia = v_new.dest_provincia,
+            dest_nazione = v_new.dest_nazione, cod_pagamento = v_new.cod_pagamento, note = v_new.note,
+            valuta = v_new.valuta, totale_imponibile = v_new.totale_imponibile, totale_iva = v_new.totale_iva,
+            totale_documento = v_new.totale_documento,
+            ack_gest = 1,
+            id_sincro = null  -- bump: the change number is given at commit
+        where a.azi = v_azi and a.id_pub = v_id_pub;
+      if v_new.new_customer_id is not null and v_new.cliente_cod is not null then
+        update sincro.new_customers c
+          set cod_cli = v_new.cliente_cod, updated_at = now()
+          where c.azi = v_azi and c.customer_id = v_new.new_customer_id
+            and c.cod_cli is distinct from v_new.cliente_cod;
+      end if;
+    elsif v_old.ack_gest = 0 then
+      -- an acquisition that changes no data is an ack: no change number
+      update sincro.arportes a set ack_gest = 1 where a.azi = v_azi and a.id_pub = v_id_pub;
+    end if;
+  end if;
+
+  perform sincro_private.restore_party(v_previous_party);
+  return v_id_pub;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION erp_write_order(azi text, doc jsonb); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.erp_write_order(azi text, doc jsonb) IS 'The ERP''s one entry point for orders. doc keys are arportes column names plus "lines" (the full list of lines). With id_pub: the ERP acquired or changed that order (ack_gest = 1; sets what doc carries). Without id_pub and an unknown tor_chia: a new order made in the ERP (prov_tipo G, a new id_pub). Without id_pub and a known tor_chia: changes that order. A call that changes data bumps id_sincro at commit; one that changes nothing bumps nothing. Returns id_pub.';
+
+
+--
+-- Name: find_new_customer(text, text, text, text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text, id_int text) RETURNS bigint
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select c.customer_id
+  from sincro.new_customers c
+  where c.azi = find_new_customer.azi
+    and c.prov_tipo = find_new_customer.prov_tipo
+    and c.prov_id is not distinct from find_new_customer.prov_id
+    and c.id_int = find_new_customer.id_int
+$$;
+
+
+--
+-- Name: FUNCTION find_new_customer(azi text, prov_tipo text, prov_id text, id_int text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text, id_int text) IS 'customer_id of the new customer a store or app created with its own id_int; NULL if none. Use it after a retried INSERT returned no row.';
+
+
+--
+-- Name: find_order(text, text, text, text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int text) RETURNS bigint
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select a.id_pub
+  from sincro.arportes a
+  where a.azi = find_order.azi
+    and a.prov_tipo = find_order.prov_tipo
+    and a.prov_id is not distinct from find_order.prov_id
+    and a.id_int = find_order.id_int
+    and a.prov_tipo <> 'G'
+$$;
+
+
+--
+-- Name: FUNCTION find_order(azi text, prov_tipo text, prov_id text, id_int text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int text) IS 'Public ID of the order a store (S, prov_id NULL) or app (A, its device ID) created with its own id_int; NULL if the hub has none. Use it after a retried INSERT returned no row.';
+
+
+--
+-- Name: assign_pending_id_sincro(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.assign_pending_id_sincro() RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_azi text;
+  v_count bigint;
+  v_last bigint;
+  v_previous_party text;
+begin
+  for v_azi, v_count in
+    select a.azi, count(*)
+    from sincro.arportes a
+    where a.id_sincro is null
+    group by a.azi
+    order by a.azi
+  loop
+    -- bump: the counter lock, taken last
+    update sincro_private.id_sincro_counter c
+      set last_value = c.last_value + v_count
+      where c.azi = v_azi
+      returning c.last_value into v_last;
+
+    -- stamp rows in id_pub order, then the history versions they wrote
+    v_previous_party := sincro_private.set_party('H');
+    update sincro.arportes a
+      set id_sincro = v_last - v_count + s.position
+      from (
+        select p.id_pub, row_number() over (order by p.id_pub) as position
+        from sincro.arportes p
+        where p.azi = v_azi and p.id_sincro is null
+      ) s
+      where a.azi = v_azi and a.id_pub = s.id_pub;
+    update sincro.arportes_history h
+      set id_sincro = a.id_sincro
+      from sincro.arportes a
+      where h.azi = v_azi and h.id_sincro is null
+        and a.azi = h.azi and a.id_pub = h.id_pub;
+    perform sincro_private.restore_party(v_previous_party);
+  end loop;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION assign_pending_id_sincro(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.assign_pending_id_sincro() IS 'At commit: gives the next change numbers of each company to the order rows this transaction changed on the ERP side, taking the counter lock last.';
+
+
+--
+-- Name: current_party(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.current_party() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select case
+    when s.claim = '' then null
+    when pg_catalog.split_part(s.claim, ':', 2) = (select p.secret from sincro_private.party_secret p)
+      then pg_catalog.split_part(s.claim, ':', 1)
+  end
+  from (select coalesce(pg_catalog.current_setting('sincro.party', true), '') as claim) s
+$$;
+
+
+--
+-- Name: FUNCTION current_party(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.current_party() IS 'The party the hub''s own functions act for (G ERP, H hub), or NULL for a direct client write. A claim without the hub''s secret is ignored. SECURITY DEFINER to read the secret.';
+
+
+--
+-- Name: enqueue_push_order(text, bigint); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform graphile_worker.add_job(
+    identifier := 'push_order',
+    payload := pg_catalog.json_build_object('azi', azi, 'id_pub', id_pub),
+    job_key := pg_catalog.format('push_order:%s:%s', azi, id_pub)
+  );
+end;
+$$;
+
+
+--
+-- Name: FUNCTION enqueue_push_order(azi text, id_pub bigint); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) IS 'Enqueues the graphile-worker job push_order for one order (job key push_order:<azi>:<id_pub>). Called by the insert trigger.';
+
+
+--
+-- Name: raise_bad_field(text, jsonb, anyelement); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.raise_bad_field(context text, doc jsonb, template anyelement) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_key text;
+begin
+  for v_key in select k from pg_catalog.jsonb_object_keys(doc) k order by k loop
+    begin
+      perform pg_catalog.jsonb_populate_record(template, pg_catalog.jsonb_build_object(v_key, doc -> v_key));
+    exception when data_exception then
+      raise exception using
+        errcode = 'SY201',
+        message = pg_catalog.format('%s: field "%s" has an invalid value (%s)', context, v_key, doc -> v_key),
+        detail = sqlerrm,
+        hint = 'Send numbers as JSON numbers, dates as YYYY-MM-DD strings, codes as strings.';
+    end;
+  end loop;
+  raise exception using
+    errcode = 'SY201',
+    message = pg_catalog.format('%s: a field has an invalid value', context);
+end;
+$$;
+
+
+--
+-- Name: FUNCTION raise_bad_field(context text, doc jsonb, template anyelement); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.raise_bad_field(context text, doc jsonb, template anyelement) IS 'Raises SY201 naming the first field of a JSON document that does not fit its column.';
+
+
+--
+-- Name: replace_order_lines(text, bigint, jsonb); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.replace_order_lines(azi text, id_pub bigint, lines jsonb) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  c_line_keys constant text[] := array[
+    'riga', 'articolo', 'descrizione', 'quantita', 'unita_misura', 'prezzo', 'sconto',
+    'iva', 'data_consegna', 'note'];
+  v_azi constant text := replace_order_lines.azi;
+  v_id_pub constant bigint := replace_order_lines.id_pub;
+  v_line jsonb;
+  v_position integer := 0;
+  v_key text;
+  v_rows sincro.arporrig[] := '{}';
+  v_row sincro.arporrig;
+  v_deleted integer;
+  v_written integer;
+begin
+  -- validate
+  if lines is null or pg_catalog.jsonb_typeof(lines) <> 'array' or pg_catalog.jsonb_array_length(lines) = 0 then
+    raise exception using
+      errcode = 'SY201',
+      message = 'erp_write_order: "lines" must be a non-empty array of line objects',
+      hint = 'Send every line of the order: the list replaces the lines the hub holds.';
+  end if;
+  for v_line in select * from pg_catalog.jsonb_array_elements(lines) loop
+    v_position := v_position + 1;
+    if pg_catalog.jsonb_typeof(v_line) <> 'object' then
+      raise exception using
+        errcode = 'SY201',
+        message = pg_catalog.format('erp_write_order: lines[%s] must be an object', v_position);
+    end if;
+    for v_key in select k from pg_catalog.jsonb_object_keys(v_line) k loop
+      if not v_key = any (c_line_keys) then
+        raise exception using
+          errcode = 'SY201',
+          message = pg_catalog.format('erp_write_order: lines[%s] has unknown field "%s"', v_position, v_key),
+          hint = pg_catalog.format('Line fields: %s.', pg_catalog.array_to_string(c_line_keys, ', '));
+      end if;
+    end loop;
+    begin
+      v_row := pg_catalog.jsonb_populate_record(null::sincro.arporrig, v_line);
+    exception when data_exception then
+      perform sincro_private.raise_bad_field(pg_catalog.format('erp_write_order: lines[%s]', v_position), v_line, null::sincro.arporrig);
+    end;
+    v_row.azi := v_azi;
+    v_row.id_pub := v_id_pub;
+    v_row.riga := coalesce(v_row.riga, v_position);
+    v_row.prezzo := coalesce(v_row.prezzo, 0);
+    v_row.sconto := coalesce(v_row.sconto, 0);
+    v_rows := v_rows || v_row;
+  end loop;
+  if (select count(distinct r.riga) from pg_catalog.unnest(v_rows) r) <> pg_catalog.cardinality(v_rows) then
+    raise exception using
+      errcode = 'SY201',
+      message = 'erp_write_order: two lines have the same "riga"',
+      hint = 'Give each line its own riga, or omit riga on all lines to number them by position.';
+  end if;
+
+  -- apply
+  delete from sincro.arporrig r
+    where r.azi = v_azi and r.id_pub = v_id_pub
+      and r.riga <> all (select n.riga from pg_catalog.unnest(v_rows) n);
+  get diagnostics v_deleted = row_count;
+
+  insert into sincro.arporrig as r
+    (azi, id_pub, riga, articolo, descrizione, quantita, unita_misura, prezzo, sconto, iva, data_consegna, note)
+  select n.azi, n.id_pub, n.riga, n.articolo, n.descrizione, n.quantita, n.unita_misura, n.prezzo, n.sconto,
+         n.iva, n.data_consegna, n.note
+  from pg_catalog.unnest(v_rows) n
+  order by n.riga
+  on conflict (azi, id_pub, riga) do update
+    set articolo = excluded.articolo, descrizione = excluded.descrizione, quantita = excluded.quantita,
+        unita_misura = excluded.unita_misura, prezzo = excluded.prezzo, sconto = excluded.sconto,
+        iva = excluded.iva, data_consegna = excluded.data_consegna, note = excluded.note,
+        updated_at = now()
+    where (r.articolo, r.descrizione, r.quantita, r.unita_misura, r.prezzo, r.sconto, r.iva, r.data_consegna, r.note)
+      is distinct from
+      (excluded.articolo, excluded.descrizione, excluded.quantita, excluded.unita_misura, excluded.prezzo,
+       excluded.sconto, excluded.iva, excluded.data_consegna, excluded.note);
+  get diagnostics v_written = row_count;
+
+  return v_deleted + v_written > 0;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION replace_order_lines(azi text, id_pub bigint, lines jsonb); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.replace_order_lines(azi text, id_pub bigint, lines jsonb) IS 'Makes the lines of an order equal to the ERP''s JSON list (delete, insert, update only what differs); returns whether anything changed.';
+
+
+--
+-- Name: restore_party(text); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.restore_party(previous text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select null from pg_catalog.set_config('sincro.party', coalesce(previous, ''), true)
+$$;
+
+
+--
+-- Name: FUNCTION restore_party(previous text); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.restore_party(previous text) IS 'Puts back the sincro.party setting that set_party returned.';
+
+
+--
+-- Name: set_party(text); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.set_party(party text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_previous text := coalesce(pg_catalog.current_setting('sincro.party', true), '');
+begin
+  perform pg_catalog.set_config('sincro.party',
+    case when coalesce(party, '') = '' then ''
+         else party || ':' || (select p.secret from sincro_private.party_secret p) end,
+    true);
+  return v_previous;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION set_party(party text); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.set_party(party text) IS 'Claims an acting party (G, H) for the rest of the transaction, with the hub''s secret; returns the previous raw setting for restore_party.';
+
+
+--
+-- Name: tg__assign_pending_id_sincro(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tg__assign_pending_id_sincro() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform sincro_private.assign_pending_id_sincro();
+  return null;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION tg__assign_pending_id_sincro(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tg__assign_pending_id_sincro() IS 'Deferred (at commit), after an ERP-side write left id_sincro NULL: gives the transaction''s pending rows their change numbers. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+
+
+--
+-- Name: tg__refuse_delete(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tg__refuse_delete() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if sincro_private.current_party() is not distinct from 'H' then
+    return old;
+  end if;
+  raise exception using
+    errcode = 'SY108',
+    message = pg_catalog.format('%s: rows are never deleted', tg_table_name),
+    hint = 'Orders and their lines are kept for good; the ERP changes lines through sincro.erp_write_order.';
+end;
+$$;
+
+
+--
+-- Name: FUNCTION tg__refuse_delete(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tg__refuse_delete() IS 'BEFORE DELETE: refuses deletes by anyone but the hub itself (SY108). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+
+
+--
+-- Name: tg_apstatosyn__write(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tg_apstatosyn__write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+begin
+  if tg_op = 'DELETE' then
+    raise exception using
+      errcode = 'SY108', message = pg_catalog.format('apstatosyn: company %s cannot be deleted', old.azi),
+      hint = 'Companies are kept with their orders.';
+  end if;
+
+  -- validate
+  if tg_op = 'INSERT' then
+    if new.azi is null or new.azi !~ '^[A-Za-z0-9_-]{1,20}$' then
+      raise exception using
+        errcode = case when new.azi is null then 'SY102' else 'SY101' end,
+        message = pg_catalog.format('apstatosyn: azi must be 1-20 letters, digits, _ or - (got %s)', coalesce(pg_catalog.quote_literal(new.azi), 'NULL')),
+        hint = 'For example C00001.';
+    end if;
+    if exists (select 1 from sincro_private.company c where c.azi = new.azi) then
+      raise exception using
+        errcode = 'SY110', message = pg_catalog.format('apstatosyn: company %s is already registered', new.azi);
+    end if;
+  elsif new.azi is distinct from old.azi then
+    raise exception using errcode = 'SY103', message = 'apstatosyn: azi cannot be changed';
+  end if;
+  if (tg_op = 'INSERT' and (coalesce(new.last_id_pub, 0) <> 0 or coalesce(new.last_id_sincro, 0) <> 0))
+     or (tg_op = 'UPDATE' and (new.last_id_pub is distinct from old.last_id_pub
+                               or new.last_id_sincro is distinct from old.last_id_sincro)) then
+    raise exception using
+      errcode = 'SY103',
+      message = pg_catalog.format('apstatosyn: the counters of company %s are kept by the hub', new.azi),
+      hint = 'last_id_pub and last_id_sincro only move when orders are written.';
+  end if;
+  if coalesce(new.sync_quota, 0) < 0 or coalesce(new.sync_used, 0) < 0 then
+    raise exception using
+      errcode = 'SY101', message = 'apstatosyn: sync_quota and sync_used cannot be negative';
+  end if;
+
+  -- apply
+  if tg_op = 'INSERT' then
+    insert into sincro_private.company (azi, ragione_sociale, sync_quota, sync_used, sync_period_start)
+      values (new.azi, new.ragione_sociale, coalesce(new.sync_quota, 0), coalesce(new.sync_used, 0),
+              coalesce(new.sync_period_start, current_date));
+    insert into sincro_private.id_pub_counter (azi) values (new.azi);
+    insert into sincro_private.id_sincro_counter (azi) values (new.azi);
+  else
+    update sincro_private.company c
+      set ragione_sociale = new.ragione_sociale, sync_quota = new.sync_quota, sync_used = new.sync_used,
+          sync_period_start = new.sync_period_start
+      where c.azi = old.azi;
+  end if;
+  select v.* into new from sincro.apstatosyn v where v.azi = new.azi;
+  return new;
+end;
+$_$;
+
+
+--
+-- Name: FUNCTION tg_apstatosyn__write(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tg_apstatosyn__write() IS 'INSTEAD OF trigger on sincro.apstatosyn: registers a company (with both counters at 0), updates its name and quota, refuses counter edits and deletes. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+
+
+--
+-- Name: tg_arporrig__guard(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tg_arporrig__guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_party constant text := sincro_private.current_party();
+  v_created_xact xid8;
+begin
+  if tg_op = 'DELETE' then
+    if v_party in ('G', 'H') then
+      return old;
+    end if;
+    raise exception using
+      errcode = 'SY107',
+      message = pg_catalog.format('arporrig: line %s of order %s cannot be deleted by a store or app', old.riga, old.id_pub),
+      hint = 'Lines change only through the ERP (sincro.erp_write_order).';
+  end if;
+
+  -- validate: fields
+  if new.riga is null or new.articolo is null or pg_catalog.btrim(new.articolo) = '' or new.quantita is null then
+    raise exception using
+      errcode = 'SY102',
+      message = pg_catalog.format('arporrig: %s is required (order %s)',
+                                  case when new.riga is null then 'riga' when new.quantita is null then 'quantita' else 'articolo' end,
+                                  new.id_pub),
+      hint = 'Each line needs riga (1, 2, ...), articolo and quantita.';
+  end if;
+  if new.riga <= 0 or new.quantita <= 0 or new.prezzo < 0 or new.sconto < 0 or new.sconto > 100 then
+    raise exception using
+      errcode = 'SY104',
+      message = pg_catalog.format('arporrig: %s (order %s, line %s)',
+                                  case when new.riga <= 0 then pg_catalog.format('riga must be positive (got %s)', new.riga)
+                                       when new.quantita <= 0 then pg_catalog.format('quantita must be greater than 0 (got %s)', new.quantita)
+                                       when new.prezzo < 0 then pg_catalog.format('prezzo cannot be negative (got %s)', new.prezzo)
+                                       else pg_catalog.format('sconto must be a percentage from 0 to 100 (got %s)', new.sconto) end,
+                                  new.id_pub, new.riga),
+      hint = 'Fix the line and send the whole order again in one transaction.';
+  end if;
+
+  if v_party in ('G', 'H') then
+    new.updated_at := now();
+    return new;
+  end if;
+
+  -- validate: the order is being created in this very transaction
+  select a.created_xact into v_created_xact
+  from sincro.arportes a
+  where a.azi = new.azi and a.id_pub = new.id_pub;
+  if not found then
+    raise exception using
+      errcode = 'SY109',
+      message = pg_catalog.format('arporrig: company %s has no order with id_pub %s', new.azi, new.id_pub),
+      hint = 'Insert the header first and use the id_pub that INSERT ... RETURNING gives back.';
+  end if;
+  if tg_op = 'UPDATE' or v_created_xact <> pg_catalog.pg_current_xact_id() then
+    raise exception using
+      errcode = 'SY107',
+      message = pg_catalog.format('arporrig: the lines of order %s can no longer be changed by a store or app', new.id_pub),
+      hint = 'Lines are written in the transaction that creates the order; later changes come from the ERP.';
+  end if;
+  new.created_at := now();
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION tg_arporrig__guard(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tg_arporrig__guard() IS 'BEFORE INSERT/UPDATE/DELETE on arporrig: validates line fields; a store or app may only insert lines in the transaction that created the order.';
+
+
+--
+-- Name: tg_arportes__enqueue_push(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tg_arportes__enqueue_push() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform sincro_private.enqueue_push_order(new.azi, new.id_pub);
+  return null;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION tg_arportes__enqueue_push(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tg_arportes__enqueue_push() IS 'AFTER INSERT on arportes (store and app orders): enqueues the push_order job in the same transaction. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+
+
+--
+-- Name: tg_arportes__guard_update(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tg_arportes__guard_update() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_column text;
+begin
+  if sincro_private.current_party() in ('G', 'H') then
+    if sincro_private.current_party() = 'G' then
+      new.updated_at := now();
+    end if;
+    return new;
+  end if;
+
+  -- validate: only acks change
+  select n.key into v_column
+  from pg_catalog.jsonb_each(pg_catalog.to_jsonb(new)) n
+  join pg_catalog.jsonb_each(pg_catalog.to_jsonb(old)) o using (key)
+  where n.value is distinct from o.value
+    and n.key not in ('ack_store', 'ack_gest', 'ack_app', 'updated_at')
+  order by n.key
+  limit 1;
+  if v_column is not null then
+    raise exception using
+      errcode = 'SY107',
+      message = pg_catalog.format('arportes: column %s of order %s cannot be changed by a store or app', v_column, old.id_pub),
+      hint = 'After insert a party may only set its own ack to 1; order data changes come from the ERP.';
+  end if;
+  if new.ack_store < old.ack_store or new.ack_gest < old.ack_gest or new.ack_app < old.ack_app then
+    raise exception using
+      errcode = 'SY107',
+      message = pg_catalog.format('arportes: an ack of order %s cannot go back from 1 to 0', old.id_pub),
+      hint = 'An ack says the party has acquired the order; follow later changes with sincro.changes_since.';
+  end if;
+
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION tg_arportes__guard_update(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tg_arportes__guard_update() IS 'BEFORE UPDATE on arportes: a direct update may only set acks from 0 to 1; the ERP and the hub write through their functions.';
+
+
+--
+-- Name: tg_arportes__history(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tg_arportes__history() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_party text := sincro_private.current_party();
+begin
+  if tg_op = 'DELETE' then
+    insert into sincro.arportes_history values (default, tg_op, coalesce(v_party, 'H'), session_user, pg_catalog.clock_timestamp(), old.*);
+    return null;
+  end if;
+  if tg_op = 'UPDATE' and old.id_sincro is null and new.id_sincro is not null then
+    return null;
+  end if;
+  if v_party is null then
+    v_party := case
+      when tg_op = 'INSERT' then new.prov_tipo
+      when new.ack_store <> old.ack_store then 'S'
+      when new.ack_app <> old.ack_app then 'A'
+      when new.ack_gest <> old.ack_gest then 'G'
+    end;
+  end if;
+  insert into sincro.arportes_history values (default, tg_op, v_party, session_user, pg_catalog.clock_timestamp(), new.*);
+  return null;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION tg_arportes__history(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tg_arportes__history() IS 'AFTER INSERT/UPDATE/DELETE on arportes: appends the new version to arportes_history with the acting party. SECURITY DEFINER because clients cannot write history.';
+
+
+--
+-- Name: tg_arportes__prepare_insert(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tg_arportes__prepare_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_erp constant boolean := sincro_private.current_party() is not distinct from 'G';
+  v_existing sincro.arportes;
+begin
+  -- validate: company
+  if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
+    raise exception using
+      errcode = 'SY100',
+      message = pg_catalog.format('arportes: unknown company (azi = %L)', new.azi),
+      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+
+  -- validate: columns the hub owns
+  if new.id_pub is not null then
+    raise exception using
+      errcode = 'SY103',
+      message = 'arportes: id_pub is assigned by the hub and cannot be supplied',
+      hint = 'Omit id_pub and read it back with INSERT ... RETURNING id_pub.';
+  end if;
+  if not v_erp then
+    if new.id_sincro is not null or new.tor_chia is not null or new.conferma is not null then
+      raise exception using
+        errcode = 'SY103',
+        message = pg_catalog.format('arportes: %s is written by the ERP side and cannot be supplied by a store or app',
+                                    case when new.id_sincro is not null then 'id_sincro'
+                                         when new.tor_chia is not null then 'tor_chia' else 'conferma' end),
+        hint = 'Omit it; the ERP''s answer fills it.';
+    end if;
+
+    -- validate: provenance
+    if new.prov_tipo is null then
+      raise exception using
+        errcode = 'SY102', message = 'arportes: prov_tipo is required',
+        hint = 'S for the store, A for an app.';
+    elsif new.prov_tipo = 'G' then
+      raise exception using
+        errcode = 'SY103', message = 'arportes: prov_tipo G (ERP-made order) cannot be inserted directly',
+        hint = 'The ERP exports its own orders through sincro.erp_write_order.';
+    elsif new.prov_tipo not in ('S', 'A') then
+      raise exception using
+        errcode = 'SY101', message = pg_catalog.format('arportes: prov_tipo must be S, A or G (got %L)', new.prov_tipo),
+        hint = 'S for the store, A for an app.';
+    end if;
+    if new.id_int is null or pg_catalog.btrim(new.id_int) = '' then
+      raise exception using
+        errcode = 'SY102', message = 'arportes: id_int is required for store and app orders',
+        hint = 'id_int is the order''s own ID inside the store or device; it makes a retried insert harmless.';
+    end if;
+    if new.prov_tipo = 'A' and (new.prov_id is null or pg_catalog.btrim(new.prov_id) = '') then
+      raise exception using
+        errcode = 'SY102', message = 'arportes: prov_id (the device ID) is required for app orders',
+        hint = 'Send the ID of the device that took the order.';
+    elsif new.prov_tipo = 'S' and new.prov_id is not null then
+      raise exception using
+        errcode = 'SY101', message = 'arportes: prov_id is for app devices only and must be empty for store orders';
+    end if;
+
+    -- validate: acks (only the creator's own may be given, and it is 1 anyway)
+    if (new.prov_tipo <> 'S' and new.ack_store is distinct from 0 and new.ack_store is not null)
+       or (new.ack_gest is distinct from 0 and new.ack_gest is not null)
+       or (new.prov_tipo <> 'A' and new.ack_app is distinct from 0 and new.ack_app is not null) then
+      raise exception using
+        errcode = 'SY103',
+        message = pg_catalog.format('arportes: an order from %s cannot set another party''s ack',
+                                    case new.prov_tipo when 'S' then 'the store' else 'an app' end),
+        hint = 'Omit the ack columns; the hub sets the creator''s ack to 1 and the others to 0.';
+    end if;
+  end if;
+
+  -- validate: author
+  if new.autore_tipo is null or new.autore_cod is null then
+    raise exception using
+      errcode = 'SY102',
+      message = pg_catalog.format('arportes: %s is required', case when new.autore_tipo is null then 'autore_tipo' else 'autore_cod' end),
+      hint = 'autore_tipo C customer, T sales agent, O ERP operator; autore_cod their code (0 for a new web customer).';
+  elsif new.autore_tipo not in ('C', 'T', 'O') then
+    raise exception using
+      errcode = 'SY101', message = pg_catalog.format('arportes: autore_tipo must be C, T or O (got %L)', new.autore_tipo),
+      hint = 'C customer, T sales agent, O ERP operator.';
+  end if;
+  if new.new_customer_id is not null and not exists (
+    select 1 from sincro.new_customers c where c.azi = new.azi and c.customer_id = new.new_customer_id
+  ) then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('arportes: new_customer_id %s is not a new customer of company %s', new.new_customer_id, new.azi),
+      hint = 'Insert the customer into sincro.new_customers first and use the customer_id it returns.';
+  end if;
+
+  -- public ID: the counter lock serializes inserts of one company until commit
+  update sincro_private.id_pub_counter c
+    set last_value = c.last_value + 1
+    where c.azi = new.azi
+    returning c.last_value into new.id_pub;
+
+  -- idempotency: the same creator key again is the same order
+  if not v_erp then
+    select * into v_existing
+    from sincro.arportes a
+    where a.azi = new.azi and a.prov_tipo = new.prov_tipo
+      and a.prov_id is not distinct from new.prov_id and a.id_int = new.id_int;
+    if found then
+      update sincro_private.id_pub_counter c set last_value = c.last_value - 1 where c.azi = new.azi;
+      if (v_existing.autore_tipo, v_existing.autore_cod, v_existing.cliente_cod, v_existing.new_customer_id,
+          v_existing.dest_ragione_sociale, v_existing.dest_indirizzo, v_existing.dest_cap, v_existing.dest_citta,
+          v_existing.dest_provincia, v_existing.dest_nazione, v_existing.cod_pagamento, v_existing.note,
+          v_existing.valuta, v_existing.totale_imponibile, v_existing.totale_iva, v_existing.totale_documento)
+         is not distinct from
+         (new.autore_tipo, new.autore_cod, new.cliente_cod, new.new_customer_id,
+          new.dest_ragione_sociale, new.dest_indirizzo, new.dest_cap, new.dest_citta,
+          new.dest_provincia, new.dest_nazione, new.cod_pagamento, new.note,
+          new.valuta, new.totale_imponibile, new.totale_iva, new.totale_documento)
+         and (new.data_ordine is null or new.data_ordine = v_existing.data_ordine) then
+        return null;  -- already stored: skip, nothing written
+      end if;
+      raise exception using
+        errcode = 'SY106',
+        message = pg_catalog.format('arportes: order %s of %s%s already exists as id_pub %s with different content',
+                                    new.id_int, case new.prov_tipo when 'S' then 'the store' else 'device ' end,
+                                    coalesce(new.prov_id, ''), v_existing.id_pub),
+        detail = pg_catalog.format('azi %s, prov_tipo %s, prov_id %s, id_int %s', new.azi, new.prov_tipo,
+                                   coalesce(new.prov_id, '(none)'), new.id_int),
+        hint = 'A retry must send the same order; a different order needs its own id_int.';
+    end if;
+  end if;
+
+  -- fill: acks, change number, bookkeeping
+  new.ack_store := case when new.prov_tipo = 'S' then 1 else 0 end;
+  new.ack_app := case when new.prov_tipo = 'A' then 1 else 0 end;
+  new.ack_gest := case when new.prov_tipo = 'G' then 1 else 0 end;
+  new.id_sincro := case when v_erp then null else 0 end;
+  new.data_ordine := coalesce(new.data_ordine, current_date);
+  new.created_xact := pg_catalog.pg_current_xact_id();
+  new.created_at := now();
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION tg_arportes__prepare_insert(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tg_arportes__prepare_insert() IS 'BEFORE INSERT on arportes: validates a new order, skips an identical retry, refuses a conflicting one, assigns id_pub from the company counter and sets acks and id_sincro. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+
+
+--
+-- Name: tg_arportes__require_lines(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tg_arportes__require_lines() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if exists (select 1 from sincro.arportes a where a.azi = new.azi and a.id_pub = new.id_pub)
+     and not exists (select 1 from sincro.arporrig r where r.azi = new.azi and r.id_pub = new.id_pub) then
+    raise exception using
+      errcode = 'SY105',
+      message = pg_catalog.format('arportes: order %s of company %s has no lines', new.id_pub, new.azi),
+      detail = pg_catalog.format('prov_tipo %s, id_int %s', new.prov_tipo, coalesce(new.id_int, '(none)')),
+      hint = 'Insert the header and its lines (sincro.arporrig) in the same transaction.';
+  end if;
+  return null;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION tg_arportes__require_lines(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tg_arportes__require_lines() IS 'Deferred (at commit), after insert on arportes: refuses an order that has no lines (SY105). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+
+
+--
+-- Name: tg_arportes_history__append_only(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tg_arportes_history__append_only() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'UPDATE' and sincro_private.current_party() is not distinct from 'H'
+     and old.id_sincro is null and new.id_sincro is not null
+     and (pg_catalog.to_jsonb(old) - 'id_sincro') = (pg_catalog.to_jsonb(new) - 'id_sincro') then
+    return new;
+  end if;
+  raise exception using
+    errcode = 'SY108',
+    message = 'arportes_history: history is append-only',
+    hint = 'Each change of an order adds a version; versions are never changed or removed.';
+end;
+$$;
+
+
+--
+-- Name: FUNCTION tg_arportes_history__append_only(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tg_arportes_history__append_only() IS 'BEFORE UPDATE/DELETE on arportes_history: refuses every change except the hub stamping a pending change number. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+
+
+--
+-- Name: tg_new_customers__guard_update(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tg_new_customers__guard_update() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if sincro_private.current_party() in ('G', 'H') then
+    new.updated_at := now();
+    return new;
+  end if;
+  raise exception using
+    errcode = 'SY107',
+    message = pg_catalog.format('new_customers: customer %s cannot be changed by a store or app', old.customer_id),
+    hint = 'Once written, a new customer changes only by the ERP''s answer (its code).';
+end;
+$$;
+
+
+--
+-- Name: FUNCTION tg_new_customers__guard_update(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tg_new_customers__guard_update() IS 'BEFORE UPDATE on new_customers: only the ERP side changes a stored customer (SY107 otherwise). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+
+
+--
+-- Name: tg_new_customers__prepare_insert(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tg_new_customers__prepare_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_existing sincro.new_customers;
+begin
+  -- validate
+  if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
+    raise exception using
+      errcode = 'SY100',
+      message = pg_catalog.format('new_customers: unknown company (azi = %L)', new.azi),
+      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+  if new.prov_tipo is null or new.prov_tipo not in ('S', 'A') then
+    raise exception using
+      errcode = case when new.prov_tipo is null then 'SY102' else 'SY101' end,
+      message = pg_catalog.format('new_customers: prov_tipo must be S or A (got %s)', coalesce(pg_catalog.quote_literal(new.prov_tipo), 'NULL')),
+      hint = 'S for the store, A for an app; the ERP''s own customers arrive by sync.';
+  end if;
+  if new.id_int is null or pg_catalog.btrim(new.id_int) = '' then
+    raise exception using
+      errcode = 'SY102', message = 'new_customers: id_int is required',
+      hint = 'id_int is the customer''s ID inside the store or device.';
+  end if;
+  if new.prov_tipo = 'A' and (new.prov_id is null or pg_catalog.btrim(new.prov_id) = '') then
+    raise exception using errcode = 'SY102', message = 'new_customers: prov_id (the device ID) is required for app customers';
+  elsif new.prov_tipo = 'S' and new.prov_id is not null then
+    raise exception using errcode = 'SY101', message = 'new_customers: prov_id must be empty for store customers';
+  end if;
+  if new.ragione_sociale is null or pg_catalog.btrim(new.ragione_sociale) = '' then
+    raise exception using errcode = 'SY102', message = 'new_customers: ragione_sociale (the customer''s name) is required';
+  end if;
+  if new.cod_cli is not null then
+    raise exception using
+      errcode = 'SY103', message = 'new_customers: cod_cli is assigned by the ERP and cannot be supplied',
+      hint = 'For a customer the ERP already knows, put its code in arportes.cliente_cod instead.';
+  end if;
+
+  -- idempotency
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(
+    pg_catalog.concat_ws('/', 'new_customers', new.azi, new.prov_tipo, new.prov_id, new.id_int), 0));
+  select * into v_existing from sincro.new_customers c
+  where c.azi = new.azi and c.prov_tipo = new.prov_tipo
+    and c.prov_id is not distinct from new.prov_id and c.id_int = new.id_int;
+  if found then
+    if (v_existing.ragione_sociale, v_existing.partita_iva, v_existing.codice_fiscale, v_existing.email,
+        v_existing.telefono, v_existing.indirizzo, v_existing.cap, v_existing.citta, v_existing.provincia,
+        v_existing.nazione)
+       is not distinct from
+       (new.ragione_sociale, new.partita_iva, new.codice_fiscale, new.email, new.telefono, new.indirizzo,
+        new.cap, new.citta, new.provincia, new.nazione) then
+      return null;
+    end if;
+    raise exception using
+      errcode = 'SY106',
+      message = pg_catalog.format('new_customers: customer %s already exists as customer_id %s with different content',
+                                  new.id_int, v_existing.customer_id),
+      hint = 'A retry must send the same customer; a different customer needs its own id_int.';
+  end if;
+
+  new.created_xact := pg_catalog.pg_current_xact_id();
+  new.created_at := now();
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION tg_new_customers__prepare_insert(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tg_new_customers__prepare_insert() IS 'BEFORE INSERT on new_customers: validates, skips an identical retry, refuses a conflicting one (SY106). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+
+
+--
+-- Name: company; Type: TABLE; Schema: sincro_private; Owner: -
+--
+
+CREATE TABLE sincro_private.company (
+    azi text NOT NULL,
+    ragione_sociale text,
+    sync_quota integer DEFAULT 0 NOT NULL,
+    sync_used integer DEFAULT 0 NOT NULL,
+    sync_period_start date DEFAULT CURRENT_DATE NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT azi_is_well_formed CHECK ((azi ~ '^[A-Za-z0-9_-]{1,20}$'::text)),
+    CONSTRAINT sync_quota_is_not_negative CHECK ((sync_quota >= 0)),
+    CONSTRAINT sync_used_is_not_negative CHECK ((sync_used >= 0))
+);
+
+
+--
+-- Name: TABLE company; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON TABLE sincro_private.company IS 'One row per company served by the hub. Registered through the view sincro.apstatosyn.';
+
+
+--
+-- Name: COLUMN company.azi; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.company.azi IS 'Company code (e.g. C00001): 1-20 letters, digits, _ or -. First column of every primary key in the hub.';
+
+
+--
+-- Name: COLUMN company.ragione_sociale; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.company.ragione_sociale IS 'Company name, for operators.';
+
+
+--
+-- Name: COLUMN company.sync_quota; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.company.sync_quota IS 'Syncs (sync for changes or total rebuild) allowed per contract period.';
+
+
+--
+-- Name: COLUMN company.sync_used; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.company.sync_used IS 'Syncs used in the current contract period.';
+
+
+--
+-- Name: COLUMN company.sync_period_start; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.company.sync_period_start IS 'First day of the current contract period.';
+
+
+--
+-- Name: COLUMN company.created_at; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.company.created_at IS 'When the company was registered.';
+
+
+--
+-- Name: id_pub_counter; Type: TABLE; Schema: sincro_private; Owner: -
+--
+
+CREATE TABLE sincro_private.id_pub_counter (
+    azi text NOT NULL,
+    last_value bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT last_value_is_not_negative CHECK ((last_value >= 0))
+);
+
+
+--
+-- Name: TABLE id_pub_counter; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON TABLE sincro_private.id_pub_counter IS 'Last public order ID handed out per company. Updated inside the inserting transaction, so its row lock makes IDs gap-free: a rollback returns the number.';
+
+
+--
+-- Name: COLUMN id_pub_counter.azi; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.id_pub_counter.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN id_pub_counter.last_value; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.id_pub_counter.last_value IS 'Last id_pub given to an order of this company (0: none yet).';
+
+
+--
+-- Name: id_sincro_counter; Type: TABLE; Schema: sincro_private; Owner: -
+--
+
+CREATE TABLE sincro_private.id_sincro_counter (
+    azi text NOT NULL,
+    last_value bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT last_value_is_not_negative CHECK ((last_value >= 0))
+);
+
+
+--
+-- Name: TABLE id_sincro_counter; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON TABLE sincro_private.id_sincro_counter IS 'Last change number (id_sincro) handed out per company. Taken only at commit, by deferred triggers, and held until the commit ends, so change numbers grow in commit order.';
+
+
+--
+-- Name: COLUMN id_sincro_counter.azi; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.id_sincro_counter.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN id_sincro_counter.last_value; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.id_sincro_counter.last_value IS 'Last id_sincro given to a row of this company (0: none yet).';
+
+
+--
+-- Name: apstatosyn; Type: VIEW; Schema: sincro; Owner: -
+--
+
+CREATE VIEW sincro.apstatosyn AS
+ SELECT c.azi,
+    c.ragione_sociale,
+    p.last_value AS last_id_pub,
+    s.last_value AS last_id_sincro,
+    c.sync_quota,
+    c.sync_used,
+    c.sync_period_start,
+    c.created_at
+   FROM ((sincro_private.company c
+     JOIN sincro_private.id_pub_counter p USING (azi))
+     JOIN sincro_private.id_sincro_counter s USING (azi));
+
+
+--
+-- Name: VIEW apstatosyn; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON VIEW sincro.apstatosyn IS 'One row per company: counters and sync quota. insert into sincro.apstatosyn(azi) values (...) registers a company.';
+
+
+--
+-- Name: COLUMN apstatosyn.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.apstatosyn.azi IS 'Company code: 1-20 letters, digits, _ or -.';
+
+
+--
+-- Name: COLUMN apstatosyn.ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.apstatosyn.ragione_sociale IS 'Company name.';
+
+
+--
+-- Name: COLUMN apstatosyn.last_id_pub; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.apstatosyn.last_id_pub IS 'Last public order ID handed out (read-only).';
+
+
+--
+-- Name: COLUMN apstatosyn.last_id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.apstatosyn.last_id_sincro IS 'Last change number handed out (read-only).';
+
+
+--
+-- Name: COLUMN apstatosyn.sync_quota; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.apstatosyn.sync_quota IS 'Syncs allowed per contract period.';
+
+
+--
+-- Name: COLUMN apstatosyn.sync_used; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.apstatosyn.sync_used IS 'Syncs used in the current period.';
+
+
+--
+-- Name: COLUMN apstatosyn.sync_period_start; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.apstatosyn.sync_period_start IS 'First day of the current contract period.';
+
+
+--
+-- Name: COLUMN apstatosyn.created_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.apstatosyn.created_at IS 'When the company was registered.';
+
+
+--
+-- Name: arporrig; Type: TABLE; Schema: sincro; Owner: -
+--
+
+CREATE TABLE sincro.arporrig (
+    azi text NOT NULL,
+    id_pub bigint NOT NULL,
+    riga integer NOT NULL,
+    articolo text NOT NULL,
+    descrizione text,
+    quantita numeric(14,3) NOT NULL,
+    unita_misura text,
+    prezzo numeric(14,4) DEFAULT 0 NOT NULL,
+    sconto numeric(5,2) DEFAULT 0 NOT NULL,
+    iva text,
+    data_consegna date,
+    note text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT articolo_is_not_blank CHECK ((btrim(articolo) <> ''::text)),
+    CONSTRAINT prezzo_is_not_negative CHECK ((prezzo >= (0)::numeric)),
+    CONSTRAINT quantita_is_positive CHECK ((quantita > (0)::numeric)),
+    CONSTRAINT riga_is_positive CHECK ((riga > 0)),
+    CONSTRAINT sconto_is_percentage CHECK (((sconto >= (0)::numeric) AND (sconto <= (100)::numeric)))
+);
+
+
+--
+-- Name: TABLE arporrig; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON TABLE sincro.arporrig IS 'Order lines (ARPORRIG), written with their header in one transaction.';
+
+
+--
+-- Name: COLUMN arporrig.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN arporrig.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.id_pub IS 'Public ID of the order the line belongs to.';
+
+
+--
+-- Name: COLUMN arporrig.riga; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.riga IS 'Line number within the order, from 1.';
+
+
+--
+-- Name: COLUMN arporrig.articolo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.articolo IS 'Article code.';
+
+
+--
+-- Name: COLUMN arporrig.descrizione; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.descrizione IS 'Line description.';
+
+
+--
+-- Name: COLUMN arporrig.quantita; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.quantita IS 'Quantity ordered; must be positive.';
+
+
+--
+-- Name: COLUMN arporrig.unita_misura; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.unita_misura IS 'Unit of measure.';
+
+
+--
+-- Name: COLUMN arporrig.prezzo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.prezzo IS 'Unit price.';
+
+
+--
+-- Name: COLUMN arporrig.sconto; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.sconto IS 'Discount percentage, 0-100.';
+
+
+--
+-- Name: COLUMN arporrig.iva; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.iva IS 'VAT code.';
+
+
+--
+-- Name: COLUMN arporrig.data_consegna; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.data_consegna IS 'Requested delivery date.';
+
+
+--
+-- Name: COLUMN arporrig.note; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.note IS 'Free notes.';
+
+
+--
+-- Name: COLUMN arporrig.created_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.created_at IS 'When the line was written to the hub.';
+
+
+--
+-- Name: COLUMN arporrig.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arporrig.updated_at IS 'Last change in the hub.';
+
+
+--
+-- Name: arportes_history; Type: TABLE; Schema: sincro; Owner: -
+--
+
+CREATE TABLE sincro.arportes_history (
+    history_id bigint NOT NULL,
+    operation text NOT NULL,
+    party text,
+    db_user name DEFAULT CURRENT_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    azi text NOT NULL,
+    id_pub bigint NOT NULL,
+    tor_chia text,
+    conferma text,
+    id_int text,
+    ack_store smallint NOT NULL,
+    ack_gest smallint NOT NULL,
+    ack_app smallint NOT NULL,
+    prov_tipo text NOT NULL,
+    prov_id text,
+    autore_tipo text NOT NULL,
+    autore_cod text NOT NULL,
+    id_sincro bigint,
+    data_ordine date NOT NULL,
+    cliente_cod text,
+    new_customer_id bigint,
+    dest_ragione_sociale text,
+    dest_indirizzo text,
+    dest_cap text,
+    dest_citta text,
+    dest_provincia text,
+    dest_nazione text,
+    cod_pagamento text,
+    note text,
+    valuta text NOT NULL,
+    totale_imponibile numeric(14,2),
+    totale_iva numeric(14,2),
+    totale_documento numeric(14,2),
+    created_xact xid8 NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT operation_is_known CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text]))),
+    CONSTRAINT party_is_known CHECK ((party = ANY (ARRAY['S'::text, 'A'::text, 'G'::text, 'H'::text])))
+);
+
+
+--
+-- Name: TABLE arportes_history; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON TABLE sincro.arportes_history IS 'Every committed version of every order header: what changed it, which party, when, and all its columns. Append-only.';
+
+
+--
+-- Name: COLUMN arportes_history.history_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.history_id IS 'Version number, increasing.';
+
+
+--
+-- Name: COLUMN arportes_history.operation; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.operation IS 'INSERT, UPDATE or DELETE.';
+
+
+--
+-- Name: COLUMN arportes_history.party; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.party IS 'Party that made the change: S store, A app, G ERP, H hub; empty when it cannot be told (an operator by hand).';
+
+
+--
+-- Name: COLUMN arportes_history.db_user; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.db_user IS 'Database role that made the change.';
+
+
+--
+-- Name: COLUMN arportes_history.recorded_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.recorded_at IS 'When the version was written.';
+
+
+--
+-- Name: COLUMN arportes_history.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN arportes_history.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.id_pub IS 'Public order ID.';
+
+
+--
+-- Name: COLUMN arportes_history.tor_chia; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.tor_chia IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.conferma; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.conferma IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.id_int; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.id_int IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.ack_store; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.ack_store IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.ack_gest; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.ack_gest IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.ack_app; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.ack_app IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.prov_tipo IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.prov_id IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.autore_tipo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.autore_tipo IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.autore_cod; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.autore_cod IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.id_sincro IS 'As in sincro.arportes; the change number the version committed with.';
+
+
+--
+-- Name: COLUMN arportes_history.data_ordine; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.data_ordine IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.cliente_cod; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.cliente_cod IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.new_customer_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.new_customer_id IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.dest_ragione_sociale IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.dest_indirizzo IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.dest_cap; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.dest_cap IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.dest_citta; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.dest_citta IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.dest_provincia; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.dest_provincia IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.dest_nazione; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.dest_nazione IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.cod_pagamento IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.note; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.note IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.valuta; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.valuta IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.totale_imponibile IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.totale_iva; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.totale_iva IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.totale_documento; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.totale_documento IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.created_xact; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.created_xact IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.created_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.created_at IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.updated_at IS 'As in sincro.arportes.';
+
+
+--
+-- Name: arportes_history_history_id_seq; Type: SEQUENCE; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.arportes_history ALTER COLUMN history_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME sincro.arportes_history_history_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: new_customers; Type: TABLE; Schema: sincro; Owner: -
+--
+
+CREATE TABLE sincro.new_customers (
+    azi text NOT NULL,
+    customer_id bigint NOT NULL,
+    prov_tipo text NOT NULL,
+    prov_id text,
+    id_int text NOT NULL,
+    ragione_sociale text NOT NULL,
+    partita_iva text,
+    codice_fiscale text,
+    email text,
+    telefono text,
+    indirizzo text,
+    cap text,
+    citta text,
+    provincia text,
+    nazione text DEFAULT 'IT'::text NOT NULL,
+    cod_cli text,
+    created_xact xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT prov_tipo_is_store_or_app CHECK ((prov_tipo = ANY (ARRAY['S'::text, 'A'::text]))),
+    CONSTRAINT ragione_sociale_is_not_blank CHECK ((btrim(ragione_sociale) <> ''::text))
+);
+
+
+--
+-- Name: TABLE new_customers; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON TABLE sincro.new_customers IS 'Customers created by a store or app together with an order, before the ERP knows them. The ERP fills cod_cli when it acquires the first order.';
+
+
+--
+-- Name: COLUMN new_customers.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN new_customers.customer_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.customer_id IS 'Hub-assigned identifier; read it with INSERT ... RETURNING and put it in arportes.new_customer_id.';
+
+
+--
+-- Name: COLUMN new_customers.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.prov_tipo IS 'Who created the record: S store, A app.';
+
+
+--
+-- Name: COLUMN new_customers.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.prov_id IS 'Device ID for an app (A); empty for the store.';
+
+
+--
+-- Name: COLUMN new_customers.id_int; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.id_int IS 'The customer''s ID inside the creating party (web account, device-local ID). With azi, prov_tipo and prov_id it makes a retried insert idempotent.';
+
+
+--
+-- Name: COLUMN new_customers.ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.ragione_sociale IS 'Customer name or company name.';
+
+
+--
+-- Name: COLUMN new_customers.partita_iva; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.partita_iva IS 'VAT number.';
+
+
+--
+-- Name: COLUMN new_customers.codice_fiscale; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.codice_fiscale IS 'Italian fiscal code.';
+
+
+--
+-- Name: COLUMN new_customers.email; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.email IS 'E-mail address.';
+
+
+--
+-- Name: COLUMN new_customers.telefono; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.telefono IS 'Phone number.';
+
+
+--
+-- Name: COLUMN new_customers.indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.indirizzo IS 'Street address.';
+
+
+--
+-- Name: COLUMN new_customers.cap; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.cap IS 'Postal code.';
+
+
+--
+-- Name: COLUMN new_customers.citta; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.citta IS 'City.';
+
+
+--
+-- Name: COLUMN new_customers.provincia; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.provincia IS 'Province.';
+
+
+--
+-- Name: COLUMN new_customers.nazione; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.nazione IS 'ISO country code.';
+
+
+--
+-- Name: COLUMN new_customers.cod_cli; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.cod_cli IS 'Customer code assigned by the ERP; empty until the ERP acquires the customer.';
+
+
+--
+-- Name: COLUMN new_customers.created_xact; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.created_xact IS 'Transaction that created the row (internal: orders may link to it only in that transaction).';
+
+
+--
+-- Name: COLUMN new_customers.created_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.created_at IS 'When the record was written to the hub.';
+
+
+--
+-- Name: COLUMN new_customers.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.new_customers.updated_at IS 'Last change in the hub.';
+
+
+--
+-- Name: new_customers_customer_id_seq; Type: SEQUENCE; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.new_customers ALTER COLUMN customer_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME sincro.new_customers_customer_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: pending_app; Type: VIEW; Schema: sincro; Owner: -
+--
+
+CREATE VIEW sincro.pending_app AS
+ SELECT a.azi,
+    a.id_pub,
+    a.tor_chia,
+    a.conferma,
+    a.id_int,
+    a.ack_store,
+    a.ack_gest,
+    a.ack_app,
+    a.prov_tipo,
+    a.prov_id,
+    a.autore_tipo,
+    a.autore_cod,
+    a.id_sincro,
+    a.data_ordine,
+    a.cliente_cod,
+    a.new_customer_id,
+    a.dest_ragione_sociale,
+    a.dest_indirizzo,
+    a.dest_cap,
+    a.dest_citta,
+    a.dest_provincia,
+    a.dest_nazione,
+    a.cod_pagamento,
+    a.note,
+    a.valuta,
+    a.totale_imponibile,
+    a.totale_iva,
+    a.totale_documento,
+    a.created_xact,
+    a.created_at,
+    a.updated_at
+   FROM sincro.arportes a
+  WHERE ((a.ack_app = 0) AND (a.id_sincro > 0));
+
+
+--
+-- Name: VIEW pending_app; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON VIEW sincro.pending_app IS 'Orders the ERP has published (id_sincro > 0) that the apps have not acquired (ack_app = 0).';
+
+
+--
+-- Name: COLUMN pending_app.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN pending_app.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.id_pub IS 'Public order ID, gap-free per company, assigned by the hub from the company counter. Never supplied by a client.';
+
+
+--
+-- Name: COLUMN pending_app.tor_chia; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.tor_chia IS 'The ERP''s key of the order (e.g. C201700001230). Written by the ERP only; unique per company.';
+
+
+--
+-- Name: COLUMN pending_app.conferma; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.conferma IS 'The ERP''s order-confirmation number. Written by the ERP only.';
+
+
+--
+-- Name: COLUMN pending_app.id_int; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.id_int IS 'The order''s ID inside the party that created it (store order 150, device order 150). Empty for ERP-made orders.';
+
+
+--
+-- Name: COLUMN pending_app.ack_store; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.ack_store IS '1 once the store has acquired the order, else 0. The store sets it.';
+
+
+--
+-- Name: COLUMN pending_app.ack_gest; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.ack_gest IS '1 once the ERP has acquired the order, else 0. Set by sincro.erp_write_order.';
+
+
+--
+-- Name: COLUMN pending_app.ack_app; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.ack_app IS '1 once the app has acquired the order, else 0. The app sets it.';
+
+
+--
+-- Name: COLUMN pending_app.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.prov_tipo IS 'Where the order came from: S store, A app, G ERP.';
+
+
+--
+-- Name: COLUMN pending_app.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.prov_id IS 'Device ID for app orders (A); empty otherwise.';
+
+
+--
+-- Name: COLUMN pending_app.autore_tipo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.autore_tipo IS 'Who wrote the order: C customer, T sales agent, O ERP operator.';
+
+
+--
+-- Name: COLUMN pending_app.autore_cod; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.autore_cod IS 'The author''s code: customer, agent or operator. 0 for a web customer the ERP does not know yet.';
+
+
+--
+-- Name: COLUMN pending_app.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.id_sincro IS 'Change number: 0 until the ERP first writes the row, then a larger number at every ERP-side change, in commit order. NULL only inside the writing ERP transaction.';
+
+
+--
+-- Name: COLUMN pending_app.data_ordine; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.data_ordine IS 'Order date; today when omitted (no column default, so that a retried insert without it still matches the first one).';
+
+
+--
+-- Name: COLUMN pending_app.cliente_cod; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.cliente_cod IS 'ERP code of the customer; empty while the customer is a new one (new_customer_id).';
+
+
+--
+-- Name: COLUMN pending_app.new_customer_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.new_customer_id IS 'The new customer created with this order, if the ERP does not know the customer yet.';
+
+
+--
+-- Name: COLUMN pending_app.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.dest_ragione_sociale IS 'Delivery address: recipient.';
+
+
+--
+-- Name: COLUMN pending_app.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.dest_indirizzo IS 'Delivery address: street.';
+
+
+--
+-- Name: COLUMN pending_app.dest_cap; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.dest_cap IS 'Delivery address: postal code.';
+
+
+--
+-- Name: COLUMN pending_app.dest_citta; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.dest_citta IS 'Delivery address: city.';
+
+
+--
+-- Name: COLUMN pending_app.dest_provincia; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.dest_provincia IS 'Delivery address: province.';
+
+
+--
+-- Name: COLUMN pending_app.dest_nazione; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.dest_nazione IS 'Delivery address: ISO country code.';
+
+
+--
+-- Name: COLUMN pending_app.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.cod_pagamento IS 'Payment terms code (ERP accessory table).';
+
+
+--
+-- Name: COLUMN pending_app.note; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.note IS 'Free notes.';
+
+
+--
+-- Name: COLUMN pending_app.valuta; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.valuta IS 'ISO currency code.';
+
+
+--
+-- Name: COLUMN pending_app.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.totale_imponibile IS 'Taxable total, as stated by the creator or the ERP.';
+
+
+--
+-- Name: COLUMN pending_app.totale_iva; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.totale_iva IS 'VAT total.';
+
+
+--
+-- Name: COLUMN pending_app.totale_documento; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.totale_documento IS 'Document total.';
+
+
+--
+-- Name: COLUMN pending_app.created_xact; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.created_xact IS 'Transaction that created the row (internal: lines may be added only in that transaction).';
+
+
+--
+-- Name: COLUMN pending_app.created_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.created_at IS 'When the order was written to the hub.';
+
+
+--
+-- Name: COLUMN pending_app.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.updated_at IS 'Last change in the hub.';
+
+
+--
+-- Name: pending_gest; Type: VIEW; Schema: sincro; Owner: -
+--
+
+CREATE VIEW sincro.pending_gest AS
+ SELECT a.azi,
+    a.id_pub,
+    a.tor_chia,
+    a.conferma,
+    a.id_int,
+    a.ack_store,
+    a.ack_gest,
+    a.ack_app,
+    a.prov_tipo,
+    a.prov_id,
+    a.autore_tipo,
+    a.autore_cod,
+    a.id_sincro,
+    a.data_ordine,
+    a.cliente_cod,
+    a.new_customer_id,
+    a.dest_ragione_sociale,
+    a.dest_indirizzo,
+    a.dest_cap,
+    a.dest_citta,
+    a.dest_provincia,
+    a.dest_nazione,
+    a.cod_pagamento,
+    a.note,
+    a.valuta,
+    a.totale_imponibile,
+    a.totale_iva,
+    a.totale_documento,
+    a.created_xact,
+    a.created_at,
+    a.updated_at
+   FROM sincro.arportes a
+  WHERE (a.ack_gest = 0);
+
+
+--
+-- Name: VIEW pending_gest; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON VIEW sincro.pending_gest IS 'Orders the ERP has not acquired yet (ack_gest = 0): store and app orders waiting to be pushed.';
+
+
+--
+-- Name: COLUMN pending_gest.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN pending_gest.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.id_pub IS 'Public order ID, gap-free per company, assigned by the hub from the company counter. Never supplied by a client.';
+
+
+--
+-- Name: COLUMN pending_gest.tor_chia; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.tor_chia IS 'The ERP''s key of the order (e.g. C201700001230). Written by the ERP only; unique per company.';
+
+
+--
+-- Name: COLUMN pending_gest.conferma; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.conferma IS 'The ERP''s order-confirmation number. Written by the ERP only.';
+
+
+--
+-- Name: COLUMN pending_gest.id_int; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.id_int IS 'The order''s ID inside the party that created it (store order 150, device order 150). Empty for ERP-made orders.';
+
+
+--
+-- Name: COLUMN pending_gest.ack_store; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.ack_store IS '1 once the store has acquired the order, else 0. The store sets it.';
+
+
+--
+-- Name: COLUMN pending_gest.ack_gest; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.ack_gest IS '1 once the ERP has acquired the order, else 0. Set by sincro.erp_write_order.';
+
+
+--
+-- Name: COLUMN pending_gest.ack_app; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.ack_app IS '1 once the app has acquired the order, else 0. The app sets it.';
+
+
+--
+-- Name: COLUMN pending_gest.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.prov_tipo IS 'Where the order came from: S store, A app, G ERP.';
+
+
+--
+-- Name: COLUMN pending_gest.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.prov_id IS 'Device ID for app orders (A); empty otherwise.';
+
+
+--
+-- Name: COLUMN pending_gest.autore_tipo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.autore_tipo IS 'Who wrote the order: C customer, T sales agent, O ERP operator.';
+
+
+--
+-- Name: COLUMN pending_gest.autore_cod; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.autore_cod IS 'The author''s code: customer, agent or operator. 0 for a web customer the ERP does not know yet.';
+
+
+--
+-- Name: COLUMN pending_gest.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.id_sincro IS 'Change number: 0 until the ERP first writes the row, then a larger number at every ERP-side change, in commit order. NULL only inside the writing ERP transaction.';
+
+
+--
+-- Name: COLUMN pending_gest.data_ordine; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.data_ordine IS 'Order date; today when omitted (no column default, so that a retried insert without it still matches the first one).';
+
+
+--
+-- Name: COLUMN pending_gest.cliente_cod; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.cliente_cod IS 'ERP code of the customer; empty while the customer is a new one (new_customer_id).';
+
+
+--
+-- Name: COLUMN pending_gest.new_customer_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.new_customer_id IS 'The new customer created with this order, if the ERP does not know the customer yet.';
+
+
+--
+-- Name: COLUMN pending_gest.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.dest_ragione_sociale IS 'Delivery address: recipient.';
+
+
+--
+-- Name: COLUMN pending_gest.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.dest_indirizzo IS 'Delivery address: street.';
+
+
+--
+-- Name: COLUMN pending_gest.dest_cap; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.dest_cap IS 'Delivery address: postal code.';
+
+
+--
+-- Name: COLUMN pending_gest.dest_citta; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.dest_citta IS 'Delivery address: city.';
+
+
+--
+-- Name: COLUMN pending_gest.dest_provincia; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.dest_provincia IS 'Delivery address: province.';
+
+
+--
+-- Name: COLUMN pending_gest.dest_nazione; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.dest_nazione IS 'Delivery address: ISO country code.';
+
+
+--
+-- Name: COLUMN pending_gest.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.cod_pagamento IS 'Payment terms code (ERP accessory table).';
+
+
+--
+-- Name: COLUMN pending_gest.note; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.note IS 'Free notes.';
+
+
+--
+-- Name: COLUMN pending_gest.valuta; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.valuta IS 'ISO currency code.';
+
+
+--
+-- Name: COLUMN pending_gest.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.totale_imponibile IS 'Taxable total, as stated by the creator or the ERP.';
+
+
+--
+-- Name: COLUMN pending_gest.totale_iva; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.totale_iva IS 'VAT total.';
+
+
+--
+-- Name: COLUMN pending_gest.totale_documento; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.totale_documento IS 'Document total.';
+
+
+--
+-- Name: COLUMN pending_gest.created_xact; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.created_xact IS 'Transaction that created the row (internal: lines may be added only in that transaction).';
+
+
+--
+-- Name: COLUMN pending_gest.created_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.created_at IS 'When the order was written to the hub.';
+
+
+--
+-- Name: COLUMN pending_gest.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.updated_at IS 'Last change in the hub.';
+
+
+--
+-- Name: pending_store; Type: VIEW; Schema: sincro; Owner: -
+--
+
+CREATE VIEW sincro.pending_store AS
+ SELECT a.azi,
+    a.id_pub,
+    a.tor_chia,
+    a.conferma,
+    a.id_int,
+    a.ack_store,
+    a.ack_gest,
+    a.ack_app,
+    a.prov_tipo,
+    a.prov_id,
+    a.autore_tipo,
+    a.autore_cod,
+    a.id_sincro,
+    a.data_ordine,
+    a.cliente_cod,
+    a.new_customer_id,
+    a.dest_ragione_sociale,
+    a.dest_indirizzo,
+    a.dest_cap,
+    a.dest_citta,
+    a.dest_provincia,
+    a.dest_nazione,
+    a.cod_pagamento,
+    a.note,
+    a.valuta,
+    a.totale_imponibile,
+    a.totale_iva,
+    a.totale_documento,
+    a.created_xact,
+    a.created_at,
+    a.updated_at
+   FROM sincro.arportes a
+  WHERE ((a.ack_store = 0) AND (a.id_sincro > 0));
+
+
+--
+-- Name: VIEW pending_store; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON VIEW sincro.pending_store IS 'Orders the ERP has published (id_sincro > 0) that the store has not acquired (ack_store = 0).';
+
+
+--
+-- Name: COLUMN pending_store.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN pending_store.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.id_pub IS 'Public order ID, gap-free per company, assigned by the hub from the company counter. Never supplied by a client.';
+
+
+--
+-- Name: COLUMN pending_store.tor_chia; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.tor_chia IS 'The ERP''s key of the order (e.g. C201700001230). Written by the ERP only; unique per company.';
+
+
+--
+-- Name: COLUMN pending_store.conferma; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.conferma IS 'The ERP''s order-confirmation number. Written by the ERP only.';
+
+
+--
+-- Name: COLUMN pending_store.id_int; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.id_int IS 'The order''s ID inside the party that created it (store order 150, device order 150). Empty for ERP-made orders.';
+
+
+--
+-- Name: COLUMN pending_store.ack_store; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.ack_store IS '1 once the store has acquired the order, else 0. The store sets it.';
+
+
+--
+-- Name: COLUMN pending_store.ack_gest; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.ack_gest IS '1 once the ERP has acquired the order, else 0. Set by sincro.erp_write_order.';
+
+
+--
+-- Name: COLUMN pending_store.ack_app; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.ack_app IS '1 once the app has acquired the order, else 0. The app sets it.';
+
+
+--
+-- Name: COLUMN pending_store.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.prov_tipo IS 'Where the order came from: S store, A app, G ERP.';
+
+
+--
+-- Name: COLUMN pending_store.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.prov_id IS 'Device ID for app orders (A); empty otherwise.';
+
+
+--
+-- Name: COLUMN pending_store.autore_tipo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.autore_tipo IS 'Who wrote the order: C customer, T sales agent, O ERP operator.';
+
+
+--
+-- Name: COLUMN pending_store.autore_cod; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.autore_cod IS 'The author''s code: customer, agent or operator. 0 for a web customer the ERP does not know yet.';
+
+
+--
+-- Name: COLUMN pending_store.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.id_sincro IS 'Change number: 0 until the ERP first writes the row, then a larger number at every ERP-side change, in commit order. NULL only inside the writing ERP transaction.';
+
+
+--
+-- Name: COLUMN pending_store.data_ordine; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.data_ordine IS 'Order date; today when omitted (no column default, so that a retried insert without it still matches the first one).';
+
+
+--
+-- Name: COLUMN pending_store.cliente_cod; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.cliente_cod IS 'ERP code of the customer; empty while the customer is a new one (new_customer_id).';
+
+
+--
+-- Name: COLUMN pending_store.new_customer_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.new_customer_id IS 'The new customer created with this order, if the ERP does not know the customer yet.';
+
+
+--
+-- Name: COLUMN pending_store.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.dest_ragione_sociale IS 'Delivery address: recipient.';
+
+
+--
+-- Name: COLUMN pending_store.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.dest_indirizzo IS 'Delivery address: street.';
+
+
+--
+-- Name: COLUMN pending_store.dest_cap; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.dest_cap IS 'Delivery address: postal code.';
+
+
+--
+-- Name: COLUMN pending_store.dest_citta; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.dest_citta IS 'Delivery address: city.';
+
+
+--
+-- Name: COLUMN pending_store.dest_provincia; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.dest_provincia IS 'Delivery address: province.';
+
+
+--
+-- Name: COLUMN pending_store.dest_nazione; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.dest_nazione IS 'Delivery address: ISO country code.';
+
+
+--
+-- Name: COLUMN pending_store.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.cod_pagamento IS 'Payment terms code (ERP accessory table).';
+
+
+--
+-- Name: COLUMN pending_store.note; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.note IS 'Free notes.';
+
+
+--
+-- Name: COLUMN pending_store.valuta; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.valuta IS 'ISO currency code.';
+
+
+--
+-- Name: COLUMN pending_store.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.totale_imponibile IS 'Taxable total, as stated by the creator or the ERP.';
+
+
+--
+-- Name: COLUMN pending_store.totale_iva; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.totale_iva IS 'VAT total.';
+
+
+--
+-- Name: COLUMN pending_store.totale_documento; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.totale_documento IS 'Document total.';
+
+
+--
+-- Name: COLUMN pending_store.created_xact; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.created_xact IS 'Transaction that created the row (internal: lines may be added only in that transaction).';
+
+
+--
+-- Name: COLUMN pending_store.created_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.created_at IS 'When the order was written to the hub.';
+
+
+--
+-- Name: COLUMN pending_store.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.updated_at IS 'Last change in the hub.';
+
+
+--
+-- Name: party_secret; Type: TABLE; Schema: sincro_private; Owner: -
+--
+
+CREATE TABLE sincro_private.party_secret (
+    singleton boolean DEFAULT true NOT NULL,
+    secret text DEFAULT md5(((gen_random_uuid())::text || (clock_timestamp())::text)) NOT NULL,
+    CONSTRAINT one_row CHECK (singleton)
+);
+
+
+--
+-- Name: TABLE party_secret; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON TABLE sincro_private.party_secret IS 'One random secret that proves a sincro.party claim comes from the hub''s own functions. Readable by the owner only.';
+
+
+--
+-- Name: COLUMN party_secret.singleton; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.party_secret.singleton IS 'Always true: the table has one row.';
+
+
+--
+-- Name: COLUMN party_secret.secret; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.party_secret.secret IS 'Random token appended to the sincro.party setting by set_party.';
+
+
+--
+-- Name: arporrig arporrig_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.arporrig
+    ADD CONSTRAINT arporrig_pkey PRIMARY KEY (azi, id_pub, riga);
+
+
+--
+-- Name: arportes_history arportes_history_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.arportes_history
+    ADD CONSTRAINT arportes_history_pkey PRIMARY KEY (azi, history_id);
+
+
+--
+-- Name: arportes arportes_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.arportes
+    ADD CONSTRAINT arportes_pkey PRIMARY KEY (azi, id_pub);
+
+
+--
+-- Name: new_customers new_customers_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.new_customers
+    ADD CONSTRAINT new_customers_pkey PRIMARY KEY (azi, customer_id);
+
+
+--
+-- Name: company company_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+--
+
+ALTER TABLE ONLY sincro_private.company
+    ADD CONSTRAINT company_pkey PRIMARY KEY (azi);
+
+
+--
+-- Name: id_pub_counter id_pub_counter_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+--
+
+ALTER TABLE ONLY sincro_private.id_pub_counter
+    ADD CONSTRAINT id_pub_counter_pkey PRIMARY KEY (azi);
+
+
+--
+-- Name: id_sincro_counter id_sincro_counter_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+--
+
+ALTER TABLE ONLY sincro_private.id_sincro_counter
+    ADD CONSTRAINT id_sincro_counter_pkey PRIMARY KEY (azi);
+
+
+--
+-- Name: party_secret party_secret_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+--
+
+ALTER TABLE ONLY sincro_private.party_secret
+    ADD CONSTRAINT party_secret_pkey PRIMARY KEY (singleton);
+
+
+--
+-- Name: idx_arportes__id_sincro; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE INDEX idx_arportes__id_sincro ON sincro.arportes USING btree (azi, id_sincro);
+
+
+--
+-- Name: idx_arportes__id_sincro_pending; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE INDEX idx_arportes__id_sincro_pending ON sincro.arportes USING btree (azi, id_pub) WHERE (id_sincro IS NULL);
+
+
+--
+-- Name: idx_arportes__new_customer; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE INDEX idx_arportes__new_customer ON sincro.arportes USING btree (azi, new_customer_id) WHERE (new_customer_id IS NOT NULL);
+
+
+--
+-- Name: idx_arportes__pending_gest; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE INDEX idx_arportes__pending_gest ON sincro.arportes USING btree (azi, id_pub) WHERE (ack_gest = 0);
+
+
+--
+-- Name: idx_arportes_history__id_sincro_pending; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE INDEX idx_arportes_history__id_sincro_pending ON sincro.arportes_history USING btree (azi, id_pub) WHERE (id_sincro IS NULL);
+
+
+--
+-- Name: idx_arportes_history__order; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE INDEX idx_arportes_history__order ON sincro.arportes_history USING btree (azi, id_pub, history_id);
+
+
+--
+-- Name: uniq_arportes__creator_key; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE UNIQUE INDEX uniq_arportes__creator_key ON sincro.arportes USING btree (azi, prov_tipo, prov_id, id_int) NULLS NOT DISTINCT WHERE (prov_tipo <> 'G'::text);
+
+
+--
+-- Name: uniq_arportes__tor_chia; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE UNIQUE INDEX uniq_arportes__tor_chia ON sincro.arportes USING btree (azi, tor_chia);
+
+
+--
+-- Name: uniq_new_customers__creator_key; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE UNIQUE INDEX uniq_new_customers__creator_key ON sincro.new_customers USING btree (azi, prov_tipo, prov_id, id_int) NULLS NOT DISTINCT;
+
+
+--
+-- Name: arportes_history _100_append_only; Type: TRIGGER; Schema: sincro; Owner: -
+--
+
+CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON sincro.arportes_history FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arportes_history__append_only();
+
+
+--
+-- Name: arporrig _100_guard; Type: TRIGGER; Schema: sincro; Owner: -
+--
+
+CREATE TRIGGER _100_guard BEFORE INSERT OR DELETE OR UPDATE ON sincro.arporrig FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arporrig__guard();
+
+
+--
+-- Name: arportes _100_guard_update; Type: TRIGGER; Schema: sincro; Owner: -
+--
+
+CREATE TRIGGER _100_guard_update BEFORE UPDATE ON sincro.arportes FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arportes__guard_update();
+
+
+--
+-- Name: new_customers _100_guard_update; Type: TRIGGER; Schema: sincro; Owner: -
+--
+
+CREATE TRIGGER _100_guard_update BEFORE UPDATE ON sincro.new_customers FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_new_customers__guard_update();
+
+
+--
+-- Name: arportes _100_prepare_insert; Type: TRIGGER; Schema: sincro; Owner: -
+--
+
+CREATE TRIGGER _100_prepare_insert BEFORE INSERT ON sincro.arportes FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arportes__prepare_insert();
+
+
+--
+-- Name: new_customers _100_prepare_insert; Type: TRIGGER; Schema: sincro; Owner: -
+--
+
+CREATE TRIGGER _100_prepare_insert BEFORE INSERT ON sincro.new_customers FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_new_customers__prepare_insert();
+
+
+--
+-- Name: arportes _100_refuse_delete; Type: TRIGGER; Schema: sincro; Owner: -
+--
+
+CREATE TRIGGER _100_refuse_delete BEFORE DELETE ON sincro.arportes FOR EACH ROW EXECUTE FUNCTION sincro_private.tg__refuse_delete();
+
+
+--
+-- Name: new_customers _100_refuse_delete; Type: TRIGGER; Schema: sincro; Owner: -
+--
+
+CREATE TRIGGER _100_refuse_delete BEFORE DELETE ON sincro.new_customers FOR EACH ROW EXECUTE FUNCTION sincro_private.tg__refuse_delete();
+
+
+--
+-- Name: apstatosyn _100_write; Type: TRIGGER; Schema: sincro; Owner: -
+--
+
+CREATE TRIGGER _100_write INSTEAD OF INSERT OR DELETE OR UPDATE ON sincro.apstatosyn FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_apstatosyn__write();
+
+
+--
+-- Name: arportes _500_enqueue_push; Type: TRIGGER; Schema: sincro; Owner: -
+--
+
+CREATE TRIGGER _500_enqueue_push AFTER INSERT ON sincro.arportes FOR EACH ROW WHEN ((new.prov_tipo = ANY (ARRAY['S'::text, 'A'::text]))) EXECUTE FUNCTION sincro_private.tg_arportes__enqueue_push();
+
+
+--
+-- Name: arportes _800_require_lines; Type: TRIGGER; Schema: sincro; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER _800_require_lines AFTER INSERT ON sincro.arportes DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arportes__require_lines();
+
+
+--
+-- Name: arportes _900_history; Type: TRIGGER; Schema: sincro; Owner: -
+--
+
+CREATE TRIGGER _900_history AFTER INSERT OR DELETE OR UPDATE ON sincro.arportes FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arportes__history();
+
+
+--
+-- Name: arportes _950_assign_id_sincro; Type: TRIGGER; Schema: sincro; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER _950_assign_id_sincro AFTER INSERT OR UPDATE ON sincro.arportes DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((new.id_sincro IS NULL)) EXECUTE FUNCTION sincro_private.tg__assign_pending_id_sincro();
+
+
+--
+-- Name: arporrig arporrig_azi_id_pub_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.arporrig
+    ADD CONSTRAINT arporrig_azi_id_pub_fkey FOREIGN KEY (azi, id_pub) REFERENCES sincro.arportes(azi, id_pub) ON DELETE CASCADE;
+
+
+--
+-- Name: arportes arportes_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.arportes
+    ADD CONSTRAINT arportes_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
+
+
+--
+-- Name: arportes arportes_azi_new_customer_id_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.arportes
+    ADD CONSTRAINT arportes_azi_new_customer_id_fkey FOREIGN KEY (azi, new_customer_id) REFERENCES sincro.new_customers(azi, customer_id) ON DELETE RESTRICT;
+
+
+--
+-- Name: new_customers new_customers_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.new_customers
+    ADD CONSTRAINT new_customers_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
+
+
+--
+-- Name: id_pub_counter id_pub_counter_azi_fkey; Type: FK CONSTRAINT; Schema: sincro_private; Owner: -
+--
+
+ALTER TABLE ONLY sincro_private.id_pub_counter
+    ADD CONSTRAINT id_pub_counter_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE CASCADE;
+
+
+--
+-- Name: id_sincro_counter id_sincro_counter_azi_fkey; Type: FK CONSTRAINT; Schema: sincro_private; Owner: -
+--
+
+ALTER TABLE ONLY sincro_private.id_sincro_counter
+    ADD CONSTRAINT id_sincro_counter_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE CASCADE;
+
+
+--
+-- PostgreSQL database dump complete
+--
+
+
