@@ -67,6 +67,7 @@ CREATE TABLE sincro.arportes (
     id_sincro bigint,
     data_ordine date NOT NULL,
     cliente_cod text,
+    cod_agente text,
     new_customer_id bigint,
     dest_ragione_sociale text,
     dest_indirizzo text,
@@ -205,6 +206,13 @@ COMMENT ON COLUMN sincro.arportes.data_ordine IS 'Order date; today when omitted
 --
 
 COMMENT ON COLUMN sincro.arportes.cliente_cod IS 'ERP code of the customer; empty while the customer is a new one (new_customer_id).';
+
+
+--
+-- Name: COLUMN arportes.cod_agente; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes.cod_agente IS 'Sales agent responsible for the order: the author for agent orders, set by the ERP for its own. An app login reads the ERP-made orders of its agent.';
 
 
 --
@@ -367,6 +375,69 @@ COMMENT ON FUNCTION sincro.changes_since(azi text, cursor bigint, max_rows integ
 
 
 --
+-- Name: create_login(text, text, text, text, text, text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.create_login(role_name text, kind text, azi text DEFAULT NULL::text, prov_id text DEFAULT NULL::text, password text DEFAULT NULL::text, cod_agente text DEFAULT NULL::text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+#variable_conflict use_variable
+begin
+  -- validate
+  if role_name is null or role_name !~ '^[a-z_][a-z0-9_]{0,62}$' then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('create_login: role_name must be lowercase letters, digits and _ (got %s)', coalesce(pg_catalog.quote_literal(role_name), 'NULL')),
+      hint = 'For example store_c00001 or app_c00001_dev50.';
+  end if;
+  if kind is null or kind not in ('store', 'app', 'erp', 'worker', 'admin') then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('create_login: kind must be store, app, erp, worker or admin (got %s)', coalesce(pg_catalog.quote_literal(kind), 'NULL'));
+  end if;
+  if kind in ('store', 'app', 'erp') and (azi is null or not exists (select 1 from sincro_private.company c where c.azi = create_login.azi)) then
+    raise exception using
+      errcode = case when azi is null then 'SY102' else 'SY100' end,
+      message = pg_catalog.format('create_login: a %s login needs a registered company (azi = %s)', kind, coalesce(pg_catalog.quote_literal(azi), 'NULL'));
+  end if;
+  if kind in ('worker', 'admin') and azi is not null then
+    raise exception using
+      errcode = 'SY101', message = pg_catalog.format('create_login: a %s login serves every company; omit azi', kind);
+  end if;
+  if (kind = 'app') <> (prov_id is not null) then
+    raise exception using
+      errcode = case when kind = 'app' then 'SY102' else 'SY101' end,
+      message = case when kind = 'app' then 'create_login: an app login needs prov_id (its device ID)'
+                     else 'create_login: prov_id is for app logins only' end;
+  end if;
+  if kind <> 'app' and cod_agente is not null then
+    raise exception using errcode = 'SY101', message = 'create_login: cod_agente is for app logins only';
+  end if;
+  if exists (select 1 from pg_catalog.pg_roles r where r.rolname = role_name) then
+    raise exception using
+      errcode = 'SY110', message = pg_catalog.format('create_login: role %s already exists', role_name);
+  end if;
+
+  -- apply
+  execute pg_catalog.format('create role %I login %s in role %I', role_name,
+    case when password is null then '' else pg_catalog.format('password %L', password) end, 'sincro_' || kind);
+  if kind in ('store', 'app', 'erp') then
+    insert into sincro_private.login (azi, login, kind, prov_id, cod_agente)
+      values (azi, role_name, kind, prov_id, cod_agente);
+  end if;
+end;
+$_$;
+
+
+--
+-- Name: FUNCTION create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text) IS 'Creates a login role for a party: kind store, app or erp bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company. Admin only.';
+
+
+--
 -- Name: erp_write_order(text, jsonb); Type: FUNCTION; Schema: sincro; Owner: -
 --
 
@@ -377,7 +448,7 @@ CREATE FUNCTION sincro.erp_write_order(azi text, doc jsonb) RETURNS bigint
 #variable_conflict use_column
 declare
   c_header_keys constant text[] := array[
-    'id_pub', 'tor_chia', 'conferma', 'autore_tipo', 'autore_cod', 'data_ordine', 'cliente_cod',
+    'id_pub', 'tor_chia', 'conferma', 'autore_tipo', 'autore_cod', 'data_ordine', 'cliente_cod', 'cod_agente',
     'dest_ragione_sociale', 'dest_indirizzo', 'dest_cap', 'dest_citta', 'dest_provincia', 'dest_nazione',
     'cod_pagamento', 'note', 'valuta', 'totale_imponibile', 'totale_iva', 'totale_documento', 'lines'];
   c_hub_keys constant text[] := array[
@@ -393,7 +464,16 @@ declare
   v_owner bigint;
   v_lines_changed boolean := false;
   v_previous_party text;
+  v_login sincro_private.login := sincro_private.session_login();
 begin
+  -- validate: an ERP login writes its own company only
+  if v_login.login is not null and (v_login.kind <> 'erp' or v_login.azi is distinct from v_azi) then
+    raise exception using
+      errcode = 'SY111',
+      message = pg_catalog.format('erp_write_order: login %s (%s of company %s) cannot write orders of company %s',
+                                  v_login.login, v_login.kind, v_login.azi, v_azi);
+  end if;
+
   -- validate: company and document shape
   if v_azi is null or not exists (select 1 from sincro_private.company c where c.azi = v_azi) then
     raise exception using
@@ -493,12 +573,12 @@ begin
         hint = 'An ERP operator is autore_tipo "O" with the operator''s code in autore_cod.';
     end if;
     insert into sincro.arportes (
-      azi, prov_tipo, tor_chia, conferma, autore_tipo, autore_cod, data_ordine, cliente_cod,
+      azi, prov_tipo, tor_chia, conferma, autore_tipo, autore_cod, data_ordine, cliente_cod, cod_agente,
       dest_ragione_sociale, dest_indirizzo, dest_cap, dest_citta, dest_provincia, dest_nazione,
       cod_pagamento, note, valuta, totale_imponibile, totale_iva, totale_documento)
     values (
       v_azi, 'G', v_fields.tor_chia, v_fields.conferma, v_fields.autore_tipo, v_fields.autore_cod,
-      v_fields.data_ordine, v_fields.cliente_cod, v_fields.dest_ragione_sociale, v_fields.dest_indirizzo,
+      v_fields.data_ordine, v_fields.cliente_cod, v_fields.cod_agente, v_fields.dest_ragione_sociale, v_fields.dest_indirizzo,
       v_fields.dest_cap, v_fields.dest_citta, v_fields.dest_provincia, v_fields.dest_nazione,
       v_fields.cod_pagamento, v_fields.note, coalesce(v_fields.valuta, 'EUR'), v_fields.totale_imponibile,
       v_fields.totale_iva, v_fields.totale_documento)
@@ -515,6 +595,7 @@ begin
       update sincro.arportes a
         set tor_chia = v_new.tor_chia, conferma = v_new.conferma, autore_tipo = v_new.autore_tipo,
             autore_cod = v_new.autore_cod, data_ordine = v_new.data_ordine, cliente_cod = v_new.cliente_cod,
+            cod_agente = v_new.cod_agente,
             dest_ragione_sociale = v_new.dest_ragione_sociale, dest_indirizzo = v_new.dest_indirizzo,
             dest_cap = v_new.dest_cap, dest_citta = v_new.dest_citta, dest_provincia = v_new.dest_provincia,
             dest_nazione = v_new.dest_nazione, cod_pagamento = v_new.cod_pagamento, note = v_new.note,
@@ -702,6 +783,25 @@ COMMENT ON FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) I
 
 
 --
+-- Name: may_see_company(text); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.may_see_company(azi text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select coalesce((select l.azi = may_see_company.azi from sincro_private.login l where l.login = session_user), true)
+$$;
+
+
+--
+-- Name: FUNCTION may_see_company(azi text); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.may_see_company(azi text) IS 'True when this connection may see the company: its own for store/app/ERP logins, all for admin, worker and owner.';
+
+
+--
 -- Name: raise_bad_field(text, jsonb, anyelement); Type: FUNCTION; Schema: sincro_private; Owner: -
 --
 
@@ -853,6 +953,148 @@ $$;
 --
 
 COMMENT ON FUNCTION sincro_private.restore_party(previous text) IS 'Puts back the sincro.party setting that set_party returned.';
+
+
+--
+-- Name: session_agent(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.session_agent() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select l.cod_agente from sincro_private.login l where l.login = session_user
+$$;
+
+
+--
+-- Name: FUNCTION session_agent(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.session_agent() IS 'Sales agent of this connection''s app login, for row-level security policies. SECURITY DEFINER to read the login table.';
+
+
+--
+-- Name: session_company(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.session_company() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select l.azi from sincro_private.login l where l.login = session_user
+$$;
+
+
+--
+-- Name: FUNCTION session_company(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.session_company() IS 'Company of this connection''s login, for row-level security policies. SECURITY DEFINER to read the login table.';
+
+
+--
+-- Name: session_device(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.session_device() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select l.prov_id from sincro_private.login l where l.login = session_user
+$$;
+
+
+--
+-- Name: FUNCTION session_device(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.session_device() IS 'Device ID of this connection''s app login, for row-level security policies. SECURITY DEFINER to read the login table.';
+
+
+--
+-- Name: login; Type: TABLE; Schema: sincro_private; Owner: -
+--
+
+CREATE TABLE sincro_private.login (
+    azi text NOT NULL,
+    login name NOT NULL,
+    kind text NOT NULL,
+    prov_id text,
+    cod_agente text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT cod_agente_only_for_app CHECK (((kind = 'app'::text) OR (cod_agente IS NULL))),
+    CONSTRAINT kind_is_company_bound CHECK ((kind = ANY (ARRAY['store'::text, 'app'::text, 'erp'::text]))),
+    CONSTRAINT prov_id_only_for_app CHECK (((kind = 'app'::text) = (prov_id IS NOT NULL)))
+);
+
+
+--
+-- Name: TABLE login; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON TABLE sincro_private.login IS 'Database logins bound to a company: the party (store, app, erp), and for an app its device and agent. Written by sincro.create_login.';
+
+
+--
+-- Name: COLUMN login.azi; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.login.azi IS 'Company the login may see and write.';
+
+
+--
+-- Name: COLUMN login.login; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.login.login IS 'The login role''s name (session_user when it connects).';
+
+
+--
+-- Name: COLUMN login.kind; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.login.kind IS 'store, app or erp.';
+
+
+--
+-- Name: COLUMN login.prov_id; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.login.prov_id IS 'For an app login: the device ID it writes as prov_id.';
+
+
+--
+-- Name: COLUMN login.cod_agente; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.login.cod_agente IS 'For an app login: the sales agent whose ERP-made orders the device may read.';
+
+
+--
+-- Name: COLUMN login.created_at; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.login.created_at IS 'When the login was created.';
+
+
+--
+-- Name: session_login(); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.session_login() RETURNS sincro_private.login
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select l.* from sincro_private.login l where l.login = session_user
+$$;
+
+
+--
+-- Name: FUNCTION session_login(); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.session_login() IS 'The company-bound login of this connection (by session_user), or NULL. SECURITY DEFINER to read the login table.';
 
 
 --
@@ -1110,6 +1352,7 @@ CREATE FUNCTION sincro_private.tg_arportes__guard_update() RETURNS trigger
     AS $$
 declare
   v_column text;
+  v_login sincro_private.login;
 begin
   if sincro_private.current_party() in ('G', 'H') then
     if sincro_private.current_party() = 'G' then
@@ -1137,6 +1380,22 @@ begin
       errcode = 'SY107',
       message = pg_catalog.format('arportes: an ack of order %s cannot go back from 1 to 0', old.id_pub),
       hint = 'An ack says the party has acquired the order; follow later changes with sincro.changes_since.';
+  end if;
+
+  -- validate: a login sets only its own party's ack
+  v_login := sincro_private.session_login();
+  if v_login.login is not null then
+    v_column := case
+      when new.ack_store <> old.ack_store and v_login.kind <> 'store' then 'ack_store'
+      when new.ack_app <> old.ack_app and v_login.kind <> 'app' then 'ack_app'
+      when new.ack_gest <> old.ack_gest and v_login.kind <> 'erp' then 'ack_gest'
+    end;
+    if v_column is not null then
+      raise exception using
+        errcode = 'SY111',
+        message = pg_catalog.format('arportes: a %s login cannot set %s (order %s)', v_login.kind, v_column, old.id_pub),
+        hint = 'Each party sets only its own ack: ack_store the store, ack_app an app, ack_gest the ERP.';
+    end if;
   end if;
 
   new.updated_at := now();
@@ -1202,6 +1461,7 @@ CREATE FUNCTION sincro_private.tg_arportes__prepare_insert() RETURNS trigger
 declare
   v_erp constant boolean := sincro_private.current_party() is not distinct from 'G';
   v_existing sincro.arportes;
+  v_login sincro_private.login;
 begin
   -- validate: company
   if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
@@ -1256,6 +1516,28 @@ begin
         errcode = 'SY101', message = 'arportes: prov_id is for app devices only and must be empty for store orders';
     end if;
 
+    -- validate: a store or app login writes only as itself
+    v_login := sincro_private.session_login();
+    if v_login.login is not null then
+      if new.azi <> v_login.azi then
+        raise exception using
+          errcode = 'SY111',
+          message = pg_catalog.format('arportes: login %s belongs to company %s, not %s', v_login.login, v_login.azi, new.azi);
+      elsif v_login.kind <> 'store' and new.prov_tipo = 'S' or v_login.kind <> 'app' and new.prov_tipo = 'A' then
+        raise exception using
+          errcode = 'SY111',
+          message = pg_catalog.format('arportes: a %s login cannot insert %s orders', v_login.kind,
+                                      case new.prov_tipo when 'S' then 'store' else 'app' end),
+          hint = 'Each party inserts only its own orders: the store prov_tipo S, an app prov_tipo A.';
+      elsif v_login.kind = 'app' and new.prov_id is distinct from v_login.prov_id then
+        raise exception using
+          errcode = 'SY111',
+          message = pg_catalog.format('arportes: login %s is device %s and cannot write prov_id %s',
+                                      v_login.login, v_login.prov_id, coalesce(new.prov_id, 'NULL')),
+          hint = 'An app writes its own device ID in prov_id.';
+      end if;
+    end if;
+
     -- validate: acks (only the creator's own may be given, and it is 1 anyway)
     if (new.prov_tipo <> 'S' and new.ack_store is distinct from 0 and new.ack_store is not null)
        or (new.ack_gest is distinct from 0 and new.ack_gest is not null)
@@ -1303,11 +1585,13 @@ begin
     if found then
       update sincro_private.id_pub_counter c set last_value = c.last_value - 1 where c.azi = new.azi;
       if (v_existing.autore_tipo, v_existing.autore_cod, v_existing.cliente_cod, v_existing.new_customer_id,
+          v_existing.cod_agente,
           v_existing.dest_ragione_sociale, v_existing.dest_indirizzo, v_existing.dest_cap, v_existing.dest_citta,
           v_existing.dest_provincia, v_existing.dest_nazione, v_existing.cod_pagamento, v_existing.note,
           v_existing.valuta, v_existing.totale_imponibile, v_existing.totale_iva, v_existing.totale_documento)
          is not distinct from
          (new.autore_tipo, new.autore_cod, new.cliente_cod, new.new_customer_id,
+          coalesce(new.cod_agente, case when new.autore_tipo = 'T' then new.autore_cod end),
           new.dest_ragione_sociale, new.dest_indirizzo, new.dest_cap, new.dest_citta,
           new.dest_provincia, new.dest_nazione, new.cod_pagamento, new.note,
           new.valuta, new.totale_imponibile, new.totale_iva, new.totale_documento)
@@ -1331,6 +1615,7 @@ begin
   new.ack_gest := case when new.prov_tipo = 'G' then 1 else 0 end;
   new.id_sincro := case when v_erp then null else 0 end;
   new.data_ordine := coalesce(new.data_ordine, current_date);
+  new.cod_agente := coalesce(new.cod_agente, case when new.autore_tipo = 'T' then new.autore_cod end);
   new.created_xact := pg_catalog.pg_current_xact_id();
   new.created_at := now();
   new.updated_at := now();
@@ -1442,6 +1727,7 @@ CREATE FUNCTION sincro_private.tg_new_customers__prepare_insert() RETURNS trigge
     AS $$
 declare
   v_existing sincro.new_customers;
+  v_login sincro_private.login := sincro_private.session_login();
 begin
   -- validate
   if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
@@ -1465,6 +1751,17 @@ begin
     raise exception using errcode = 'SY102', message = 'new_customers: prov_id (the device ID) is required for app customers';
   elsif new.prov_tipo = 'S' and new.prov_id is not null then
     raise exception using errcode = 'SY101', message = 'new_customers: prov_id must be empty for store customers';
+  end if;
+  if v_login.login is not null and (
+       new.azi <> v_login.azi
+       or v_login.kind <> case new.prov_tipo when 'S' then 'store' else 'app' end
+       or (v_login.kind = 'app' and new.prov_id is distinct from v_login.prov_id)) then
+    raise exception using
+      errcode = 'SY111',
+      message = pg_catalog.format('new_customers: login %s (%s of company %s%s) cannot write a customer as %s %s of company %s',
+                                  v_login.login, v_login.kind, v_login.azi, coalesce(', device ' || v_login.prov_id, ''),
+                                  new.prov_tipo, coalesce(new.prov_id, ''), new.azi),
+      hint = 'A login writes customers of its own company, as its own party and device.';
   end if;
   if new.ragione_sociale is null or pg_catalog.btrim(new.ragione_sociale) = '' then
     raise exception using errcode = 'SY102', message = 'new_customers: ragione_sociale (the customer''s name) is required';
@@ -1657,7 +1954,8 @@ CREATE VIEW sincro.apstatosyn AS
     c.created_at
    FROM ((sincro_private.company c
      JOIN sincro_private.id_pub_counter p USING (azi))
-     JOIN sincro_private.id_sincro_counter s USING (azi));
+     JOIN sincro_private.id_sincro_counter s USING (azi))
+  WHERE sincro_private.may_see_company(c.azi);
 
 
 --
@@ -1880,6 +2178,7 @@ CREATE TABLE sincro.arportes_history (
     id_sincro bigint,
     data_ordine date NOT NULL,
     cliente_cod text,
+    cod_agente text,
     new_customer_id bigint,
     dest_ragione_sociale text,
     dest_indirizzo text,
@@ -2046,6 +2345,13 @@ COMMENT ON COLUMN sincro.arportes_history.data_ordine IS 'As in sincro.arportes.
 --
 
 COMMENT ON COLUMN sincro.arportes_history.cliente_cod IS 'As in sincro.arportes.';
+
+
+--
+-- Name: COLUMN arportes_history.cod_agente; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.arportes_history.cod_agente IS 'As in sincro.arportes.';
 
 
 --
@@ -2361,7 +2667,7 @@ ALTER TABLE sincro.new_customers ALTER COLUMN customer_id ADD GENERATED ALWAYS A
 -- Name: pending_app; Type: VIEW; Schema: sincro; Owner: -
 --
 
-CREATE VIEW sincro.pending_app AS
+CREATE VIEW sincro.pending_app WITH (security_invoker='true') AS
  SELECT a.azi,
     a.id_pub,
     a.tor_chia,
@@ -2377,6 +2683,7 @@ CREATE VIEW sincro.pending_app AS
     a.id_sincro,
     a.data_ordine,
     a.cliente_cod,
+    a.cod_agente,
     a.new_customer_id,
     a.dest_ragione_sociale,
     a.dest_indirizzo,
@@ -2510,6 +2817,13 @@ COMMENT ON COLUMN sincro.pending_app.cliente_cod IS 'ERP code of the customer; e
 
 
 --
+-- Name: COLUMN pending_app.cod_agente; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_app.cod_agente IS 'Sales agent responsible for the order: the author for agent orders, set by the ERP for its own. An app login reads the ERP-made orders of its agent.';
+
+
+--
 -- Name: COLUMN pending_app.new_customer_id; Type: COMMENT; Schema: sincro; Owner: -
 --
 
@@ -2625,7 +2939,7 @@ COMMENT ON COLUMN sincro.pending_app.updated_at IS 'Last change in the hub.';
 -- Name: pending_gest; Type: VIEW; Schema: sincro; Owner: -
 --
 
-CREATE VIEW sincro.pending_gest AS
+CREATE VIEW sincro.pending_gest WITH (security_invoker='true') AS
  SELECT a.azi,
     a.id_pub,
     a.tor_chia,
@@ -2641,6 +2955,7 @@ CREATE VIEW sincro.pending_gest AS
     a.id_sincro,
     a.data_ordine,
     a.cliente_cod,
+    a.cod_agente,
     a.new_customer_id,
     a.dest_ragione_sociale,
     a.dest_indirizzo,
@@ -2774,6 +3089,13 @@ COMMENT ON COLUMN sincro.pending_gest.cliente_cod IS 'ERP code of the customer; 
 
 
 --
+-- Name: COLUMN pending_gest.cod_agente; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_gest.cod_agente IS 'Sales agent responsible for the order: the author for agent orders, set by the ERP for its own. An app login reads the ERP-made orders of its agent.';
+
+
+--
 -- Name: COLUMN pending_gest.new_customer_id; Type: COMMENT; Schema: sincro; Owner: -
 --
 
@@ -2889,7 +3211,7 @@ COMMENT ON COLUMN sincro.pending_gest.updated_at IS 'Last change in the hub.';
 -- Name: pending_store; Type: VIEW; Schema: sincro; Owner: -
 --
 
-CREATE VIEW sincro.pending_store AS
+CREATE VIEW sincro.pending_store WITH (security_invoker='true') AS
  SELECT a.azi,
     a.id_pub,
     a.tor_chia,
@@ -2905,6 +3227,7 @@ CREATE VIEW sincro.pending_store AS
     a.id_sincro,
     a.data_ordine,
     a.cliente_cod,
+    a.cod_agente,
     a.new_customer_id,
     a.dest_ragione_sociale,
     a.dest_indirizzo,
@@ -3035,6 +3358,13 @@ COMMENT ON COLUMN sincro.pending_store.data_ordine IS 'Order date; today when om
 --
 
 COMMENT ON COLUMN sincro.pending_store.cliente_cod IS 'ERP code of the customer; empty while the customer is a new one (new_customer_id).';
+
+
+--
+-- Name: COLUMN pending_store.cod_agente; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.pending_store.cod_agente IS 'Sales agent responsible for the order: the author for agent orders, set by the ERP for its own. An app login reads the ERP-made orders of its agent.';
 
 
 --
@@ -3235,6 +3565,22 @@ ALTER TABLE ONLY sincro_private.id_pub_counter
 
 ALTER TABLE ONLY sincro_private.id_sincro_counter
     ADD CONSTRAINT id_sincro_counter_pkey PRIMARY KEY (azi);
+
+
+--
+-- Name: login login_is_unique; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+--
+
+ALTER TABLE ONLY sincro_private.login
+    ADD CONSTRAINT login_is_unique UNIQUE (login);
+
+
+--
+-- Name: login login_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+--
+
+ALTER TABLE ONLY sincro_private.login
+    ADD CONSTRAINT login_pkey PRIMARY KEY (azi, login);
 
 
 --
@@ -3445,6 +3791,112 @@ ALTER TABLE ONLY sincro_private.id_pub_counter
 
 ALTER TABLE ONLY sincro_private.id_sincro_counter
     ADD CONSTRAINT id_sincro_counter_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE CASCADE;
+
+
+--
+-- Name: login login_azi_fkey; Type: FK CONSTRAINT; Schema: sincro_private; Owner: -
+--
+
+ALTER TABLE ONLY sincro_private.login
+    ADD CONSTRAINT login_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE CASCADE;
+
+
+--
+-- Name: new_customers app_device; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY app_device ON sincro.new_customers TO sincro_app USING (((azi = sincro_private.session_company()) AND (prov_tipo = 'A'::text) AND (prov_id = sincro_private.session_device()))) WITH CHECK (((azi = sincro_private.session_company()) AND (prov_tipo = 'A'::text) AND (prov_id = sincro_private.session_device())));
+
+
+--
+-- Name: arportes app_device_or_agent; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY app_device_or_agent ON sincro.arportes TO sincro_app USING (((azi = sincro_private.session_company()) AND (((prov_tipo = 'A'::text) AND (prov_id = sincro_private.session_device())) OR ((prov_tipo = 'G'::text) AND (cod_agente = sincro_private.session_agent()))))) WITH CHECK (((azi = sincro_private.session_company()) AND (((prov_tipo = 'A'::text) AND (prov_id = sincro_private.session_device())) OR ((prov_tipo = 'G'::text) AND (cod_agente = sincro_private.session_agent())))));
+
+
+--
+-- Name: arporrig; Type: ROW SECURITY; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.arporrig ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: arportes; Type: ROW SECURITY; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.arportes ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: arportes_history; Type: ROW SECURITY; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.arportes_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: arportes erp_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY erp_company ON sincro.arportes FOR SELECT TO sincro_erp USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: new_customers erp_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY erp_company ON sincro.new_customers FOR SELECT TO sincro_erp USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: arportes every_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY every_company ON sincro.arportes FOR SELECT TO sincro_worker, sincro_admin USING (true);
+
+
+--
+-- Name: new_customers every_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY every_company ON sincro.new_customers FOR SELECT TO sincro_worker, sincro_admin USING (true);
+
+
+--
+-- Name: new_customers; Type: ROW SECURITY; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.new_customers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: arportes store_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY store_company ON sincro.arportes TO sincro_store USING ((azi = sincro_private.session_company())) WITH CHECK ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: new_customers store_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY store_company ON sincro.new_customers TO sincro_store USING (((azi = sincro_private.session_company()) AND (prov_tipo = 'S'::text))) WITH CHECK (((azi = sincro_private.session_company()) AND (prov_tipo = 'S'::text)));
+
+
+--
+-- Name: arporrig visible_order; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY visible_order ON sincro.arporrig USING ((EXISTS ( SELECT 1
+   FROM sincro.arportes a
+  WHERE ((a.azi = arporrig.azi) AND (a.id_pub = arporrig.id_pub)))));
+
+
+--
+-- Name: arportes_history visible_order; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY visible_order ON sincro.arportes_history FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM sincro.arportes a
+  WHERE ((a.azi = arportes_history.azi) AND (a.id_pub = arportes_history.id_pub)))));
 
 
 --

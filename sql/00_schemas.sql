@@ -8,8 +8,6 @@ create schema if not exists sincro_private;
 
 revoke all on schema sincro from public;
 revoke all on schema sincro_private from public;
-alter default privileges in schema sincro revoke all on functions from public;
-alter default privileges in schema sincro_private revoke all on functions from public;
 
 comment on schema sincro is
   E'Public interface of the sincro hub: order tables written directly by stores and apps, the ERP entry point, change feeds and pending views.';

@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:8d7a9a034ef412cf4012aea4bf389bdd8aab75f7
+--! Hash: sha1:20966f0bad27e493e56bf06f1cf3444beb5f287e
 --! Message: core hub
 
 -- >>> sql/00_schemas.sql
@@ -13,8 +13,6 @@ create schema if not exists sincro_private;
 
 revoke all on schema sincro from public;
 revoke all on schema sincro_private from public;
-alter default privileges in schema sincro revoke all on functions from public;
-alter default privileges in schema sincro_private revoke all on functions from public;
 
 comment on schema sincro is
   E'Public interface of the sincro hub: order tables written directly by stores and apps, the ERP entry point, change feeds and pending views.';
@@ -174,6 +172,7 @@ create table sincro.arportes (
   id_sincro bigint,
   data_ordine date not null,
   cliente_cod text,
+  cod_agente text,
   new_customer_id bigint,
   dest_ragione_sociale text,
   dest_indirizzo text,
@@ -229,6 +228,7 @@ comment on column sincro.arportes.autore_cod is E'The author''s code: customer, 
 comment on column sincro.arportes.id_sincro is E'Change number: 0 until the ERP first writes the row, then a larger number at every ERP-side change, in commit order. NULL only inside the writing ERP transaction.';
 comment on column sincro.arportes.data_ordine is E'Order date; today when omitted (no column default, so that a retried insert without it still matches the first one).';
 comment on column sincro.arportes.cliente_cod is E'ERP code of the customer; empty while the customer is a new one (new_customer_id).';
+comment on column sincro.arportes.cod_agente is E'Sales agent responsible for the order: the author for agent orders, set by the ERP for its own. An app login reads the ERP-made orders of its agent.';
 comment on column sincro.arportes.new_customer_id is E'The new customer created with this order, if the ERP does not know the customer yet.';
 comment on column sincro.arportes.dest_ragione_sociale is E'Delivery address: recipient.';
 comment on column sincro.arportes.dest_indirizzo is E'Delivery address: street.';
@@ -335,6 +335,7 @@ comment on column sincro.arportes_history.autore_cod is E'As in sincro.arportes.
 comment on column sincro.arportes_history.id_sincro is E'As in sincro.arportes; the change number the version committed with.';
 comment on column sincro.arportes_history.data_ordine is E'As in sincro.arportes.';
 comment on column sincro.arportes_history.cliente_cod is E'As in sincro.arportes.';
+comment on column sincro.arportes_history.cod_agente is E'As in sincro.arportes.';
 comment on column sincro.arportes_history.new_customer_id is E'As in sincro.arportes.';
 comment on column sincro.arportes_history.dest_ragione_sociale is E'As in sincro.arportes.';
 comment on column sincro.arportes_history.dest_indirizzo is E'As in sincro.arportes.';
@@ -351,6 +352,114 @@ comment on column sincro.arportes_history.totale_documento is E'As in sincro.arp
 comment on column sincro.arportes_history.created_xact is E'As in sincro.arportes.';
 comment on column sincro.arportes_history.created_at is E'As in sincro.arportes.';
 comment on column sincro.arportes_history.updated_at is E'As in sincro.arportes.';
+
+-- >>> sql/10_tables/60_login.sql
+/*
+ * Which party a database login acts for. Store, app and ERP logins are bound
+ * to one company (an app login also to one device and its agent); worker and
+ * admin logins serve every company and are known by their group role alone.
+ * Created by sincro.create_login; read by the policies and triggers through
+ * session_user, which a client cannot change.
+ */
+create table sincro_private.login (
+  azi text not null references sincro_private.company (azi) on delete cascade,
+  login name not null,
+  kind text not null,
+  prov_id text,
+  cod_agente text,
+  created_at timestamptz not null default now(),
+  primary key (azi, login),
+  constraint login_is_unique unique (login),
+  constraint kind_is_company_bound check (kind in ('store', 'app', 'erp')),
+  constraint prov_id_only_for_app check ((kind = 'app') = (prov_id is not null)),
+  constraint cod_agente_only_for_app check (kind = 'app' or cod_agente is null)
+);
+
+comment on table sincro_private.login is
+  E'Database logins bound to a company: the party (store, app, erp), and for an app its device and agent. Written by sincro.create_login.';
+comment on column sincro_private.login.azi is E'Company the login may see and write.';
+comment on column sincro_private.login.login is E'The login role''s name (session_user when it connects).';
+comment on column sincro_private.login.kind is E'store, app or erp.';
+comment on column sincro_private.login.prov_id is E'For an app login: the device ID it writes as prov_id.';
+comment on column sincro_private.login.cod_agente is E'For an app login: the sales agent whose ERP-made orders the device may read.';
+comment on column sincro_private.login.created_at is E'When the login was created.';
+
+-- >>> sql/20_functions/05_session_login.sql
+/*
+ * The party behind the connection, from session_user: a client cannot change
+ * it (SET SESSION AUTHORIZATION needs a superuser), and SECURITY DEFINER code
+ * still sees it, unlike current_user. Each party connects as its own login.
+ * NULL fields for roles that are not company-bound (owner, admin, worker).
+ */
+create or replace function sincro_private.session_login()
+returns sincro_private.login
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select l.* from sincro_private.login l where l.login = session_user
+$$;
+
+comment on function sincro_private.session_login() is
+  E'The company-bound login of this connection (by session_user), or NULL. SECURITY DEFINER to read the login table.';
+
+create or replace function sincro_private.session_company()
+returns text
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select l.azi from sincro_private.login l where l.login = session_user
+$$;
+
+comment on function sincro_private.session_company() is
+  E'Company of this connection''s login, for row-level security policies. SECURITY DEFINER to read the login table.';
+
+create or replace function sincro_private.session_device()
+returns text
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select l.prov_id from sincro_private.login l where l.login = session_user
+$$;
+
+comment on function sincro_private.session_device() is
+  E'Device ID of this connection''s app login, for row-level security policies. SECURITY DEFINER to read the login table.';
+
+create or replace function sincro_private.session_agent()
+returns text
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select l.cod_agente from sincro_private.login l where l.login = session_user
+$$;
+
+comment on function sincro_private.session_agent() is
+  E'Sales agent of this connection''s app login, for row-level security policies. SECURITY DEFINER to read the login table.';
+
+/*
+ * Whether this connection may see a company's row in apstatosyn: its own
+ * company for a company-bound login, every company for others (the group
+ * grants decide whether they may read apstatosyn at all).
+ */
+create or replace function sincro_private.may_see_company(azi text)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select coalesce((select l.azi = may_see_company.azi from sincro_private.login l where l.login = session_user), true)
+$$;
+
+comment on function sincro_private.may_see_company(text) is
+  E'True when this connection may see the company: its own for store/app/ERP logins, all for admin, worker and owner.';
 
 -- >>> sql/20_functions/10_current_party.sql
 /*
@@ -756,7 +865,7 @@ as $$
 #variable_conflict use_column
 declare
   c_header_keys constant text[] := array[
-    'id_pub', 'tor_chia', 'conferma', 'autore_tipo', 'autore_cod', 'data_ordine', 'cliente_cod',
+    'id_pub', 'tor_chia', 'conferma', 'autore_tipo', 'autore_cod', 'data_ordine', 'cliente_cod', 'cod_agente',
     'dest_ragione_sociale', 'dest_indirizzo', 'dest_cap', 'dest_citta', 'dest_provincia', 'dest_nazione',
     'cod_pagamento', 'note', 'valuta', 'totale_imponibile', 'totale_iva', 'totale_documento', 'lines'];
   c_hub_keys constant text[] := array[
@@ -772,7 +881,16 @@ declare
   v_owner bigint;
   v_lines_changed boolean := false;
   v_previous_party text;
+  v_login sincro_private.login := sincro_private.session_login();
 begin
+  -- validate: an ERP login writes its own company only
+  if v_login.login is not null and (v_login.kind <> 'erp' or v_login.azi is distinct from v_azi) then
+    raise exception using
+      errcode = 'SY111',
+      message = pg_catalog.format('erp_write_order: login %s (%s of company %s) cannot write orders of company %s',
+                                  v_login.login, v_login.kind, v_login.azi, v_azi);
+  end if;
+
   -- validate: company and document shape
   if v_azi is null or not exists (select 1 from sincro_private.company c where c.azi = v_azi) then
     raise exception using
@@ -872,12 +990,12 @@ begin
         hint = 'An ERP operator is autore_tipo "O" with the operator''s code in autore_cod.';
     end if;
     insert into sincro.arportes (
-      azi, prov_tipo, tor_chia, conferma, autore_tipo, autore_cod, data_ordine, cliente_cod,
+      azi, prov_tipo, tor_chia, conferma, autore_tipo, autore_cod, data_ordine, cliente_cod, cod_agente,
       dest_ragione_sociale, dest_indirizzo, dest_cap, dest_citta, dest_provincia, dest_nazione,
       cod_pagamento, note, valuta, totale_imponibile, totale_iva, totale_documento)
     values (
       v_azi, 'G', v_fields.tor_chia, v_fields.conferma, v_fields.autore_tipo, v_fields.autore_cod,
-      v_fields.data_ordine, v_fields.cliente_cod, v_fields.dest_ragione_sociale, v_fields.dest_indirizzo,
+      v_fields.data_ordine, v_fields.cliente_cod, v_fields.cod_agente, v_fields.dest_ragione_sociale, v_fields.dest_indirizzo,
       v_fields.dest_cap, v_fields.dest_citta, v_fields.dest_provincia, v_fields.dest_nazione,
       v_fields.cod_pagamento, v_fields.note, coalesce(v_fields.valuta, 'EUR'), v_fields.totale_imponibile,
       v_fields.totale_iva, v_fields.totale_documento)
@@ -894,6 +1012,7 @@ begin
       update sincro.arportes a
         set tor_chia = v_new.tor_chia, conferma = v_new.conferma, autore_tipo = v_new.autore_tipo,
             autore_cod = v_new.autore_cod, data_ordine = v_new.data_ordine, cliente_cod = v_new.cliente_cod,
+            cod_agente = v_new.cod_agente,
             dest_ragione_sociale = v_new.dest_ragione_sociale, dest_indirizzo = v_new.dest_indirizzo,
             dest_cap = v_new.dest_cap, dest_citta = v_new.dest_citta, dest_provincia = v_new.dest_provincia,
             dest_nazione = v_new.dest_nazione, cod_pagamento = v_new.cod_pagamento, note = v_new.note,
@@ -922,6 +1041,74 @@ $$;
 comment on function sincro.erp_write_order(text, jsonb) is
   E'The ERP''s one entry point for orders. doc keys are arportes column names plus "lines" (the full list of lines). With id_pub: the ERP acquired or changed that order (ack_gest = 1; sets what doc carries). Without id_pub and an unknown tor_chia: a new order made in the ERP (prov_tipo G, a new id_pub). Without id_pub and a known tor_chia: changes that order. A call that changes data bumps id_sincro at commit; one that changes nothing bumps nothing. Returns id_pub.';
 
+-- >>> sql/20_functions/80_create_login.sql
+/*
+ * How an integrator gives a party its own login. The role is created with
+ * LOGIN, made a member of its group role, and (for store, app and ERP) bound to
+ * one company, and for an app to one device and agent, in sincro_private.login.
+ *
+ * SECURITY DEFINER: creating roles needs the owner's CREATEROLE; only
+ * sincro_admin may execute it.
+ */
+create or replace function sincro.create_login(
+  role_name text, kind text, azi text default null, prov_id text default null,
+  password text default null, cod_agente text default null)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_variable
+begin
+  -- validate
+  if role_name is null or role_name !~ '^[a-z_][a-z0-9_]{0,62}$' then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('create_login: role_name must be lowercase letters, digits and _ (got %s)', coalesce(pg_catalog.quote_literal(role_name), 'NULL')),
+      hint = 'For example store_c00001 or app_c00001_dev50.';
+  end if;
+  if kind is null or kind not in ('store', 'app', 'erp', 'worker', 'admin') then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('create_login: kind must be store, app, erp, worker or admin (got %s)', coalesce(pg_catalog.quote_literal(kind), 'NULL'));
+  end if;
+  if kind in ('store', 'app', 'erp') and (azi is null or not exists (select 1 from sincro_private.company c where c.azi = create_login.azi)) then
+    raise exception using
+      errcode = case when azi is null then 'SY102' else 'SY100' end,
+      message = pg_catalog.format('create_login: a %s login needs a registered company (azi = %s)', kind, coalesce(pg_catalog.quote_literal(azi), 'NULL'));
+  end if;
+  if kind in ('worker', 'admin') and azi is not null then
+    raise exception using
+      errcode = 'SY101', message = pg_catalog.format('create_login: a %s login serves every company; omit azi', kind);
+  end if;
+  if (kind = 'app') <> (prov_id is not null) then
+    raise exception using
+      errcode = case when kind = 'app' then 'SY102' else 'SY101' end,
+      message = case when kind = 'app' then 'create_login: an app login needs prov_id (its device ID)'
+                     else 'create_login: prov_id is for app logins only' end;
+  end if;
+  if kind <> 'app' and cod_agente is not null then
+    raise exception using errcode = 'SY101', message = 'create_login: cod_agente is for app logins only';
+  end if;
+  if exists (select 1 from pg_catalog.pg_roles r where r.rolname = role_name) then
+    raise exception using
+      errcode = 'SY110', message = pg_catalog.format('create_login: role %s already exists', role_name);
+  end if;
+
+  -- apply
+  execute pg_catalog.format('create role %I login %s in role %I', role_name,
+    case when password is null then '' else pg_catalog.format('password %L', password) end, 'sincro_' || kind);
+  if kind in ('store', 'app', 'erp') then
+    insert into sincro_private.login (azi, login, kind, prov_id, cod_agente)
+      values (azi, role_name, kind, prov_id, cod_agente);
+  end if;
+end;
+$$;
+
+comment on function sincro.create_login(text, text, text, text, text, text) is
+  E'Creates a login role for a party: kind store, app or erp bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company. Admin only.';
+
 -- >>> sql/30_triggers/10_arportes__prepare_insert.sql
 /*
  * Every new order passes here. A store or app insert is checked strictly
@@ -940,6 +1127,7 @@ as $$
 declare
   v_erp constant boolean := sincro_private.current_party() is not distinct from 'G';
   v_existing sincro.arportes;
+  v_login sincro_private.login;
 begin
   -- validate: company
   if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
@@ -994,6 +1182,28 @@ begin
         errcode = 'SY101', message = 'arportes: prov_id is for app devices only and must be empty for store orders';
     end if;
 
+    -- validate: a store or app login writes only as itself
+    v_login := sincro_private.session_login();
+    if v_login.login is not null then
+      if new.azi <> v_login.azi then
+        raise exception using
+          errcode = 'SY111',
+          message = pg_catalog.format('arportes: login %s belongs to company %s, not %s', v_login.login, v_login.azi, new.azi);
+      elsif v_login.kind <> 'store' and new.prov_tipo = 'S' or v_login.kind <> 'app' and new.prov_tipo = 'A' then
+        raise exception using
+          errcode = 'SY111',
+          message = pg_catalog.format('arportes: a %s login cannot insert %s orders', v_login.kind,
+                                      case new.prov_tipo when 'S' then 'store' else 'app' end),
+          hint = 'Each party inserts only its own orders: the store prov_tipo S, an app prov_tipo A.';
+      elsif v_login.kind = 'app' and new.prov_id is distinct from v_login.prov_id then
+        raise exception using
+          errcode = 'SY111',
+          message = pg_catalog.format('arportes: login %s is device %s and cannot write prov_id %s',
+                                      v_login.login, v_login.prov_id, coalesce(new.prov_id, 'NULL')),
+          hint = 'An app writes its own device ID in prov_id.';
+      end if;
+    end if;
+
     -- validate: acks (only the creator's own may be given, and it is 1 anyway)
     if (new.prov_tipo <> 'S' and new.ack_store is distinct from 0 and new.ack_store is not null)
        or (new.ack_gest is distinct from 0 and new.ack_gest is not null)
@@ -1041,11 +1251,13 @@ begin
     if found then
       update sincro_private.id_pub_counter c set last_value = c.last_value - 1 where c.azi = new.azi;
       if (v_existing.autore_tipo, v_existing.autore_cod, v_existing.cliente_cod, v_existing.new_customer_id,
+          v_existing.cod_agente,
           v_existing.dest_ragione_sociale, v_existing.dest_indirizzo, v_existing.dest_cap, v_existing.dest_citta,
           v_existing.dest_provincia, v_existing.dest_nazione, v_existing.cod_pagamento, v_existing.note,
           v_existing.valuta, v_existing.totale_imponibile, v_existing.totale_iva, v_existing.totale_documento)
          is not distinct from
          (new.autore_tipo, new.autore_cod, new.cliente_cod, new.new_customer_id,
+          coalesce(new.cod_agente, case when new.autore_tipo = 'T' then new.autore_cod end),
           new.dest_ragione_sociale, new.dest_indirizzo, new.dest_cap, new.dest_citta,
           new.dest_provincia, new.dest_nazione, new.cod_pagamento, new.note,
           new.valuta, new.totale_imponibile, new.totale_iva, new.totale_documento)
@@ -1069,6 +1281,7 @@ begin
   new.ack_gest := case when new.prov_tipo = 'G' then 1 else 0 end;
   new.id_sincro := case when v_erp then null else 0 end;
   new.data_ordine := coalesce(new.data_ordine, current_date);
+  new.cod_agente := coalesce(new.cod_agente, case when new.autore_tipo = 'T' then new.autore_cod end);
   new.created_xact := pg_catalog.pg_current_xact_id();
   new.created_at := now();
   new.updated_at := now();
@@ -1099,6 +1312,7 @@ set search_path = ''
 as $$
 declare
   v_column text;
+  v_login sincro_private.login;
 begin
   if sincro_private.current_party() in ('G', 'H') then
     if sincro_private.current_party() = 'G' then
@@ -1126,6 +1340,22 @@ begin
       errcode = 'SY107',
       message = pg_catalog.format('arportes: an ack of order %s cannot go back from 1 to 0', old.id_pub),
       hint = 'An ack says the party has acquired the order; follow later changes with sincro.changes_since.';
+  end if;
+
+  -- validate: a login sets only its own party's ack
+  v_login := sincro_private.session_login();
+  if v_login.login is not null then
+    v_column := case
+      when new.ack_store <> old.ack_store and v_login.kind <> 'store' then 'ack_store'
+      when new.ack_app <> old.ack_app and v_login.kind <> 'app' then 'ack_app'
+      when new.ack_gest <> old.ack_gest and v_login.kind <> 'erp' then 'ack_gest'
+    end;
+    if v_column is not null then
+      raise exception using
+        errcode = 'SY111',
+        message = pg_catalog.format('arportes: a %s login cannot set %s (order %s)', v_login.kind, v_column, old.id_pub),
+        hint = 'Each party sets only its own ack: ack_store the store, ack_app an app, ack_gest the ERP.';
+    end if;
   end if;
 
   new.updated_at := now();
@@ -1400,6 +1630,7 @@ set search_path = ''
 as $$
 declare
   v_existing sincro.new_customers;
+  v_login sincro_private.login := sincro_private.session_login();
 begin
   -- validate
   if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
@@ -1423,6 +1654,17 @@ begin
     raise exception using errcode = 'SY102', message = 'new_customers: prov_id (the device ID) is required for app customers';
   elsif new.prov_tipo = 'S' and new.prov_id is not null then
     raise exception using errcode = 'SY101', message = 'new_customers: prov_id must be empty for store customers';
+  end if;
+  if v_login.login is not null and (
+       new.azi <> v_login.azi
+       or v_login.kind <> case new.prov_tipo when 'S' then 'store' else 'app' end
+       or (v_login.kind = 'app' and new.prov_id is distinct from v_login.prov_id)) then
+    raise exception using
+      errcode = 'SY111',
+      message = pg_catalog.format('new_customers: login %s (%s of company %s%s) cannot write a customer as %s %s of company %s',
+                                  v_login.login, v_login.kind, v_login.azi, coalesce(', device ' || v_login.prov_id, ''),
+                                  new.prov_tipo, coalesce(new.prov_id, ''), new.azi),
+      hint = 'A login writes customers of its own company, as its own party and device.';
   end if;
   if new.ragione_sociale is null or pg_catalog.btrim(new.ragione_sociale) = '' then
     raise exception using errcode = 'SY102', message = 'new_customers: ragione_sociale (the customer''s name) is required';
@@ -1532,14 +1774,16 @@ create trigger _100_append_only
  * APSTATOSYN as the protocol describes it: one row per company with its
  * public-ID counter, its change-number counter and its sync quota. Stored as
  * three tables so that the two counters never share a row lock; this view
- * puts them back together and takes inserts and quota updates.
+ * puts them back together and takes inserts and quota updates. It reads the
+ * private tables as its owner and shows a company-bound login its own company.
  */
 create or replace view sincro.apstatosyn as
   select c.azi, c.ragione_sociale, p.last_value as last_id_pub, s.last_value as last_id_sincro,
          c.sync_quota, c.sync_used, c.sync_period_start, c.created_at
   from sincro_private.company c
   join sincro_private.id_pub_counter p using (azi)
-  join sincro_private.id_sincro_counter s using (azi);
+  join sincro_private.id_sincro_counter s using (azi)
+  where sincro_private.may_see_company(c.azi);
 
 comment on view sincro.apstatosyn is
   E'One row per company: counters and sync quota. insert into sincro.apstatosyn(azi) values (...) registers a company.';
@@ -1625,21 +1869,22 @@ create trigger _100_write
  * app order; the store and the apps acquire what the ERP has published
  * (id_sincro > 0): orders made in the ERP and other parties' orders once the
  * ERP holds them. Later changes to acquired orders are followed with
- * sincro.changes_since, not here.
+ * sincro.changes_since, not here. The views run with the caller's rights, so
+ * row-level security shows each login only its own orders.
  */
-create or replace view sincro.pending_gest as
+create or replace view sincro.pending_gest with (security_invoker = true) as
   select a.* from sincro.arportes a where a.ack_gest = 0;
 
 comment on view sincro.pending_gest is
   E'Orders the ERP has not acquired yet (ack_gest = 0): store and app orders waiting to be pushed.';
 
-create or replace view sincro.pending_store as
+create or replace view sincro.pending_store with (security_invoker = true) as
   select a.* from sincro.arportes a where a.ack_store = 0 and a.id_sincro > 0;
 
 comment on view sincro.pending_store is
   E'Orders the ERP has published (id_sincro > 0) that the store has not acquired (ack_store = 0).';
 
-create or replace view sincro.pending_app as
+create or replace view sincro.pending_app with (security_invoker = true) as
   select a.* from sincro.arportes a where a.ack_app = 0 and a.id_sincro > 0;
 
 comment on view sincro.pending_app is
@@ -1662,3 +1907,158 @@ begin
   end loop;
 end;
 $$;
+
+-- >>> sql/50_security/10_roles.sql
+/*
+ * Group roles, one per party. Roles belong to the whole PostgreSQL cluster, so
+ * they are created only if missing (several sincro databases, e.g. test runs,
+ * share them); everything they may do is granted per database below.
+ */
+do $$
+declare
+  v_role text;
+begin
+  foreach v_role in array array['sincro_store', 'sincro_app', 'sincro_erp', 'sincro_worker', 'sincro_admin'] loop
+    begin
+      execute pg_catalog.format('create role %I nologin', v_role);
+    exception when duplicate_object or unique_violation then
+      null;  -- already there (another database of the cluster made it)
+    end;
+  end loop;
+end;
+$$;
+
+comment on role sincro_store is E'Group of e-commerce store logins: insert store orders and new customers, read and ack their company''s orders.';
+comment on role sincro_app is E'Group of app (device) logins: insert orders of their own device, read their device''s and agent''s orders, ack them.';
+comment on role sincro_erp is E'Group of ERP logins: read their company''s orders, write through sincro.erp_write_order.';
+comment on role sincro_worker is E'Group of worker logins: run graphile-worker jobs, read every company''s orders, write through sincro.erp_write_order.';
+comment on role sincro_admin is E'Group of administrator logins: register companies, set quotas, create logins, read everything.';
+
+-- >>> sql/50_security/20_policies.sql
+/*
+ * Row-level security: a store login sees its company's rows; an app login sees
+ * its own device's orders and the ERP-made orders of its agent; an ERP login
+ * sees its company; worker and admin see everything. The table owner (our
+ * migrations and SECURITY DEFINER functions) is not subject to these policies.
+ * Write rules (which party, which device, which ack) are checked by the
+ * triggers with our error codes; the policies' WITH CHECK are a second wall.
+ */
+alter table sincro.arportes enable row level security;
+alter table sincro.arporrig enable row level security;
+alter table sincro.new_customers enable row level security;
+alter table sincro.arportes_history enable row level security;
+
+-- arportes
+drop policy if exists store_company on sincro.arportes;
+create policy store_company on sincro.arportes to sincro_store
+  using (azi = sincro_private.session_company())
+  with check (azi = sincro_private.session_company());
+drop policy if exists app_device_or_agent on sincro.arportes;
+-- (the store acks app and ERP orders of its company too; that only store orders are
+-- inserted by a store login is the insert trigger's rule, SY111)
+create policy app_device_or_agent on sincro.arportes to sincro_app
+  using (azi = sincro_private.session_company()
+         and ((prov_tipo = 'A' and prov_id = sincro_private.session_device())
+              or (prov_tipo = 'G' and cod_agente = sincro_private.session_agent())))
+  with check (azi = sincro_private.session_company()
+              and ((prov_tipo = 'A' and prov_id = sincro_private.session_device())
+                   or (prov_tipo = 'G' and cod_agente = sincro_private.session_agent())));
+drop policy if exists erp_company on sincro.arportes;
+create policy erp_company on sincro.arportes for select to sincro_erp
+  using (azi = sincro_private.session_company());
+drop policy if exists every_company on sincro.arportes;
+create policy every_company on sincro.arportes for select to sincro_worker, sincro_admin
+  using (true);
+
+-- arporrig and history: what the reader may see of the order
+drop policy if exists visible_order on sincro.arporrig;
+create policy visible_order on sincro.arporrig
+  using (exists (select 1 from sincro.arportes a where a.azi = arporrig.azi and a.id_pub = arporrig.id_pub));
+drop policy if exists visible_order on sincro.arportes_history;
+create policy visible_order on sincro.arportes_history for select
+  using (exists (select 1 from sincro.arportes a where a.azi = arportes_history.azi and a.id_pub = arportes_history.id_pub));
+
+-- new_customers
+drop policy if exists store_company on sincro.new_customers;
+create policy store_company on sincro.new_customers to sincro_store
+  using (azi = sincro_private.session_company() and prov_tipo = 'S')
+  with check (azi = sincro_private.session_company() and prov_tipo = 'S');
+drop policy if exists app_device on sincro.new_customers;
+create policy app_device on sincro.new_customers to sincro_app
+  using (azi = sincro_private.session_company() and prov_tipo = 'A' and prov_id = sincro_private.session_device())
+  with check (azi = sincro_private.session_company() and prov_tipo = 'A' and prov_id = sincro_private.session_device());
+drop policy if exists erp_company on sincro.new_customers;
+create policy erp_company on sincro.new_customers for select to sincro_erp
+  using (azi = sincro_private.session_company());
+drop policy if exists every_company on sincro.new_customers;
+create policy every_company on sincro.new_customers for select to sincro_worker, sincro_admin
+  using (true);
+
+-- >>> sql/50_security/30_grants.sql
+/*
+ * What each group may touch. Column rules (hub-owned columns, own ack only,
+ * own device only) are enforced by triggers, so that every refusal carries our
+ * SQLSTATE and a hint; the grants list the columns a party may send, including
+ * the protected ones, which the triggers refuse with a clear message (SY103,
+ * SY107, SY111) rather than a bare "permission denied". Nothing is granted on counters, the login table,
+ * the secret or graphile_worker to any client group.
+ */
+/* PUBLIC gets EXECUTE on every new function, and per-schema default privileges
+   cannot take it away: revoke it from every function here. A later migration that
+   adds a function repeats this line; test/sql/schema/conventions.test.sql fails
+   if it does not. */
+revoke execute on all functions in schema sincro, sincro_private from public;
+revoke all on schema graphile_worker from public;
+revoke execute on all functions in schema graphile_worker from public;
+
+grant usage on schema sincro to sincro_store, sincro_app, sincro_erp, sincro_worker, sincro_admin;
+grant usage on schema sincro_private to sincro_store, sincro_app, sincro_erp, sincro_worker, sincro_admin;
+grant execute on function
+  sincro_private.session_company(), sincro_private.session_device(), sincro_private.session_agent(),
+  sincro_private.may_see_company(text)
+  to sincro_store, sincro_app, sincro_erp, sincro_worker, sincro_admin;
+
+-- everyone: its company row, the change feed, retry look-ups
+grant select on sincro.apstatosyn to sincro_store, sincro_app, sincro_erp, sincro_worker, sincro_admin;
+grant execute on function sincro.changes_since(text, bigint, integer)
+  to sincro_store, sincro_app, sincro_erp, sincro_worker, sincro_admin;
+grant execute on function sincro.find_order(text, text, text, text), sincro.find_new_customer(text, text, text, text)
+  to sincro_store, sincro_app, sincro_erp, sincro_worker, sincro_admin;
+
+-- store and app: write orders, lines and new customers directly; set acks
+grant select on sincro.arportes, sincro.arporrig, sincro.new_customers, sincro.arportes_history
+  to sincro_store, sincro_app, sincro_erp, sincro_worker, sincro_admin;
+grant insert (
+  azi, id_pub, tor_chia, conferma, id_int, ack_store, ack_gest, ack_app, prov_tipo, prov_id, autore_tipo, autore_cod,
+  id_sincro, data_ordine, cliente_cod, cod_agente, new_customer_id, dest_ragione_sociale, dest_indirizzo, dest_cap,
+  dest_citta, dest_provincia, dest_nazione, cod_pagamento, note, valuta, totale_imponibile, totale_iva, totale_documento)
+  on sincro.arportes to sincro_store, sincro_app;
+grant update (
+  tor_chia, conferma, id_int, ack_store, ack_gest, ack_app, prov_tipo, prov_id, autore_tipo, autore_cod, id_sincro,
+  data_ordine, cliente_cod, cod_agente, new_customer_id, dest_ragione_sociale, dest_indirizzo, dest_cap, dest_citta,
+  dest_provincia, dest_nazione, cod_pagamento, note, valuta, totale_imponibile, totale_iva, totale_documento)
+  on sincro.arportes to sincro_store, sincro_app;
+grant insert (azi, id_pub, riga, articolo, descrizione, quantita, unita_misura, prezzo, sconto, iva, data_consegna, note)
+  on sincro.arporrig to sincro_store, sincro_app;
+grant insert (
+  azi, prov_tipo, prov_id, id_int, ragione_sociale, partita_iva, codice_fiscale, email, telefono, indirizzo, cap,
+  citta, provincia, nazione, cod_cli)
+  on sincro.new_customers to sincro_store, sincro_app;
+grant select on sincro.pending_store to sincro_store, sincro_admin;
+grant select on sincro.pending_app to sincro_app, sincro_admin;
+
+-- ERP and worker: write through the ERP entry point only
+grant execute on function sincro.erp_write_order(text, jsonb) to sincro_erp, sincro_worker, sincro_admin;
+grant select on sincro.pending_gest to sincro_erp, sincro_worker, sincro_admin;
+
+-- worker: the job queue it runs (clients never write into it; the insert trigger does, as owner)
+grant usage on schema graphile_worker to sincro_worker;
+grant select, insert, update, delete on all tables in schema graphile_worker to sincro_worker;
+grant usage, select on all sequences in schema graphile_worker to sincro_worker;
+grant execute on all functions in schema graphile_worker to sincro_worker;
+
+-- admin: companies and quotas, logins
+grant insert (azi, ragione_sociale, sync_quota, sync_used, sync_period_start),
+      update (ragione_sociale, sync_quota, sync_used, sync_period_start)
+  on sincro.apstatosyn to sincro_admin;
+grant execute on function sincro.create_login(text, text, text, text, text, text) to sincro_admin;

@@ -23,6 +23,7 @@ create table sincro.arportes (
   id_sincro bigint,
   data_ordine date not null,
   cliente_cod text,
+  cod_agente text,
   new_customer_id bigint,
   dest_ragione_sociale text,
   dest_indirizzo text,
@@ -78,6 +79,7 @@ comment on column sincro.arportes.autore_cod is E'The author''s code: customer, 
 comment on column sincro.arportes.id_sincro is E'Change number: 0 until the ERP first writes the row, then a larger number at every ERP-side change, in commit order. NULL only inside the writing ERP transaction.';
 comment on column sincro.arportes.data_ordine is E'Order date; today when omitted (no column default, so that a retried insert without it still matches the first one).';
 comment on column sincro.arportes.cliente_cod is E'ERP code of the customer; empty while the customer is a new one (new_customer_id).';
+comment on column sincro.arportes.cod_agente is E'Sales agent responsible for the order: the author for agent orders, set by the ERP for its own. An app login reads the ERP-made orders of its agent.';
 comment on column sincro.arportes.new_customer_id is E'The new customer created with this order, if the ERP does not know the customer yet.';
 comment on column sincro.arportes.dest_ragione_sociale is E'Delivery address: recipient.';
 comment on column sincro.arportes.dest_indirizzo is E'Delivery address: street.';

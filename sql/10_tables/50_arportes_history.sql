@@ -41,6 +41,7 @@ comment on column sincro.arportes_history.autore_cod is E'As in sincro.arportes.
 comment on column sincro.arportes_history.id_sincro is E'As in sincro.arportes; the change number the version committed with.';
 comment on column sincro.arportes_history.data_ordine is E'As in sincro.arportes.';
 comment on column sincro.arportes_history.cliente_cod is E'As in sincro.arportes.';
+comment on column sincro.arportes_history.cod_agente is E'As in sincro.arportes.';
 comment on column sincro.arportes_history.new_customer_id is E'As in sincro.arportes.';
 comment on column sincro.arportes_history.dest_ragione_sociale is E'As in sincro.arportes.';
 comment on column sincro.arportes_history.dest_indirizzo is E'As in sincro.arportes.';

@@ -150,7 +150,7 @@ as $$
 #variable_conflict use_column
 declare
   c_header_keys constant text[] := array[
-    'id_pub', 'tor_chia', 'conferma', 'autore_tipo', 'autore_cod', 'data_ordine', 'cliente_cod',
+    'id_pub', 'tor_chia', 'conferma', 'autore_tipo', 'autore_cod', 'data_ordine', 'cliente_cod', 'cod_agente',
     'dest_ragione_sociale', 'dest_indirizzo', 'dest_cap', 'dest_citta', 'dest_provincia', 'dest_nazione',
     'cod_pagamento', 'note', 'valuta', 'totale_imponibile', 'totale_iva', 'totale_documento', 'lines'];
   c_hub_keys constant text[] := array[
@@ -166,7 +166,16 @@ declare
   v_owner bigint;
   v_lines_changed boolean := false;
   v_previous_party text;
+  v_login sincro_private.login := sincro_private.session_login();
 begin
+  -- validate: an ERP login writes its own company only
+  if v_login.login is not null and (v_login.kind <> 'erp' or v_login.azi is distinct from v_azi) then
+    raise exception using
+      errcode = 'SY111',
+      message = pg_catalog.format('erp_write_order: login %s (%s of company %s) cannot write orders of company %s',
+                                  v_login.login, v_login.kind, v_login.azi, v_azi);
+  end if;
+
   -- validate: company and document shape
   if v_azi is null or not exists (select 1 from sincro_private.company c where c.azi = v_azi) then
     raise exception using
@@ -266,12 +275,12 @@ begin
         hint = 'An ERP operator is autore_tipo "O" with the operator''s code in autore_cod.';
     end if;
     insert into sincro.arportes (
-      azi, prov_tipo, tor_chia, conferma, autore_tipo, autore_cod, data_ordine, cliente_cod,
+      azi, prov_tipo, tor_chia, conferma, autore_tipo, autore_cod, data_ordine, cliente_cod, cod_agente,
       dest_ragione_sociale, dest_indirizzo, dest_cap, dest_citta, dest_provincia, dest_nazione,
       cod_pagamento, note, valuta, totale_imponibile, totale_iva, totale_documento)
     values (
       v_azi, 'G', v_fields.tor_chia, v_fields.conferma, v_fields.autore_tipo, v_fields.autore_cod,
-      v_fields.data_ordine, v_fields.cliente_cod, v_fields.dest_ragione_sociale, v_fields.dest_indirizzo,
+      v_fields.data_ordine, v_fields.cliente_cod, v_fields.cod_agente, v_fields.dest_ragione_sociale, v_fields.dest_indirizzo,
       v_fields.dest_cap, v_fields.dest_citta, v_fields.dest_provincia, v_fields.dest_nazione,
       v_fields.cod_pagamento, v_fields.note, coalesce(v_fields.valuta, 'EUR'), v_fields.totale_imponibile,
       v_fields.totale_iva, v_fields.totale_documento)
@@ -288,6 +297,7 @@ begin
       update sincro.arportes a
         set tor_chia = v_new.tor_chia, conferma = v_new.conferma, autore_tipo = v_new.autore_tipo,
             autore_cod = v_new.autore_cod, data_ordine = v_new.data_ordine, cliente_cod = v_new.cliente_cod,
+            cod_agente = v_new.cod_agente,
             dest_ragione_sociale = v_new.dest_ragione_sociale, dest_indirizzo = v_new.dest_indirizzo,
             dest_cap = v_new.dest_cap, dest_citta = v_new.dest_citta, dest_provincia = v_new.dest_provincia,
             dest_nazione = v_new.dest_nazione, cod_pagamento = v_new.cod_pagamento, note = v_new.note,

@@ -15,6 +15,7 @@ as $$
 declare
   v_erp constant boolean := sincro_private.current_party() is not distinct from 'G';
   v_existing sincro.arportes;
+  v_login sincro_private.login;
 begin
   -- validate: company
   if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
@@ -69,6 +70,28 @@ begin
         errcode = 'SY101', message = 'arportes: prov_id is for app devices only and must be empty for store orders';
     end if;
 
+    -- validate: a store or app login writes only as itself
+    v_login := sincro_private.session_login();
+    if v_login.login is not null then
+      if new.azi <> v_login.azi then
+        raise exception using
+          errcode = 'SY111',
+          message = pg_catalog.format('arportes: login %s belongs to company %s, not %s', v_login.login, v_login.azi, new.azi);
+      elsif v_login.kind <> 'store' and new.prov_tipo = 'S' or v_login.kind <> 'app' and new.prov_tipo = 'A' then
+        raise exception using
+          errcode = 'SY111',
+          message = pg_catalog.format('arportes: a %s login cannot insert %s orders', v_login.kind,
+                                      case new.prov_tipo when 'S' then 'store' else 'app' end),
+          hint = 'Each party inserts only its own orders: the store prov_tipo S, an app prov_tipo A.';
+      elsif v_login.kind = 'app' and new.prov_id is distinct from v_login.prov_id then
+        raise exception using
+          errcode = 'SY111',
+          message = pg_catalog.format('arportes: login %s is device %s and cannot write prov_id %s',
+                                      v_login.login, v_login.prov_id, coalesce(new.prov_id, 'NULL')),
+          hint = 'An app writes its own device ID in prov_id.';
+      end if;
+    end if;
+
     -- validate: acks (only the creator's own may be given, and it is 1 anyway)
     if (new.prov_tipo <> 'S' and new.ack_store is distinct from 0 and new.ack_store is not null)
        or (new.ack_gest is distinct from 0 and new.ack_gest is not null)
@@ -116,11 +139,13 @@ begin
     if found then
       update sincro_private.id_pub_counter c set last_value = c.last_value - 1 where c.azi = new.azi;
       if (v_existing.autore_tipo, v_existing.autore_cod, v_existing.cliente_cod, v_existing.new_customer_id,
+          v_existing.cod_agente,
           v_existing.dest_ragione_sociale, v_existing.dest_indirizzo, v_existing.dest_cap, v_existing.dest_citta,
           v_existing.dest_provincia, v_existing.dest_nazione, v_existing.cod_pagamento, v_existing.note,
           v_existing.valuta, v_existing.totale_imponibile, v_existing.totale_iva, v_existing.totale_documento)
          is not distinct from
          (new.autore_tipo, new.autore_cod, new.cliente_cod, new.new_customer_id,
+          coalesce(new.cod_agente, case when new.autore_tipo = 'T' then new.autore_cod end),
           new.dest_ragione_sociale, new.dest_indirizzo, new.dest_cap, new.dest_citta,
           new.dest_provincia, new.dest_nazione, new.cod_pagamento, new.note,
           new.valuta, new.totale_imponibile, new.totale_iva, new.totale_documento)
@@ -144,6 +169,7 @@ begin
   new.ack_gest := case when new.prov_tipo = 'G' then 1 else 0 end;
   new.id_sincro := case when v_erp then null else 0 end;
   new.data_ordine := coalesce(new.data_ordine, current_date);
+  new.cod_agente := coalesce(new.cod_agente, case when new.autore_tipo = 'T' then new.autore_cod end);
   new.created_xact := pg_catalog.pg_current_xact_id();
   new.created_at := now();
   new.updated_at := now();

@@ -13,6 +13,7 @@ set search_path = ''
 as $$
 declare
   v_column text;
+  v_login sincro_private.login;
 begin
   if sincro_private.current_party() in ('G', 'H') then
     if sincro_private.current_party() = 'G' then
@@ -40,6 +41,22 @@ begin
       errcode = 'SY107',
       message = pg_catalog.format('arportes: an ack of order %s cannot go back from 1 to 0', old.id_pub),
       hint = 'An ack says the party has acquired the order; follow later changes with sincro.changes_since.';
+  end if;
+
+  -- validate: a login sets only its own party's ack
+  v_login := sincro_private.session_login();
+  if v_login.login is not null then
+    v_column := case
+      when new.ack_store <> old.ack_store and v_login.kind <> 'store' then 'ack_store'
+      when new.ack_app <> old.ack_app and v_login.kind <> 'app' then 'ack_app'
+      when new.ack_gest <> old.ack_gest and v_login.kind <> 'erp' then 'ack_gest'
+    end;
+    if v_column is not null then
+      raise exception using
+        errcode = 'SY111',
+        message = pg_catalog.format('arportes: a %s login cannot set %s (order %s)', v_login.kind, v_column, old.id_pub),
+        hint = 'Each party sets only its own ack: ack_store the store, ack_app an app, ack_gest the ERP.';
+    end if;
   end if;
 
   new.updated_at := now();

@@ -12,6 +12,7 @@ set search_path = ''
 as $$
 declare
   v_existing sincro.new_customers;
+  v_login sincro_private.login := sincro_private.session_login();
 begin
   -- validate
   if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
@@ -35,6 +36,17 @@ begin
     raise exception using errcode = 'SY102', message = 'new_customers: prov_id (the device ID) is required for app customers';
   elsif new.prov_tipo = 'S' and new.prov_id is not null then
     raise exception using errcode = 'SY101', message = 'new_customers: prov_id must be empty for store customers';
+  end if;
+  if v_login.login is not null and (
+       new.azi <> v_login.azi
+       or v_login.kind <> case new.prov_tipo when 'S' then 'store' else 'app' end
+       or (v_login.kind = 'app' and new.prov_id is distinct from v_login.prov_id)) then
+    raise exception using
+      errcode = 'SY111',
+      message = pg_catalog.format('new_customers: login %s (%s of company %s%s) cannot write a customer as %s %s of company %s',
+                                  v_login.login, v_login.kind, v_login.azi, coalesce(', device ' || v_login.prov_id, ''),
+                                  new.prov_tipo, coalesce(new.prov_id, ''), new.azi),
+      hint = 'A login writes customers of its own company, as its own party and device.';
   end if;
   if new.ragione_sociale is null or pg_catalog.btrim(new.ragione_sociale) = '' then
     raise exception using errcode = 'SY102', message = 'new_customers: ragione_sociale (the customer''s name) is required';

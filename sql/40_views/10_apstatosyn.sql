@@ -2,14 +2,16 @@
  * APSTATOSYN as the protocol describes it: one row per company with its
  * public-ID counter, its change-number counter and its sync quota. Stored as
  * three tables so that the two counters never share a row lock; this view
- * puts them back together and takes inserts and quota updates.
+ * puts them back together and takes inserts and quota updates. It reads the
+ * private tables as its owner and shows a company-bound login its own company.
  */
 create or replace view sincro.apstatosyn as
   select c.azi, c.ragione_sociale, p.last_value as last_id_pub, s.last_value as last_id_sincro,
          c.sync_quota, c.sync_used, c.sync_period_start, c.created_at
   from sincro_private.company c
   join sincro_private.id_pub_counter p using (azi)
-  join sincro_private.id_sincro_counter s using (azi);
+  join sincro_private.id_sincro_counter s using (azi)
+  where sincro_private.may_see_company(c.azi);
 
 comment on view sincro.apstatosyn is
   E'One row per company: counters and sync quota. insert into sincro.apstatosyn(azi) values (...) registers a company.';

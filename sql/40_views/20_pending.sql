@@ -3,21 +3,22 @@
  * app order; the store and the apps acquire what the ERP has published
  * (id_sincro > 0): orders made in the ERP and other parties' orders once the
  * ERP holds them. Later changes to acquired orders are followed with
- * sincro.changes_since, not here.
+ * sincro.changes_since, not here. The views run with the caller's rights, so
+ * row-level security shows each login only its own orders.
  */
-create or replace view sincro.pending_gest as
+create or replace view sincro.pending_gest with (security_invoker = true) as
   select a.* from sincro.arportes a where a.ack_gest = 0;
 
 comment on view sincro.pending_gest is
   E'Orders the ERP has not acquired yet (ack_gest = 0): store and app orders waiting to be pushed.';
 
-create or replace view sincro.pending_store as
+create or replace view sincro.pending_store with (security_invoker = true) as
   select a.* from sincro.arportes a where a.ack_store = 0 and a.id_sincro > 0;
 
 comment on view sincro.pending_store is
   E'Orders the ERP has published (id_sincro > 0) that the store has not acquired (ack_store = 0).';
 
-create or replace view sincro.pending_app as
+create or replace view sincro.pending_app with (security_invoker = true) as
   select a.* from sincro.arportes a where a.ack_app = 0 and a.id_sincro > 0;
 
 comment on view sincro.pending_app is

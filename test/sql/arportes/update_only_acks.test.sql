@@ -22,15 +22,13 @@ select throws_ok($$ update sincro.arportes set conferma = 'FAKE' where id_pub = 
 select throws_ok($$ update sincro.arportes set id_sincro = 999 where id_pub = 1 $$, 'SY107', null, 'id_sincro by plain update: SY107');
 -- TEST: order data cannot be changed directly after insert
 select throws_ok($$ update sincro.arportes set note = 'changed' where id_pub = 1 $$, 'SY107', null, 'note by plain update: SY107');
--- TEST: the setting sincro.party claims nothing for a role that does not own the schema
-create role sincro_test_spoofer;
-grant usage on schema sincro to sincro_test_spoofer;
-grant select, update on sincro.arportes to sincro_test_spoofer;
-set local role sincro_test_spoofer;
+-- TEST: the setting sincro.party claims nothing for a client login
+select sincro.create_login('t_spoofing_store', 'store', 'C00001');
+set local session authorization t_spoofing_store;
 set local sincro.party = 'G';
 select throws_ok($$ update sincro.arportes set conferma = 'FAKE' where id_pub = 1 $$, 'SY107', null,
-                 'a client that sets sincro.party = G is still a client');
-reset role;
+                 'a store login that sets sincro.party = G is still a store');
+reset session authorization;
 
 select * from finish();
 rollback;

@@ -1,7 +1,7 @@
 -- Schema conventions: comments on everything, primary keys starting with azi,
 -- history columns matching arportes.
 begin;
-select plan(5);
+select plan(6);
 
 -- TEST: every table, view and column in sincro and sincro_private has a comment
 select is_empty($$
@@ -39,6 +39,14 @@ select results_eq(
   $$ select attname::text, format_type(atttypid, atttypmod) from pg_attribute
      where attrelid = 'sincro.arportes'::regclass and attnum > 0 and not attisdropped order by attnum $$,
   'arportes_history columns 6.. equal arportes columns');
+
+-- TEST: no function of ours is executable by PUBLIC (each grant names a party's group)
+select is_empty($$
+  select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+  where n.nspname in ('sincro', 'sincro_private')
+    and exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                where a.grantee = 0 and a.privilege_type = 'EXECUTE') $$,
+  'no sincro function is executable by PUBLIC');
 
 select * from finish();
 rollback;

@@ -1,0 +1,71 @@
+-- The role matrix: role x object x privilege -> allowed or denied, from one table; every cell checked.
+begin;
+
+create temp table expected_allow (role name, object text, privilege text);
+insert into expected_allow
+select r, o, p from (values
+  -- object,                          privileges,                  roles allowed
+  ('sincro.arportes',                 '{SELECT,INSERT,UPDATE}',    '{sincro_store,sincro_app}'),
+  ('sincro.arportes',                 '{SELECT}',                  '{sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.arporrig',                 '{SELECT,INSERT}',           '{sincro_store,sincro_app}'),
+  ('sincro.arporrig',                 '{SELECT}',                  '{sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.new_customers',            '{SELECT,INSERT}',           '{sincro_store,sincro_app}'),
+  ('sincro.new_customers',            '{SELECT}',                  '{sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.arportes_history',         '{SELECT}',                  '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.apstatosyn',               '{SELECT}',                  '{sincro_store,sincro_app,sincro_erp,sincro_worker}'),
+  ('sincro.apstatosyn',               '{SELECT,INSERT,UPDATE}',    '{sincro_admin}'),
+  ('sincro.pending_gest',             '{SELECT}',                  '{sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.pending_store',            '{SELECT}',                  '{sincro_store,sincro_admin}'),
+  ('sincro.pending_app',              '{SELECT}',                  '{sincro_app,sincro_admin}'),
+  ('graphile_worker._private_jobs',   '{SELECT,INSERT,UPDATE,DELETE}', '{sincro_worker}'),
+  ('sincro.erp_write_order(text,jsonb)',                '{EXECUTE}', '{sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.changes_since(text,bigint,integer)',         '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.find_order(text,text,text,text)',            '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.find_new_customer(text,text,text,text)',     '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.create_login(text,text,text,text,text,text)', '{EXECUTE}', '{sincro_admin}'),
+  ('sincro_private.session_company()',                  '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('graphile_worker.add_job(text,json,text,timestamptz,integer,text,integer,text[],text)', '{EXECUTE}', '{sincro_worker}')
+) as t(o, ps, rs), unnest(ps::text[]) p, unnest(rs::text[]) r;
+
+create temp table cells as
+select r.role, o.object, o.kind, p.privilege,
+       exists (select 1 from expected_allow e where e.role = r.role and e.object = o.object and e.privilege = p.privilege) as expected
+from (values ('sincro_store'::name), ('sincro_app'), ('sincro_erp'), ('sincro_worker'), ('sincro_admin')) r(role)
+cross join (values
+  ('sincro.arportes', 'table'), ('sincro.arporrig', 'table'), ('sincro.new_customers', 'table'),
+  ('sincro.arportes_history', 'table'), ('sincro.apstatosyn', 'table'), ('sincro.pending_gest', 'table'),
+  ('sincro.pending_store', 'table'), ('sincro.pending_app', 'table'),
+  ('sincro_private.company', 'table'), ('sincro_private.id_pub_counter', 'table'),
+  ('sincro_private.id_sincro_counter', 'table'), ('sincro_private.party_secret', 'table'), ('sincro_private.login', 'table'),
+  ('graphile_worker._private_jobs', 'table'),
+  ('sincro.erp_write_order(text,jsonb)', 'function'), ('sincro.changes_since(text,bigint,integer)', 'function'),
+  ('sincro.find_order(text,text,text,text)', 'function'), ('sincro.find_new_customer(text,text,text,text)', 'function'),
+  ('sincro.create_login(text,text,text,text,text,text)', 'function'),
+  ('sincro_private.session_company()', 'function'), ('sincro_private.set_party(text)', 'function'),
+  ('sincro_private.restore_party(text)', 'function'), ('sincro_private.assign_pending_id_sincro()', 'function'),
+  ('sincro_private.enqueue_push_order(text,bigint)', 'function'), ('sincro_private.replace_order_lines(text,bigint,jsonb)', 'function'),
+  ('graphile_worker.add_job(text,json,text,timestamptz,integer,text,integer,text[],text)', 'function')
+) o(object, kind)
+cross join lateral unnest(case o.kind when 'table' then array['SELECT', 'INSERT', 'UPDATE', 'DELETE'] else array['EXECUTE'] end) p(privilege);
+
+select plan((select count(*)::int from cells) + 1);
+
+-- TEST: the expectations name only cells of the matrix (no typo hides a cell)
+select is_empty($$ select * from expected_allow e where not exists
+                   (select 1 from cells c where c.role = e.role and c.object = e.object and c.privilege = e.privilege) $$,
+                'every expected grant is a cell of the matrix');
+
+-- TEST: every cell
+select is(
+  case c.kind
+    when 'function' then has_function_privilege(c.role, c.object, 'EXECUTE')
+    when 'table' then case when c.privilege = 'DELETE' then has_table_privilege(c.role, c.object, c.privilege)
+                           else has_any_column_privilege(c.role, c.object, c.privilege) end
+  end,
+  c.expected,
+  format('%s %s %s: %s', c.role, c.privilege, c.object, case when c.expected then 'allowed' else 'denied' end))
+from cells c
+order by c.role, c.object, c.privilege;
+
+select * from finish();
+rollback;
