@@ -540,6 +540,10 @@ begin
       end if;
     end if;
   elsif v_tor_chia is not null then
+    -- the same export sent twice at once: the second waits here for the first to
+    -- commit, then finds its order (a new statement sees it) instead of a key clash
+    perform pg_catalog.pg_advisory_xact_lock(
+      pg_catalog.hashtextextended(pg_catalog.concat_ws('/', 'erp_write_order', v_azi, v_tor_chia), 0));
     select * into v_old from sincro.arportes a where a.azi = v_azi and a.tor_chia = v_tor_chia for update;
   else
     raise exception using

@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:20966f0bad27e493e56bf06f1cf3444beb5f287e
+--! Hash: sha1:3571e1978eacdfcfd2245317f60c6e9a96df8c64
 --! Message: core hub
 
 -- >>> sql/00_schemas.sql
@@ -854,6 +854,12 @@ comment on function sincro_private.replace_order_lines(text, bigint, jsonb) is
  *
  * SECURITY DEFINER: the ERP's role writes through this function only; inside
  * it the triggers trust the acting party 'G'.
+ *
+ * Exporting a new ERP-made order takes the company's public-ID counter until
+ * commit (public IDs are gap-free and returned at once, so nothing else is
+ * possible). An ERP transaction that both changes orders and exports new ones
+ * should export the new ones first: otherwise it can deadlock with a store
+ * insert or another export (PostgreSQL detects it, 40P01, and the ERP retries).
  */
 create or replace function sincro.erp_write_order(azi text, doc jsonb)
 returns bigint
@@ -957,6 +963,10 @@ begin
       end if;
     end if;
   elsif v_tor_chia is not null then
+    -- the same export sent twice at once: the second waits here for the first to
+    -- commit, then finds its order (a new statement sees it) instead of a key clash
+    perform pg_catalog.pg_advisory_xact_lock(
+      pg_catalog.hashtextextended(pg_catalog.concat_ws('/', 'erp_write_order', v_azi, v_tor_chia), 0));
     select * into v_old from sincro.arportes a where a.azi = v_azi and a.tor_chia = v_tor_chia for update;
   else
     raise exception using

@@ -24,6 +24,28 @@ async function onMaintenanceDatabase<T>(serverUrl: string, work: (client: Client
   }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/*
+ * graphile-migrate keeps its pool open ~200 ms after migrating, and its pool
+ * error handler exits the process: dropping WITH (FORCE) at once would kill
+ * the test run. Wait for clients to leave; force only as a last resort.
+ */
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  await onMaintenanceDatabase(serverUrl, async (client) => {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        await client.query(`drop database if exists "${name}"`);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== "55006") throw error; // 55006: still in use
+        await sleep(100);
+      }
+    }
+    await client.query(`drop database if exists "${name}" with (force)`);
+  });
+}
+
 /** A new, empty database on the test server, with sincro's migrations applied unless `migrate` is false. */
 export async function createTestDatabase(label: string, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = serverUrlFromEnvironment();
@@ -33,10 +55,7 @@ export async function createTestDatabase(label: string, options: { migrate?: boo
   const database: TestDatabase = {
     name,
     url,
-    drop: () =>
-      onMaintenanceDatabase(serverUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(
-        () => undefined,
-      ),
+    drop: () => dropDatabase(serverUrl, name),
   };
   try {
     if (options.migrate !== false) await migrateDatabase(url);
