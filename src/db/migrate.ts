@@ -7,6 +7,8 @@ import path from "node:path";
 import { Pool } from "pg";
 import { Logger, runMigrations } from "graphile-worker";
 import { migrate as graphileMigrate } from "graphile-migrate";
+// Not re-exported by graphile-migrate's index; typed, so if it moves `npm run typecheck` says so.
+import { clearAllPools } from "graphile-migrate/dist/pgReal";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -48,5 +50,8 @@ export async function migrateDatabase(connectionString: string, options: Migrate
     );
   } finally {
     process.chdir(previousCwd);
+    // graphile-migrate keeps its pool open ~200 ms after use and exits the process on any error
+    // of an idle client (the server stopping, the database being dropped): close it now.
+    clearAllPools();
   }
 }

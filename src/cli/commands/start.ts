@@ -1,0 +1,134 @@
+/*
+ * `sincro start`: serve the hub's database and run its services until told to
+ * stop.
+ *   database   DATABASE_URL if set; otherwise an embedded PostgreSQL in
+ *              SINCRO_DATA_DIR (default .sincro/), database `sincro`
+ *   migrate    graphile-worker's schema, then sincro's migrations
+ *   services   SERVICES (services.ts), in order
+ *   announce   connection string, registered companies, a hint; "ready"
+ *   wait       for SIGINT/SIGTERM/SIGHUP, or a failure
+ *   stop       services in reverse order, then the embedded PostgreSQL
+ * A signal during startup takes effect after the current step.
+ */
+import type { Command } from "commander";
+import { Client } from "pg";
+import { startEmbeddedServer } from "../../embedded/server";
+import { describeExit } from "../../embedded/postmaster";
+import type { CliContext } from "../context";
+import { readSettings, redactPassword } from "../environment";
+import { describeError } from "../errors";
+import type { Logger } from "../logger";
+import { applyMigrations } from "../migrations";
+import { SERVICES, type Service } from "../services";
+import { Shutdown } from "../shutdown";
+
+/** The database the embedded server creates and serves. */
+export const EMBEDDED_DATABASE = "sincro";
+const COMPANIES_LISTED = 20;
+
+interface ServedDatabase {
+  readonly url: string;
+  /** What the log shows: the embedded server's URL in full, DATABASE_URL without its password. */
+  readonly shownUrl: string;
+  readonly fromEnvironment: boolean;
+}
+
+interface Stoppable {
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+async function announce(database: ServedDatabase, logger: Logger): Promise<void> {
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  let companies: string[];
+  try {
+    companies = (await client.query<{ azi: string }>("select azi from sincro.apstatosyn order by azi")).rows.map((row) => row.azi);
+  } finally {
+    await client.end();
+  }
+  const listed = companies.slice(0, COMPANIES_LISTED);
+  const more = companies.length > listed.length ? ` and ${companies.length - listed.length} more` : "";
+  logger.info(
+    { event: "companies", count: companies.length, companies: listed },
+    companies.length === 0 ? "no company registered yet" : `companies registered: ${listed.join(", ")}${more}`,
+  );
+  logger.info({ event: "ready", url: database.shownUrl }, `ready: stores, apps and psql connect to ${database.shownUrl}`);
+  const psqlTarget = database.fromEnvironment ? `"$DATABASE_URL"` : `"${database.shownUrl}"`;
+  logger.info(
+    { event: "hint" },
+    `register a company: psql ${psqlTarget} -c "insert into sincro.apstatosyn (azi) values ('C00001')"; Ctrl-C stops sincro`,
+  );
+}
+
+/** Stops in reverse order of start; false if any failed to stop. */
+async function stopAll(started: readonly Stoppable[], logger: Logger): Promise<boolean> {
+  let clean = true;
+  for (const item of [...started].reverse()) {
+    try {
+      await item.stop();
+    } catch (error) {
+      clean = false;
+      logger.error({ event: "stop_failed", what: item.name }, `could not stop ${item.name}: ${describeError(error)}`);
+    }
+  }
+  return clean;
+}
+
+export async function startSincro(context: CliContext, services: readonly Service[] = SERVICES): Promise<void> {
+  const { logger } = context;
+  const settings = readSettings(context.env);
+  const shutdown = new Shutdown(logger);
+  const started: Stoppable[] = [];
+  let failure: unknown;
+  try {
+    let database: ServedDatabase;
+    if (settings.databaseUrl !== undefined) {
+      database = { url: settings.databaseUrl, shownUrl: redactPassword(settings.databaseUrl), fromEnvironment: true };
+      logger.info({ event: "database", url: database.shownUrl }, `serving DATABASE_URL (${database.shownUrl})`);
+    } else {
+      const server = await startEmbeddedServer({
+        dataDir: settings.dataDir,
+        port: settings.postgresPort,
+        database: EMBEDDED_DATABASE,
+        logger,
+      });
+      started.push({ name: "the embedded PostgreSQL", stop: () => server.stop() });
+      void server.exited.then((exit) => shutdown.fail(new Error(`the embedded PostgreSQL exited unexpectedly (${describeExit(exit)})`)));
+      database = { url: server.url, shownUrl: server.url, fromEnvironment: false };
+    }
+
+    if (!shutdown.isRequested) await applyMigrations(database.url, logger);
+
+    for (const service of services) {
+      if (shutdown.isRequested) break;
+      const running = await service.start({ databaseUrl: database.url, logger: logger.child({ service: service.name }) });
+      started.push({ name: service.name, stop: () => running.stop() });
+      running.ended?.then(
+        () => shutdown.fail(new Error(`service ${service.name} ended on its own`)),
+        (error: unknown) => shutdown.fail(new Error(`service ${service.name} failed: ${describeError(error)}`)),
+      );
+      logger.info({ event: "service_started", service: service.name }, `started ${service.name}`);
+    }
+
+    if (!shutdown.isRequested) await announce(database, logger);
+    const reason = await shutdown.requested;
+    if (reason.kind === "failure") failure = reason.error;
+  } catch (error) {
+    failure = error;
+  }
+  const clean = await stopAll(started, logger);
+  shutdown.dispose();
+  if (failure !== undefined) throw failure;
+  if (!clean) throw new Error("sincro did not stop cleanly (see above)");
+  logger.info({ event: "stopped" }, "sincro stopped");
+}
+
+export function registerStartCommand(program: Command, context: CliContext): void {
+  program
+    .command("start")
+    .description(
+      "serve the sincro database (DATABASE_URL, else an embedded PostgreSQL in .sincro/), migrate it and run the services until Ctrl-C",
+    )
+    .action(() => startSincro(context));
+}

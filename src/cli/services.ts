@@ -1,0 +1,38 @@
+/*
+ * What `sincro start` runs once the database is migrated: the hook where later
+ * issues plug in the graphile-worker runner (tasks/) and the reference ERP
+ * server. Services start in this order after migration and stop in reverse
+ * order on shutdown, all before the embedded PostgreSQL stops, so a service
+ * can finish its work (a worker releasing its jobs) with the database up.
+ *
+ * A service that ends on its own (`ended` settles before sincro asked it to
+ * stop) shuts sincro down with exit code 1.
+ */
+import type { Logger } from "./logger";
+
+export interface ServiceContext {
+  /** Connection string of the migrated database sincro serves. */
+  readonly databaseUrl: string;
+  /** Logger with a `service` field naming the service. */
+  readonly logger: Logger;
+}
+
+export interface RunningService {
+  /** Stop gracefully; resolves once stopped. */
+  stop(): Promise<void>;
+  /** Settles if the service ends without being asked to (crash, lost connection). */
+  readonly ended?: Promise<unknown>;
+}
+
+export interface Service {
+  /** Short name for logs, e.g. "worker", "erp". */
+  readonly name: string;
+  /** Resolves once the service is up. */
+  start(context: ServiceContext): Promise<RunningService>;
+}
+
+/** The services `sincro start` runs, in start order. */
+export const SERVICES: readonly Service[] = [
+  // e.g. { name: "worker", start: startWorker } — graphile-worker's run() with the task list from tasks/.
+  // e.g. { name: "erp", start: startReferenceErp } — the reference ERP server.
+];

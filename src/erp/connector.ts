@@ -1,0 +1,120 @@
+/*
+ * What sincro needs from an ERP, and what an integrator implements for theirs.
+ *
+ * createOrder is idempotent on (azi, webId): the web ID is the hub's public ID
+ * (id_pub, `tor_id_web` in the ERP). Creating an order the ERP already has
+ * returns the existing key with created = false, never a second order. This is
+ * what makes the push exactly-once: the worker may call it again after a crash
+ * between the ERP's reply and the hub's write-back. A connector for an ERP
+ * without that guarantee must look the web ID up before creating.
+ *
+ * Errors are classified: ErpUnavailableError (unreachable, timeout, 5xx) means
+ * "try again later"; ErpRejectedError (the ERP says the order is invalid, a
+ * 4xx) is permanent: the ERP's message is recorded on the order and it is not
+ * retried. Anything else is a bug and is treated as unavailable.
+ */
+
+export interface ErpOrderLine {
+  readonly riga: number;
+  readonly articolo: string;
+  readonly descrizione: string | null;
+  /** Decimal as a string, exactly as the hub stores it (no float rounding). */
+  readonly quantita: string;
+  readonly unita_misura: string | null;
+  readonly prezzo: string;
+  readonly sconto: string;
+  readonly iva: string | null;
+  /** YYYY-MM-DD or null. */
+  readonly data_consegna: string | null;
+  readonly note: string | null;
+}
+
+/** A customer the ERP does not know yet, created with (and before) the order. */
+export interface ErpNewCustomer {
+  /** The hub's customer_id: the ERP's web ID of the customer, for idempotency. */
+  readonly customer_id: number;
+  readonly ragione_sociale: string;
+  readonly partita_iva: string | null;
+  readonly codice_fiscale: string | null;
+  readonly email: string | null;
+  readonly telefono: string | null;
+  readonly indirizzo: string | null;
+  readonly cap: string | null;
+  readonly citta: string | null;
+  readonly provincia: string | null;
+  readonly nazione: string;
+}
+
+export interface ErpOrderRequest {
+  readonly azi: string;
+  /** The hub's id_pub: the ERP stores it as the order's web ID. */
+  readonly web_id: number;
+  readonly prov_tipo: "S" | "A";
+  readonly prov_id: string | null;
+  readonly id_int: string;
+  readonly autore_tipo: "C" | "T" | "O";
+  readonly autore_cod: string;
+  /** YYYY-MM-DD. */
+  readonly data_ordine: string;
+  /** ERP code of a known customer; null when new_customer is given. */
+  readonly cliente_cod: string | null;
+  readonly cod_agente: string | null;
+  readonly dest_ragione_sociale: string | null;
+  readonly dest_indirizzo: string | null;
+  readonly dest_cap: string | null;
+  readonly dest_citta: string | null;
+  readonly dest_provincia: string | null;
+  readonly dest_nazione: string | null;
+  readonly cod_pagamento: string | null;
+  readonly note: string | null;
+  readonly valuta: string;
+  readonly totale_imponibile: string | null;
+  readonly totale_iva: string | null;
+  readonly totale_documento: string | null;
+  readonly lines: readonly ErpOrderLine[];
+  readonly new_customer: ErpNewCustomer | null;
+}
+
+export interface ErpOrderCreated {
+  /** The ERP's key of the order, e.g. C202600001230. */
+  readonly tor_chia: string;
+  /** The code of the order's customer (the new customer's freshly assigned code, or the known one). */
+  readonly cliente_cod: string | null;
+  /** false when the ERP already had an order with this web ID and returned it. */
+  readonly created: boolean;
+}
+
+export interface ErpHealth {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface CallOptions {
+  /** Aborts the call (graceful shutdown). */
+  readonly signal?: AbortSignal;
+}
+
+export interface ErpConnector {
+  createOrder(order: ErpOrderRequest, options?: CallOptions): Promise<ErpOrderCreated>;
+  health(options?: CallOptions): Promise<ErpHealth>;
+}
+
+/** Unreachable, timed out, or a server error: the push is retried later. */
+export class ErpUnavailableError extends Error {
+  override readonly name = "ErpUnavailableError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The ERP refused the order as invalid: permanent, not retried; its message is kept on the order. */
+export class ErpRejectedError extends Error {
+  override readonly name = "ErpRejectedError";
+  constructor(
+    message: string,
+    readonly erpMessage: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
