@@ -683,6 +683,323 @@ COMMENT ON FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id
 
 
 --
+-- Name: partial_sync(text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.partial_sync(azi text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_run_id bigint := sincro.sync_run_begin(azi, 'partial');
+begin
+  perform graphile_worker.add_job(
+    identifier := 'partial_sync',
+    payload := pg_catalog.json_build_object('azi', azi, 'run_id', v_run_id),
+    max_attempts := 1);
+  return v_run_id;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION partial_sync(azi text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.partial_sync(azi text) IS 'Starts a partial sync of a company: the worker pushes every pending order (with its new customer) to the ERP; nothing is pulled, no quota is used. Returns the run_id (see sincro.sync_runs). SECURITY DEFINER: enqueues the job.';
+
+
+--
+-- Name: push_acquired(text, bigint, text, text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text DEFAULT NULL::text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_order sincro.arportes;
+  v_doc jsonb;
+begin
+  select * into v_order from sincro.arportes a where a.azi = push_acquired.azi and a.id_pub = push_acquired.id_pub;
+  if not found then
+    raise exception using
+      errcode = 'SY200', message = pg_catalog.format('push_acquired: company %s has no order with id_pub %s', push_acquired.azi, push_acquired.id_pub);
+  end if;
+
+  -- the ERP's answer, in one step: key, ack, and the customer's code (also as author code of a new web customer)
+  v_doc := pg_catalog.jsonb_build_object('id_pub', push_acquired.id_pub, 'tor_chia', push_acquired.tor_chia);
+  if push_acquired.cliente_cod is not null then
+    v_doc := v_doc || pg_catalog.jsonb_build_object('cliente_cod', push_acquired.cliente_cod);
+    if v_order.autore_tipo = 'C' and v_order.autore_cod = '0' then
+      v_doc := v_doc || pg_catalog.jsonb_build_object('autore_cod', push_acquired.cliente_cod);
+    end if;
+  end if;
+  perform sincro.erp_write_order(push_acquired.azi, v_doc);
+
+  update sincro.order_push p
+    set state = 'acquired', acquired_at = coalesce(p.acquired_at, now()), last_error = null, updated_at = now()
+    where p.azi = push_acquired.azi and p.id_pub = push_acquired.id_pub;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text) IS 'Worker, after the ERP created (or already had) the order: writes the ERP''s key and customer code back through erp_write_order and marks the push acquired. Idempotent. SECURITY DEFINER: the worker cannot write order_push itself.';
+
+
+--
+-- Name: push_claim(text, bigint); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.push_claim(azi text, id_pub bigint) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_push sincro.order_push;
+  v_order sincro.arportes;
+begin
+  select * into v_push from sincro.order_push p
+    where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub
+    for update;
+  if not found or v_push.state in ('acquired', 'rejected') then
+    return null;  -- nothing to push (any more)
+  end if;
+  select * into v_order from sincro.arportes a where a.azi = push_claim.azi and a.id_pub = push_claim.id_pub;
+  if v_order.ack_gest = 1 then
+    update sincro.order_push p set state = 'acquired', acquired_at = coalesce(p.acquired_at, now()), updated_at = now()
+      where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub;
+    return null;
+  end if;
+
+  update sincro.order_push p
+    set state = 'in_flight', attempts = p.attempts + 1, last_attempt_at = now(), updated_at = now()
+    where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub;
+
+  return pg_catalog.jsonb_build_object(
+    'azi', v_order.azi, 'web_id', v_order.id_pub, 'prov_tipo', v_order.prov_tipo, 'prov_id', v_order.prov_id,
+    'id_int', v_order.id_int, 'autore_tipo', v_order.autore_tipo, 'autore_cod', v_order.autore_cod,
+    'data_ordine', v_order.data_ordine::text, 'cliente_cod', v_order.cliente_cod, 'cod_agente', v_order.cod_agente,
+    'dest_ragione_sociale', v_order.dest_ragione_sociale, 'dest_indirizzo', v_order.dest_indirizzo,
+    'dest_cap', v_order.dest_cap, 'dest_citta', v_order.dest_citta, 'dest_provincia', v_order.dest_provincia,
+    'dest_nazione', v_order.dest_nazione, 'cod_pagamento', v_order.cod_pagamento, 'note', v_order.note,
+    'valuta', v_order.valuta, 'totale_imponibile', v_order.totale_imponibile::text,
+    'totale_iva', v_order.totale_iva::text, 'totale_documento', v_order.totale_documento::text,
+    'lines', (
+      select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'riga', r.riga, 'articolo', r.articolo, 'descrizione', r.descrizione, 'quantita', r.quantita::text,
+        'unita_misura', r.unita_misura, 'prezzo', r.prezzo::text, 'sconto', r.sconto::text, 'iva', r.iva,
+        'data_consegna', r.data_consegna::text, 'note', r.note) order by r.riga)
+      from sincro.arporrig r where r.azi = v_order.azi and r.id_pub = v_order.id_pub),
+    'new_customer', (
+      select pg_catalog.jsonb_build_object(
+        'customer_id', c.customer_id, 'ragione_sociale', c.ragione_sociale, 'partita_iva', c.partita_iva,
+        'codice_fiscale', c.codice_fiscale, 'email', c.email, 'telefono', c.telefono, 'indirizzo', c.indirizzo,
+        'cap', c.cap, 'citta', c.citta, 'provincia', c.provincia, 'nazione', c.nazione)
+      from sincro.new_customers c where c.azi = v_order.azi and c.customer_id = v_order.new_customer_id)
+  );
+end;
+$$;
+
+
+--
+-- Name: FUNCTION push_claim(azi text, id_pub bigint); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.push_claim(azi text, id_pub bigint) IS 'Worker, before calling the ERP: marks a pending order in flight (attempts + 1) and returns it as the ERP request (header, lines, new customer) in JSON; NULL when there is nothing to push (acquired, rejected, unknown). SECURITY DEFINER: the worker cannot write order_push itself.';
+
+
+--
+-- Name: push_failed(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  update sincro.order_push p
+    set state = 'pending', last_error = push_failed.error, updated_at = now()
+    where p.azi = push_failed.azi and p.id_pub = push_failed.id_pub and p.state = 'in_flight'
+$$;
+
+
+--
+-- Name: FUNCTION push_failed(azi text, id_pub bigint, error text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) IS 'Worker, when the ERP could not be reached (unreachable, timeout, server error): the order goes back to pending with the error; a retry, the sweep or a partial sync pushes it later. SECURITY DEFINER: the worker cannot write order_push itself.';
+
+
+--
+-- Name: push_rejected(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  update sincro.order_push p
+    set state = 'rejected', erp_message = push_rejected.erp_message, updated_at = now()
+    where p.azi = push_rejected.azi and p.id_pub = push_rejected.id_pub and p.state <> 'acquired'
+$$;
+
+
+--
+-- Name: FUNCTION push_rejected(azi text, id_pub bigint, erp_message text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) IS 'Worker, when the ERP refused the order as invalid: records the ERP''s message; the order is not retried (see sincro.push_problems). SECURITY DEFINER: the worker cannot write order_push itself.';
+
+
+--
+-- Name: pushable_orders(text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.pushable_orders(azi text) RETURNS SETOF bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select p.id_pub from sincro.order_push p
+  where p.azi = pushable_orders.azi and p.state in ('pending', 'in_flight')
+  order by p.id_pub
+$$;
+
+
+--
+-- Name: FUNCTION pushable_orders(azi text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.pushable_orders(azi text) IS 'Public IDs of the orders a partial sync pushes: pending or in flight, oldest first (rejected orders are not retried). SECURITY DEFINER: reads order_push for the worker.';
+
+
+--
+-- Name: sweep_pushes(interval); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.sweep_pushes(stale_after interval DEFAULT '00:05:00'::interval) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_order record;
+  v_count integer := 0;
+begin
+  for v_order in
+    select p.azi, p.id_pub
+    from sincro.order_push p
+    join sincro_private.company c on c.azi = p.azi
+    where c.push_mode = 'auto'
+      and (p.state = 'pending' or (p.state = 'in_flight' and p.last_attempt_at < now() - stale_after))
+      and not exists (
+        select 1 from graphile_worker.jobs j
+        where j.key = pg_catalog.format('push_order:%s:%s', p.azi, p.id_pub)
+          and j.attempts < j.max_attempts
+          and (j.locked_at is null or j.locked_at > now() - stale_after))
+    order by p.azi, p.id_pub
+  loop
+    perform sincro_private.enqueue_push_order(v_order.azi, v_order.id_pub);
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION sweep_pushes(stale_after interval); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.sweep_pushes(stale_after interval) IS 'Re-enqueues push_order for every auto-mode order that is pending without a live job, or in flight longer than stale_after; returns how many. SECURITY DEFINER: reads and writes the job queue.';
+
+
+--
+-- Name: sync_run_begin(text, text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.sync_run_begin(azi text, kind text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_run_id bigint;
+  v_running bigint;
+begin
+  -- validate
+  if not exists (select 1 from sincro_private.company c where c.azi = sync_run_begin.azi) then
+    raise exception using
+      errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', sync_run_begin.azi);
+  end if;
+  if kind is null or kind not in ('partial', 'changes', 'rebuild') then
+    raise exception using
+      errcode = 'SY101', message = pg_catalog.format('sync: kind must be partial, changes or rebuild (got %L)', kind);
+  end if;
+
+  -- a crashed run does not block the company for ever
+  update sincro.sync_runs r
+    set state = 'failed', finished_at = now(), error = 'abandoned: still running after an hour'
+    where r.azi = sync_run_begin.azi and r.kind = sync_run_begin.kind and r.state = 'running'
+      and r.started_at < now() - interval '1 hour';
+
+  -- one run of a kind at a time
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(pg_catalog.concat_ws('/', 'sync', sync_run_begin.azi, kind), 0));
+  select r.run_id into v_running from sincro.sync_runs r
+    where r.azi = sync_run_begin.azi and r.kind = sync_run_begin.kind and r.state = 'running';
+  if found then
+    raise exception using
+      errcode = 'SY120',
+      message = pg_catalog.format('sync: a %s sync of company %s is already running (run %s)', kind, sync_run_begin.azi, v_running),
+      hint = 'Wait for it to finish; see sincro.sync_runs.';
+  end if;
+
+  insert into sincro.sync_runs (azi, kind, uses_quota)
+    values (sync_run_begin.azi, kind, kind <> 'partial')
+    returning run_id into v_run_id;
+  return v_run_id;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION sync_run_begin(azi text, kind text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.sync_run_begin(azi text, kind text) IS 'Starts a sync run (partial, changes, rebuild) for a company and returns its run_id; SY120 if one of that kind is already running. SECURITY DEFINER: the only writer of sync_runs with sync_run_finish.';
+
+
+--
+-- Name: sync_run_finish(text, bigint, integer, integer, integer, text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.sync_run_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text DEFAULT NULL::text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  update sincro.sync_runs r
+    set state = case when sync_run_finish.error is null then 'succeeded' else 'failed' end,
+        finished_at = now(),
+        orders_pushed = sync_run_finish.orders_pushed,
+        orders_rejected = sync_run_finish.orders_rejected,
+        orders_failed = sync_run_finish.orders_failed,
+        error = sync_run_finish.error
+    where r.azi = sync_run_finish.azi and r.run_id = sync_run_finish.run_id and r.state = 'running'
+$$;
+
+
+--
+-- Name: FUNCTION sync_run_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.sync_run_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) IS 'Ends a sync run with its counts; failed when error is given, else succeeded. SECURITY DEFINER: the only writer of sync_runs with sync_run_begin.';
+
+
+--
 -- Name: assign_pending_id_sincro(); Type: FUNCTION; Schema: sincro_private; Owner: -
 --
 
@@ -773,7 +1090,9 @@ begin
   perform graphile_worker.add_job(
     identifier := 'push_order',
     payload := pg_catalog.json_build_object('azi', azi, 'id_pub', id_pub),
-    job_key := pg_catalog.format('push_order:%s:%s', azi, id_pub)
+    job_key := pg_catalog.format('push_order:%s:%s', azi, id_pub),
+    max_attempts := case (select c.push_mode from sincro_private.company c where c.azi = enqueue_push_order.azi)
+                      when 'manual' then 1 else 25 end
   );
 end;
 $$;
@@ -783,7 +1102,7 @@ $$;
 -- Name: FUNCTION enqueue_push_order(azi text, id_pub bigint); Type: COMMENT; Schema: sincro_private; Owner: -
 --
 
-COMMENT ON FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) IS 'Enqueues the graphile-worker job push_order for one order (job key push_order:<azi>:<id_pub>). Called by the insert trigger.';
+COMMENT ON FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) IS 'Enqueues the graphile-worker job push_order for one order (job key push_order:<azi>:<id_pub>; 25 attempts in auto mode, 1 in manual).';
 
 
 --
@@ -1215,6 +1534,10 @@ begin
       message = pg_catalog.format('apstatosyn: the counters of company %s are kept by the hub', new.azi),
       hint = 'last_id_pub and last_id_sincro only move when orders are written.';
   end if;
+  if new.push_mode is not null and new.push_mode not in ('auto', 'manual') then
+    raise exception using
+      errcode = 'SY101', message = pg_catalog.format('apstatosyn: push_mode must be auto or manual (got %L)', new.push_mode);
+  end if;
   if coalesce(new.sync_quota, 0) < 0 or coalesce(new.sync_used, 0) < 0 then
     raise exception using
       errcode = 'SY101', message = 'apstatosyn: sync_quota and sync_used cannot be negative';
@@ -1222,15 +1545,15 @@ begin
 
   -- apply
   if tg_op = 'INSERT' then
-    insert into sincro_private.company (azi, ragione_sociale, sync_quota, sync_used, sync_period_start)
+    insert into sincro_private.company (azi, ragione_sociale, sync_quota, sync_used, sync_period_start, push_mode)
       values (new.azi, new.ragione_sociale, coalesce(new.sync_quota, 0), coalesce(new.sync_used, 0),
-              coalesce(new.sync_period_start, current_date));
+              coalesce(new.sync_period_start, current_date), coalesce(new.push_mode, 'auto'));
     insert into sincro_private.id_pub_counter (azi) values (new.azi);
     insert into sincro_private.id_sincro_counter (azi) values (new.azi);
   else
     update sincro_private.company c
       set ragione_sociale = new.ragione_sociale, sync_quota = new.sync_quota, sync_used = new.sync_used,
-          sync_period_start = new.sync_period_start
+          sync_period_start = new.sync_period_start, push_mode = new.push_mode
       where c.azi = old.azi;
   end if;
   select v.* into new from sincro.apstatosyn v where v.azi = new.azi;
@@ -1333,6 +1656,7 @@ CREATE FUNCTION sincro_private.tg_arportes__enqueue_push() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
+  insert into sincro.order_push (azi, id_pub) values (new.azi, new.id_pub);
   perform sincro_private.enqueue_push_order(new.azi, new.id_pub);
   return null;
 end;
@@ -1343,7 +1667,7 @@ $$;
 -- Name: FUNCTION tg_arportes__enqueue_push(); Type: COMMENT; Schema: sincro_private; Owner: -
 --
 
-COMMENT ON FUNCTION sincro_private.tg_arportes__enqueue_push() IS 'AFTER INSERT on arportes (store and app orders): enqueues the push_order job in the same transaction. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+COMMENT ON FUNCTION sincro_private.tg_arportes__enqueue_push() IS 'AFTER INSERT on arportes (store and app orders): records the push as pending and enqueues the push_order job in the same transaction. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 
 --
@@ -1823,8 +2147,10 @@ CREATE TABLE sincro_private.company (
     sync_quota integer DEFAULT 0 NOT NULL,
     sync_used integer DEFAULT 0 NOT NULL,
     sync_period_start date DEFAULT CURRENT_DATE NOT NULL,
+    push_mode text DEFAULT 'auto'::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT azi_is_well_formed CHECK ((azi ~ '^[A-Za-z0-9_-]{1,20}$'::text)),
+    CONSTRAINT push_mode_is_known CHECK ((push_mode = ANY (ARRAY['auto'::text, 'manual'::text]))),
     CONSTRAINT sync_quota_is_not_negative CHECK ((sync_quota >= 0)),
     CONSTRAINT sync_used_is_not_negative CHECK ((sync_used >= 0))
 );
@@ -1870,6 +2196,13 @@ COMMENT ON COLUMN sincro_private.company.sync_used IS 'Syncs used in the current
 --
 
 COMMENT ON COLUMN sincro_private.company.sync_period_start IS 'First day of the current contract period.';
+
+
+--
+-- Name: COLUMN company.push_mode; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.company.push_mode IS 'auto: a failed push is retried with backoff and swept; manual: one attempt, then the order waits for a partial sync (as the store vendor describes).';
 
 
 --
@@ -1955,6 +2288,7 @@ CREATE VIEW sincro.apstatosyn AS
     c.sync_quota,
     c.sync_used,
     c.sync_period_start,
+    c.push_mode,
     c.created_at
    FROM ((sincro_private.company c
      JOIN sincro_private.id_pub_counter p USING (azi))
@@ -2016,6 +2350,13 @@ COMMENT ON COLUMN sincro.apstatosyn.sync_used IS 'Syncs used in the current peri
 --
 
 COMMENT ON COLUMN sincro.apstatosyn.sync_period_start IS 'First day of the current contract period.';
+
+
+--
+-- Name: COLUMN apstatosyn.push_mode; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.apstatosyn.push_mode IS 'auto (retries and sweep) or manual (one attempt, then partial sync).';
 
 
 --
@@ -2665,6 +3006,103 @@ ALTER TABLE sincro.new_customers ALTER COLUMN customer_id ADD GENERATED ALWAYS A
     NO MAXVALUE
     CACHE 1
 );
+
+
+--
+-- Name: order_push; Type: TABLE; Schema: sincro; Owner: -
+--
+
+CREATE TABLE sincro.order_push (
+    azi text NOT NULL,
+    id_pub bigint NOT NULL,
+    state text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_attempt_at timestamp with time zone,
+    last_error text,
+    erp_message text,
+    acquired_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT attempts_is_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT state_is_known CHECK ((state = ANY (ARRAY['pending'::text, 'in_flight'::text, 'acquired'::text, 'rejected'::text])))
+);
+
+
+--
+-- Name: TABLE order_push; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON TABLE sincro.order_push IS 'Push state of each store/app order towards the ERP: pending, in_flight, acquired, or rejected with the ERP''s message. The source of truth; jobs only ring the bell.';
+
+
+--
+-- Name: COLUMN order_push.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.order_push.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN order_push.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.order_push.id_pub IS 'The order.';
+
+
+--
+-- Name: COLUMN order_push.state; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.order_push.state IS 'pending (waiting to be pushed), in_flight (a push is calling the ERP), acquired (the ERP has it), rejected (the ERP refused it: see erp_message; not retried).';
+
+
+--
+-- Name: COLUMN order_push.attempts; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.order_push.attempts IS 'Pushes started so far.';
+
+
+--
+-- Name: COLUMN order_push.last_attempt_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.order_push.last_attempt_at IS 'When the last push started.';
+
+
+--
+-- Name: COLUMN order_push.last_error; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.order_push.last_error IS 'Why the last push failed to reach the ERP (unreachable, timeout, server error).';
+
+
+--
+-- Name: COLUMN order_push.erp_message; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.order_push.erp_message IS 'The ERP''s message when it rejected the order.';
+
+
+--
+-- Name: COLUMN order_push.acquired_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.order_push.acquired_at IS 'When the ERP''s answer was written back.';
+
+
+--
+-- Name: COLUMN order_push.created_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.order_push.created_at IS 'When the order was queued for the ERP.';
+
+
+--
+-- Name: COLUMN order_push.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.order_push.updated_at IS 'Last state change.';
 
 
 --
@@ -3484,6 +3922,231 @@ COMMENT ON COLUMN sincro.pending_store.updated_at IS 'Last change in the hub.';
 
 
 --
+-- Name: push_problems; Type: VIEW; Schema: sincro; Owner: -
+--
+
+CREATE VIEW sincro.push_problems WITH (security_invoker='true') AS
+ SELECT p.azi,
+    p.id_pub,
+    a.prov_tipo,
+    a.prov_id,
+    a.id_int,
+    p.state,
+    p.attempts,
+    p.last_attempt_at,
+    p.last_error,
+    p.erp_message,
+    p.created_at
+   FROM (sincro.order_push p
+     JOIN sincro.arportes a ON (((a.azi = p.azi) AND (a.id_pub = p.id_pub))))
+  WHERE ((p.state = 'rejected'::text) OR ((p.state = ANY (ARRAY['pending'::text, 'in_flight'::text])) AND (p.attempts >= 3)));
+
+
+--
+-- Name: VIEW push_problems; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON VIEW sincro.push_problems IS 'Orders rejected by the ERP (erp_message) or failing to reach it after 3 or more attempts (last_error).';
+
+
+--
+-- Name: COLUMN push_problems.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.push_problems.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN push_problems.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.push_problems.id_pub IS 'The order.';
+
+
+--
+-- Name: COLUMN push_problems.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.push_problems.prov_tipo IS 'Who created it: S store, A app.';
+
+
+--
+-- Name: COLUMN push_problems.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.push_problems.prov_id IS 'Device of an app order.';
+
+
+--
+-- Name: COLUMN push_problems.id_int; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.push_problems.id_int IS 'The creator''s own order ID.';
+
+
+--
+-- Name: COLUMN push_problems.state; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.push_problems.state IS 'rejected, or pending / in_flight after repeated failures.';
+
+
+--
+-- Name: COLUMN push_problems.attempts; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.push_problems.attempts IS 'Pushes started so far.';
+
+
+--
+-- Name: COLUMN push_problems.last_attempt_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.push_problems.last_attempt_at IS 'When the last push started.';
+
+
+--
+-- Name: COLUMN push_problems.last_error; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.push_problems.last_error IS 'Why the last push failed to reach the ERP.';
+
+
+--
+-- Name: COLUMN push_problems.erp_message; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.push_problems.erp_message IS 'The ERP''s reason for rejecting the order.';
+
+
+--
+-- Name: COLUMN push_problems.created_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.push_problems.created_at IS 'When the order was queued for the ERP.';
+
+
+--
+-- Name: sync_runs; Type: TABLE; Schema: sincro; Owner: -
+--
+
+CREATE TABLE sincro.sync_runs (
+    azi text NOT NULL,
+    run_id bigint NOT NULL,
+    kind text NOT NULL,
+    state text DEFAULT 'running'::text NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    orders_pushed integer DEFAULT 0 NOT NULL,
+    orders_rejected integer DEFAULT 0 NOT NULL,
+    orders_failed integer DEFAULT 0 NOT NULL,
+    error text,
+    uses_quota boolean DEFAULT false NOT NULL,
+    CONSTRAINT finished_when_done CHECK (((state = 'running'::text) = (finished_at IS NULL))),
+    CONSTRAINT kind_is_known CHECK ((kind = ANY (ARRAY['partial'::text, 'changes'::text, 'rebuild'::text]))),
+    CONSTRAINT state_is_known CHECK ((state = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text])))
+);
+
+
+--
+-- Name: TABLE sync_runs; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON TABLE sincro.sync_runs IS 'One row per sync run of a company: kind, times, counts, outcome.';
+
+
+--
+-- Name: COLUMN sync_runs.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN sync_runs.run_id; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.run_id IS 'Run number.';
+
+
+--
+-- Name: COLUMN sync_runs.kind; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.kind IS 'partial (push pending orders, no quota), changes (sync for changes), rebuild (total rebuild).';
+
+
+--
+-- Name: COLUMN sync_runs.state; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.state IS 'running, succeeded or failed.';
+
+
+--
+-- Name: COLUMN sync_runs.started_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.started_at IS 'When the run started.';
+
+
+--
+-- Name: COLUMN sync_runs.finished_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.finished_at IS 'When it ended.';
+
+
+--
+-- Name: COLUMN sync_runs.orders_pushed; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.orders_pushed IS 'Orders the ERP acquired in this run.';
+
+
+--
+-- Name: COLUMN sync_runs.orders_rejected; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.orders_rejected IS 'Orders the ERP rejected in this run.';
+
+
+--
+-- Name: COLUMN sync_runs.orders_failed; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.orders_failed IS 'Orders that could not reach the ERP in this run (still pending).';
+
+
+--
+-- Name: COLUMN sync_runs.error; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.error IS 'Why the run failed, if it did.';
+
+
+--
+-- Name: COLUMN sync_runs.uses_quota; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.uses_quota IS 'Whether the run counts against the contracted quota (never for partial syncs).';
+
+
+--
+-- Name: sync_runs_run_id_seq; Type: SEQUENCE; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.sync_runs ALTER COLUMN run_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME sincro.sync_runs_run_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: party_secret; Type: TABLE; Schema: sincro_private; Owner: -
 --
 
@@ -3545,6 +4208,22 @@ ALTER TABLE ONLY sincro.arportes
 
 ALTER TABLE ONLY sincro.new_customers
     ADD CONSTRAINT new_customers_pkey PRIMARY KEY (azi, customer_id);
+
+
+--
+-- Name: order_push order_push_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.order_push
+    ADD CONSTRAINT order_push_pkey PRIMARY KEY (azi, id_pub);
+
+
+--
+-- Name: sync_runs sync_runs_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.sync_runs
+    ADD CONSTRAINT sync_runs_pkey PRIMARY KEY (azi, run_id);
 
 
 --
@@ -3638,6 +4317,13 @@ CREATE INDEX idx_arportes_history__order ON sincro.arportes_history USING btree 
 
 
 --
+-- Name: idx_order_push__open; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE INDEX idx_order_push__open ON sincro.order_push USING btree (azi, id_pub) WHERE (state = ANY (ARRAY['pending'::text, 'in_flight'::text]));
+
+
+--
 -- Name: uniq_arportes__creator_key; Type: INDEX; Schema: sincro; Owner: -
 --
 
@@ -3656,6 +4342,13 @@ CREATE UNIQUE INDEX uniq_arportes__tor_chia ON sincro.arportes USING btree (azi,
 --
 
 CREATE UNIQUE INDEX uniq_new_customers__creator_key ON sincro.new_customers USING btree (azi, prov_tipo, prov_id, id_int) NULLS NOT DISTINCT;
+
+
+--
+-- Name: uniq_sync_runs__one_running; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE UNIQUE INDEX uniq_sync_runs__one_running ON sincro.sync_runs USING btree (azi, kind) WHERE (state = 'running'::text);
 
 
 --
@@ -3782,6 +4475,22 @@ ALTER TABLE ONLY sincro.new_customers
 
 
 --
+-- Name: order_push order_push_azi_id_pub_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.order_push
+    ADD CONSTRAINT order_push_azi_id_pub_fkey FOREIGN KEY (azi, id_pub) REFERENCES sincro.arportes(azi, id_pub) ON DELETE CASCADE;
+
+
+--
+-- Name: sync_runs sync_runs_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.sync_runs
+    ADD CONSTRAINT sync_runs_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
+
+
+--
 -- Name: id_pub_counter id_pub_counter_azi_fkey; Type: FK CONSTRAINT; Schema: sincro_private; Owner: -
 --
 
@@ -3852,6 +4561,13 @@ CREATE POLICY erp_company ON sincro.new_customers FOR SELECT TO sincro_erp USING
 
 
 --
+-- Name: sync_runs erp_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY erp_company ON sincro.sync_runs FOR SELECT TO sincro_erp USING ((azi = sincro_private.session_company()));
+
+
+--
 -- Name: arportes every_company; Type: POLICY; Schema: sincro; Owner: -
 --
 
@@ -3866,10 +4582,23 @@ CREATE POLICY every_company ON sincro.new_customers FOR SELECT TO sincro_worker,
 
 
 --
+-- Name: sync_runs every_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY every_company ON sincro.sync_runs FOR SELECT TO sincro_worker, sincro_admin USING (true);
+
+
+--
 -- Name: new_customers; Type: ROW SECURITY; Schema: sincro; Owner: -
 --
 
 ALTER TABLE sincro.new_customers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: order_push; Type: ROW SECURITY; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.order_push ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: arportes store_company; Type: POLICY; Schema: sincro; Owner: -
@@ -3884,6 +4613,12 @@ CREATE POLICY store_company ON sincro.arportes TO sincro_store USING ((azi = sin
 
 CREATE POLICY store_company ON sincro.new_customers TO sincro_store USING (((azi = sincro_private.session_company()) AND (prov_tipo = 'S'::text))) WITH CHECK (((azi = sincro_private.session_company()) AND (prov_tipo = 'S'::text)));
 
+
+--
+-- Name: sync_runs; Type: ROW SECURITY; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.sync_runs ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: arporrig visible_order; Type: POLICY; Schema: sincro; Owner: -
@@ -3901,6 +4636,15 @@ CREATE POLICY visible_order ON sincro.arporrig USING ((EXISTS ( SELECT 1
 CREATE POLICY visible_order ON sincro.arportes_history FOR SELECT USING ((EXISTS ( SELECT 1
    FROM sincro.arportes a
   WHERE ((a.azi = arportes_history.azi) AND (a.id_pub = arportes_history.id_pub)))));
+
+
+--
+-- Name: order_push visible_order; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY visible_order ON sincro.order_push FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM sincro.arportes a
+  WHERE ((a.azi = order_push.azi) AND (a.id_pub = order_push.id_pub)))));
 
 
 --

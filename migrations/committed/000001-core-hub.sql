@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:3571e1978eacdfcfd2245317f60c6e9a96df8c64
+--! Hash: sha1:8a665b5c7d4f52d2c020974def192dbfdc9cbd93
 --! Message: core hub
 
 -- >>> sql/00_schemas.sql
@@ -36,6 +36,8 @@ create table sincro_private.company (
   sync_used integer not null default 0
     constraint sync_used_is_not_negative check (sync_used >= 0),
   sync_period_start date not null default current_date,
+  push_mode text not null default 'auto'
+    constraint push_mode_is_known check (push_mode in ('auto', 'manual')),
   created_at timestamptz not null default now()
 );
 
@@ -48,6 +50,8 @@ comment on column sincro_private.company.sync_quota is
   E'Syncs (sync for changes or total rebuild) allowed per contract period.';
 comment on column sincro_private.company.sync_used is E'Syncs used in the current contract period.';
 comment on column sincro_private.company.sync_period_start is E'First day of the current contract period.';
+comment on column sincro_private.company.push_mode is
+  E'auto: a failed push is retried with backoff and swept; manual: one attempt, then the order waits for a partial sync (as the store vendor describes).';
 comment on column sincro_private.company.created_at is E'When the company was registered.';
 
 create table sincro_private.id_pub_counter (
@@ -384,6 +388,83 @@ comment on column sincro_private.login.prov_id is E'For an app login: the device
 comment on column sincro_private.login.cod_agente is E'For an app login: the sales agent whose ERP-made orders the device may read.';
 comment on column sincro_private.login.created_at is E'When the login was created.';
 
+-- >>> sql/10_tables/70_order_push.sql
+/*
+ * The push state of every store/app order: the record of what reached the ERP.
+ * The graphile-worker job is only a doorbell; if it is lost or fails for good,
+ * this row still says the order is pending, and the sweep rings again.
+ */
+create table sincro.order_push (
+  azi text not null,
+  id_pub bigint not null,
+  state text not null default 'pending',
+  attempts integer not null default 0,
+  last_attempt_at timestamptz,
+  last_error text,
+  erp_message text,
+  acquired_at timestamptz,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  primary key (azi, id_pub),
+  foreign key (azi, id_pub) references sincro.arportes (azi, id_pub) on delete cascade,
+  constraint state_is_known check (state in ('pending', 'in_flight', 'acquired', 'rejected')),
+  constraint attempts_is_not_negative check (attempts >= 0)
+);
+
+create index idx_order_push__open on sincro.order_push (azi, id_pub) where state in ('pending', 'in_flight');
+
+comment on table sincro.order_push is
+  E'Push state of each store/app order towards the ERP: pending, in_flight, acquired, or rejected with the ERP''s message. The source of truth; jobs only ring the bell.';
+comment on column sincro.order_push.azi is E'Company code.';
+comment on column sincro.order_push.id_pub is E'The order.';
+comment on column sincro.order_push.state is E'pending (waiting to be pushed), in_flight (a push is calling the ERP), acquired (the ERP has it), rejected (the ERP refused it: see erp_message; not retried).';
+comment on column sincro.order_push.attempts is E'Pushes started so far.';
+comment on column sincro.order_push.last_attempt_at is E'When the last push started.';
+comment on column sincro.order_push.last_error is E'Why the last push failed to reach the ERP (unreachable, timeout, server error).';
+comment on column sincro.order_push.erp_message is E'The ERP''s message when it rejected the order.';
+comment on column sincro.order_push.acquired_at is E'When the ERP''s answer was written back.';
+comment on column sincro.order_push.created_at is E'When the order was queued for the ERP.';
+comment on column sincro.order_push.updated_at is E'Last state change.';
+
+-- >>> sql/10_tables/80_sync_runs.sql
+/*
+ * Every synchronisation run, one row each: partial syncs now, syncs for
+ * changes and total rebuilds later. Operators read it; the quota is charged
+ * from it.
+ */
+create table sincro.sync_runs (
+  azi text not null references sincro_private.company (azi) on delete restrict,
+  run_id bigint generated always as identity,
+  kind text not null,
+  state text not null default 'running',
+  started_at timestamptz not null default now(),
+  finished_at timestamptz,
+  orders_pushed integer not null default 0,
+  orders_rejected integer not null default 0,
+  orders_failed integer not null default 0,
+  error text,
+  uses_quota boolean not null default false,
+  primary key (azi, run_id),
+  constraint kind_is_known check (kind in ('partial', 'changes', 'rebuild')),
+  constraint state_is_known check (state in ('running', 'succeeded', 'failed')),
+  constraint finished_when_done check ((state = 'running') = (finished_at is null))
+);
+
+create unique index uniq_sync_runs__one_running on sincro.sync_runs (azi, kind) where state = 'running';
+
+comment on table sincro.sync_runs is E'One row per sync run of a company: kind, times, counts, outcome.';
+comment on column sincro.sync_runs.azi is E'Company code.';
+comment on column sincro.sync_runs.run_id is E'Run number.';
+comment on column sincro.sync_runs.kind is E'partial (push pending orders, no quota), changes (sync for changes), rebuild (total rebuild).';
+comment on column sincro.sync_runs.state is E'running, succeeded or failed.';
+comment on column sincro.sync_runs.started_at is E'When the run started.';
+comment on column sincro.sync_runs.finished_at is E'When it ended.';
+comment on column sincro.sync_runs.orders_pushed is E'Orders the ERP acquired in this run.';
+comment on column sincro.sync_runs.orders_rejected is E'Orders the ERP rejected in this run.';
+comment on column sincro.sync_runs.orders_failed is E'Orders that could not reach the ERP in this run (still pending).';
+comment on column sincro.sync_runs.error is E'Why the run failed, if it did.';
+comment on column sincro.sync_runs.uses_quota is E'Whether the run counts against the contracted quota (never for partial syncs).';
+
 -- >>> sql/20_functions/05_session_login.sql
 /*
  * The party behind the connection, from session_user: a client cannot change
@@ -532,10 +613,12 @@ comment on function sincro_private.restore_party(text) is
 
 -- >>> sql/20_functions/20_enqueue_push_order.sql
 /*
- * The doorbell for the worker: one graphile-worker job per new store/app order,
+ * The doorbell for the worker: one graphile-worker job per store/app order,
  * added in the inserting transaction (so a rolled-back order leaves no job and
  * a committed one always has one). The job key makes a second enqueue of the
- * same order replace, not duplicate, its job.
+ * same order replace, not duplicate, a waiting job (and start a fresh one if
+ * the old one is locked by a worker that died). In manual mode the job gets
+ * one attempt; the order then waits for a partial sync.
  *
  * SECURITY DEFINER because clients have no rights on the graphile_worker
  * schema; this is the only path by which they cause a job to exist.
@@ -551,13 +634,15 @@ begin
   perform graphile_worker.add_job(
     identifier := 'push_order',
     payload := pg_catalog.json_build_object('azi', azi, 'id_pub', id_pub),
-    job_key := pg_catalog.format('push_order:%s:%s', azi, id_pub)
+    job_key := pg_catalog.format('push_order:%s:%s', azi, id_pub),
+    max_attempts := case (select c.push_mode from sincro_private.company c where c.azi = enqueue_push_order.azi)
+                      when 'manual' then 1 else 25 end
   );
 end;
 $$;
 
 comment on function sincro_private.enqueue_push_order(text, bigint) is
-  E'Enqueues the graphile-worker job push_order for one order (job key push_order:<azi>:<id_pub>). Called by the insert trigger.';
+  E'Enqueues the graphile-worker job push_order for one order (job key push_order:<azi>:<id_pub>; 25 attempts in auto mode, 1 in manual).';
 
 -- >>> sql/20_functions/30_assign_pending_id_sincro.sql
 /*
@@ -1119,6 +1204,308 @@ $$;
 comment on function sincro.create_login(text, text, text, text, text, text) is
   E'Creates a login role for a party: kind store, app or erp bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company. Admin only.';
 
+-- >>> sql/20_functions/90_push.sql
+/*
+ * The worker's side of a push, in four steps it calls around the ERP request:
+ * claim (read the order, mark it in flight), then acquired, rejected or
+ * failed. The TypeScript task only carries the order to the ERP and the answer
+ * back; what an answer means is decided here.
+ *
+ * SECURITY DEFINER: the worker's role has no write rights on order_push; these
+ * functions are its only way to change it. Granted to sincro_worker and
+ * sincro_admin.
+ */
+create or replace function sincro.push_claim(azi text, id_pub bigint)
+returns jsonb
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_push sincro.order_push;
+  v_order sincro.arportes;
+begin
+  select * into v_push from sincro.order_push p
+    where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub
+    for update;
+  if not found or v_push.state in ('acquired', 'rejected') then
+    return null;  -- nothing to push (any more)
+  end if;
+  select * into v_order from sincro.arportes a where a.azi = push_claim.azi and a.id_pub = push_claim.id_pub;
+  if v_order.ack_gest = 1 then
+    update sincro.order_push p set state = 'acquired', acquired_at = coalesce(p.acquired_at, now()), updated_at = now()
+      where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub;
+    return null;
+  end if;
+
+  update sincro.order_push p
+    set state = 'in_flight', attempts = p.attempts + 1, last_attempt_at = now(), updated_at = now()
+    where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub;
+
+  return pg_catalog.jsonb_build_object(
+    'azi', v_order.azi, 'web_id', v_order.id_pub, 'prov_tipo', v_order.prov_tipo, 'prov_id', v_order.prov_id,
+    'id_int', v_order.id_int, 'autore_tipo', v_order.autore_tipo, 'autore_cod', v_order.autore_cod,
+    'data_ordine', v_order.data_ordine::text, 'cliente_cod', v_order.cliente_cod, 'cod_agente', v_order.cod_agente,
+    'dest_ragione_sociale', v_order.dest_ragione_sociale, 'dest_indirizzo', v_order.dest_indirizzo,
+    'dest_cap', v_order.dest_cap, 'dest_citta', v_order.dest_citta, 'dest_provincia', v_order.dest_provincia,
+    'dest_nazione', v_order.dest_nazione, 'cod_pagamento', v_order.cod_pagamento, 'note', v_order.note,
+    'valuta', v_order.valuta, 'totale_imponibile', v_order.totale_imponibile::text,
+    'totale_iva', v_order.totale_iva::text, 'totale_documento', v_order.totale_documento::text,
+    'lines', (
+      select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'riga', r.riga, 'articolo', r.articolo, 'descrizione', r.descrizione, 'quantita', r.quantita::text,
+        'unita_misura', r.unita_misura, 'prezzo', r.prezzo::text, 'sconto', r.sconto::text, 'iva', r.iva,
+        'data_consegna', r.data_consegna::text, 'note', r.note) order by r.riga)
+      from sincro.arporrig r where r.azi = v_order.azi and r.id_pub = v_order.id_pub),
+    'new_customer', (
+      select pg_catalog.jsonb_build_object(
+        'customer_id', c.customer_id, 'ragione_sociale', c.ragione_sociale, 'partita_iva', c.partita_iva,
+        'codice_fiscale', c.codice_fiscale, 'email', c.email, 'telefono', c.telefono, 'indirizzo', c.indirizzo,
+        'cap', c.cap, 'citta', c.citta, 'provincia', c.provincia, 'nazione', c.nazione)
+      from sincro.new_customers c where c.azi = v_order.azi and c.customer_id = v_order.new_customer_id)
+  );
+end;
+$$;
+
+comment on function sincro.push_claim(text, bigint) is
+  E'Worker, before calling the ERP: marks a pending order in flight (attempts + 1) and returns it as the ERP request (header, lines, new customer) in JSON; NULL when there is nothing to push (acquired, rejected, unknown). SECURITY DEFINER: the worker cannot write order_push itself.';
+
+create or replace function sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text default null)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_order sincro.arportes;
+  v_doc jsonb;
+begin
+  select * into v_order from sincro.arportes a where a.azi = push_acquired.azi and a.id_pub = push_acquired.id_pub;
+  if not found then
+    raise exception using
+      errcode = 'SY200', message = pg_catalog.format('push_acquired: company %s has no order with id_pub %s', push_acquired.azi, push_acquired.id_pub);
+  end if;
+
+  -- the ERP's answer, in one step: key, ack, and the customer's code (also as author code of a new web customer)
+  v_doc := pg_catalog.jsonb_build_object('id_pub', push_acquired.id_pub, 'tor_chia', push_acquired.tor_chia);
+  if push_acquired.cliente_cod is not null then
+    v_doc := v_doc || pg_catalog.jsonb_build_object('cliente_cod', push_acquired.cliente_cod);
+    if v_order.autore_tipo = 'C' and v_order.autore_cod = '0' then
+      v_doc := v_doc || pg_catalog.jsonb_build_object('autore_cod', push_acquired.cliente_cod);
+    end if;
+  end if;
+  perform sincro.erp_write_order(push_acquired.azi, v_doc);
+
+  update sincro.order_push p
+    set state = 'acquired', acquired_at = coalesce(p.acquired_at, now()), last_error = null, updated_at = now()
+    where p.azi = push_acquired.azi and p.id_pub = push_acquired.id_pub;
+end;
+$$;
+
+comment on function sincro.push_acquired(text, bigint, text, text) is
+  E'Worker, after the ERP created (or already had) the order: writes the ERP''s key and customer code back through erp_write_order and marks the push acquired. Idempotent. SECURITY DEFINER: the worker cannot write order_push itself.';
+
+create or replace function sincro.push_rejected(azi text, id_pub bigint, erp_message text)
+returns void
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  update sincro.order_push p
+    set state = 'rejected', erp_message = push_rejected.erp_message, updated_at = now()
+    where p.azi = push_rejected.azi and p.id_pub = push_rejected.id_pub and p.state <> 'acquired'
+$$;
+
+comment on function sincro.push_rejected(text, bigint, text) is
+  E'Worker, when the ERP refused the order as invalid: records the ERP''s message; the order is not retried (see sincro.push_problems). SECURITY DEFINER: the worker cannot write order_push itself.';
+
+create or replace function sincro.push_failed(azi text, id_pub bigint, error text)
+returns void
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  update sincro.order_push p
+    set state = 'pending', last_error = push_failed.error, updated_at = now()
+    where p.azi = push_failed.azi and p.id_pub = push_failed.id_pub and p.state = 'in_flight'
+$$;
+
+comment on function sincro.push_failed(text, bigint, text) is
+  E'Worker, when the ERP could not be reached (unreachable, timeout, server error): the order goes back to pending with the error; a retry, the sweep or a partial sync pushes it later. SECURITY DEFINER: the worker cannot write order_push itself.';
+
+-- >>> sql/20_functions/92_sweep_pushes.sql
+/*
+ * The doorbell can be lost: a job that failed for good, a worker killed while
+ * holding a job (graphile-worker frees such a job only after 4 hours). The
+ * sweep rings again for every order of an auto-mode company that is pending
+ * without a live job, or in flight for longer than stale_after. Run by the
+ * worker's crontab every minute; a re-push is harmless because the ERP creates
+ * orders idempotently on their web ID.
+ *
+ * SECURITY DEFINER: reads the job queue and enqueues, which the worker's SQL
+ * role may not do directly for another task.
+ */
+create or replace function sincro.sweep_pushes(stale_after interval default interval '5 minutes')
+returns integer
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_order record;
+  v_count integer := 0;
+begin
+  for v_order in
+    select p.azi, p.id_pub
+    from sincro.order_push p
+    join sincro_private.company c on c.azi = p.azi
+    where c.push_mode = 'auto'
+      and (p.state = 'pending' or (p.state = 'in_flight' and p.last_attempt_at < now() - stale_after))
+      and not exists (
+        select 1 from graphile_worker.jobs j
+        where j.key = pg_catalog.format('push_order:%s:%s', p.azi, p.id_pub)
+          and j.attempts < j.max_attempts
+          and (j.locked_at is null or j.locked_at > now() - stale_after))
+    order by p.azi, p.id_pub
+  loop
+    perform sincro_private.enqueue_push_order(v_order.azi, v_order.id_pub);
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+
+comment on function sincro.sweep_pushes(interval) is
+  E'Re-enqueues push_order for every auto-mode order that is pending without a live job, or in flight longer than stale_after; returns how many. SECURITY DEFINER: reads and writes the job queue.';
+
+-- >>> sql/20_functions/95_sync_runs.sql
+/*
+ * Sync runs: begin refuses a second run of the same kind for a company while
+ * one is running (a run left "running" for over an hour by a crash is closed as
+ * failed first, so it cannot block the company for good); finish records the
+ * counts and outcome.
+ *
+ * SECURITY DEFINER: parties cannot write sync_runs; these are the only paths.
+ */
+create or replace function sincro.sync_run_begin(azi text, kind text)
+returns bigint
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_run_id bigint;
+  v_running bigint;
+begin
+  -- validate
+  if not exists (select 1 from sincro_private.company c where c.azi = sync_run_begin.azi) then
+    raise exception using
+      errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', sync_run_begin.azi);
+  end if;
+  if kind is null or kind not in ('partial', 'changes', 'rebuild') then
+    raise exception using
+      errcode = 'SY101', message = pg_catalog.format('sync: kind must be partial, changes or rebuild (got %L)', kind);
+  end if;
+
+  -- a crashed run does not block the company for ever
+  update sincro.sync_runs r
+    set state = 'failed', finished_at = now(), error = 'abandoned: still running after an hour'
+    where r.azi = sync_run_begin.azi and r.kind = sync_run_begin.kind and r.state = 'running'
+      and r.started_at < now() - interval '1 hour';
+
+  -- one run of a kind at a time
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(pg_catalog.concat_ws('/', 'sync', sync_run_begin.azi, kind), 0));
+  select r.run_id into v_running from sincro.sync_runs r
+    where r.azi = sync_run_begin.azi and r.kind = sync_run_begin.kind and r.state = 'running';
+  if found then
+    raise exception using
+      errcode = 'SY120',
+      message = pg_catalog.format('sync: a %s sync of company %s is already running (run %s)', kind, sync_run_begin.azi, v_running),
+      hint = 'Wait for it to finish; see sincro.sync_runs.';
+  end if;
+
+  insert into sincro.sync_runs (azi, kind, uses_quota)
+    values (sync_run_begin.azi, kind, kind <> 'partial')
+    returning run_id into v_run_id;
+  return v_run_id;
+end;
+$$;
+
+comment on function sincro.sync_run_begin(text, text) is
+  E'Starts a sync run (partial, changes, rebuild) for a company and returns its run_id; SY120 if one of that kind is already running. SECURITY DEFINER: the only writer of sync_runs with sync_run_finish.';
+
+create or replace function sincro.sync_run_finish(
+  azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text default null)
+returns void
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  update sincro.sync_runs r
+    set state = case when sync_run_finish.error is null then 'succeeded' else 'failed' end,
+        finished_at = now(),
+        orders_pushed = sync_run_finish.orders_pushed,
+        orders_rejected = sync_run_finish.orders_rejected,
+        orders_failed = sync_run_finish.orders_failed,
+        error = sync_run_finish.error
+    where r.azi = sync_run_finish.azi and r.run_id = sync_run_finish.run_id and r.state = 'running'
+$$;
+
+comment on function sincro.sync_run_finish(text, bigint, integer, integer, integer, text) is
+  E'Ends a sync run with its counts; failed when error is given, else succeeded. SECURITY DEFINER: the only writer of sync_runs with sync_run_begin.';
+
+/*
+ * Rule 2 of the protocol: a partial sync pushes every pending order (and the
+ * new customers they carry) now, pulls nothing and uses no quota. In SQL it
+ * opens the run and rings the worker; `npx sincro sync partial` does the same
+ * work in its own process and waits for it.
+ */
+create or replace function sincro.partial_sync(azi text)
+returns bigint
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_run_id bigint := sincro.sync_run_begin(azi, 'partial');
+begin
+  perform graphile_worker.add_job(
+    identifier := 'partial_sync',
+    payload := pg_catalog.json_build_object('azi', azi, 'run_id', v_run_id),
+    max_attempts := 1);
+  return v_run_id;
+end;
+$$;
+
+comment on function sincro.partial_sync(text) is
+  E'Starts a partial sync of a company: the worker pushes every pending order (with its new customer) to the ERP; nothing is pulled, no quota is used. Returns the run_id (see sincro.sync_runs). SECURITY DEFINER: enqueues the job.';
+
+create or replace function sincro.pushable_orders(azi text)
+returns setof bigint
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select p.id_pub from sincro.order_push p
+  where p.azi = pushable_orders.azi and p.state in ('pending', 'in_flight')
+  order by p.id_pub
+$$;
+
+comment on function sincro.pushable_orders(text) is
+  E'Public IDs of the orders a partial sync pushes: pending or in flight, oldest first (rejected orders are not retried). SECURITY DEFINER: reads order_push for the worker.';
+
 -- >>> sql/30_triggers/10_arportes__prepare_insert.sql
 /*
  * Every new order passes here. A store or app insert is checked strictly
@@ -1412,8 +1799,8 @@ create trigger _100_refuse_delete
 -- >>> sql/30_triggers/30_arportes__enqueue_push.sql
 /*
  * Rule 1 of the protocol: a new store/app order reaches the ERP in real time.
- * The job is added in the inserting transaction, so it exists exactly when the
- * order does.
+ * Its push state (pending) and its job are written in the inserting
+ * transaction, so they exist exactly when the order does.
  */
 create or replace function sincro_private.tg_arportes__enqueue_push()
 returns trigger
@@ -1423,13 +1810,14 @@ security definer
 set search_path = ''
 as $$
 begin
+  insert into sincro.order_push (azi, id_pub) values (new.azi, new.id_pub);
   perform sincro_private.enqueue_push_order(new.azi, new.id_pub);
   return null;
 end;
 $$;
 
 comment on function sincro_private.tg_arportes__enqueue_push() is
-  E'AFTER INSERT on arportes (store and app orders): enqueues the push_order job in the same transaction. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+  E'AFTER INSERT on arportes (store and app orders): records the push as pending and enqueues the push_order job in the same transaction. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create trigger _500_enqueue_push
   after insert on sincro.arportes
@@ -1789,7 +2177,7 @@ create trigger _100_append_only
  */
 create or replace view sincro.apstatosyn as
   select c.azi, c.ragione_sociale, p.last_value as last_id_pub, s.last_value as last_id_sincro,
-         c.sync_quota, c.sync_used, c.sync_period_start, c.created_at
+         c.sync_quota, c.sync_used, c.sync_period_start, c.push_mode, c.created_at
   from sincro_private.company c
   join sincro_private.id_pub_counter p using (azi)
   join sincro_private.id_sincro_counter s using (azi)
@@ -1804,6 +2192,7 @@ comment on column sincro.apstatosyn.last_id_sincro is E'Last change number hande
 comment on column sincro.apstatosyn.sync_quota is E'Syncs allowed per contract period.';
 comment on column sincro.apstatosyn.sync_used is E'Syncs used in the current period.';
 comment on column sincro.apstatosyn.sync_period_start is E'First day of the current contract period.';
+comment on column sincro.apstatosyn.push_mode is E'auto (retries and sweep) or manual (one attempt, then partial sync).';
 comment on column sincro.apstatosyn.created_at is E'When the company was registered.';
 
 create or replace function sincro_private.tg_apstatosyn__write()
@@ -1843,6 +2232,10 @@ begin
       message = pg_catalog.format('apstatosyn: the counters of company %s are kept by the hub', new.azi),
       hint = 'last_id_pub and last_id_sincro only move when orders are written.';
   end if;
+  if new.push_mode is not null and new.push_mode not in ('auto', 'manual') then
+    raise exception using
+      errcode = 'SY101', message = pg_catalog.format('apstatosyn: push_mode must be auto or manual (got %L)', new.push_mode);
+  end if;
   if coalesce(new.sync_quota, 0) < 0 or coalesce(new.sync_used, 0) < 0 then
     raise exception using
       errcode = 'SY101', message = 'apstatosyn: sync_quota and sync_used cannot be negative';
@@ -1850,15 +2243,15 @@ begin
 
   -- apply
   if tg_op = 'INSERT' then
-    insert into sincro_private.company (azi, ragione_sociale, sync_quota, sync_used, sync_period_start)
+    insert into sincro_private.company (azi, ragione_sociale, sync_quota, sync_used, sync_period_start, push_mode)
       values (new.azi, new.ragione_sociale, coalesce(new.sync_quota, 0), coalesce(new.sync_used, 0),
-              coalesce(new.sync_period_start, current_date));
+              coalesce(new.sync_period_start, current_date), coalesce(new.push_mode, 'auto'));
     insert into sincro_private.id_pub_counter (azi) values (new.azi);
     insert into sincro_private.id_sincro_counter (azi) values (new.azi);
   else
     update sincro_private.company c
       set ragione_sociale = new.ragione_sociale, sync_quota = new.sync_quota, sync_used = new.sync_used,
-          sync_period_start = new.sync_period_start
+          sync_period_start = new.sync_period_start, push_mode = new.push_mode
       where c.azi = old.azi;
   end if;
   select v.* into new from sincro.apstatosyn v where v.azi = new.azi;
@@ -1918,6 +2311,32 @@ begin
 end;
 $$;
 
+-- >>> sql/40_views/30_push_problems.sql
+/*
+ * What an operator must look at: orders the ERP rejected (with its message,
+ * never retried automatically) and orders that keep failing to reach it.
+ */
+create or replace view sincro.push_problems with (security_invoker = true) as
+  select p.azi, p.id_pub, a.prov_tipo, a.prov_id, a.id_int, p.state, p.attempts, p.last_attempt_at,
+         p.last_error, p.erp_message, p.created_at
+  from sincro.order_push p
+  join sincro.arportes a on a.azi = p.azi and a.id_pub = p.id_pub
+  where p.state = 'rejected' or (p.state in ('pending', 'in_flight') and p.attempts >= 3);
+
+comment on view sincro.push_problems is
+  E'Orders rejected by the ERP (erp_message) or failing to reach it after 3 or more attempts (last_error).';
+comment on column sincro.push_problems.azi is E'Company code.';
+comment on column sincro.push_problems.id_pub is E'The order.';
+comment on column sincro.push_problems.prov_tipo is E'Who created it: S store, A app.';
+comment on column sincro.push_problems.prov_id is E'Device of an app order.';
+comment on column sincro.push_problems.id_int is E'The creator''s own order ID.';
+comment on column sincro.push_problems.state is E'rejected, or pending / in_flight after repeated failures.';
+comment on column sincro.push_problems.attempts is E'Pushes started so far.';
+comment on column sincro.push_problems.last_attempt_at is E'When the last push started.';
+comment on column sincro.push_problems.last_error is E'Why the last push failed to reach the ERP.';
+comment on column sincro.push_problems.erp_message is E'The ERP''s reason for rejecting the order.';
+comment on column sincro.push_problems.created_at is E'When the order was queued for the ERP.';
+
 -- >>> sql/50_security/10_roles.sql
 /*
  * Group roles, one per party. Roles belong to the whole PostgreSQL cluster, so
@@ -1957,6 +2376,8 @@ alter table sincro.arportes enable row level security;
 alter table sincro.arporrig enable row level security;
 alter table sincro.new_customers enable row level security;
 alter table sincro.arportes_history enable row level security;
+alter table sincro.order_push enable row level security;
+alter table sincro.sync_runs enable row level security;
 
 -- arportes
 drop policy if exists store_company on sincro.arportes;
@@ -1987,6 +2408,16 @@ create policy visible_order on sincro.arporrig
 drop policy if exists visible_order on sincro.arportes_history;
 create policy visible_order on sincro.arportes_history for select
   using (exists (select 1 from sincro.arportes a where a.azi = arportes_history.azi and a.id_pub = arportes_history.id_pub));
+
+drop policy if exists visible_order on sincro.order_push;
+create policy visible_order on sincro.order_push for select
+  using (exists (select 1 from sincro.arportes a where a.azi = order_push.azi and a.id_pub = order_push.id_pub));
+
+-- sync_runs: the admin and the worker see every run, an ERP login its company's
+drop policy if exists every_company on sincro.sync_runs;
+create policy every_company on sincro.sync_runs for select to sincro_worker, sincro_admin using (true);
+drop policy if exists erp_company on sincro.sync_runs;
+create policy erp_company on sincro.sync_runs for select to sincro_erp using (azi = sincro_private.session_company());
 
 -- new_customers
 drop policy if exists store_company on sincro.new_customers;
@@ -2057,6 +2488,19 @@ grant insert (
 grant select on sincro.pending_store to sincro_store, sincro_admin;
 grant select on sincro.pending_app to sincro_app, sincro_admin;
 
+-- push state: every party may read the state of the orders it sees; the worker changes it through functions
+grant select on sincro.order_push to sincro_store, sincro_app, sincro_erp, sincro_worker, sincro_admin;
+grant select on sincro.push_problems to sincro_erp, sincro_worker, sincro_admin;
+grant select on sincro.sync_runs to sincro_erp, sincro_worker, sincro_admin;
+grant execute on function
+  sincro.push_claim(text, bigint), sincro.push_acquired(text, bigint, text, text),
+  sincro.push_rejected(text, bigint, text), sincro.push_failed(text, bigint, text),
+  sincro.sweep_pushes(interval), sincro.pushable_orders(text),
+  sincro.sync_run_finish(text, bigint, integer, integer, integer, text)
+  to sincro_worker, sincro_admin;
+-- syncs are started by the admin only (the worker finishes the runs it is given)
+grant execute on function sincro.partial_sync(text), sincro.sync_run_begin(text, text) to sincro_admin;
+
 -- ERP and worker: write through the ERP entry point only
 grant execute on function sincro.erp_write_order(text, jsonb) to sincro_erp, sincro_worker, sincro_admin;
 grant select on sincro.pending_gest to sincro_erp, sincro_worker, sincro_admin;
@@ -2068,7 +2512,7 @@ grant usage, select on all sequences in schema graphile_worker to sincro_worker;
 grant execute on all functions in schema graphile_worker to sincro_worker;
 
 -- admin: companies and quotas, logins
-grant insert (azi, ragione_sociale, sync_quota, sync_used, sync_period_start),
-      update (ragione_sociale, sync_quota, sync_used, sync_period_start)
+grant insert (azi, ragione_sociale, sync_quota, sync_used, sync_period_start, push_mode),
+      update (ragione_sociale, sync_quota, sync_used, sync_period_start, push_mode)
   on sincro.apstatosyn to sincro_admin;
 grant execute on function sincro.create_login(text, text, text, text, text, text) to sincro_admin;

@@ -14,6 +14,8 @@ create table sincro_private.company (
   sync_used integer not null default 0
     constraint sync_used_is_not_negative check (sync_used >= 0),
   sync_period_start date not null default current_date,
+  push_mode text not null default 'auto'
+    constraint push_mode_is_known check (push_mode in ('auto', 'manual')),
   created_at timestamptz not null default now()
 );
 
@@ -26,6 +28,8 @@ comment on column sincro_private.company.sync_quota is
   E'Syncs (sync for changes or total rebuild) allowed per contract period.';
 comment on column sincro_private.company.sync_used is E'Syncs used in the current contract period.';
 comment on column sincro_private.company.sync_period_start is E'First day of the current contract period.';
+comment on column sincro_private.company.push_mode is
+  E'auto: a failed push is retried with backoff and swept; manual: one attempt, then the order waits for a partial sync (as the store vendor describes).';
 comment on column sincro_private.company.created_at is E'When the company was registered.';
 
 create table sincro_private.id_pub_counter (

@@ -7,7 +7,7 @@
  */
 create or replace view sincro.apstatosyn as
   select c.azi, c.ragione_sociale, p.last_value as last_id_pub, s.last_value as last_id_sincro,
-         c.sync_quota, c.sync_used, c.sync_period_start, c.created_at
+         c.sync_quota, c.sync_used, c.sync_period_start, c.push_mode, c.created_at
   from sincro_private.company c
   join sincro_private.id_pub_counter p using (azi)
   join sincro_private.id_sincro_counter s using (azi)
@@ -22,6 +22,7 @@ comment on column sincro.apstatosyn.last_id_sincro is E'Last change number hande
 comment on column sincro.apstatosyn.sync_quota is E'Syncs allowed per contract period.';
 comment on column sincro.apstatosyn.sync_used is E'Syncs used in the current period.';
 comment on column sincro.apstatosyn.sync_period_start is E'First day of the current contract period.';
+comment on column sincro.apstatosyn.push_mode is E'auto (retries and sweep) or manual (one attempt, then partial sync).';
 comment on column sincro.apstatosyn.created_at is E'When the company was registered.';
 
 create or replace function sincro_private.tg_apstatosyn__write()
@@ -61,6 +62,10 @@ begin
       message = pg_catalog.format('apstatosyn: the counters of company %s are kept by the hub', new.azi),
       hint = 'last_id_pub and last_id_sincro only move when orders are written.';
   end if;
+  if new.push_mode is not null and new.push_mode not in ('auto', 'manual') then
+    raise exception using
+      errcode = 'SY101', message = pg_catalog.format('apstatosyn: push_mode must be auto or manual (got %L)', new.push_mode);
+  end if;
   if coalesce(new.sync_quota, 0) < 0 or coalesce(new.sync_used, 0) < 0 then
     raise exception using
       errcode = 'SY101', message = 'apstatosyn: sync_quota and sync_used cannot be negative';
@@ -68,15 +73,15 @@ begin
 
   -- apply
   if tg_op = 'INSERT' then
-    insert into sincro_private.company (azi, ragione_sociale, sync_quota, sync_used, sync_period_start)
+    insert into sincro_private.company (azi, ragione_sociale, sync_quota, sync_used, sync_period_start, push_mode)
       values (new.azi, new.ragione_sociale, coalesce(new.sync_quota, 0), coalesce(new.sync_used, 0),
-              coalesce(new.sync_period_start, current_date));
+              coalesce(new.sync_period_start, current_date), coalesce(new.push_mode, 'auto'));
     insert into sincro_private.id_pub_counter (azi) values (new.azi);
     insert into sincro_private.id_sincro_counter (azi) values (new.azi);
   else
     update sincro_private.company c
       set ragione_sociale = new.ragione_sociale, sync_quota = new.sync_quota, sync_used = new.sync_used,
-          sync_period_start = new.sync_period_start
+          sync_period_start = new.sync_period_start, push_mode = new.push_mode
       where c.azi = old.azi;
   end if;
   select v.* into new from sincro.apstatosyn v where v.azi = new.azi;

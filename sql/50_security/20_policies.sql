@@ -10,6 +10,8 @@ alter table sincro.arportes enable row level security;
 alter table sincro.arporrig enable row level security;
 alter table sincro.new_customers enable row level security;
 alter table sincro.arportes_history enable row level security;
+alter table sincro.order_push enable row level security;
+alter table sincro.sync_runs enable row level security;
 
 -- arportes
 drop policy if exists store_company on sincro.arportes;
@@ -40,6 +42,16 @@ create policy visible_order on sincro.arporrig
 drop policy if exists visible_order on sincro.arportes_history;
 create policy visible_order on sincro.arportes_history for select
   using (exists (select 1 from sincro.arportes a where a.azi = arportes_history.azi and a.id_pub = arportes_history.id_pub));
+
+drop policy if exists visible_order on sincro.order_push;
+create policy visible_order on sincro.order_push for select
+  using (exists (select 1 from sincro.arportes a where a.azi = order_push.azi and a.id_pub = order_push.id_pub));
+
+-- sync_runs: the admin and the worker see every run, an ERP login its company's
+drop policy if exists every_company on sincro.sync_runs;
+create policy every_company on sincro.sync_runs for select to sincro_worker, sincro_admin using (true);
+drop policy if exists erp_company on sincro.sync_runs;
+create policy erp_company on sincro.sync_runs for select to sincro_erp using (azi = sincro_private.session_company());
 
 -- new_customers
 drop policy if exists store_company on sincro.new_customers;

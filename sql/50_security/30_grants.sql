@@ -50,6 +50,19 @@ grant insert (
 grant select on sincro.pending_store to sincro_store, sincro_admin;
 grant select on sincro.pending_app to sincro_app, sincro_admin;
 
+-- push state: every party may read the state of the orders it sees; the worker changes it through functions
+grant select on sincro.order_push to sincro_store, sincro_app, sincro_erp, sincro_worker, sincro_admin;
+grant select on sincro.push_problems to sincro_erp, sincro_worker, sincro_admin;
+grant select on sincro.sync_runs to sincro_erp, sincro_worker, sincro_admin;
+grant execute on function
+  sincro.push_claim(text, bigint), sincro.push_acquired(text, bigint, text, text),
+  sincro.push_rejected(text, bigint, text), sincro.push_failed(text, bigint, text),
+  sincro.sweep_pushes(interval), sincro.pushable_orders(text),
+  sincro.sync_run_finish(text, bigint, integer, integer, integer, text)
+  to sincro_worker, sincro_admin;
+-- syncs are started by the admin only (the worker finishes the runs it is given)
+grant execute on function sincro.partial_sync(text), sincro.sync_run_begin(text, text) to sincro_admin;
+
 -- ERP and worker: write through the ERP entry point only
 grant execute on function sincro.erp_write_order(text, jsonb) to sincro_erp, sincro_worker, sincro_admin;
 grant select on sincro.pending_gest to sincro_erp, sincro_worker, sincro_admin;
@@ -61,7 +74,7 @@ grant usage, select on all sequences in schema graphile_worker to sincro_worker;
 grant execute on all functions in schema graphile_worker to sincro_worker;
 
 -- admin: companies and quotas, logins
-grant insert (azi, ragione_sociale, sync_quota, sync_used, sync_period_start),
-      update (ragione_sociale, sync_quota, sync_used, sync_period_start)
+grant insert (azi, ragione_sociale, sync_quota, sync_used, sync_period_start, push_mode),
+      update (ragione_sociale, sync_quota, sync_used, sync_period_start, push_mode)
   on sincro.apstatosyn to sincro_admin;
 grant execute on function sincro.create_login(text, text, text, text, text, text) to sincro_admin;

@@ -1,0 +1,33 @@
+-- sweep_pushes and push modes: a lost or dead job never strands an order; manual mode makes one attempt.
+begin;
+select plan(7);
+
+select sincro_tests.setup_company('C00001') as a \gset
+insert into sincro.apstatosyn (azi, push_mode) values ('C00002', 'manual');
+select sincro_tests.store_order('C00001', 'o1') as o1 \gset
+select sincro_tests.store_order('C00002', 'o1') as m1 \gset
+
+-- TEST: job attempts follow the mode
+select results_eq($$ select key, max_attempts from graphile_worker.jobs order by key $$,
+                  $$ values ('push_order:C00001:1', 25::smallint), ('push_order:C00002:1', 1::smallint) $$,
+                  'auto: 25 attempts; manual: 1');
+-- TEST: with live jobs there is nothing to sweep
+select is(sincro.sweep_pushes(), 0, 'live jobs: nothing swept');
+-- TEST: a lost job is re-enqueued for the auto company only
+select graphile_worker.remove_job('push_order:C00001:1');
+select graphile_worker.remove_job('push_order:C00002:1');
+select is(sincro.sweep_pushes(), 1, 'one order swept');
+select results_eq($$ select key from graphile_worker.jobs $$, $$ values ('push_order:C00001:1') $$, 'the auto order has a job again, the manual one waits');
+-- TEST: an order stuck in flight (its worker died holding the job) is swept after stale_after
+select sincro.push_claim('C00001', 1) as req \gset
+update graphile_worker._private_jobs set locked_at = now() - interval '10 minutes', locked_by = 'dead-worker' where key = 'push_order:C00001:1';
+update sincro.order_push set last_attempt_at = now() - interval '10 minutes' where id_pub = 1 and azi = 'C00001';
+select is(sincro.sweep_pushes(interval '5 minutes'), 1, 'the stuck order is swept');
+select results_eq($$ select count(*)::int, count(*) filter (where locked_at is null)::int from graphile_worker.jobs where task_identifier = 'push_order' $$,
+                  $$ values (2, 1) $$, 'a fresh job beside the dead one');
+-- TEST: acquired and rejected orders are never swept
+select sincro.push_rejected('C00001', 1, 'bad');
+select is(sincro.sweep_pushes(interval '0 seconds'), 0, 'rejected: not swept');
+
+select * from finish();
+rollback;
