@@ -645,7 +645,7 @@ CREATE FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text,
   from sincro.new_customers c
   where c.azi = find_new_customer.azi
     and c.prov_tipo = find_new_customer.prov_tipo
-    and c.prov_id is not distinct from find_new_customer.prov_id
+    and (c.prov_id = find_new_customer.prov_id or (find_new_customer.prov_id is null and c.prov_id is null))
     and c.id_int = find_new_customer.id_int
 $$;
 
@@ -669,7 +669,7 @@ CREATE FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int
   from sincro.arportes a
   where a.azi = find_order.azi
     and a.prov_tipo = find_order.prov_tipo
-    and a.prov_id is not distinct from find_order.prov_id
+    and (a.prov_id = find_order.prov_id or (find_order.prov_id is null and a.prov_id is null))
     and a.id_int = find_order.id_int
     and a.prov_tipo <> 'G'
 $$;
@@ -1906,10 +1906,16 @@ begin
 
   -- idempotency: the same creator key again is the same order
   if not v_erp then
-    select * into v_existing
-    from sincro.arportes a
-    where a.azi = new.azi and a.prov_tipo = new.prov_tipo
-      and a.prov_id is not distinct from new.prov_id and a.id_int = new.id_int;
+    -- (written so that uniq_arportes__creator_key answers it: IS NOT DISTINCT FROM would scan the table)
+    if new.prov_id is null then
+      select * into v_existing from sincro.arportes a
+      where a.azi = new.azi and a.prov_tipo = new.prov_tipo and a.prov_tipo <> 'G'
+        and a.prov_id is null and a.id_int = new.id_int;
+    else
+      select * into v_existing from sincro.arportes a
+      where a.azi = new.azi and a.prov_tipo = new.prov_tipo and a.prov_tipo <> 'G'
+        and a.prov_id = new.prov_id and a.id_int = new.id_int;
+    end if;
     if found then
       update sincro_private.id_pub_counter c set last_value = c.last_value - 1 where c.azi = new.azi;
       if (v_existing.autore_tipo, v_existing.autore_cod, v_existing.cliente_cod, v_existing.new_customer_id,
@@ -2105,7 +2111,7 @@ begin
     pg_catalog.concat_ws('/', 'new_customers', new.azi, new.prov_tipo, new.prov_id, new.id_int), 0));
   select * into v_existing from sincro.new_customers c
   where c.azi = new.azi and c.prov_tipo = new.prov_tipo
-    and c.prov_id is not distinct from new.prov_id and c.id_int = new.id_int;
+    and (c.prov_id = new.prov_id or (new.prov_id is null and c.prov_id is null)) and c.id_int = new.id_int;
   if found then
     if (v_existing.ragione_sociale, v_existing.partita_iva, v_existing.codice_fiscale, v_existing.email,
         v_existing.telefono, v_existing.indirizzo, v_existing.cap, v_existing.citta, v_existing.provincia,

@@ -13,7 +13,7 @@ as $$
   from sincro.arportes a
   where a.azi = find_order.azi
     and a.prov_tipo = find_order.prov_tipo
-    and a.prov_id is not distinct from find_order.prov_id
+    and (a.prov_id = find_order.prov_id or (find_order.prov_id is null and a.prov_id is null))
     and a.id_int = find_order.id_int
     and a.prov_tipo <> 'G'
 $$;
@@ -31,7 +31,7 @@ as $$
   from sincro.new_customers c
   where c.azi = find_new_customer.azi
     and c.prov_tipo = find_new_customer.prov_tipo
-    and c.prov_id is not distinct from find_new_customer.prov_id
+    and (c.prov_id = find_new_customer.prov_id or (find_new_customer.prov_id is null and c.prov_id is null))
     and c.id_int = find_new_customer.id_int
 $$;
 

@@ -132,10 +132,16 @@ begin
 
   -- idempotency: the same creator key again is the same order
   if not v_erp then
-    select * into v_existing
-    from sincro.arportes a
-    where a.azi = new.azi and a.prov_tipo = new.prov_tipo
-      and a.prov_id is not distinct from new.prov_id and a.id_int = new.id_int;
+    -- (written so that uniq_arportes__creator_key answers it: IS NOT DISTINCT FROM would scan the table)
+    if new.prov_id is null then
+      select * into v_existing from sincro.arportes a
+      where a.azi = new.azi and a.prov_tipo = new.prov_tipo and a.prov_tipo <> 'G'
+        and a.prov_id is null and a.id_int = new.id_int;
+    else
+      select * into v_existing from sincro.arportes a
+      where a.azi = new.azi and a.prov_tipo = new.prov_tipo and a.prov_tipo <> 'G'
+        and a.prov_id = new.prov_id and a.id_int = new.id_int;
+    end if;
     if found then
       update sincro_private.id_pub_counter c set last_value = c.last_value - 1 where c.azi = new.azi;
       if (v_existing.autore_tipo, v_existing.autore_cod, v_existing.cliente_cod, v_existing.new_customer_id,

@@ -62,7 +62,7 @@ begin
     pg_catalog.concat_ws('/', 'new_customers', new.azi, new.prov_tipo, new.prov_id, new.id_int), 0));
   select * into v_existing from sincro.new_customers c
   where c.azi = new.azi and c.prov_tipo = new.prov_tipo
-    and c.prov_id is not distinct from new.prov_id and c.id_int = new.id_int;
+    and (c.prov_id = new.prov_id or (new.prov_id is null and c.prov_id is null)) and c.id_int = new.id_int;
   if found then
     if (v_existing.ragione_sociale, v_existing.partita_iva, v_existing.codice_fiscale, v_existing.email,
         v_existing.telefono, v_existing.indirizzo, v_existing.cap, v_existing.citta, v_existing.provincia,
