@@ -9,6 +9,8 @@ import { Command, CommanderError } from "commander";
 import { version } from "../../package.json";
 import { registerMigrateCommand } from "./commands/migrate";
 import { registerStartCommand } from "./commands/start";
+import { registerSyncCommand } from "./commands/sync";
+import { registerWorkerCommand } from "./commands/worker";
 import type { CliContext } from "./context";
 import { logLevelFrom } from "./environment";
 import { describeError, exitCodeFor } from "./errors";
@@ -21,6 +23,8 @@ export function buildProgram(context: CliContext): Command {
     .exitOverride();
   registerStartCommand(program, context);
   registerMigrateCommand(program, context);
+  registerWorkerCommand(program, context);
+  registerSyncCommand(program, context);
   return program;
 }
 

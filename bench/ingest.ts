@@ -1,0 +1,197 @@
+/*
+ * Ingest: orders/s writing a header + 2 lines through the full trigger path,
+ * against two baselines measured in the same run and database:
+ *   (a) bare tables with the same columns, no triggers, id_pub from the client;
+ *   (b) the same bare tables plus the same counter-row update per order.
+ * Every variant sends the same statements per order (BEGIN, header, lines,
+ * COMMIT) with the same client code; only the SQL differs. 1 and 16 clients,
+ * one company and 16 companies (clients spread round-robin).
+ *
+ * Targets (issue "Core hub"): full >= 0.8 x (b) for one company; full >= 0.6 x (a)
+ * for 16 companies at 16 clients.
+ */
+import { Client } from "pg";
+import { createTestDatabase } from "../test/support/database";
+
+export interface BenchOptions {
+  readonly secondsPerCell: number;
+  readonly rounds: number;
+}
+
+type Variant = "full" | "bare" | "bare_counter";
+
+interface Cell {
+  readonly clients: number;
+  readonly companies: number;
+}
+
+const CELLS: readonly Cell[] = [
+  { clients: 1, companies: 1 },
+  { clients: 16, companies: 1 },
+  { clients: 1, companies: 16 },
+  { clients: 16, companies: 16 },
+];
+
+const BASELINE_SCHEMA = `
+  create schema bench_bare;
+  create table bench_bare.arportes (like sincro.arportes including defaults, primary key (azi, id_pub));
+  create table bench_bare.arporrig (like sincro.arporrig including defaults, primary key (azi, id_pub, riga));
+  create table bench_bare.counter (azi text primary key, last_value bigint not null default 0);
+`;
+
+const companyCode = (index: number) => `B${String(index).padStart(5, "0")}`;
+
+async function prepare(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(BASELINE_SCHEMA);
+    for (let index = 0; index < 16; index++) {
+      await client.query("insert into sincro.apstatosyn (azi) values ($1)", [companyCode(index)]);
+      await client.query("insert into bench_bare.counter (azi) values ($1)", [companyCode(index)]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** One client's loop for the full path or baseline (b): orders until the deadline; returns how many committed. */
+async function clientLoop(client: Client, variant: "full" | "bare_counter", azi: string, tag: string, deadline: number): Promise<number> {
+  let count = 0;
+  while (Date.now() < deadline) {
+    const idInt = `${tag}-${count}`;
+    await client.query("begin");
+    let idPub: number;
+    if (variant === "full") {
+      const header = await client.query<{ id_pub: string }>(
+        "insert into sincro.arportes (azi, prov_tipo, id_int, autore_tipo, autore_cod) values ($1, 'S', $2, 'C', '0') returning id_pub",
+        [azi, idInt],
+      );
+      idPub = Number(header.rows[0]?.id_pub);
+      await client.query(
+        "insert into sincro.arporrig (azi, id_pub, riga, articolo, quantita, prezzo) values ($1, $2, 1, 'ART1', 2, 10.5), ($1, $2, 2, 'ART2', 1, 3)",
+        [azi, idPub],
+      );
+    } else {
+      const counter = await client.query<{ last_value: string }>(
+        "update bench_bare.counter set last_value = last_value + 1 where azi = $1 returning last_value",
+        [azi],
+      );
+      idPub = Number(counter.rows[0]?.last_value);
+      await client.query(
+        `insert into bench_bare.arportes (azi, id_pub, prov_tipo, id_int, autore_tipo, autore_cod, ack_store, ack_gest, ack_app, id_sincro, data_ordine)
+         values ($1, $2, 'S', $3, 'C', '0', 1, 0, 0, 0, current_date)`,
+        [azi, idPub, idInt],
+      );
+      await client.query(
+        "insert into bench_bare.arporrig (azi, id_pub, riga, articolo, quantita, prezzo) values ($1, $2, 1, 'ART1', 2, 10.5), ($1, $2, 2, 'ART2', 1, 3)",
+        [azi, idPub],
+      );
+    }
+    await client.query("commit");
+    count++;
+  }
+  return count;
+}
+
+async function measure(url: string, variant: Variant, cell: Cell, seconds: number, round: number): Promise<number> {
+  const clients = await Promise.all(
+    Array.from({ length: cell.clients }, async () => {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      return client;
+    }),
+  );
+  try {
+    const start = Date.now();
+    const deadline = start + seconds * 1000;
+    const counts = await Promise.all(
+      clients.map((client, index) => {
+        const azi = companyCode(index % cell.companies);
+        const tag = `r${round}-${variant}-${cell.clients}x${cell.companies}-c${index}`;
+        return variant === "bare"
+          ? bareLoop(client, azi, tag, deadline, index)
+          : clientLoop(client, variant, azi, tag, deadline);
+      }),
+    );
+    const elapsed = (Date.now() - start) / 1000;
+    return counts.reduce((a, b) => a + b, 0) / elapsed;
+  } finally {
+    await Promise.all(clients.map((client) => client.end()));
+  }
+}
+
+let bareSequence = 0;
+
+/** (a): the client supplies id_pub itself, from a range no other client uses. */
+async function bareLoop(client: Client, azi: string, tag: string, deadline: number, index: number): Promise<number> {
+  let count = 0;
+  const base = (++bareSequence * 64 + index) * 10_000_000;
+  while (Date.now() < deadline) {
+    const idPub = base + count;
+    await client.query("begin");
+    await client.query(
+      `insert into bench_bare.arportes (azi, id_pub, prov_tipo, id_int, autore_tipo, autore_cod, ack_store, ack_gest, ack_app, id_sincro, data_ordine)
+       values ($1, $2, 'S', $3, 'C', '0', 1, 0, 0, 0, current_date)`,
+      [azi, idPub, `${tag}-${count}`],
+    );
+    await client.query(
+      "insert into bench_bare.arporrig (azi, id_pub, riga, articolo, quantita, prezzo) values ($1, $2, 1, 'ART1', 2, 10.5), ($1, $2, 2, 'ART2', 1, 3)",
+      [azi, idPub],
+    );
+    await client.query("commit");
+    count++;
+  }
+  return count;
+}
+
+export interface IngestRow {
+  readonly cell: Cell;
+  readonly full: number;
+  readonly bare: number;
+  readonly bareCounter: number;
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+export async function runIngestBench(options: BenchOptions): Promise<IngestRow[]> {
+  const database = await createTestDatabase("bench_ingest");
+  try {
+    await prepare(database.url);
+    const rows: IngestRow[] = [];
+    for (const cell of CELLS) {
+      const samples: Record<Variant, number[]> = { full: [], bare: [], bare_counter: [] };
+      for (let round = 0; round < options.rounds; round++) {
+        // interleaved, so drift in the machine's speed hits every variant alike
+        for (const variant of ["bare", "bare_counter", "full"] as const) {
+          samples[variant].push(await measure(database.url, variant, cell, options.secondsPerCell, round));
+        }
+      }
+      rows.push({ cell, full: median(samples.full), bare: median(samples.bare), bareCounter: median(samples.bare_counter) });
+    }
+    return rows;
+  } finally {
+    await database.drop();
+  }
+}
+
+export function formatIngest(rows: readonly IngestRow[]): string {
+  const lines = [
+    "| clients | companies | full path (orders/s) | (a) bare | (b) bare + counter | full / (a) | full / (b) | target |",
+    "|---:|---:|---:|---:|---:|---:|---:|---|",
+  ];
+  for (const row of rows) {
+    const vsBare = row.full / row.bare;
+    const vsCounter = row.full / row.bareCounter;
+    let target = "";
+    if (row.cell.companies === 1) target = `≥ 0.8 × (b): ${vsCounter >= 0.8 ? "PASS" : "MISS"}`;
+    if (row.cell.companies === 16 && row.cell.clients === 16) target = `≥ 0.6 × (a): ${vsBare >= 0.6 ? "PASS" : "MISS"}`;
+    lines.push(
+      `| ${row.cell.clients} | ${row.cell.companies} | ${row.full.toFixed(0)} | ${row.bare.toFixed(0)} | ${row.bareCounter.toFixed(0)} | ${vsBare.toFixed(2)} | ${vsCounter.toFixed(2)} | ${target} |`,
+    );
+  }
+  return lines.join("\n");
+}

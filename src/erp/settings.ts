@@ -1,0 +1,39 @@
+/*
+ * Which ERP the worker talks to, from the environment. With no SINCRO_ERP_URL,
+ * `sincro start` runs the reference ERP and points the worker at it; `sincro
+ * worker` and `sincro sync` need a real one.
+ */
+import { z } from "zod";
+
+function blankAsUnset<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema);
+}
+
+const ErpEnvironment = z.object({
+  SINCRO_ERP_URL: blankAsUnset(z.url({ protocol: /^https?$/ }).optional()),
+  SINCRO_ERP_TOKEN: blankAsUnset(z.string().optional()),
+  SINCRO_ERP_TIMEOUT_MS: blankAsUnset(z.coerce.number().int().min(100).max(600_000).default(10_000)),
+  SINCRO_WORKER_CONCURRENCY: blankAsUnset(z.coerce.number().int().min(1).max(256).default(8)),
+});
+
+export interface ErpSettings {
+  /** Base URL of the ERP's HTTP API; undefined: none configured. */
+  readonly url: string | undefined;
+  readonly token: string | undefined;
+  readonly timeoutMs: number;
+  readonly workerConcurrency: number;
+}
+
+export function readErpSettings(env: NodeJS.ProcessEnv): ErpSettings {
+  const parsed = ErpEnvironment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+    throw new Error(`invalid environment: ${problems.join("; ")}`);
+  }
+  return {
+    url: parsed.data.SINCRO_ERP_URL,
+    token: parsed.data.SINCRO_ERP_TOKEN,
+    timeoutMs: parsed.data.SINCRO_ERP_TIMEOUT_MS,
+    workerConcurrency: parsed.data.SINCRO_WORKER_CONCURRENCY,
+  };
+}

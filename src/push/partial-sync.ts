@@ -1,0 +1,79 @@
+/*
+ * Partial sync (rule 2): push every pending order of a company now, pull
+ * nothing, use no quota. One run row in sincro.sync_runs records it. Used by
+ * the worker's partial_sync task and by `npx sincro sync partial`.
+ */
+import type { ErpConnector } from "../erp/connector";
+import { messageOf, pushOrder, type Queryable } from "./push-order";
+
+export interface PartialSyncResult {
+  readonly runId: number;
+  readonly pushed: number;
+  readonly rejected: number;
+  readonly failed: number;
+}
+
+export interface PartialSyncProgress {
+  onStart?(total: number): void;
+  onOrder?(idPub: number, outcome: "acquired" | "rejected" | "failed" | "nothing_to_push"): void;
+}
+
+export async function beginPartialSync(db: Queryable, azi: string): Promise<number> {
+  const result = await db.query<{ run_id: string }>("select sincro.sync_run_begin(azi => $1, kind => 'partial') as run_id", [azi]);
+  return Number(result.rows[0]?.run_id);
+}
+
+/** Pushes the company's pending orders one by one and closes run `runId`. */
+export async function runPartialSync(
+  db: Queryable,
+  erp: ErpConnector,
+  azi: string,
+  runId: number,
+  progress: PartialSyncProgress = {},
+  options: { signal?: AbortSignal } = {},
+): Promise<PartialSyncResult> {
+  let pushed = 0;
+  let rejected = 0;
+  let failed = 0;
+  let lastError: string | null = null;
+  try {
+    const pending = await db.query<{ id_pub: string }>("select id_pub from sincro.pushable_orders(azi => $1) as id_pub", [azi]);
+    progress.onStart?.(pending.rows.length);
+    for (const row of pending.rows) {
+      if (options.signal?.aborted) throw new Error("partial sync interrupted");
+      const idPub = Number(row.id_pub);
+      try {
+        const outcome = await pushOrder(db, erp, { azi, idPub }, options);
+        if (outcome === "acquired") pushed++;
+        if (outcome === "rejected") rejected++;
+        progress.onOrder?.(idPub, outcome);
+      } catch (error) {
+        // one order that cannot reach the ERP does not stop the others
+        failed++;
+        lastError = messageOf(error);
+        progress.onOrder?.(idPub, "failed");
+      }
+    }
+  } catch (error) {
+    lastError = messageOf(error);
+    await finish(db, azi, runId, pushed, rejected, failed, lastError);
+    throw error;
+  }
+  await finish(db, azi, runId, pushed, rejected, failed, failed > 0 ? `${failed} order(s) did not reach the ERP; last error: ${lastError}` : null);
+  return { runId, pushed, rejected, failed };
+}
+
+async function finish(
+  db: Queryable,
+  azi: string,
+  runId: number,
+  pushed: number,
+  rejected: number,
+  failed: number,
+  error: string | null,
+): Promise<void> {
+  await db.query(
+    "select sincro.sync_run_finish(azi => $1, run_id => $2, orders_pushed => $3, orders_rejected => $4, orders_failed => $5, error => $6)",
+    [azi, runId, pushed, rejected, failed, error],
+  );
+}

@@ -1,0 +1,188 @@
+/*
+ * The reference ERP: a real HTTP server implementing docs/erp-api.md, for
+ * demos and tests, with its own database and token, and fault injection:
+ * down (503 to every API route), added latency, an error rate (500 before doing
+ * anything) and "commit the order, then die before replying" (the socket is
+ * destroyed after the commit). Operator routes confirm or change an order,
+ * enter an operator's own order, and add a customer.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { Pool } from "pg";
+import { z } from "zod";
+import { erpOrderRequestSchema } from "../push/erp-request";
+import {
+  addCustomer,
+  changeOrder,
+  confirmOrder,
+  createOrder,
+  enterOrder,
+  installSchema,
+  listOrders,
+  NotFound,
+  OrderRejection,
+} from "./store";
+
+export interface Faults {
+  /** Answer 503 to every route but the admin one. */
+  readonly down: boolean;
+  /** Added before handling each request. */
+  readonly latencyMs: number;
+  /** Share of requests (0..1) answered 500 before doing anything. */
+  readonly errorRate: number;
+  /** Share of order creations (0..1) committed, then left without a reply (socket destroyed). */
+  readonly dieAfterCommitRate: number;
+}
+
+export const NO_FAULTS: Faults = { down: false, latencyMs: 0, errorRate: 0, dieAfterCommitRate: 0 };
+
+export const faultsSchema = z
+  .object({
+    down: z.boolean(),
+    latencyMs: z.number().int().min(0).max(600_000),
+    errorRate: z.number().min(0).max(1),
+    dieAfterCommitRate: z.number().min(0).max(1),
+  })
+  .partial();
+
+export interface ReferenceErpOptions {
+  readonly databaseUrl: string;
+  /** 0 (default): any free port. */
+  readonly port?: number;
+  readonly host?: string;
+  readonly token: string;
+  readonly faults?: Partial<Faults>;
+}
+
+export interface ReferenceErp {
+  readonly url: string;
+  setFaults(faults: Partial<Faults>): void;
+  close(): Promise<void>;
+}
+
+const operatorOrderSchema = z.object({
+  operatore_cod: z.string().min(1),
+  cliente_cod: z.string().min(1).nullable().default(null),
+  conferma: z.string().min(1).nullable().default(null),
+  cod_agente: z.string().min(1).nullable().default(null),
+  note: z.string().nullable().default(null),
+  lines: z.array(z.object({ articolo: z.string().min(1), quantita: z.number().positive(), prezzo: z.number().min(0).optional() })).min(1),
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function buildServer(pool: Pool, token: string, faults: { current: Faults }): FastifyInstance {
+  const app = Fastify({ logger: false });
+
+  app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      return reply.code(401).send({ error: "unauthorized", message: "missing or wrong bearer token" });
+    }
+    // inspection and fault control stay up whatever the faults, so tests can look while the ERP is "down"
+    if (request.url.startsWith("/_admin/") || request.url.startsWith("/orders")) return;
+    const { down, latencyMs, errorRate } = faults.current;
+    if (down) return reply.code(503).send({ error: "unavailable", message: "the ERP is down (fault injection)" });
+    if (latencyMs > 0) await sleep(latencyMs);
+    if (errorRate > 0 && Math.random() < errorRate) {
+      return reply.code(500).send({ error: "internal", message: "injected server error" });
+    }
+    return undefined;
+  });
+
+  app.get("/v1/health", async () => ({ status: "ok" }));
+
+  app.post<{ Params: { azi: string } }>("/v1/companies/:azi/orders", async (request, reply) => {
+    const parsed = erpOrderRequestSchema.safeParse(request.body);
+    if (!parsed.success) {
+      return reply.code(422).send({ error: "invalid_order", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+    }
+    if (parsed.data.azi !== request.params.azi) {
+      return reply.code(422).send({ error: "invalid_order", message: `azi ${parsed.data.azi} does not match the URL's ${request.params.azi}` });
+    }
+    try {
+      const created = await createOrder(pool, parsed.data);
+      if (created.created && faults.current.dieAfterCommitRate > 0 && Math.random() < faults.current.dieAfterCommitRate) {
+        request.raw.socket.destroy(); // committed, and no reply: the caller must retry and get it back
+        return reply.hijack();
+      }
+      return reply.code(created.created ? 201 : 200).send(created);
+    } catch (error) {
+      if (error instanceof OrderRejection) return reply.code(422).send({ error: "invalid_order", message: error.message });
+      throw error;
+    }
+  });
+
+  app.get<{ Querystring: { azi?: string } }>("/orders", async (request, reply) => {
+    if (!request.query.azi) return reply.code(400).send({ error: "bad_request", message: "azi is required" });
+    return { orders: await listOrders(pool, request.query.azi) };
+  });
+
+  app.put("/_admin/faults", async (request, reply) => {
+    const parsed = faultsSchema.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ error: "bad_request", message: parsed.error.message });
+    faults.current = { ...faults.current, ...stripUndefined(parsed.data) };
+    return faults.current;
+  });
+
+  app.post<{ Params: { azi: string; tor_chia: string }; Body: unknown }>(
+    "/operator/companies/:azi/orders/:tor_chia/confirm",
+    async (request, reply) => {
+      const body = z.object({ conferma: z.string().min(1) }).safeParse(request.body);
+      if (!body.success) return reply.code(400).send({ error: "bad_request", message: "conferma is required" });
+      await confirmOrder(pool, request.params.azi, request.params.tor_chia, body.data.conferma);
+      return { tor_chia: request.params.tor_chia, conferma: body.data.conferma };
+    },
+  );
+
+  app.patch<{ Params: { azi: string; tor_chia: string } }>("/operator/companies/:azi/orders/:tor_chia", async (request, reply) => {
+    const body = z.record(z.string(), z.unknown()).safeParse(request.body);
+    if (!body.success) return reply.code(400).send({ error: "bad_request", message: "a JSON object of changes is required" });
+    await changeOrder(pool, request.params.azi, request.params.tor_chia, body.data);
+    return { tor_chia: request.params.tor_chia };
+  });
+
+  app.post<{ Params: { azi: string } }>("/operator/companies/:azi/orders", async (request, reply) => {
+    const body = operatorOrderSchema.safeParse(request.body);
+    if (!body.success) return reply.code(422).send({ error: "invalid_order", message: body.error.message });
+    const torChia = await enterOrder(pool, request.params.azi, body.data);
+    return reply.code(201).send({ tor_chia: torChia });
+  });
+
+  app.post<{ Params: { azi: string } }>("/operator/companies/:azi/customers", async (request, reply) => {
+    const body = z.object({ ragione_sociale: z.string().min(1) }).passthrough().safeParse(request.body);
+    if (!body.success) return reply.code(422).send({ error: "invalid_customer", message: "ragione_sociale is required" });
+    return reply.code(201).send({ code: await addCustomer(pool, request.params.azi, body.data) });
+  });
+
+  app.setErrorHandler((error: Error, _request, reply) => {
+    if (error instanceof NotFound) return reply.code(404).send({ error: "not_found", message: error.message });
+    return reply.code(500).send({ error: "internal", message: error.message });
+  });
+
+  return app;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<Faults> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<Faults>;
+}
+
+export async function startReferenceErp(options: ReferenceErpOptions): Promise<ReferenceErp> {
+  const pool = new Pool({ connectionString: options.databaseUrl, max: 8 });
+  pool.on("error", () => undefined);
+  await installSchema(pool);
+  const faults = { current: { ...NO_FAULTS, ...options.faults } };
+  const app = buildServer(pool, options.token, faults);
+  const host = options.host ?? "127.0.0.1";
+  await app.listen({ port: options.port ?? 0, host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : options.port;
+  return {
+    url: `http://${host}:${port}`,
+    setFaults: (next) => {
+      faults.current = { ...faults.current, ...stripUndefined(next) };
+    },
+    close: async () => {
+      await app.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,195 @@
+/*
+ * The reference ERP's data: orders keyed C + year + 8 digits, their web ID
+ * (the hub's id_pub), confirmation numbers, customers with codes, and a change
+ * log every write appends to. Creation is idempotent and race-safe on
+ * (azi, web_id): an advisory lock on the pair serializes concurrent creates,
+ * and the unique constraint backs it.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Pool, PoolClient } from "pg";
+import type { ErpOrderCreated, ErpOrderRequest } from "../erp/connector";
+
+export class OrderRejection extends Error {
+  override readonly name = "OrderRejection";
+}
+
+export class NotFound extends Error {
+  override readonly name = "NotFound";
+}
+
+const SCHEMA = fs.readFileSync(path.join(__dirname, "schema.sql"), "utf8");
+
+export async function installSchema(pool: Pool): Promise<void> {
+  await pool.query("select pg_advisory_lock(hashtext('erp_ref schema'))");
+  try {
+    await pool.query(SCHEMA);
+  } finally {
+    await pool.query("select pg_advisory_unlock(hashtext('erp_ref schema'))");
+  }
+}
+
+async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    const result = await work(client);
+    await client.query("commit");
+    return result;
+  } catch (error) {
+    await client.query("rollback").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function ensureCompany(client: PoolClient, azi: string): Promise<void> {
+  await client.query("insert into erp_ref.company (azi) values ($1) on conflict do nothing", [azi]);
+}
+
+async function nextOrderKey(client: PoolClient, azi: string): Promise<string> {
+  const result = await client.query<{ n: string }>(
+    "update erp_ref.company set last_order_number = last_order_number + 1 where azi = $1 returning last_order_number as n",
+    [azi],
+  );
+  const number = Number(result.rows[0]?.n);
+  return `C${new Date().getFullYear()}${String(number).padStart(8, "0")}`;
+}
+
+async function nextCustomerCode(client: PoolClient, azi: string): Promise<string> {
+  const result = await client.query<{ n: string }>(
+    "update erp_ref.company set last_customer_number = last_customer_number + 1 where azi = $1 returning last_customer_number as n",
+    [azi],
+  );
+  return String(100 + Number(result.rows[0]?.n));
+}
+
+async function log(client: PoolClient, azi: string, entity: string, key: string, op: string): Promise<void> {
+  await client.query("insert into erp_ref.change_log (azi, entity, key, op) values ($1, $2, $3, $4)", [azi, entity, key, op]);
+}
+
+/** Business checks beyond the shape (the HTTP layer checks the shape). */
+function checkOrder(order: ErpOrderRequest): void {
+  for (const line of order.lines) {
+    if (!(Number(line.quantita) > 0)) throw new OrderRejection(`line ${line.riga}: quantity must be greater than 0`);
+    if (Number(line.prezzo) < 0) throw new OrderRejection(`line ${line.riga}: price cannot be negative`);
+  }
+}
+
+export async function createOrder(pool: Pool, order: ErpOrderRequest): Promise<ErpOrderCreated> {
+  checkOrder(order);
+  return inTransaction(pool, async (client) => {
+    await ensureCompany(client, order.azi);
+    await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`order/${order.azi}/${order.web_id}`]);
+    const existing = await client.query<{ tor_chia: string; cliente_cod: string | null }>(
+      "select tor_chia, cliente_cod from erp_ref.orders where azi = $1 and web_id = $2",
+      [order.azi, order.web_id],
+    );
+    const found = existing.rows[0];
+    if (found) return { tor_chia: found.tor_chia, cliente_cod: found.cliente_cod, created: false };
+
+    let clienteCod = order.cliente_cod;
+    if (order.new_customer) {
+      const customer = order.new_customer;
+      await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`customer/${order.azi}/${customer.customer_id}`]);
+      const known = await client.query<{ code: string }>("select code from erp_ref.customer where azi = $1 and web_id = $2", [
+        order.azi,
+        customer.customer_id,
+      ]);
+      clienteCod = known.rows[0]?.code ?? null;
+      if (clienteCod === null) {
+        clienteCod = await nextCustomerCode(client, order.azi);
+        await client.query("insert into erp_ref.customer (azi, code, web_id, data) values ($1, $2, $3, $4)", [
+          order.azi,
+          clienteCod,
+          customer.customer_id,
+          JSON.stringify(customer),
+        ]);
+        await log(client, order.azi, "customer", clienteCod, "insert");
+      }
+    } else if (clienteCod !== null) {
+      const known = await client.query("select 1 from erp_ref.customer where azi = $1 and code = $2", [order.azi, clienteCod]);
+      if (known.rowCount === 0) throw new OrderRejection(`customer ${clienteCod} does not exist in the ERP`);
+    }
+
+    const torChia = await nextOrderKey(client, order.azi);
+    await client.query(
+      "insert into erp_ref.orders (azi, tor_chia, web_id, cliente_cod, data) values ($1, $2, $3, $4, $5)",
+      [order.azi, torChia, order.web_id, clienteCod, JSON.stringify(order)],
+    );
+    await log(client, order.azi, "order", torChia, "insert");
+    return { tor_chia: torChia, cliente_cod: clienteCod, created: true };
+  });
+}
+
+export interface ListedOrder {
+  readonly tor_chia: string;
+  readonly web_id: number | null;
+  readonly conferma: string | null;
+  readonly cliente_cod: string | null;
+}
+
+export async function listOrders(pool: Pool, azi: string): Promise<ListedOrder[]> {
+  const result = await pool.query<{ tor_chia: string; web_id: string | null; conferma: string | null; cliente_cod: string | null }>(
+    "select tor_chia, web_id, conferma, cliente_cod from erp_ref.orders where azi = $1 order by tor_chia",
+    [azi],
+  );
+  return result.rows.map((row) => ({ ...row, web_id: row.web_id === null ? null : Number(row.web_id) }));
+}
+
+export async function confirmOrder(pool: Pool, azi: string, torChia: string, conferma: string): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    const result = await client.query("update erp_ref.orders set conferma = $3, updated_at = now() where azi = $1 and tor_chia = $2", [
+      azi,
+      torChia,
+      conferma,
+    ]);
+    if (result.rowCount === 0) throw new NotFound(`no order ${torChia} in company ${azi}`);
+    await log(client, azi, "order", torChia, "update");
+  });
+}
+
+export async function changeOrder(pool: Pool, azi: string, torChia: string, change: Record<string, unknown>): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    const result = await client.query(
+      "update erp_ref.orders set data = data || $3::jsonb, updated_at = now() where azi = $1 and tor_chia = $2",
+      [azi, torChia, JSON.stringify(change)],
+    );
+    if (result.rowCount === 0) throw new NotFound(`no order ${torChia} in company ${azi}`);
+    await log(client, azi, "order", torChia, "update");
+  });
+}
+
+export interface OperatorOrder {
+  readonly operatore_cod: string;
+  readonly cliente_cod: string | null;
+  readonly conferma: string | null;
+  readonly cod_agente: string | null;
+  readonly note: string | null;
+  readonly lines: readonly { articolo: string; quantita: number; prezzo?: number | undefined }[];
+}
+
+/** An order typed into the ERP by an operator (scenario D): a new key, no web ID. */
+export async function enterOrder(pool: Pool, azi: string, order: OperatorOrder): Promise<string> {
+  return inTransaction(pool, async (client) => {
+    await ensureCompany(client, azi);
+    const torChia = await nextOrderKey(client, azi);
+    await client.query(
+      "insert into erp_ref.orders (azi, tor_chia, conferma, cliente_cod, operatore_cod, data) values ($1, $2, $3, $4, $5, $6)",
+      [azi, torChia, order.conferma, order.cliente_cod, order.operatore_cod, JSON.stringify(order)],
+    );
+    await log(client, azi, "order", torChia, "insert");
+    return torChia;
+  });
+}
+
+export async function addCustomer(pool: Pool, azi: string, data: Record<string, unknown>): Promise<string> {
+  return inTransaction(pool, async (client) => {
+    await ensureCompany(client, azi);
+    const code = await nextCustomerCode(client, azi);
+    await client.query("insert into erp_ref.customer (azi, code, data) values ($1, $2, $3)", [azi, code, JSON.stringify(data)]);
+    await log(client, azi, "customer", code, "insert");
+    return code;
+  });
+}

@@ -1,0 +1,18 @@
+/*
+ * push_order: the doorbell rung by an order's insert. Pushes that order to the
+ * ERP (src/push/push-order.ts). A rejection completes the job (the ERP's
+ * message is on the order); an unreachable ERP fails it, so graphile-worker
+ * retries with backoff (one attempt in manual mode).
+ */
+import type { Task } from "graphile-worker";
+import type { ErpConnector } from "../src/erp/connector";
+import { pushOrder } from "../src/push/push-order";
+import { pushOrderPayload } from "./payloads";
+
+export function pushOrderTask(erp: ErpConnector): Task {
+  return async (payload, helpers) => {
+    const { azi, id_pub: idPub } = pushOrderPayload.parse(payload);
+    const outcome = await pushOrder(helpers, erp, { azi, idPub }, { signal: helpers.abortSignal });
+    helpers.logger.info(`order ${idPub} of ${azi}: ${outcome}`, { azi, idPub, outcome });
+  };
+}
