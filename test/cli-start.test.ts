@@ -14,6 +14,8 @@ import { Client } from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/db/migrate";
 import { createTestDatabase } from "./support/database";
+import { referenceErpDatabaseName } from "../src/cli/push-service";
+import { serverUrlFromEnvironment, withDatabase } from "../src/db/connection";
 
 const BIN = path.join(PROJECT_ROOT, "bin", "sincro");
 const EVENT_TIMEOUT_MS = 30_000;
@@ -235,6 +237,11 @@ describe("sincro start", () => {
       expect(await sincro.exited, sincro.output()).toEqual({ code: 0, signal: null });
     } finally {
       await database.drop();
+      // the reference ERP that `start` ran beside it had a database of its own
+      const admin = new Client({ connectionString: withDatabase(serverUrlFromEnvironment(), "postgres") });
+      await admin.connect();
+      await admin.query(`drop database if exists "${referenceErpDatabaseName(database.url)}" with (force)`);
+      await admin.end();
     }
   });
 });

@@ -9,6 +9,7 @@
  * stop) shuts sincro down with exit code 1.
  */
 import type { Logger } from "./logger";
+import { pushService } from "./push-service";
 
 export interface ServiceContext {
   /** Connection string of the migrated database sincro serves. */
@@ -32,7 +33,4 @@ export interface Service {
 }
 
 /** The services `sincro start` runs, in start order. */
-export const SERVICES: readonly Service[] = [
-  // e.g. { name: "worker", start: startWorker } — graphile-worker's run() with the task list from tasks/.
-  // e.g. { name: "erp", start: startReferenceErp } — the reference ERP server.
-];
+export const SERVICES: readonly Service[] = [pushService];

@@ -3,6 +3,7 @@
  * are handled by the caller (the CLI), which stops the runner gracefully.
  */
 import { Logger as WorkerLogger, run, type Runner, type TaskList } from "graphile-worker";
+import { Pool } from "pg";
 import type { Logger } from "pino";
 import type { ErpConnector } from "../erp/connector";
 import { partialSyncTask } from "../../tasks/partial_sync";
@@ -45,10 +46,40 @@ function workerLogger(logger: Logger): WorkerLogger {
   });
 }
 
-export async function startWorker(options: WorkerOptions): Promise<Runner> {
+export interface RunningWorker {
+  /** Settles when the runner stops (or fails). */
+  readonly promise: Promise<void>;
+  /** Stops taking jobs, waits for running ones, then closes the connections. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const concurrency = options.concurrency ?? 8;
+  // Our own pool, closed after the runner stops: a connection dropped while stopping
+  // (the database shutting down) is expected then, not a crash.
+  const pool = new Pool({ connectionString: options.connectionString, max: concurrency + 2 });
+  pool.on("error", (error) => options.logger.debug({ err: error }, "worker pool: idle connection lost"));
+  pool.on("connect", (client) => client.on("error", () => undefined));
+  let runner: Runner;
+  try {
+    runner = await startRunner(options, pool, concurrency);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return {
+    promise: runner.promise,
+    stop: async () => {
+      await runner.stop();
+      await pool.end();
+    },
+  };
+}
+
+function startRunner(options: WorkerOptions, pool: Pool, concurrency: number): Promise<Runner> {
   return run({
-    connectionString: options.connectionString,
-    concurrency: options.concurrency ?? 8,
+    pgPool: pool,
+    concurrency,
     pollInterval: options.pollInterval ?? 2000,
     noHandleSignals: true,
     logger: workerLogger(options.logger),

@@ -5,7 +5,7 @@
  * manual mode, rejections and timeouts.
  */
 import pino from "pino";
-import type { Runner } from "graphile-worker";
+import type { RunningWorker } from "../../src/worker/run-worker";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { beginPartialSync, runPartialSync } from "../../src/push/partial-sync";
 import { startWorker } from "../../src/worker/run-worker";
@@ -15,7 +15,7 @@ const silent = pino({ level: "silent" });
 
 describe("real-time push to the ERP", () => {
   let harness: PushHarness;
-  let worker: Runner;
+  let worker: RunningWorker;
 
   beforeAll(async () => {
     harness = await startPushHarness("push_rt", { timeoutMs: 500 });
