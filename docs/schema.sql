@@ -781,6 +781,9 @@ begin
   update sincro.order_push p
     set state = 'in_flight', attempts = p.attempts + 1, last_attempt_at = now(), updated_at = now()
     where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub;
+  -- the claim is advisory (if a crash loses it, the order is still pending and is pushed
+  -- again, which the ERP's idempotency makes harmless): no need to wait for its fsync
+  perform pg_catalog.set_config('synchronous_commit', 'off', true);
 
   return pg_catalog.jsonb_build_object(
     'azi', v_order.azi, 'web_id', v_order.id_pub, 'prov_tipo', v_order.prov_tipo, 'prov_id', v_order.prov_id,

@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:0d9be9557a9bfa08eff5f2a26cde6c3e487f1f65
+--! Hash: sha1:52ed4bb3273355731f749c9785446afa42ca8356
 --! Message: core hub
 
 -- >>> sql/00_schemas.sql
@@ -1243,6 +1243,9 @@ begin
   update sincro.order_push p
     set state = 'in_flight', attempts = p.attempts + 1, last_attempt_at = now(), updated_at = now()
     where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub;
+  -- the claim is advisory (if a crash loses it, the order is still pending and is pushed
+  -- again, which the ERP's idempotency makes harmless): no need to wait for its fsync
+  perform pg_catalog.set_config('synchronous_commit', 'off', true);
 
   return pg_catalog.jsonb_build_object(
     'azi', v_order.azi, 'web_id', v_order.id_pub, 'prov_tipo', v_order.prov_tipo, 'prov_id', v_order.prov_id,

@@ -50,7 +50,7 @@ export interface ReferenceErpOptions {
   readonly port?: number;
   readonly host?: string;
   readonly token: string;
-  readonly faults?: Partial<Faults>;
+  readonly faults?: { readonly [K in keyof Faults]?: Faults[K] | undefined };
 }
 
 export interface ReferenceErp {
@@ -169,7 +169,7 @@ export async function startReferenceErp(options: ReferenceErpOptions): Promise<R
   const pool = new Pool({ connectionString: options.databaseUrl, max: 8 });
   pool.on("error", () => undefined);
   await installSchema(pool);
-  const faults = { current: { ...NO_FAULTS, ...options.faults } };
+  const faults = { current: { ...NO_FAULTS, ...stripUndefined(options.faults ?? {}) } };
   const app = buildServer(pool, options.token, faults);
   const host = options.host ?? "127.0.0.1";
   await app.listen({ port: options.port ?? 0, host });

@@ -1,0 +1,252 @@
+/*
+ * Push: end-to-end latency from an order's insert commit to ack_gest = 1
+ * being visible (the ERP called over HTTP, the answer written back), and
+ * sustained orders/s at worker concurrency 1, 4 and 16, against the reference
+ * ERP at zero added latency. Baseline, same run, same worker settings:
+ * graphile-worker alone with a no-op task (latency from add_job's commit to the
+ * task running; drain throughput).
+ *
+ * "Visible" is timed by a bench-only trigger in the throwaway database that
+ * NOTIFYs when ack_gest turns 1: a notification is delivered after commit.
+ * Targets (issue "Real-time push"): p99 <= 50 ms, >= 1000 orders/s, within 2x of
+ * the no-op baseline.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import readline from "node:readline";
+import pino from "pino";
+import { Client, Pool } from "pg";
+import { Logger as WorkerLogger, run, type Task } from "graphile-worker";
+import { createHttpConnector } from "../src/erp/http-connector";
+import { PROJECT_ROOT } from "../src/db/migrate";
+import { startWorker } from "../src/worker/run-worker";
+import { createTestDatabase, type TestDatabase } from "../test/support/database";
+
+export interface PushBenchOptions {
+  readonly latencyOrders: number;
+  readonly drainOrders: number;
+}
+
+const silent = pino({ level: "silent" });
+const silentWorkerLogger = new WorkerLogger(() => () => undefined);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+interface Latency {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+function summarize(samples: readonly number[]): Latency {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+}
+
+const ACK_NOTIFY = `
+  create function public.bench_notify_ack() returns trigger language plpgsql as $$
+  begin perform pg_notify('bench_ack', new.azi || ':' || new.id_pub); return null; end $$;
+  create trigger bench_ack after update on sincro.arportes for each row
+    when (old.ack_gest = 0 and new.ack_gest = 1) execute function public.bench_notify_ack();
+`;
+
+async function insertOrder(pool: Pool, azi: string, idInt: string): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    const header = await client.query<{ id_pub: string }>(
+      "insert into sincro.arportes (azi, prov_tipo, id_int, autore_tipo, autore_cod) values ($1, 'S', $2, 'C', '0') returning id_pub",
+      [azi, idInt],
+    );
+    const idPub = Number(header.rows[0]?.id_pub);
+    await client.query(
+      "insert into sincro.arporrig (azi, id_pub, riga, articolo, quantita, prezzo) values ($1, $2, 1, 'ART1', 2, 10.5), ($1, $2, 2, 'ART2', 1, 3)",
+      [azi, idPub],
+    );
+    await client.query("commit");
+    return idPub;
+  } finally {
+    client.release();
+  }
+}
+
+interface Setup {
+  readonly hub: TestDatabase;
+  readonly erpDb: TestDatabase;
+  readonly pool: Pool;
+  readonly erpUrl: string;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+/** The reference ERP in its own process, as a real ERP is another machine: it does not share the bench's Node thread. */
+async function spawnReferenceErp(databaseUrl: string, token: string): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(PROJECT_ROOT, "src", "reference-erp", "main.ts")],
+    { env: { ...process.env, ERP_DATABASE_URL: databaseUrl, ERP_TOKEN: token }, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const lines = readline.createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`reference ERP exited (${code})`)));
+    lines.on("line", (line) => {
+      if (line.startsWith("listening ")) resolve(line.slice("listening ".length));
+    });
+  });
+  return { url, process: child };
+}
+
+async function setup(): Promise<Setup> {
+  const hub = await createTestDatabase("bench_push");
+  const erpDb = await createTestDatabase("bench_push_erp", { migrate: false });
+  const token = randomBytes(8).toString("hex");
+  const erp = await spawnReferenceErp(erpDb.url, token);
+  const pool = new Pool({ connectionString: hub.url, max: 16 });
+  await pool.query(ACK_NOTIFY);
+  for (let index = 0; index < 16; index++) await pool.query("insert into sincro.apstatosyn (azi) values ($1)", [`P${index}`]);
+  return {
+    hub,
+    erpDb,
+    pool,
+    erpUrl: erp.url,
+    token,
+    close: async () => {
+      await pool.end();
+      erp.process.kill("SIGTERM");
+      await new Promise((resolve) => erp.process.once("exit", resolve));
+      await hub.drop();
+      await erpDb.drop();
+    },
+  };
+}
+
+/** Orders inserted at a steady pace while the worker runs; latency per order from commit to the ack notification. */
+async function measurePushLatency(env: Setup, orders: number, concurrency: number): Promise<Latency> {
+  const erp = createHttpConnector({ baseUrl: env.erpUrl, token: env.token, timeoutMs: 5000 });
+  const worker = await startWorker({ connectionString: env.hub.url, erp, logger: silent, concurrency, sweep: false });
+  const listener = new Client({ connectionString: env.hub.url });
+  await listener.connect();
+  await listener.query("listen bench_ack");
+  const committedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let done = 0;
+  listener.on("notification", (message) => {
+    const at = performance.now();
+    const start = committedAt.get(message.payload ?? "");
+    if (start !== undefined) latencies.push(at - start);
+    done++;
+  });
+  try {
+    const inserters = 4;
+    await Promise.all(
+      Array.from({ length: inserters }, async (_, inserter) => {
+        for (let index = inserter; index < orders; index += inserters) {
+          const azi = `P${index % 16}`;
+          const key = `lat-${concurrency}-${index}`;
+          const idPub = await insertOrder(env.pool, azi, key);
+          committedAt.set(`${azi}:${idPub}`, performance.now());
+          // ~50 orders/s in all: well below the worker's capacity, so this measures latency, not queueing
+          await sleep(80);
+        }
+      }),
+    );
+    const deadline = Date.now() + 60_000;
+    while (done < orders && Date.now() < deadline) await sleep(20);
+  } finally {
+    await listener.end();
+    await worker.stop();
+  }
+  return summarize(latencies);
+}
+
+/** Orders inserted with no worker running, then drained: orders/s from the worker's start to the last ack. */
+async function measurePushDrain(env: Setup, orders: number, concurrency: number): Promise<number> {
+  await Promise.all(
+    Array.from({ length: 8 }, async (_, inserter) => {
+      for (let index = inserter; index < orders; index += 8) await insertOrder(env.pool, `P${index % 16}`, `drain-${concurrency}-${index}`);
+    }),
+  );
+  const erp = createHttpConnector({ baseUrl: env.erpUrl, token: env.token, timeoutMs: 5000 });
+  const started = performance.now();
+  const worker = await startWorker({ connectionString: env.hub.url, erp, logger: silent, concurrency, sweep: false });
+  try {
+    for (;;) {
+      const left = await env.pool.query<{ n: string }>("select count(*) as n from sincro.order_push where state <> 'acquired'");
+      if (Number(left.rows[0]?.n) === 0) break;
+      await sleep(10);
+    }
+    return orders / ((performance.now() - started) / 1000);
+  } finally {
+    await worker.stop();
+  }
+}
+
+/** graphile-worker alone: a no-op task, latency from add_job's commit to the task running, and drain rate. */
+async function measureNoop(env: Setup, orders: number, concurrency: number): Promise<{ latency: Latency; drainPerSecond: number }> {
+  const addedAt = new Map<number, number>();
+  const latencies: number[] = [];
+  let ran = 0;
+  const noop: Task = async (payload) => {
+    const start = addedAt.get((payload as { n: number }).n);
+    if (start !== undefined) latencies.push(performance.now() - start);
+    ran++;
+  };
+  const runner = await run({ connectionString: env.hub.url, concurrency, taskList: { bench_noop: noop }, noHandleSignals: true, logger: silentWorkerLogger });
+  try {
+    for (let n = 0; n < orders; n++) {
+      await env.pool.query("select graphile_worker.add_job('bench_noop', json_build_object('n', $1::int))", [n]);
+      addedAt.set(n, performance.now());
+      await sleep(20);
+    }
+    while (ran < orders) await sleep(10);
+  } finally {
+    await runner.stop();
+  }
+  // drain: queue first, then run
+  await env.pool.query("select graphile_worker.add_job('bench_noop', json_build_object('n', -1)) from generate_series(1, $1)", [orders]);
+  ran = 0;
+  const started = performance.now();
+  const drainer = await run({ connectionString: env.hub.url, concurrency, taskList: { bench_noop: noop }, noHandleSignals: true, logger: silentWorkerLogger });
+  try {
+    while (ran < orders) await sleep(5);
+  } finally {
+    await drainer.stop();
+  }
+  return { latency: summarize(latencies), drainPerSecond: orders / ((performance.now() - started) / 1000) };
+}
+
+export async function runPushBench(options: PushBenchOptions): Promise<string> {
+  const env = await setup();
+  try {
+    const noop = await measureNoop(env, options.latencyOrders, 4);
+    const latency = await measurePushLatency(env, options.latencyOrders, 4);
+    const lines = [
+      `Latency, insert commit → ack_gest = 1 visible (${options.latencyOrders} orders, worker concurrency 4), vs graphile-worker no-op (add_job commit → task start):`,
+      "",
+      "| | p50 ms | p95 ms | p99 ms |",
+      "|---|---:|---:|---:|",
+      `| push to ERP | ${latency.p50.toFixed(1)} | ${latency.p95.toFixed(1)} | ${latency.p99.toFixed(1)} |`,
+      `| no-op job | ${noop.latency.p50.toFixed(1)} | ${noop.latency.p95.toFixed(1)} | ${noop.latency.p99.toFixed(1)} |`,
+      `| ratio | ${(latency.p50 / noop.latency.p50).toFixed(2)} | ${(latency.p95 / noop.latency.p95).toFixed(2)} | ${(latency.p99 / noop.latency.p99).toFixed(2)} |`,
+      "",
+      `Target p99 ≤ 50 ms: ${latency.p99 <= 50 ? "PASS" : "MISS"}`,
+      "",
+      `Sustained throughput, ${options.drainOrders} queued orders drained (orders/s):`,
+      "",
+      "| worker concurrency | push to ERP | no-op jobs | push / no-op | ≥ 1000/s |",
+      "|---:|---:|---:|---:|---|",
+    ];
+    for (const concurrency of [1, 4, 16]) {
+      const push = await measurePushDrain(env, options.drainOrders, concurrency);
+      const bare = (await measureNoop(env, Math.min(options.drainOrders, 200), concurrency)).drainPerSecond;
+      lines.push(`| ${concurrency} | ${push.toFixed(0)} | ${bare.toFixed(0)} | ${(push / bare).toFixed(2)} | ${push >= 1000 ? "PASS" : "MISS"} |`);
+    }
+    return lines.join("\n");
+  } finally {
+    await env.close();
+  }
+}
