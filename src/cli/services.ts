@@ -1,7 +1,7 @@
 /*
- * What `sincro start` runs once the database is migrated: the hook where later
- * issues plug in the graphile-worker runner (tasks/) and the reference ERP
- * server. Services start in this order after migration and stop in reverse
+ * What `sincro start` runs once the database is migrated: today the push
+ * service (the graphile-worker runner, and the reference ERP when no ERP is
+ * configured; see push-service.ts). Services start in this order after migration and stop in reverse
  * order on shutdown, all before the embedded PostgreSQL stops, so a service
  * can finish its work (a worker releasing its jobs) with the database up.
  *
