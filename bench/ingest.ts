@@ -55,39 +55,50 @@ async function prepare(url: string): Promise<void> {
   }
 }
 
-/** One client's loop for the full path or baseline (b): orders until the deadline; returns how many committed. */
-async function clientLoop(client: Client, variant: "full" | "bare_counter", azi: string, tag: string, deadline: number): Promise<number> {
+const LINES_SQL = (schema: string) =>
+  `insert into ${schema}.arporrig (azi, id_pub, riga, articolo, quantita, prezzo) values ($1, $2, 1, 'ART1', 2, 10.5), ($1, $2, 2, 'ART2', 1, 3)`;
+const BARE_HEADER_SQL = `insert into bench_bare.arportes (azi, id_pub, prov_tipo, id_int, autore_tipo, autore_cod, ack_store, ack_gest, ack_app, id_sincro, data_ordine)
+   values ($1, $2, 'S', $3, 'C', '0', 1, 0, 0, 0, current_date)`;
+
+/** Writes one order's header inside an open transaction and returns its id_pub; the lines follow. */
+type HeaderWriter = (client: Client, azi: string, idInt: string, sequence: number) => Promise<number>;
+
+const HEADER_WRITERS: Record<Variant, HeaderWriter> = {
+  full: async (client, azi, idInt) => {
+    const header = await client.query<{ id_pub: string }>(
+      "insert into sincro.arportes (azi, prov_tipo, id_int, autore_tipo, autore_cod) values ($1, 'S', $2, 'C', '0') returning id_pub",
+      [azi, idInt],
+    );
+    return Number(header.rows[0]?.id_pub);
+  },
+  // (a): the client supplies id_pub itself, from a range no other client uses
+  bare: async (client, azi, idInt, sequence) => {
+    await client.query(BARE_HEADER_SQL, [azi, sequence, idInt]);
+    return sequence;
+  },
+  // (b): id_pub from the same kind of counter row, updated in the transaction
+  bare_counter: async (client, azi, idInt) => {
+    const counter = await client.query<{ last_value: string }>(
+      "update bench_bare.counter set last_value = last_value + 1 where azi = $1 returning last_value",
+      [azi],
+    );
+    const idPub = Number(counter.rows[0]?.last_value);
+    await client.query(BARE_HEADER_SQL, [azi, idPub, idInt]);
+    return idPub;
+  },
+};
+
+let clientRanges = 0;
+
+/** One client's loop: BEGIN, header, lines, COMMIT until the deadline; returns how many committed. */
+async function clientLoop(client: Client, variant: Variant, azi: string, tag: string, deadline: number): Promise<number> {
+  const rangeStart = ++clientRanges * 10_000_000;
+  const linesSql = LINES_SQL(variant === "full" ? "sincro" : "bench_bare");
   let count = 0;
   while (Date.now() < deadline) {
-    const idInt = `${tag}-${count}`;
     await client.query("begin");
-    let idPub: number;
-    if (variant === "full") {
-      const header = await client.query<{ id_pub: string }>(
-        "insert into sincro.arportes (azi, prov_tipo, id_int, autore_tipo, autore_cod) values ($1, 'S', $2, 'C', '0') returning id_pub",
-        [azi, idInt],
-      );
-      idPub = Number(header.rows[0]?.id_pub);
-      await client.query(
-        "insert into sincro.arporrig (azi, id_pub, riga, articolo, quantita, prezzo) values ($1, $2, 1, 'ART1', 2, 10.5), ($1, $2, 2, 'ART2', 1, 3)",
-        [azi, idPub],
-      );
-    } else {
-      const counter = await client.query<{ last_value: string }>(
-        "update bench_bare.counter set last_value = last_value + 1 where azi = $1 returning last_value",
-        [azi],
-      );
-      idPub = Number(counter.rows[0]?.last_value);
-      await client.query(
-        `insert into bench_bare.arportes (azi, id_pub, prov_tipo, id_int, autore_tipo, autore_cod, ack_store, ack_gest, ack_app, id_sincro, data_ordine)
-         values ($1, $2, 'S', $3, 'C', '0', 1, 0, 0, 0, current_date)`,
-        [azi, idPub, idInt],
-      );
-      await client.query(
-        "insert into bench_bare.arporrig (azi, id_pub, riga, articolo, quantita, prezzo) values ($1, $2, 1, 'ART1', 2, 10.5), ($1, $2, 2, 'ART2', 1, 3)",
-        [azi, idPub],
-      );
-    }
+    const idPub = await HEADER_WRITERS[variant](client, azi, `${tag}-${count}`, rangeStart + count);
+    await client.query(linesSql, [azi, idPub]);
     await client.query("commit");
     count++;
   }
@@ -106,43 +117,15 @@ async function measure(url: string, variant: Variant, cell: Cell, seconds: numbe
     const start = Date.now();
     const deadline = start + seconds * 1000;
     const counts = await Promise.all(
-      clients.map((client, index) => {
-        const azi = companyCode(index % cell.companies);
-        const tag = `r${round}-${variant}-${cell.clients}x${cell.companies}-c${index}`;
-        return variant === "bare"
-          ? bareLoop(client, azi, tag, deadline, index)
-          : clientLoop(client, variant, azi, tag, deadline);
-      }),
+      clients.map((client, index) =>
+        clientLoop(client, variant, companyCode(index % cell.companies), `r${round}-${variant}-${cell.clients}x${cell.companies}-c${index}`, deadline),
+      ),
     );
     const elapsed = (Date.now() - start) / 1000;
     return counts.reduce((a, b) => a + b, 0) / elapsed;
   } finally {
     await Promise.all(clients.map((client) => client.end()));
   }
-}
-
-let bareSequence = 0;
-
-/** (a): the client supplies id_pub itself, from a range no other client uses. */
-async function bareLoop(client: Client, azi: string, tag: string, deadline: number, index: number): Promise<number> {
-  let count = 0;
-  const base = (++bareSequence * 64 + index) * 10_000_000;
-  while (Date.now() < deadline) {
-    const idPub = base + count;
-    await client.query("begin");
-    await client.query(
-      `insert into bench_bare.arportes (azi, id_pub, prov_tipo, id_int, autore_tipo, autore_cod, ack_store, ack_gest, ack_app, id_sincro, data_ordine)
-       values ($1, $2, 'S', $3, 'C', '0', 1, 0, 0, 0, current_date)`,
-      [azi, idPub, `${tag}-${count}`],
-    );
-    await client.query(
-      "insert into bench_bare.arporrig (azi, id_pub, riga, articolo, quantita, prezzo) values ($1, $2, 1, 'ART1', 2, 10.5), ($1, $2, 2, 'ART2', 1, 3)",
-      [azi, idPub],
-    );
-    await client.query("commit");
-    count++;
-  }
-  return count;
 }
 
 export interface IngestRow {
