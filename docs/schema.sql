@@ -43,6 +43,150 @@ CREATE SCHEMA sincro_private;
 COMMENT ON SCHEMA sincro_private IS 'Internals of the sincro hub: per-company counters and helper functions. Not for clients.';
 
 
+--
+-- Name: advance_consumer_cursor(text, text, bigint); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.advance_consumer_cursor(azi text, consumer text, cursor bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+#variable_conflict use_column
+declare
+  v_login sincro_private.login := sincro_private.session_login();
+  v_last bigint;
+begin
+  -- validate
+  select c.last_value into v_last from sincro_private.id_sincro_counter c where c.azi = advance_consumer_cursor.azi;
+  if not found or not sincro_private.may_see_company(advance_consumer_cursor.azi) then
+    raise exception using
+      errcode = 'SY100', message = pg_catalog.format('advance_consumer_cursor: unknown company (azi = %L)', advance_consumer_cursor.azi);
+  end if;
+  if v_login.kind = 'store' and consumer is distinct from 'store'
+     or v_login.kind = 'app' and consumer is distinct from 'app:' || v_login.prov_id
+     or v_login.kind = 'erp' then
+    raise exception using
+      errcode = 'SY107',
+      message = pg_catalog.format('advance_consumer_cursor: this login may not move the cursor of consumer %L', consumer),
+      hint = case v_login.kind when 'store' then 'A store login advances the consumer ''store''.'
+                               when 'app' then pg_catalog.format('This app login advances the consumer ''app:%s''.', v_login.prov_id)
+                               else 'The ERP is not a consumer of the hub''s change feed.' end;
+  end if;
+  if consumer is null or consumer !~ '^[A-Za-z0-9:_.-]{1,80}$' then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('advance_consumer_cursor: field "consumer" must be 1-80 letters, digits, :, _, . or - (got %L)', consumer),
+      hint = 'Use store, or app:<device id>.';
+  end if;
+  if "cursor" is null or "cursor" < 0 or "cursor" > v_last then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('advance_consumer_cursor: field "cursor" must be between 0 and the last change number %s (got %s)',
+                                  v_last, coalesce("cursor"::text, 'NULL')),
+      hint = 'Pass the largest id_sincro you have imported.';
+  end if;
+
+  -- apply
+  insert into sincro.consumer_cursors as k (azi, consumer, id_sincro_read)
+    values (advance_consumer_cursor.azi, consumer, "cursor")
+    on conflict (azi, consumer) do update set id_sincro_read = excluded.id_sincro_read, updated_at = pg_catalog.now();
+end;
+$_$;
+
+
+--
+-- Name: FUNCTION advance_consumer_cursor(azi text, consumer text, cursor bigint); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.advance_consumer_cursor(azi text, consumer text, cursor bigint) IS 'A consumer records the largest change number it has imported (a store login as ''store'', an app login as ''app:<device>''; admins any name). Feeds sincro.consumer_lag. SECURITY DEFINER: reads the counter and the login.';
+
+
+--
+-- Name: all_changes_since(text, bigint, integer); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.all_changes_since(azi text, cursor bigint, max_rows integer DEFAULT 1000) RETURNS TABLE(entity text, id_sincro bigint, deleted boolean, key jsonb, data jsonb)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+#variable_conflict use_column
+declare
+  v_purged bigint;
+begin
+  -- validate
+  if $1 is null or not exists (select 1 from sincro.apstatosyn c where c.azi = $1) then
+    raise exception using
+      errcode = 'SY100',
+      message = pg_catalog.format('all_changes_since: unknown company (azi = %L)', $1),
+      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+  if $2 is null or $2 < 0 then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('all_changes_since: cursor must be 0 or a change number already read (got %s)', coalesce($2::text, 'NULL')),
+      hint = 'Start from 0; then pass the largest id_sincro you have read.';
+  end if;
+  if $3 is null or $3 < 1 or $3 > 100000 then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('all_changes_since: max_rows must be between 1 and 100000 (got %s)', coalesce($3::text, 'NULL'));
+  end if;
+  v_purged := sincro_private.tombstones_purged_through($1);
+  if $2 > 0 and $2 < v_purged then
+    raise exception using
+      errcode = 'SY130',
+      message = pg_catalog.format('all_changes_since: cursor %s of company %s is older than the tombstone retention: deletions up to change %s have been purged and cannot be sent',
+                                  $2, $1, v_purged),
+      hint = 'Rebuild your copy: read again from cursor 0 (every live row), replace what you hold, then follow from the largest id_sincro read.';
+  end if;
+
+  -- read: one ordered feed over every table
+  return query
+    select u.entity, u.id_sincro, u.deleted, u.key, u.data
+    from (
+      select 'order'::text as entity, a.id_sincro, false as deleted, pg_catalog.jsonb_build_object('id_pub', a.id_pub) as key,
+             pg_catalog.to_jsonb(a) - 'azi' || pg_catalog.jsonb_build_object('lines',
+               (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - 'azi' - 'id_pub' order by r.riga), '[]')
+                from sincro.arporrig r where r.azi = a.azi and r.id_pub = a.id_pub)) as data
+      from sincro.arportes a where a.azi = $1 and a.id_sincro > $2
+      union all
+      select 'customer', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_cli', t.cod_cli),
+             pg_catalog.to_jsonb(t) - '{azi,cod_cli,id_sincro,deleted,updated_at}'::text[]
+      from sincro.clienti t where t.azi = $1 and t.id_sincro > $2
+      union all
+      select 'article', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_art', t.cod_art),
+             pg_catalog.to_jsonb(t) - '{azi,cod_art,id_sincro,deleted,updated_at}'::text[]
+      from sincro.articoli t where t.azi = $1 and t.id_sincro > $2
+      union all
+      select 'particolarita', t.id_sincro, t.deleted,
+             pg_catalog.jsonb_build_object('cod_cli', t.cod_cli, 'cod_art', t.cod_art, 'valido_dal', t.valido_dal),
+             pg_catalog.to_jsonb(t) - '{azi,cod_cli,cod_art,valido_dal,id_sincro,deleted,updated_at}'::text[]
+      from sincro.particolarita t where t.azi = $1 and t.id_sincro > $2
+      union all
+      select 'accessory', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('tabella', t.tabella, 'codice', t.codice),
+             pg_catalog.to_jsonb(t) - '{azi,tabella,codice,id_sincro,deleted,updated_at}'::text[]
+      from sincro.tabelle_accessorie t where t.azi = $1 and t.id_sincro > $2
+      union all
+      select 'document', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('tipo_doc', t.tipo_doc, 'numero', t.numero),
+             pg_catalog.to_jsonb(t) - '{azi,tipo_doc,numero,id_sincro,deleted,updated_at}'::text[]
+               || pg_catalog.jsonb_build_object('lines',
+                    (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
+                     from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero))
+      from sincro.documenti t where t.azi = $1 and t.id_sincro > $2
+    ) u
+    order by u.id_sincro
+    limit $3;
+end;
+$_$;
+
+
+--
+-- Name: FUNCTION all_changes_since(azi text, cursor bigint, max_rows integer); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.all_changes_since(azi text, cursor bigint, max_rows integer) IS 'Every ERP-side change of a company above cursor, in change-number order, at most max_rows: orders (with lines) and the ERP-owned tables (documents with lines), as (entity, id_sincro, deleted, key, data). One cursor per company covers them all. SY130 when the cursor is older than the tombstone retention: rebuild your copy from 0.';
+
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -438,6 +582,25 @@ COMMENT ON FUNCTION sincro.create_login(role_name text, kind text, azi text, pro
 
 
 --
+-- Name: erp_cursor(text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.erp_cursor(azi text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select c.erp_cursor from sincro_private.company c where c.azi = erp_cursor.azi
+$$;
+
+
+--
+-- Name: FUNCTION erp_cursor(azi text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.erp_cursor(azi text) IS 'The ERP change cursor up to which the hub has applied the ERP''s changes ('''' before the first sync; NULL for an unknown company). SECURITY DEFINER: reads the company table.';
+
+
+--
 -- Name: erp_write_order(text, jsonb); Type: FUNCTION; Schema: sincro; Owner: -
 --
 
@@ -710,6 +873,51 @@ COMMENT ON FUNCTION sincro.partial_sync(azi text) IS 'Starts a partial sync of a
 
 
 --
+-- Name: purge_tombstones(text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.purge_tombstones(only_azi text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_company sincro_private.company;
+  v_entity sincro_private.erp_entity;
+  v_purged bigint;
+  v_max bigint;
+  v_total bigint := 0;
+begin
+  for v_company in select * from sincro_private.company c where only_azi is null or c.azi = only_azi order by c.azi loop
+    for v_entity in select * from sincro_private.erp_entity e order by e.entity loop
+      execute pg_catalog.format($sql$
+        with gone as (
+          delete from %s t where t.azi = $1 and t.deleted and t.updated_at < pg_catalog.now() - $2
+          returning t.id_sincro)
+        select pg_catalog.count(*), pg_catalog.max(g.id_sincro) from gone g
+        $sql$, v_entity.table_name)
+        into v_purged, v_max
+        using v_company.azi, v_company.tombstone_retention;
+      if v_purged > 0 then
+        update sincro_private.company c
+          set tombstones_purged_through = greatest(c.tombstones_purged_through, v_max)
+          where c.azi = v_company.azi;
+        v_total := v_total + v_purged;
+      end if;
+    end loop;
+  end loop;
+  return v_total;
+end;
+$_$;
+
+
+--
+-- Name: FUNCTION purge_tombstones(only_azi text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.purge_tombstones(only_azi text) IS 'Removes tombstones older than each company''s tombstone_retention (one company, or all) and records the largest change number removed, so older cursors get SY130. Returns how many rows were removed. SECURITY DEFINER.';
+
+
+--
 -- Name: push_acquired(text, bigint, text, text); Type: FUNCTION; Schema: sincro; Owner: -
 --
 
@@ -882,6 +1090,82 @@ COMMENT ON FUNCTION sincro.pushable_orders(azi text) IS 'Public IDs of the order
 
 
 --
+-- Name: quota(text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.quota(only_azi text DEFAULT NULL::text) RETURNS TABLE(azi text, sync_quota integer, sync_used integer, sync_remaining integer, period_start date, period_end date)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select c.azi, c.sync_quota, p.used, greatest(c.sync_quota - p.used, 0), p.start, (p.start + c.sync_period)::date - 1
+  from sincro_private.company c
+  cross join lateral (
+    select s.start, case when s.start = c.sync_period_start then c.sync_used else 0 end as used
+    from (select sincro_private.current_period_start(c.sync_period_start, c.sync_period, current_date) as start) s
+  ) p
+  where (quota.only_azi is null or c.azi = quota.only_azi) and sincro_private.may_see_company(c.azi)
+  order by c.azi
+$$;
+
+
+--
+-- Name: FUNCTION quota(only_azi text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.quota(only_azi text) IS 'The sync quota of one company (or of every company the caller may see): allowed per period, used, remaining, and the current period. SECURITY DEFINER: reads the company table.';
+
+
+--
+-- Name: set_sync_contract(text, integer, interval, date); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.set_sync_contract(azi text, sync_quota integer, period interval DEFAULT NULL::interval, period_start date DEFAULT NULL::date) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_company sincro_private.company;
+begin
+  -- validate
+  select * into v_company from sincro_private.company c where c.azi = set_sync_contract.azi for update;
+  if not found then
+    raise exception using
+      errcode = 'SY100', message = pg_catalog.format('set_sync_contract: unknown company (azi = %L)', set_sync_contract.azi);
+  end if;
+  if sync_quota is null or sync_quota < 0 then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('set_sync_contract: field "sync_quota" must be 0 or more (got %s)', coalesce(sync_quota::text, 'NULL')),
+      hint = 'The number of syncs for changes and total rebuilds allowed per period.';
+  end if;
+  if period is not null and (period <= interval '0' or period < interval '1 day') then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('set_sync_contract: field "period" must be at least a day (got %s)', period),
+      hint = 'For example ''1 month'' or ''7 days''.';
+  end if;
+
+  -- apply: a new period start begins a new period with nothing used
+  update sincro_private.company c
+    set sync_quota = set_sync_contract.sync_quota,
+        sync_period = coalesce(set_sync_contract.period, c.sync_period),
+        sync_period_start = coalesce(set_sync_contract.period_start, c.sync_period_start),
+        sync_used = case when set_sync_contract.period_start is distinct from null
+                              and set_sync_contract.period_start <> c.sync_period_start then 0 else c.sync_used end
+    where c.azi = set_sync_contract.azi;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION set_sync_contract(azi text, sync_quota integer, period interval, period_start date); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.set_sync_contract(azi text, sync_quota integer, period interval, period_start date) IS 'Sets a company''s contract: syncs allowed per period, and optionally the period''s length and first day (a new first day starts a period with nothing used). Admin only. SECURITY DEFINER: writes the company table.';
+
+
+--
 -- Name: sweep_pushes(interval); Type: FUNCTION; Schema: sincro; Owner: -
 --
 
@@ -922,6 +1206,213 @@ COMMENT ON FUNCTION sincro.sweep_pushes(stale_after interval) IS 'Re-enqueues pu
 
 
 --
+-- Name: sync_apply_changes(text, bigint, text, text, jsonb); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.sync_apply_changes(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_azi constant text := sync_apply_changes.azi;
+  v_cursor text;
+  v_bad jsonb;
+  v_change jsonb;
+  v_entity text;
+  v_received integer;
+  v_changed integer := 0;
+  v_tombstoned integer := 0;
+  v_ignored integer := 0;
+begin
+  -- validate
+  select c.erp_cursor into v_cursor from sincro_private.company c where c.azi = v_azi for update;
+  if not found then
+    raise exception using errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', v_azi);
+  end if;
+  if next_cursor is null or from_cursor is null then
+    raise exception using errcode = 'SY201', message = 'sync: from_cursor and next_cursor are required (use '''' for the beginning)';
+  end if;
+  if v_cursor <> from_cursor then
+    raise exception using
+      errcode = 'SY122',
+      message = pg_catalog.format('sync: the hub''s ERP cursor for company %s is %L, not %L: another run has moved it; this batch is not applied',
+                                  v_azi, v_cursor, from_cursor),
+      hint = 'Pull again from sincro.erp_cursor(azi).';
+  end if;
+  if changes is null or pg_catalog.jsonb_typeof(changes) <> 'array' then
+    raise exception using errcode = 'SY201', message = 'sync: changes must be a JSON array';
+  end if;
+  select x into v_bad from pg_catalog.jsonb_array_elements(changes) x
+    where pg_catalog.jsonb_typeof(x) <> 'object'
+       or not (x ->> 'entity' = 'order' or x ->> 'entity' in (select e.entity from sincro_private.erp_entity e))
+       or x ->> 'op' is null or x ->> 'op' not in ('upsert', 'delete')
+       or pg_catalog.jsonb_typeof(x -> 'key') is distinct from 'object'
+       or (x ->> 'op' = 'upsert' and pg_catalog.jsonb_typeof(x -> 'data') is distinct from 'object')
+    limit 1;
+  if found then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('sync: malformed change %s', pg_catalog.left(v_bad::text, 300)),
+      hint = 'A change is {"entity": order|customer|article|particolarita|accessory|document, "op": "upsert"|"delete", "key": {...}, "data": {...}}; data is required for upsert.';
+  end if;
+  perform sincro_private.sync_run_progress(v_azi, run_id, 'changes', 0, 0, 0, null);
+  v_received := pg_catalog.jsonb_array_length(changes);
+
+  -- apply: per row only its last change counts (each carries the row's current state)
+  if pg_catalog.to_regclass('pg_temp.sync_latest_change') is null then
+    create temp table sync_latest_change (entity text, op text, key jsonb, data jsonb) on commit drop;
+  end if;
+  truncate pg_temp.sync_latest_change;
+  insert into pg_temp.sync_latest_change
+    select distinct on (x ->> 'entity', x -> 'key') x ->> 'entity', x ->> 'op', x -> 'key', x -> 'data'
+    from pg_catalog.jsonb_array_elements(changes) with ordinality e(x, n)
+    order by x ->> 'entity', x -> 'key', e.n desc;
+
+  -- orders first: their row locks are shared with other parties, the counter comes after them
+  for v_change in
+    select pg_catalog.jsonb_build_object('key', l.key, 'data', l.data, 'op', l.op)
+    from pg_temp.sync_latest_change l where l.entity = 'order' order by l.key ->> 'tor_chia'
+  loop
+    if v_change ->> 'op' = 'delete' then
+      v_ignored := v_ignored + 1;  -- orders are never deleted in the hub
+    else
+      perform sincro.erp_write_order(v_azi, (v_change -> 'data') || pg_catalog.jsonb_build_object('tor_chia', v_change -> 'key' -> 'tor_chia'));
+    end if;
+  end loop;
+  v_changed := v_changed + (select pg_catalog.count(*) from sincro.arportes a where a.azi = v_azi and a.id_sincro is null);
+
+  for v_entity in select e.entity from sincro_private.erp_entity e order by e.entity loop
+    if exists (select 1 from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'upsert') then
+      if v_entity = 'document' then
+        v_changed := v_changed + sincro_private.upsert_documents(v_azi,
+          (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('key', l.key, 'data', l.data))
+           from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'upsert'));
+      else
+        v_changed := v_changed + sincro_private.upsert_erp_rows(v_entity, v_azi,
+          (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('key', l.key, 'data', l.data))
+           from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'upsert'));
+      end if;
+    end if;
+    if exists (select 1 from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'delete') then
+      v_tombstoned := v_tombstoned + sincro_private.tombstone_erp_rows(v_entity, v_azi,
+        (select pg_catalog.jsonb_agg(l.key) from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'delete'));
+    end if;
+  end loop;
+  truncate pg_temp.sync_latest_change;
+
+  -- the cursor moves with what it covers
+  update sincro_private.company c set erp_cursor = next_cursor where c.azi = v_azi;
+  perform sincro_private.sync_run_progress(v_azi, run_id, 'changes', v_received, v_changed + v_tombstoned, v_tombstoned, next_cursor);
+  return pg_catalog.jsonb_build_object('received', v_received, 'changed', v_changed + v_tombstoned,
+                                       'tombstoned', v_tombstoned, 'ignored', v_ignored);
+end;
+$$;
+
+
+--
+-- Name: FUNCTION sync_apply_changes(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.sync_apply_changes(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb) IS 'Applies one batch of ERP changes ([{"entity","op","key","data"}]) and moves the company''s ERP cursor from from_cursor to next_cursor, in one transaction. SY122 if the cursor is not from_cursor. Only rows that really change get a new change number. Orders go through erp_write_order; order deletions are ignored. Returns {"received","changed","tombstoned","ignored"}. SECURITY DEFINER: writes ERP-owned tables.';
+
+
+--
+-- Name: sync_rebuild_apply(text, bigint, text, jsonb); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_azi constant text := sync_rebuild_apply.azi;
+  v_row jsonb;
+  v_received integer;
+  v_changed integer := 0;
+begin
+  -- validate
+  if rows is null or pg_catalog.jsonb_typeof(rows) <> 'array' then
+    raise exception using errcode = 'SY201', message = pg_catalog.format('sync: %s snapshot rows must be a JSON array', entity);
+  end if;
+  perform sincro_private.sync_run_progress(v_azi, run_id, 'rebuild', 0, 0, 0, null);
+  v_received := pg_catalog.jsonb_array_length(rows);
+
+  -- apply
+  if entity = 'order' then
+    for v_row in
+      select distinct on (x -> 'key' ->> 'tor_chia') x from pg_catalog.jsonb_array_elements(rows) with ordinality e(x, n)
+      order by x -> 'key' ->> 'tor_chia', e.n desc
+    loop
+      if pg_catalog.jsonb_typeof(v_row -> 'key' -> 'tor_chia') is distinct from 'string'
+         or pg_catalog.jsonb_typeof(v_row -> 'data') is distinct from 'object' then
+        raise exception using
+          errcode = 'SY201',
+          message = pg_catalog.format('sync: order snapshot row must be {"key": {"tor_chia": ...}, "data": {...}} (got %s)', pg_catalog.left(v_row::text, 200));
+      end if;
+      perform sincro.erp_write_order(v_azi, (v_row -> 'data') || pg_catalog.jsonb_build_object('tor_chia', v_row -> 'key' -> 'tor_chia'));
+    end loop;
+    v_changed := (select pg_catalog.count(*) from sincro.arportes a where a.azi = v_azi and a.id_sincro is null);
+  elsif entity = 'document' then
+    v_changed := sincro_private.upsert_documents(v_azi, rows, run_id);
+  else
+    v_changed := sincro_private.upsert_erp_rows(entity, v_azi, rows, run_id);
+  end if;
+
+  perform sincro_private.sync_run_progress(v_azi, run_id, 'rebuild', v_received, v_changed, 0, null);
+  return pg_catalog.jsonb_build_object('received', v_received, 'changed', v_changed);
+end;
+$$;
+
+
+--
+-- Name: FUNCTION sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb) IS 'Applies one batch of a total rebuild''s snapshot of an entity ([{"key","data"}]): upserts (only real changes get a change number) and remembers the keys for the sweep. Orders go through erp_write_order and are never tombstoned. Returns {"received","changed"}. SECURITY DEFINER: writes ERP-owned tables.';
+
+
+--
+-- Name: sync_rebuild_sweep(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_azi constant text := sync_rebuild_sweep.azi;
+  v_entity text;
+  v_tombstoned integer := 0;
+begin
+  -- validate
+  if erp_cursor is null then
+    raise exception using errcode = 'SY201', message = 'sync: erp_cursor is required (the position of the first snapshot)';
+  end if;
+  perform sincro_private.sync_run_progress(v_azi, run_id, 'rebuild', 0, 0, 0, null);
+
+  -- apply: every deletion at once, and the cursor the snapshots reflect
+  for v_entity in select e.entity from sincro_private.erp_entity e order by e.entity loop
+    v_tombstoned := v_tombstoned + sincro_private.tombstone_erp_rows(v_entity, v_azi, null, run_id);
+  end loop;
+  delete from sincro_private.rebuild_seen s where s.azi = v_azi and s.run_id = sync_rebuild_sweep.run_id;
+  update sincro_private.company c set erp_cursor = sync_rebuild_sweep.erp_cursor where c.azi = v_azi;
+  perform sincro_private.sync_run_progress(v_azi, run_id, 'rebuild', 0, v_tombstoned, v_tombstoned, erp_cursor);
+  return pg_catalog.jsonb_build_object('tombstoned', v_tombstoned);
+end;
+$$;
+
+
+--
+-- Name: FUNCTION sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text) IS 'Ends a total rebuild''s data work in one transaction: tombstones (with new change numbers) every live row no snapshot contained, and sets the ERP cursor to erp_cursor (the first snapshot''s position, so changes made during the rebuild are pulled again by the next sync for changes). Returns {"tombstoned"}. SECURITY DEFINER.';
+
+
+--
 -- Name: sync_run_begin(text, text); Type: FUNCTION; Schema: sincro; Owner: -
 --
 
@@ -931,38 +1422,69 @@ CREATE FUNCTION sincro.sync_run_begin(azi text, kind text) RETURNS bigint
     AS $$
 #variable_conflict use_column
 declare
+  v_azi constant text := sync_run_begin.azi;
+  v_with_erp constant boolean := kind is distinct from 'partial';
+  v_company sincro_private.company;
+  v_period_start date;
   v_run_id bigint;
-  v_running bigint;
+  v_running sincro.sync_runs;
 begin
   -- validate
-  if not exists (select 1 from sincro_private.company c where c.azi = sync_run_begin.azi) then
+  if not exists (select 1 from sincro_private.company c where c.azi = v_azi) then
     raise exception using
-      errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', sync_run_begin.azi);
+      errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', v_azi);
   end if;
   if kind is null or kind not in ('partial', 'changes', 'rebuild') then
     raise exception using
       errcode = 'SY101', message = pg_catalog.format('sync: kind must be partial, changes or rebuild (got %L)', kind);
   end if;
 
-  -- a crashed run does not block the company for ever
-  update sincro.sync_runs r
-    set state = 'failed', finished_at = now(), error = 'abandoned: still running after an hour'
-    where r.azi = sync_run_begin.azi and r.kind = sync_run_begin.kind and r.state = 'running'
-      and r.started_at < now() - interval '1 hour';
+  -- one partial sync, and one sync with the ERP (changes or rebuild), per company at a time
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(pg_catalog.concat_ws('/', 'sync', v_azi, v_with_erp), 0));
 
-  -- one run of a kind at a time
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(pg_catalog.concat_ws('/', 'sync', sync_run_begin.azi, kind), 0));
-  select r.run_id into v_running from sincro.sync_runs r
-    where r.azi = sync_run_begin.azi and r.kind = sync_run_begin.kind and r.state = 'running';
+  -- a crashed run does not block the company: closed when its session is gone or it has made no progress for long
+  update sincro.sync_runs r
+    set state = 'failed', finished_at = pg_catalog.now(),
+        error = case when r.progress_at < pg_catalog.now() - sincro_private.sync_run_stale_after(r.kind)
+                     then pg_catalog.format('abandoned: no progress since %s', r.progress_at)
+                     else 'abandoned: the session that ran it is gone' end
+    where r.azi = v_azi and (r.kind <> 'partial') = v_with_erp and r.state = 'running'
+      and (r.progress_at < pg_catalog.now() - sincro_private.sync_run_stale_after(r.kind)
+           or (r.backend_pid is not null and r.backend_pid <> pg_catalog.pg_backend_pid()
+               and not exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = r.backend_pid)));
+  delete from sincro_private.rebuild_seen s
+    where s.azi = v_azi
+      and s.run_id in (select r.run_id from sincro.sync_runs r where r.azi = v_azi and r.state <> 'running');
+
+  select * into v_running from sincro.sync_runs r
+    where r.azi = v_azi and (r.kind <> 'partial') = v_with_erp and r.state = 'running';
   if found then
     raise exception using
       errcode = 'SY120',
-      message = pg_catalog.format('sync: a %s sync of company %s is already running (run %s)', kind, sync_run_begin.azi, v_running),
-      hint = 'Wait for it to finish; see sincro.sync_runs.';
+      message = pg_catalog.format('sync: company %s already has a %s sync running (run %s, started %s); a second one is refused',
+                                  v_azi, v_running.kind, v_running.run_id, v_running.started_at),
+      hint = 'Wait for it to finish (see sincro.sync_runs). A run whose process died is closed by the next attempt.';
   end if;
 
-  insert into sincro.sync_runs (azi, kind, uses_quota)
-    values (sync_run_begin.azi, kind, kind <> 'partial')
+  -- the contract: a sync with the ERP needs a unit of quota left in the current period
+  if v_with_erp then
+    v_period_start := sincro_private.roll_sync_period(v_azi);
+    select * into v_company from sincro_private.company c where c.azi = v_azi;
+    if v_company.sync_used >= v_company.sync_quota then
+      raise exception using
+        errcode = 'SY121',
+        message = pg_catalog.format('sync: company %s has used %s of its %s syncs for the period %s to %s; the %s sync was not started',
+                                    v_azi, v_company.sync_used, v_company.sync_quota, v_period_start,
+                                    (v_period_start + v_company.sync_period)::date - 1, kind),
+        hint = pg_catalog.format('The next period starts on %s. An administrator can raise the contract: npx sincro quota --azi %s --set <n>.',
+                                 (v_period_start + v_company.sync_period)::date, v_azi);
+    end if;
+  end if;
+
+  insert into sincro.sync_runs (azi, kind, uses_quota, backend_pid, erp_cursor_from)
+    values (v_azi, kind, v_with_erp,
+            case when v_with_erp then pg_catalog.pg_backend_pid() end,
+            case when v_with_erp then (select c.erp_cursor from sincro_private.company c where c.azi = v_azi) end)
     returning run_id into v_run_id;
   return v_run_id;
 end;
@@ -973,7 +1495,65 @@ $$;
 -- Name: FUNCTION sync_run_begin(azi text, kind text); Type: COMMENT; Schema: sincro; Owner: -
 --
 
-COMMENT ON FUNCTION sincro.sync_run_begin(azi text, kind text) IS 'Starts a sync run (partial, changes, rebuild) for a company and returns its run_id; SY120 if one of that kind is already running. SECURITY DEFINER: the only writer of sync_runs with sync_run_finish.';
+COMMENT ON FUNCTION sincro.sync_run_begin(azi text, kind text) IS 'Starts a sync run (partial, changes, rebuild) for a company and returns its run_id. SY120 if one is running (changes and rebuild exclude each other); SY121 if a changes/rebuild run finds the quota used up. A refusal writes nothing. The session that begins a changes/rebuild run should run it to the end. SECURITY DEFINER: the only writer of sync_runs with the other sync_run_* functions.';
+
+
+--
+-- Name: sync_run_complete(text, bigint); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.sync_run_complete(azi text, run_id bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_run sincro.sync_runs;
+begin
+  update sincro.sync_runs r
+    set state = 'succeeded', finished_at = pg_catalog.now(), progress_at = pg_catalog.now()
+    where r.azi = sync_run_complete.azi and r.run_id = sync_run_complete.run_id and r.state = 'running'
+    returning * into v_run;
+  if not found then
+    raise exception using
+      errcode = 'SY123',
+      message = pg_catalog.format('sync: run %s of company %s is not running', run_id, azi),
+      hint = 'It ended or was closed as abandoned (see sincro.sync_runs).';
+  end if;
+  if v_run.uses_quota then
+    perform sincro_private.roll_sync_period(azi);
+    update sincro_private.company c set sync_used = c.sync_used + 1 where c.azi = sync_run_complete.azi;
+  end if;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION sync_run_complete(azi text, run_id bigint); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.sync_run_complete(azi text, run_id bigint) IS 'Marks a changes or rebuild run succeeded and, in the same transaction, uses one unit of the company''s quota. SECURITY DEFINER: writes sync_runs and the company''s usage.';
+
+
+--
+-- Name: sync_run_fail(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: -
+--
+
+CREATE FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  update sincro.sync_runs r
+    set state = 'failed', finished_at = pg_catalog.now(), error = coalesce(sync_run_fail.error, 'failed')
+    where r.azi = sync_run_fail.azi and r.run_id = sync_run_fail.run_id and r.state = 'running';
+  delete from sincro_private.rebuild_seen s where s.azi = sync_run_fail.azi and s.run_id = sync_run_fail.run_id;
+$$;
+
+
+--
+-- Name: FUNCTION sync_run_fail(azi text, run_id bigint, error text); Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) IS 'Marks a run failed with its error; no quota is used. What its committed batches applied stays applied (each with the ERP cursor it covers). SECURITY DEFINER: writes sync_runs.';
 
 
 --
@@ -999,7 +1579,7 @@ $$;
 -- Name: FUNCTION sync_run_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text); Type: COMMENT; Schema: sincro; Owner: -
 --
 
-COMMENT ON FUNCTION sincro.sync_run_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) IS 'Ends a sync run with its counts; failed when error is given, else succeeded. SECURITY DEFINER: the only writer of sync_runs with sync_run_begin.';
+COMMENT ON FUNCTION sincro.sync_run_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) IS 'Ends a partial sync run with its counts; failed when error is given, else succeeded. SECURITY DEFINER: the only writer of sync_runs with the other sync_run_* functions.';
 
 
 --
@@ -1079,6 +1659,35 @@ $$;
 --
 
 COMMENT ON FUNCTION sincro_private.current_party() IS 'The party the hub''s own functions act for (G ERP, H hub), or NULL for a direct client write. A claim without the hub''s secret is ignored. SECURITY DEFINER to read the secret.';
+
+
+--
+-- Name: current_period_start(date, interval, date); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.current_period_start(period_start date, period interval, today date) RETURNS date
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_start date := period_start;
+  v_steps integer := 0;
+begin
+  -- boundaries are counted from the first day (31 Jan + 2 months is 31 Mar, not 28 Mar)
+  while (period_start + period * (v_steps + 1))::date <= today loop
+    v_steps := v_steps + 1;
+    v_start := (period_start + period * v_steps)::date;
+  end loop;
+  return v_start;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION current_period_start(period_start date, period interval, today date); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.current_period_start(period_start date, period interval, today date) IS 'First day of the contract period containing today, for periods of the given length counted from period_start.';
 
 
 --
@@ -1282,6 +1891,35 @@ COMMENT ON FUNCTION sincro_private.restore_party(previous text) IS 'Puts back th
 
 
 --
+-- Name: roll_sync_period(text); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.roll_sync_period(azi text) RETURNS date
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_company sincro_private.company;
+  v_start date;
+begin
+  select * into v_company from sincro_private.company c where c.azi = roll_sync_period.azi for update;
+  v_start := sincro_private.current_period_start(v_company.sync_period_start, v_company.sync_period, current_date);
+  if v_start <> v_company.sync_period_start then
+    update sincro_private.company c set sync_period_start = v_start, sync_used = 0 where c.azi = roll_sync_period.azi;
+  end if;
+  return v_start;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION roll_sync_period(azi text); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.roll_sync_period(azi text) IS 'Moves a company to its current contract period (usage back to 0 when a period has ended) and returns the period''s first day. Locks the company row.';
+
+
+--
 -- Name: session_agent(); Type: FUNCTION; Schema: sincro_private; Owner: -
 --
 
@@ -1448,6 +2086,57 @@ $$;
 --
 
 COMMENT ON FUNCTION sincro_private.set_party(party text) IS 'Claims an acting party (G, H) for the rest of the transaction, with the hub''s secret; returns the previous raw setting for restore_party.';
+
+
+--
+-- Name: sync_run_progress(text, bigint, text, bigint, bigint, bigint, text); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.sync_run_progress(azi text, run_id bigint, kind text, received bigint, changed bigint, tombstoned bigint, erp_cursor text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  update sincro.sync_runs r
+    set rows_received = r.rows_received + received, rows_changed = r.rows_changed + changed,
+        rows_tombstoned = r.rows_tombstoned + tombstoned, erp_cursor_to = coalesce(erp_cursor, r.erp_cursor_to),
+        progress_at = pg_catalog.now()
+    where r.azi = sync_run_progress.azi and r.run_id = sync_run_progress.run_id and r.kind = sync_run_progress.kind
+      and r.state = 'running';
+  if not found then
+    raise exception using
+      errcode = 'SY123',
+      message = pg_catalog.format('sync: run %s of company %s is not a running %s sync', run_id, azi, kind),
+      hint = 'It ended or was closed as abandoned (see sincro.sync_runs); start a new one.';
+  end if;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION sync_run_progress(azi text, run_id bigint, kind text, received bigint, changed bigint, tombstoned bigint, erp_cursor text); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.sync_run_progress(azi text, run_id bigint, kind text, received bigint, changed bigint, tombstoned bigint, erp_cursor text) IS 'Adds a batch''s counts to a running changes/rebuild run and notes its progress; SY123 if the run is not running.';
+
+
+--
+-- Name: sync_run_stale_after(text); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.sync_run_stale_after(kind text) RETURNS interval
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case when kind = 'partial' then interval '1 hour' else interval '10 minutes' end
+$$;
+
+
+--
+-- Name: FUNCTION sync_run_stale_after(kind text); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.sync_run_stale_after(kind text) IS 'How long a running sync may go without progress before the next attempt closes it as abandoned.';
 
 
 --
@@ -2147,6 +2836,337 @@ COMMENT ON FUNCTION sincro_private.tg_new_customers__prepare_insert() IS 'BEFORE
 
 
 --
+-- Name: tombstone_erp_rows(text, text, jsonb, bigint); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tombstone_erp_rows(entity text, azi text, keys jsonb DEFAULT NULL::jsonb, run_id bigint DEFAULT NULL::bigint) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET "DateStyle" TO 'ISO, YMD'
+    AS $_$
+declare
+  v_table regclass;
+  v_keys text[];
+  v_key_text text;
+  v_chosen text;
+  v_count integer;
+begin
+  -- validate
+  select e.table_name, e.key_columns into v_table, v_keys
+    from sincro_private.erp_entity e where e.entity = tombstone_erp_rows.entity;
+  if v_table is null then
+    raise exception using errcode = 'SY201', message = pg_catalog.format('sync: unknown entity "%s"', entity);
+  end if;
+  if (keys is null) = (run_id is null) then
+    raise exception using errcode = 'SY201', message = 'tombstone_erp_rows: give either keys or run_id';
+  end if;
+  v_key_text := (select pg_catalog.string_agg(pg_catalog.format('t.%I::text', k), ' || E''\x1f'' || ') from pg_catalog.unnest(v_keys) k);
+
+  if run_id is not null then
+    v_chosen := pg_catalog.format($sql$
+      select %1$s, pg_catalog.row_number() over (order by %1$s) as position
+      from %2$s t
+      where t.azi = $1 and not t.deleted
+        and not exists (select 1 from sincro_private.rebuild_seen s
+                        where s.azi = $1 and s.run_id = $3 and s.entity = $4 and s.key = %3$s)
+      $sql$, (select pg_catalog.string_agg(pg_catalog.format('t.%I', k), ', ') from pg_catalog.unnest(v_keys) k), v_table, v_key_text);
+  else
+    v_chosen := pg_catalog.format($sql$
+      select %1$s, pg_catalog.row_number() over (order by %1$s) as position
+      from %2$s t
+      join (select distinct %3$s as key_text from pg_catalog.jsonb_array_elements($2) e(x),
+              pg_catalog.jsonb_populate_record(null::%2$s, e.x) t) k on k.key_text = %3$s
+      where t.azi = $1 and not t.deleted
+      $sql$, (select pg_catalog.string_agg(pg_catalog.format('t.%I', k), ', ') from pg_catalog.unnest(v_keys) k), v_table, v_key_text);
+  end if;
+
+  -- apply
+  execute pg_catalog.format($sql$
+    with chosen as (%1$s),
+    bump as (
+      update sincro_private.id_sincro_counter c
+        set last_value = c.last_value + (select pg_catalog.count(*) from chosen)
+        where c.azi = $1 and exists (select 1 from chosen)
+        returning c.last_value - (select pg_catalog.count(*) from chosen) as base
+    )
+    update %2$s t
+      set deleted = true, id_sincro = b.base + c.position, updated_at = pg_catalog.now()
+      from chosen c cross join bump b
+      where t.azi = $1 and (%3$s) = (%4$s)
+    $sql$, v_chosen, v_table,
+    (select pg_catalog.string_agg(pg_catalog.format('t.%I', k), ', ') from pg_catalog.unnest(v_keys) k),
+    (select pg_catalog.string_agg(pg_catalog.format('c.%I', k), ', ') from pg_catalog.unnest(v_keys) k))
+    using azi, keys, run_id, entity;
+  get diagnostics v_count = row_count;
+
+  if v_table = 'sincro.documenti'::regclass and v_count > 0 then
+    delete from sincro.documenti_righe r
+      using sincro.documenti d
+      where d.azi = tombstone_erp_rows.azi and d.deleted
+        and r.azi = d.azi and r.tipo_doc = d.tipo_doc and r.numero = d.numero;
+  end if;
+  return v_count;
+end;
+$_$;
+
+
+--
+-- Name: FUNCTION tombstone_erp_rows(entity text, azi text, keys jsonb, run_id bigint); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tombstone_erp_rows(entity text, azi text, keys jsonb, run_id bigint) IS 'Marks ERP-owned rows deleted with a new change number: those named by keys (a sync for changes), or every live row a rebuild (run_id) did not receive. Returns how many.';
+
+
+--
+-- Name: tombstones_purged_through(text); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.tombstones_purged_through(azi text) RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select c.tombstones_purged_through from sincro_private.company c where c.azi = tombstones_purged_through.azi
+$$;
+
+
+--
+-- Name: FUNCTION tombstones_purged_through(azi text); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.tombstones_purged_through(azi text) IS 'Largest change number of a purged tombstone of a company (0: none). SECURITY DEFINER: reads the company table.';
+
+
+--
+-- Name: upsert_documents(text, jsonb, bigint); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.upsert_documents(azi text, rows jsonb, run_id bigint DEFAULT NULL::bigint) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_azi constant text := upsert_documents.azi;
+  v_bad jsonb;
+  v_lines_changed text[];
+  v_changed integer;
+begin
+  -- validate
+  if rows is null or pg_catalog.jsonb_typeof(rows) <> 'array' then
+    raise exception using errcode = 'SY201', message = 'sync: document rows must be a JSON array';
+  end if;
+  select x -> 'key' into v_bad from pg_catalog.jsonb_array_elements(rows) x
+    where pg_catalog.jsonb_typeof(coalesce(x -> 'data' -> 'lines', '[]')) <> 'array'
+       or exists (select 1 from pg_catalog.jsonb_array_elements(
+                    case when pg_catalog.jsonb_typeof(x -> 'data' -> 'lines') = 'array' then x -> 'data' -> 'lines' else '[]' end) l
+                  where pg_catalog.jsonb_typeof(l) <> 'object')
+    limit 1;
+  if found then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('sync: document %s: "lines" must be an array of line objects', v_bad),
+      hint = 'Line fields: riga, articolo, descrizione, quantita, unita_misura, prezzo, sconto, iva.';
+  end if;
+
+  -- which documents' lines differ (read before anything is written)
+  begin
+    if pg_catalog.to_regclass('pg_temp.sync_document_lines') is null then
+      create temp table sync_document_lines (like sincro.documenti_righe) on commit drop;
+    end if;
+    truncate pg_temp.sync_document_lines;
+    insert into pg_temp.sync_document_lines
+    select v_azi, d.tipo_doc, d.numero, coalesce(l.riga, o.n::integer), l.articolo, l.descrizione, l.quantita,
+           l.unita_misura, l.prezzo, l.sconto, l.iva
+    from (
+      select distinct on (x -> 'key' ->> 'tipo_doc', x -> 'key' ->> 'numero')
+             x -> 'key' ->> 'tipo_doc' as tipo_doc, x -> 'key' ->> 'numero' as numero,
+             coalesce(x -> 'data' -> 'lines', '[]') as lines
+      from pg_catalog.jsonb_array_elements(rows) with ordinality e(x, n)
+      order by x -> 'key' ->> 'tipo_doc', x -> 'key' ->> 'numero', e.n desc
+    ) d
+    cross join lateral pg_catalog.jsonb_array_elements(d.lines) with ordinality o(line, n)
+    cross join lateral pg_catalog.jsonb_populate_record(null::sincro.documenti_righe, o.line) l;
+  exception when data_exception then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('sync: a document line has an invalid value (%s)', sqlerrm),
+      hint = 'Send quantities and prices as JSON numbers or decimal strings.';
+  end;
+
+  select pg_catalog.array_agg(distinct c.tipo_doc || E'\x1f' || c.numero) into v_lines_changed
+  from (
+    (select n.tipo_doc, n.numero, n.riga, n.articolo, n.descrizione, n.quantita, n.unita_misura, n.prezzo, n.sconto, n.iva
+     from pg_temp.sync_document_lines n
+     except all
+     select r.tipo_doc, r.numero, r.riga, r.articolo, r.descrizione, r.quantita, r.unita_misura, r.prezzo, r.sconto, r.iva
+     from sincro.documenti_righe r
+     where r.azi = v_azi and (r.tipo_doc, r.numero) in (select x -> 'key' ->> 'tipo_doc', x -> 'key' ->> 'numero'
+                                                         from pg_catalog.jsonb_array_elements(rows) x))
+    union all
+    (select r.tipo_doc, r.numero, r.riga, r.articolo, r.descrizione, r.quantita, r.unita_misura, r.prezzo, r.sconto, r.iva
+     from sincro.documenti_righe r
+     where r.azi = v_azi and (r.tipo_doc, r.numero) in (select x -> 'key' ->> 'tipo_doc', x -> 'key' ->> 'numero'
+                                                         from pg_catalog.jsonb_array_elements(rows) x)
+     except all
+     select n.tipo_doc, n.numero, n.riga, n.articolo, n.descrizione, n.quantita, n.unita_misura, n.prezzo, n.sconto, n.iva
+     from pg_temp.sync_document_lines n)
+  ) c;
+
+  -- apply: headers, then the lines of the documents whose lines changed
+  v_changed := sincro_private.upsert_erp_rows('document', v_azi, rows, run_id, coalesce(v_lines_changed, '{}'));
+  if v_lines_changed is not null then
+    delete from sincro.documenti_righe r
+      where r.azi = v_azi and r.tipo_doc || E'\x1f' || r.numero = any (v_lines_changed);
+    insert into sincro.documenti_righe
+      select n.* from pg_temp.sync_document_lines n where n.tipo_doc || E'\x1f' || n.numero = any (v_lines_changed);
+  end if;
+  truncate pg_temp.sync_document_lines;
+  return v_changed;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION upsert_documents(azi text, rows jsonb, run_id bigint); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.upsert_documents(azi text, rows jsonb, run_id bigint) IS 'Upserts a batch of ERP documents with their lines ([{"key":{"tipo_doc","numero"},"data":{...,"lines":[...]}}]); a document whose header or lines changed gets a new change number. Returns how many changed.';
+
+
+--
+-- Name: upsert_erp_rows(text, text, jsonb, bigint, text[]); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.upsert_erp_rows(entity text, azi text, rows jsonb, run_id bigint DEFAULT NULL::bigint, also_changed text[] DEFAULT '{}'::text[]) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET "DateStyle" TO 'ISO, YMD'
+    AS $_$
+declare
+  v_table regclass;
+  v_keys text[];
+  v_data text[];
+  v_key text;
+  v_row jsonb;
+  v_position integer := 0;
+  v_changed integer;
+begin
+  -- validate
+  select e.table_name, e.key_columns into v_table, v_keys
+    from sincro_private.erp_entity e where e.entity = upsert_erp_rows.entity;
+  if v_table is null then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('sync: unknown entity "%s"', upsert_erp_rows.entity),
+      hint = (select pg_catalog.format('Entities: order, %s.', pg_catalog.string_agg(e.entity, ', ' order by e.entity))
+              from sincro_private.erp_entity e);
+  end if;
+  if rows is null or pg_catalog.jsonb_typeof(rows) <> 'array' then
+    raise exception using errcode = 'SY201', message = pg_catalog.format('sync: %s rows must be a JSON array', entity);
+  end if;
+  for v_row in select r from pg_catalog.jsonb_array_elements(rows) r
+    where pg_catalog.jsonb_typeof(r -> 'key') is distinct from 'object'
+       or pg_catalog.jsonb_typeof(coalesce(r -> 'data', '{}')) <> 'object'
+    limit 1
+  loop
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('sync: each %s row must be {"key": {...}, "data": {...}} (got %s)', entity, pg_catalog.left(v_row::text, 200));
+  end loop;
+  foreach v_key in array v_keys loop
+    for v_row in select r from pg_catalog.jsonb_array_elements(rows) r
+      where pg_catalog.jsonb_typeof(r -> 'key' -> v_key) is distinct from 'string' limit 1
+    loop
+      raise exception using
+        errcode = 'SY102',
+        message = pg_catalog.format('sync: %s key field "%s" is missing or not a string (key %s)', entity, v_key, v_row -> 'key'),
+        hint = pg_catalog.format('The key of a %s is {%s}, every field a string.', entity, pg_catalog.array_to_string(v_keys, ', '));
+    end loop;
+  end loop;
+
+  select pg_catalog.array_agg(a.attname::text order by a.attnum) into v_data
+    from pg_catalog.pg_attribute a
+    where a.attrelid = v_table and a.attnum > 0 and not a.attisdropped
+      and a.attname::text <> all (v_keys || '{azi,id_sincro,deleted,updated_at}'::text[]);
+
+  -- apply
+  begin
+    execute pg_catalog.format($sql$
+      with incoming as (
+        select distinct on (%1$s) r.*, %5$s as key_text
+        from pg_catalog.jsonb_array_elements($2) with ordinality e(x, n)
+        cross join lateral pg_catalog.jsonb_populate_record(null::%3$s, (e.x -> 'key') || coalesce(e.x -> 'data', '{}')) r
+        order by %1$s, e.n desc
+      ),
+      seen as (
+        insert into sincro_private.rebuild_seen (azi, run_id, entity, key)
+        select $1, $3, $4, i.key_text from incoming i where $3 is not null
+        on conflict do nothing
+      ),
+      changed as (
+        select i.*, pg_catalog.row_number() over (order by %1$s) as position
+        from incoming i
+        where i.key_text = any ($5)
+           or not exists (
+             select 1 from %3$s t
+             where t.azi = $1 and (%6$s) = (%7$s) and not t.deleted
+               and (%8$s) is not distinct from (%9$s))
+      ),
+      bump as (
+        update sincro_private.id_sincro_counter c
+          set last_value = c.last_value + (select pg_catalog.count(*) from changed)
+          where c.azi = $1 and exists (select 1 from changed)
+          returning c.last_value - (select pg_catalog.count(*) from changed) as base
+      )
+      insert into %3$s as t (azi, %1$s, %10$s, id_sincro, deleted, updated_at)
+      select $1, %11$s, %12$s, b.base + c.position, false, pg_catalog.now()
+      from changed c cross join bump b
+      on conflict (azi, %1$s) do update
+        set (%10$s, id_sincro, deleted, updated_at) = (%13$s, excluded.id_sincro, false, pg_catalog.now())
+      $sql$,
+      (select pg_catalog.string_agg(pg_catalog.quote_ident(k), ', ') from pg_catalog.unnest(v_keys) k),   -- 1 keys
+      null,
+      v_table,                                                                                              -- 3
+      null,
+      (select pg_catalog.string_agg(pg_catalog.format('r.%I::text', k), ' || E''\x1f'' || ') from pg_catalog.unnest(v_keys) k), -- 5 key_text
+      (select pg_catalog.string_agg(pg_catalog.format('t.%I', k), ', ') from pg_catalog.unnest(v_keys) k),  -- 6
+      (select pg_catalog.string_agg(pg_catalog.format('i.%I', k), ', ') from pg_catalog.unnest(v_keys) k),  -- 7
+      (select pg_catalog.string_agg(pg_catalog.format('t.%I', d), ', ') from pg_catalog.unnest(v_data) d) || ', null',  -- 8
+      (select pg_catalog.string_agg(pg_catalog.format('i.%I', d), ', ') from pg_catalog.unnest(v_data) d) || ', null',  -- 9
+      (select pg_catalog.string_agg(pg_catalog.quote_ident(d), ', ') from pg_catalog.unnest(v_data) d),   -- 10 data columns
+      (select pg_catalog.string_agg(pg_catalog.format('c.%I', k), ', ') from pg_catalog.unnest(v_keys) k), -- 11
+      (select pg_catalog.string_agg(pg_catalog.format('c.%I', d), ', ') from pg_catalog.unnest(v_data) d), -- 12
+      (select pg_catalog.string_agg(pg_catalog.format('excluded.%I', d), ', ') from pg_catalog.unnest(v_data) d) -- 13
+    ) using azi, rows, run_id, entity, coalesce(also_changed, '{}');
+  exception when data_exception then
+    -- find the row and field that did not fit, and say so
+    for v_row in select r from pg_catalog.jsonb_array_elements(rows) r loop
+      v_position := v_position + 1;
+      begin
+        execute pg_catalog.format('select pg_catalog.jsonb_populate_record(null::%s, $1)', v_table)
+          using (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
+      exception when data_exception then
+        execute pg_catalog.format('select sincro_private.raise_bad_field($1, $2, null::%s)', v_table)
+          using pg_catalog.format('sync: %s row %s (key %s)', entity, v_position, v_row -> 'key'),
+                (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
+      end;
+    end loop;
+    raise;
+  end;
+  get diagnostics v_changed = row_count;
+  return v_changed;
+end;
+$_$;
+
+
+--
+-- Name: FUNCTION upsert_erp_rows(entity text, azi text, rows jsonb, run_id bigint, also_changed text[]); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.upsert_erp_rows(entity text, azi text, rows jsonb, run_id bigint, also_changed text[]) IS 'Upserts a batch of ERP-owned rows of one entity ([{"key":{...},"data":{...}}]); only rows that really change get a new change number. Returns how many changed. With run_id, remembers the keys for a rebuild''s sweep.';
+
+
+--
 -- Name: company; Type: TABLE; Schema: sincro_private; Owner: -
 --
 
@@ -2158,10 +3178,16 @@ CREATE TABLE sincro_private.company (
     sync_period_start date DEFAULT CURRENT_DATE NOT NULL,
     push_mode text DEFAULT 'auto'::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    sync_period interval DEFAULT '1 mon'::interval NOT NULL,
+    tombstone_retention interval DEFAULT '90 days'::interval NOT NULL,
+    tombstones_purged_through bigint DEFAULT 0 NOT NULL,
+    erp_cursor text DEFAULT ''::text NOT NULL,
     CONSTRAINT azi_is_well_formed CHECK ((azi ~ '^[A-Za-z0-9_-]{1,20}$'::text)),
     CONSTRAINT push_mode_is_known CHECK ((push_mode = ANY (ARRAY['auto'::text, 'manual'::text]))),
+    CONSTRAINT sync_period_is_positive CHECK ((sync_period > '00:00:00'::interval)),
     CONSTRAINT sync_quota_is_not_negative CHECK ((sync_quota >= 0)),
-    CONSTRAINT sync_used_is_not_negative CHECK ((sync_used >= 0))
+    CONSTRAINT sync_used_is_not_negative CHECK ((sync_used >= 0)),
+    CONSTRAINT tombstone_retention_is_positive CHECK ((tombstone_retention > '00:00:00'::interval))
 );
 
 
@@ -2219,6 +3245,34 @@ COMMENT ON COLUMN sincro_private.company.push_mode IS 'auto: a failed push is re
 --
 
 COMMENT ON COLUMN sincro_private.company.created_at IS 'When the company was registered.';
+
+
+--
+-- Name: COLUMN company.sync_period; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.company.sync_period IS 'Length of a contract period; when it ends, sync_used restarts from 0 (sincro.set_sync_contract sets it).';
+
+
+--
+-- Name: COLUMN company.tombstone_retention; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.company.tombstone_retention IS 'How long rows the ERP deleted stay as tombstones (deleted = true) before sincro.purge_tombstones removes them. A consumer whose cursor is older must rebuild its copy (SY130).';
+
+
+--
+-- Name: COLUMN company.tombstones_purged_through; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.company.tombstones_purged_through IS 'Largest change number of a purged tombstone: a consumer cursor below it may have missed a deletion (SY130). 0: nothing purged.';
+
+
+--
+-- Name: COLUMN company.erp_cursor; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.company.erp_cursor IS 'The ERP''s change cursor up to which the hub has applied the ERP''s changes (empty: never synced). Moved only together with the changes it covers.';
 
 
 --
@@ -2835,6 +3889,714 @@ ALTER TABLE sincro.arportes_history ALTER COLUMN history_id ADD GENERATED ALWAYS
 
 
 --
+-- Name: articoli; Type: TABLE; Schema: sincro; Owner: -
+--
+
+CREATE TABLE sincro.articoli (
+    azi text NOT NULL,
+    cod_art text NOT NULL,
+    descrizione text,
+    unita_misura text,
+    prezzo numeric(14,4),
+    cod_iva text,
+    giacenza numeric(14,3),
+    id_sincro bigint NOT NULL,
+    deleted boolean DEFAULT false NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0))
+);
+
+
+--
+-- Name: TABLE articoli; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON TABLE sincro.articoli IS 'Articles of the ERP (ERP-owned). Written by sync for changes and total rebuild only; followed by id_sincro.';
+
+
+--
+-- Name: COLUMN articoli.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.articoli.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN articoli.cod_art; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.articoli.cod_art IS 'The ERP''s article code.';
+
+
+--
+-- Name: COLUMN articoli.descrizione; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.articoli.descrizione IS 'Description.';
+
+
+--
+-- Name: COLUMN articoli.unita_misura; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.articoli.unita_misura IS 'Unit of measure.';
+
+
+--
+-- Name: COLUMN articoli.prezzo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.articoli.prezzo IS 'List price.';
+
+
+--
+-- Name: COLUMN articoli.cod_iva; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.articoli.cod_iva IS 'VAT code (accessory table).';
+
+
+--
+-- Name: COLUMN articoli.giacenza; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.articoli.giacenza IS 'Stock on hand.';
+
+
+--
+-- Name: COLUMN articoli.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.articoli.id_sincro IS 'Change number of the row''s last change, from the company''s counter (shared with orders).';
+
+
+--
+-- Name: COLUMN articoli.deleted; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.articoli.deleted IS 'Tombstone: the ERP deleted this article. Kept for the company''s tombstone_retention.';
+
+
+--
+-- Name: COLUMN articoli.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.articoli.updated_at IS 'Last change in the hub.';
+
+
+--
+-- Name: clienti; Type: TABLE; Schema: sincro; Owner: -
+--
+
+CREATE TABLE sincro.clienti (
+    azi text NOT NULL,
+    cod_cli text NOT NULL,
+    ragione_sociale text,
+    partita_iva text,
+    codice_fiscale text,
+    indirizzo text,
+    cap text,
+    citta text,
+    provincia text,
+    nazione text,
+    email text,
+    telefono text,
+    listino text,
+    cod_agente text,
+    cod_pagamento text,
+    id_sincro bigint NOT NULL,
+    deleted boolean DEFAULT false NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0))
+);
+
+
+--
+-- Name: TABLE clienti; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON TABLE sincro.clienti IS 'Customers of the ERP (ERP-owned). Written by sync for changes and total rebuild only; followed by id_sincro.';
+
+
+--
+-- Name: COLUMN clienti.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN clienti.cod_cli; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.cod_cli IS 'The ERP''s customer code.';
+
+
+--
+-- Name: COLUMN clienti.ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.ragione_sociale IS 'Company or person name.';
+
+
+--
+-- Name: COLUMN clienti.partita_iva; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.partita_iva IS 'VAT number.';
+
+
+--
+-- Name: COLUMN clienti.codice_fiscale; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.codice_fiscale IS 'Fiscal code.';
+
+
+--
+-- Name: COLUMN clienti.indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.indirizzo IS 'Street address.';
+
+
+--
+-- Name: COLUMN clienti.cap; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.cap IS 'Postal code.';
+
+
+--
+-- Name: COLUMN clienti.citta; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.citta IS 'City.';
+
+
+--
+-- Name: COLUMN clienti.provincia; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.provincia IS 'Province.';
+
+
+--
+-- Name: COLUMN clienti.nazione; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.nazione IS 'ISO country code.';
+
+
+--
+-- Name: COLUMN clienti.email; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.email IS 'E-mail address.';
+
+
+--
+-- Name: COLUMN clienti.telefono; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.telefono IS 'Phone number.';
+
+
+--
+-- Name: COLUMN clienti.listino; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.listino IS 'Price list the customer buys on.';
+
+
+--
+-- Name: COLUMN clienti.cod_agente; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.cod_agente IS 'Sales agent who follows the customer.';
+
+
+--
+-- Name: COLUMN clienti.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.cod_pagamento IS 'Default payment terms (accessory table).';
+
+
+--
+-- Name: COLUMN clienti.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.id_sincro IS 'Change number of the row''s last change, from the company''s counter (shared with orders).';
+
+
+--
+-- Name: COLUMN clienti.deleted; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.deleted IS 'Tombstone: the ERP deleted this customer. Kept for the company''s tombstone_retention.';
+
+
+--
+-- Name: COLUMN clienti.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.clienti.updated_at IS 'Last change in the hub.';
+
+
+--
+-- Name: company_status; Type: VIEW; Schema: sincro; Owner: -
+--
+
+CREATE VIEW sincro.company_status AS
+ SELECT c.azi,
+    ( SELECT count(*) AS count
+           FROM sincro.arportes a
+          WHERE ((a.azi = c.azi) AND (a.ack_gest = 0))) AS pending_gest,
+    ( SELECT count(*) AS count
+           FROM sincro.arportes a
+          WHERE ((a.azi = c.azi) AND (a.ack_store = 0) AND (a.id_sincro > 0))) AS pending_store,
+    ( SELECT count(*) AS count
+           FROM sincro.arportes a
+          WHERE ((a.azi = c.azi) AND (a.ack_app = 0) AND (a.id_sincro > 0))) AS pending_app,
+    ( SELECT min(a.created_at) AS min
+           FROM sincro.arportes a
+          WHERE ((a.azi = c.azi) AND (a.ack_gest = 0))) AS oldest_unacquired_at,
+    s.last_value AS last_change,
+    c.erp_cursor,
+    q.sync_quota,
+    q.sync_used,
+    q.sync_remaining,
+    q.period_end
+   FROM ((sincro_private.company c
+     JOIN sincro_private.id_sincro_counter s USING (azi))
+     CROSS JOIN LATERAL sincro.quota(c.azi) q(azi, sync_quota, sync_used, sync_remaining, period_start, period_end))
+  WHERE sincro_private.may_see_company(c.azi);
+
+
+--
+-- Name: VIEW company_status; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON VIEW sincro.company_status IS 'Per company: orders each party has not acquired, the oldest order the ERP has not acquired, last change number, ERP cursor, quota.';
+
+
+--
+-- Name: COLUMN company_status.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.company_status.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN company_status.pending_gest; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.company_status.pending_gest IS 'Orders the ERP has not acquired (ack_gest = 0).';
+
+
+--
+-- Name: COLUMN company_status.pending_store; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.company_status.pending_store IS 'Published orders the store has not acquired.';
+
+
+--
+-- Name: COLUMN company_status.pending_app; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.company_status.pending_app IS 'Published orders the apps have not acquired.';
+
+
+--
+-- Name: COLUMN company_status.oldest_unacquired_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.company_status.oldest_unacquired_at IS 'When the oldest order the ERP has not acquired was written.';
+
+
+--
+-- Name: COLUMN company_status.last_change; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.company_status.last_change IS 'The company''s last change number.';
+
+
+--
+-- Name: COLUMN company_status.erp_cursor; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.company_status.erp_cursor IS 'ERP change cursor the hub has applied up to.';
+
+
+--
+-- Name: COLUMN company_status.sync_quota; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.company_status.sync_quota IS 'Syncs allowed per period.';
+
+
+--
+-- Name: COLUMN company_status.sync_used; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.company_status.sync_used IS 'Syncs used this period.';
+
+
+--
+-- Name: COLUMN company_status.sync_remaining; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.company_status.sync_remaining IS 'Syncs left this period.';
+
+
+--
+-- Name: COLUMN company_status.period_end; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.company_status.period_end IS 'Last day of the current period.';
+
+
+--
+-- Name: consumer_cursors; Type: TABLE; Schema: sincro; Owner: -
+--
+
+CREATE TABLE sincro.consumer_cursors (
+    azi text NOT NULL,
+    consumer text NOT NULL,
+    id_sincro_read bigint NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT consumer_is_well_formed CHECK ((consumer ~ '^[A-Za-z0-9:_.-]{1,80}$'::text)),
+    CONSTRAINT id_sincro_read_is_not_negative CHECK ((id_sincro_read >= 0))
+);
+
+
+--
+-- Name: TABLE consumer_cursors; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON TABLE sincro.consumer_cursors IS 'Each consumer''s cursor: the largest change number it has imported. Written by sincro.advance_consumer_cursor.';
+
+
+--
+-- Name: COLUMN consumer_cursors.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.consumer_cursors.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN consumer_cursors.consumer; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.consumer_cursors.consumer IS 'store, app:<device id>, or another name an admin chose.';
+
+
+--
+-- Name: COLUMN consumer_cursors.id_sincro_read; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.consumer_cursors.id_sincro_read IS 'Largest id_sincro the consumer has imported.';
+
+
+--
+-- Name: COLUMN consumer_cursors.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.consumer_cursors.updated_at IS 'When the consumer last advanced it.';
+
+
+--
+-- Name: consumer_lag; Type: VIEW; Schema: sincro; Owner: -
+--
+
+CREATE VIEW sincro.consumer_lag AS
+ SELECT k.azi,
+    k.consumer,
+    k.id_sincro_read AS cursor,
+    c.last_value AS last_change,
+    (c.last_value - k.id_sincro_read) AS lag,
+    k.updated_at
+   FROM (sincro.consumer_cursors k
+     JOIN sincro_private.id_sincro_counter c USING (azi))
+  WHERE sincro_private.may_see_company(k.azi);
+
+
+--
+-- Name: VIEW consumer_lag; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON VIEW sincro.consumer_lag IS 'Each consumer''s cursor, the company''s last change number, and the difference (changes not imported yet).';
+
+
+--
+-- Name: COLUMN consumer_lag.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.consumer_lag.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN consumer_lag.consumer; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.consumer_lag.consumer IS 'store or app:<device id>.';
+
+
+--
+-- Name: COLUMN consumer_lag.cursor; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.consumer_lag.cursor IS 'Largest change number the consumer has imported.';
+
+
+--
+-- Name: COLUMN consumer_lag.last_change; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.consumer_lag.last_change IS 'The company''s last change number.';
+
+
+--
+-- Name: COLUMN consumer_lag.lag; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.consumer_lag.lag IS 'Changes the consumer has not imported yet.';
+
+
+--
+-- Name: COLUMN consumer_lag.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.consumer_lag.updated_at IS 'When the consumer last advanced its cursor.';
+
+
+--
+-- Name: documenti; Type: TABLE; Schema: sincro; Owner: -
+--
+
+CREATE TABLE sincro.documenti (
+    azi text NOT NULL,
+    tipo_doc text NOT NULL,
+    numero text NOT NULL,
+    data_doc date,
+    cliente_cod text,
+    tor_chia text,
+    note text,
+    totale_imponibile numeric(14,2),
+    totale_iva numeric(14,2),
+    totale_documento numeric(14,2),
+    id_sincro bigint NOT NULL,
+    deleted boolean DEFAULT false NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0)),
+    CONSTRAINT tipo_doc_is_known CHECK ((tipo_doc = ANY (ARRAY['preventivo'::text, 'ddt'::text, 'fattura'::text])))
+);
+
+
+--
+-- Name: TABLE documenti; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON TABLE sincro.documenti IS 'Quotes, delivery notes and invoices of the ERP (headers). Written by syncs only; followed by id_sincro.';
+
+
+--
+-- Name: COLUMN documenti.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN documenti.tipo_doc; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti.tipo_doc IS 'preventivo (quote), ddt (delivery note) or fattura (invoice).';
+
+
+--
+-- Name: COLUMN documenti.numero; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti.numero IS 'The ERP''s document number, unique per type.';
+
+
+--
+-- Name: COLUMN documenti.data_doc; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti.data_doc IS 'Document date.';
+
+
+--
+-- Name: COLUMN documenti.cliente_cod; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti.cliente_cod IS 'Customer code.';
+
+
+--
+-- Name: COLUMN documenti.tor_chia; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti.tor_chia IS 'The ERP key of the order the document comes from (sincro.arportes.tor_chia), if any.';
+
+
+--
+-- Name: COLUMN documenti.note; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti.note IS 'Free notes.';
+
+
+--
+-- Name: COLUMN documenti.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti.totale_imponibile IS 'Taxable total.';
+
+
+--
+-- Name: COLUMN documenti.totale_iva; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti.totale_iva IS 'VAT total.';
+
+
+--
+-- Name: COLUMN documenti.totale_documento; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti.totale_documento IS 'Document total.';
+
+
+--
+-- Name: COLUMN documenti.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti.id_sincro IS 'Change number of the document''s last change (header or lines), from the company''s counter.';
+
+
+--
+-- Name: COLUMN documenti.deleted; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti.deleted IS 'Tombstone: the ERP deleted the document (its lines are removed). Kept for the company''s tombstone_retention.';
+
+
+--
+-- Name: COLUMN documenti.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti.updated_at IS 'Last change in the hub.';
+
+
+--
+-- Name: documenti_righe; Type: TABLE; Schema: sincro; Owner: -
+--
+
+CREATE TABLE sincro.documenti_righe (
+    azi text NOT NULL,
+    tipo_doc text NOT NULL,
+    numero text NOT NULL,
+    riga integer NOT NULL,
+    articolo text,
+    descrizione text,
+    quantita numeric(14,3),
+    unita_misura text,
+    prezzo numeric(14,4),
+    sconto numeric(6,2),
+    iva text
+);
+
+
+--
+-- Name: TABLE documenti_righe; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON TABLE sincro.documenti_righe IS 'Lines of the ERP''s quotes, delivery notes and invoices. Replaced with the header by syncs; a change gives the header a new id_sincro.';
+
+
+--
+-- Name: COLUMN documenti_righe.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti_righe.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN documenti_righe.tipo_doc; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti_righe.tipo_doc IS 'Document type (see documenti).';
+
+
+--
+-- Name: COLUMN documenti_righe.numero; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti_righe.numero IS 'Document number.';
+
+
+--
+-- Name: COLUMN documenti_righe.riga; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti_righe.riga IS 'Line number.';
+
+
+--
+-- Name: COLUMN documenti_righe.articolo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti_righe.articolo IS 'Article code.';
+
+
+--
+-- Name: COLUMN documenti_righe.descrizione; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti_righe.descrizione IS 'Description.';
+
+
+--
+-- Name: COLUMN documenti_righe.quantita; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti_righe.quantita IS 'Quantity.';
+
+
+--
+-- Name: COLUMN documenti_righe.unita_misura; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti_righe.unita_misura IS 'Unit of measure.';
+
+
+--
+-- Name: COLUMN documenti_righe.prezzo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti_righe.prezzo IS 'Unit price.';
+
+
+--
+-- Name: COLUMN documenti_righe.sconto; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti_righe.sconto IS 'Discount, percent.';
+
+
+--
+-- Name: COLUMN documenti_righe.iva; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.documenti_righe.iva IS 'VAT code.';
+
+
+--
 -- Name: new_customers; Type: TABLE; Schema: sincro; Owner: -
 --
 
@@ -3112,6 +4874,102 @@ COMMENT ON COLUMN sincro.order_push.created_at IS 'When the order was queued for
 --
 
 COMMENT ON COLUMN sincro.order_push.updated_at IS 'Last state change.';
+
+
+--
+-- Name: particolarita; Type: TABLE; Schema: sincro; Owner: -
+--
+
+CREATE TABLE sincro.particolarita (
+    azi text NOT NULL,
+    cod_cli text NOT NULL,
+    cod_art text NOT NULL,
+    valido_dal date NOT NULL,
+    valido_al date,
+    prezzo numeric(14,4),
+    sconto numeric(6,2),
+    id_sincro bigint NOT NULL,
+    deleted boolean DEFAULT false NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0))
+);
+
+
+--
+-- Name: TABLE particolarita; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON TABLE sincro.particolarita IS 'Customer-specific prices and discounts (particolarità) of the ERP. Written by syncs only; followed by id_sincro.';
+
+
+--
+-- Name: COLUMN particolarita.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.particolarita.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN particolarita.cod_cli; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.particolarita.cod_cli IS 'Customer code.';
+
+
+--
+-- Name: COLUMN particolarita.cod_art; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.particolarita.cod_art IS 'Article code.';
+
+
+--
+-- Name: COLUMN particolarita.valido_dal; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.particolarita.valido_dal IS 'First day it applies.';
+
+
+--
+-- Name: COLUMN particolarita.valido_al; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.particolarita.valido_al IS 'Last day it applies (empty: open-ended).';
+
+
+--
+-- Name: COLUMN particolarita.prezzo; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.particolarita.prezzo IS 'The customer''s price (empty: list price).';
+
+
+--
+-- Name: COLUMN particolarita.sconto; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.particolarita.sconto IS 'The customer''s discount, percent.';
+
+
+--
+-- Name: COLUMN particolarita.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.particolarita.id_sincro IS 'Change number of the row''s last change, from the company''s counter (shared with orders).';
+
+
+--
+-- Name: COLUMN particolarita.deleted; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.particolarita.deleted IS 'Tombstone: the ERP deleted it. Kept for the company''s tombstone_retention.';
+
+
+--
+-- Name: COLUMN particolarita.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.particolarita.updated_at IS 'Last change in the hub.';
 
 
 --
@@ -4051,6 +5909,13 @@ CREATE TABLE sincro.sync_runs (
     orders_failed integer DEFAULT 0 NOT NULL,
     error text,
     uses_quota boolean DEFAULT false NOT NULL,
+    rows_received bigint DEFAULT 0 NOT NULL,
+    rows_changed bigint DEFAULT 0 NOT NULL,
+    rows_tombstoned bigint DEFAULT 0 NOT NULL,
+    progress_at timestamp with time zone DEFAULT now() NOT NULL,
+    backend_pid integer,
+    erp_cursor_from text,
+    erp_cursor_to text,
     CONSTRAINT finished_when_done CHECK (((state = 'running'::text) = (finished_at IS NULL))),
     CONSTRAINT kind_is_known CHECK ((kind = ANY (ARRAY['partial'::text, 'changes'::text, 'rebuild'::text]))),
     CONSTRAINT state_is_known CHECK ((state = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text])))
@@ -4142,6 +6007,55 @@ COMMENT ON COLUMN sincro.sync_runs.uses_quota IS 'Whether the run counts against
 
 
 --
+-- Name: COLUMN sync_runs.rows_received; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.rows_received IS 'Changes or snapshot rows received from the ERP.';
+
+
+--
+-- Name: COLUMN sync_runs.rows_changed; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.rows_changed IS 'Rows that really changed in the hub (each got a new change number).';
+
+
+--
+-- Name: COLUMN sync_runs.rows_tombstoned; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.rows_tombstoned IS 'Rows a total rebuild marked deleted because the ERP no longer has them.';
+
+
+--
+-- Name: COLUMN sync_runs.progress_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.progress_at IS 'Last time the run applied something: a run with no progress for 10 minutes, or whose session is gone, is closed as abandoned.';
+
+
+--
+-- Name: COLUMN sync_runs.backend_pid; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.backend_pid IS 'PostgreSQL backend of the session that began the run (to tell a crashed run from a slow one).';
+
+
+--
+-- Name: COLUMN sync_runs.erp_cursor_from; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.erp_cursor_from IS 'ERP cursor when the run began (changes and rebuild).';
+
+
+--
+-- Name: COLUMN sync_runs.erp_cursor_to; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.erp_cursor_to IS 'ERP cursor the run has applied up to.';
+
+
+--
 -- Name: sync_runs_run_id_seq; Type: SEQUENCE; Schema: sincro; Owner: -
 --
 
@@ -4153,6 +6067,127 @@ ALTER TABLE sincro.sync_runs ALTER COLUMN run_id ADD GENERATED ALWAYS AS IDENTIT
     NO MAXVALUE
     CACHE 1
 );
+
+
+--
+-- Name: tabelle_accessorie; Type: TABLE; Schema: sincro; Owner: -
+--
+
+CREATE TABLE sincro.tabelle_accessorie (
+    azi text NOT NULL,
+    tabella text NOT NULL,
+    codice text NOT NULL,
+    descrizione text,
+    dati jsonb DEFAULT '{}'::jsonb NOT NULL,
+    id_sincro bigint NOT NULL,
+    deleted boolean DEFAULT false NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT dati_is_object CHECK ((jsonb_typeof(dati) = 'object'::text)),
+    CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0))
+);
+
+
+--
+-- Name: TABLE tabelle_accessorie; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON TABLE sincro.tabelle_accessorie IS 'Accessory tables of the ERP (payment terms, carriers, VAT codes, ...), one row per entry. Written by syncs only; followed by id_sincro.';
+
+
+--
+-- Name: COLUMN tabelle_accessorie.azi; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.tabelle_accessorie.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN tabelle_accessorie.tabella; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.tabelle_accessorie.tabella IS 'Which table, e.g. pagamenti, vettori, iva.';
+
+
+--
+-- Name: COLUMN tabelle_accessorie.codice; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.tabelle_accessorie.codice IS 'The entry''s code in that table.';
+
+
+--
+-- Name: COLUMN tabelle_accessorie.descrizione; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.tabelle_accessorie.descrizione IS 'Description of the entry.';
+
+
+--
+-- Name: COLUMN tabelle_accessorie.dati; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.tabelle_accessorie.dati IS 'The entry''s other fields, as the ERP sends them (a JSON object).';
+
+
+--
+-- Name: COLUMN tabelle_accessorie.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.tabelle_accessorie.id_sincro IS 'Change number of the row''s last change, from the company''s counter (shared with orders).';
+
+
+--
+-- Name: COLUMN tabelle_accessorie.deleted; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.tabelle_accessorie.deleted IS 'Tombstone: the ERP deleted the entry. Kept for the company''s tombstone_retention.';
+
+
+--
+-- Name: COLUMN tabelle_accessorie.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.tabelle_accessorie.updated_at IS 'Last change in the hub.';
+
+
+--
+-- Name: erp_entity; Type: TABLE; Schema: sincro_private; Owner: -
+--
+
+CREATE TABLE sincro_private.erp_entity (
+    entity text NOT NULL,
+    table_name regclass NOT NULL,
+    key_columns text[] NOT NULL,
+    CONSTRAINT key_columns_is_not_empty CHECK ((cardinality(key_columns) > 0))
+);
+
+
+--
+-- Name: TABLE erp_entity; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON TABLE sincro_private.erp_entity IS 'ERP-owned entities other than orders: the wire name the ERP uses, the hub table, its key columns after azi.';
+
+
+--
+-- Name: COLUMN erp_entity.entity; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.erp_entity.entity IS 'Name on the wire (ERP API): accessory, article, customer, particolarita, document.';
+
+
+--
+-- Name: COLUMN erp_entity.table_name; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.erp_entity.table_name IS 'Hub table holding the entity.';
+
+
+--
+-- Name: COLUMN erp_entity.key_columns; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.erp_entity.key_columns IS 'Key columns after azi, in primary-key order.';
 
 
 --
@@ -4188,6 +6223,53 @@ COMMENT ON COLUMN sincro_private.party_secret.secret IS 'Random token appended t
 
 
 --
+-- Name: rebuild_seen; Type: TABLE; Schema: sincro_private; Owner: -
+--
+
+CREATE UNLOGGED TABLE sincro_private.rebuild_seen (
+    azi text NOT NULL,
+    run_id bigint NOT NULL,
+    entity text NOT NULL,
+    key text NOT NULL
+);
+
+
+--
+-- Name: TABLE rebuild_seen; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON TABLE sincro_private.rebuild_seen IS 'Scratch: keys received by a running total rebuild, per run and entity; emptied when the rebuild ends.';
+
+
+--
+-- Name: COLUMN rebuild_seen.azi; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.rebuild_seen.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN rebuild_seen.run_id; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.rebuild_seen.run_id IS 'The rebuild run (sincro.sync_runs.run_id).';
+
+
+--
+-- Name: COLUMN rebuild_seen.entity; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.rebuild_seen.entity IS 'Entity (see sincro_private.erp_entity).';
+
+
+--
+-- Name: COLUMN rebuild_seen.key; Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON COLUMN sincro_private.rebuild_seen.key IS 'The row''s key fields as text, joined by U+001F.';
+
+
+--
 -- Name: arporrig arporrig_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
 --
 
@@ -4212,6 +6294,46 @@ ALTER TABLE ONLY sincro.arportes
 
 
 --
+-- Name: articoli articoli_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.articoli
+    ADD CONSTRAINT articoli_pkey PRIMARY KEY (azi, cod_art);
+
+
+--
+-- Name: clienti clienti_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.clienti
+    ADD CONSTRAINT clienti_pkey PRIMARY KEY (azi, cod_cli);
+
+
+--
+-- Name: consumer_cursors consumer_cursors_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.consumer_cursors
+    ADD CONSTRAINT consumer_cursors_pkey PRIMARY KEY (azi, consumer);
+
+
+--
+-- Name: documenti documenti_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.documenti
+    ADD CONSTRAINT documenti_pkey PRIMARY KEY (azi, tipo_doc, numero);
+
+
+--
+-- Name: documenti_righe documenti_righe_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.documenti_righe
+    ADD CONSTRAINT documenti_righe_pkey PRIMARY KEY (azi, tipo_doc, numero, riga);
+
+
+--
 -- Name: new_customers new_customers_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
 --
 
@@ -4228,6 +6350,14 @@ ALTER TABLE ONLY sincro.order_push
 
 
 --
+-- Name: particolarita particolarita_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.particolarita
+    ADD CONSTRAINT particolarita_pkey PRIMARY KEY (azi, cod_cli, cod_art, valido_dal);
+
+
+--
 -- Name: sync_runs sync_runs_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
 --
 
@@ -4236,11 +6366,35 @@ ALTER TABLE ONLY sincro.sync_runs
 
 
 --
+-- Name: tabelle_accessorie tabelle_accessorie_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.tabelle_accessorie
+    ADD CONSTRAINT tabelle_accessorie_pkey PRIMARY KEY (azi, tabella, codice);
+
+
+--
 -- Name: company company_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
 --
 
 ALTER TABLE ONLY sincro_private.company
     ADD CONSTRAINT company_pkey PRIMARY KEY (azi);
+
+
+--
+-- Name: erp_entity erp_entity_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+--
+
+ALTER TABLE ONLY sincro_private.erp_entity
+    ADD CONSTRAINT erp_entity_pkey PRIMARY KEY (entity);
+
+
+--
+-- Name: erp_entity erp_entity_table_name_key; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+--
+
+ALTER TABLE ONLY sincro_private.erp_entity
+    ADD CONSTRAINT erp_entity_table_name_key UNIQUE (table_name);
 
 
 --
@@ -4281,6 +6435,14 @@ ALTER TABLE ONLY sincro_private.login
 
 ALTER TABLE ONLY sincro_private.party_secret
     ADD CONSTRAINT party_secret_pkey PRIMARY KEY (singleton);
+
+
+--
+-- Name: rebuild_seen rebuild_seen_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+--
+
+ALTER TABLE ONLY sincro_private.rebuild_seen
+    ADD CONSTRAINT rebuild_seen_pkey PRIMARY KEY (azi, run_id, entity, key);
 
 
 --
@@ -4326,10 +6488,52 @@ CREATE INDEX idx_arportes_history__order ON sincro.arportes_history USING btree 
 
 
 --
+-- Name: idx_articoli__id_sincro; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE INDEX idx_articoli__id_sincro ON sincro.articoli USING btree (azi, id_sincro);
+
+
+--
+-- Name: idx_clienti__id_sincro; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE INDEX idx_clienti__id_sincro ON sincro.clienti USING btree (azi, id_sincro);
+
+
+--
+-- Name: idx_documenti__id_sincro; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE INDEX idx_documenti__id_sincro ON sincro.documenti USING btree (azi, id_sincro);
+
+
+--
+-- Name: idx_documenti__order; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE INDEX idx_documenti__order ON sincro.documenti USING btree (azi, tor_chia) WHERE (tor_chia IS NOT NULL);
+
+
+--
 -- Name: idx_order_push__open; Type: INDEX; Schema: sincro; Owner: -
 --
 
 CREATE INDEX idx_order_push__open ON sincro.order_push USING btree (azi, id_pub) WHERE (state = ANY (ARRAY['pending'::text, 'in_flight'::text]));
+
+
+--
+-- Name: idx_particolarita__id_sincro; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE INDEX idx_particolarita__id_sincro ON sincro.particolarita USING btree (azi, id_sincro);
+
+
+--
+-- Name: idx_tabelle_accessorie__id_sincro; Type: INDEX; Schema: sincro; Owner: -
+--
+
+CREATE INDEX idx_tabelle_accessorie__id_sincro ON sincro.tabelle_accessorie USING btree (azi, id_sincro);
 
 
 --
@@ -4357,7 +6561,7 @@ CREATE UNIQUE INDEX uniq_new_customers__creator_key ON sincro.new_customers USIN
 -- Name: uniq_sync_runs__one_running; Type: INDEX; Schema: sincro; Owner: -
 --
 
-CREATE UNIQUE INDEX uniq_sync_runs__one_running ON sincro.sync_runs USING btree (azi, kind) WHERE (state = 'running'::text);
+CREATE UNIQUE INDEX uniq_sync_runs__one_running ON sincro.sync_runs USING btree (azi, ((kind = 'partial'::text))) WHERE (state = 'running'::text);
 
 
 --
@@ -4476,6 +6680,46 @@ ALTER TABLE ONLY sincro.arportes
 
 
 --
+-- Name: articoli articoli_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.articoli
+    ADD CONSTRAINT articoli_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
+
+
+--
+-- Name: clienti clienti_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.clienti
+    ADD CONSTRAINT clienti_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
+
+
+--
+-- Name: consumer_cursors consumer_cursors_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.consumer_cursors
+    ADD CONSTRAINT consumer_cursors_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE CASCADE;
+
+
+--
+-- Name: documenti documenti_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.documenti
+    ADD CONSTRAINT documenti_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
+
+
+--
+-- Name: documenti_righe documenti_righe_azi_tipo_doc_numero_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.documenti_righe
+    ADD CONSTRAINT documenti_righe_azi_tipo_doc_numero_fkey FOREIGN KEY (azi, tipo_doc, numero) REFERENCES sincro.documenti(azi, tipo_doc, numero) ON DELETE CASCADE;
+
+
+--
 -- Name: new_customers new_customers_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
 --
 
@@ -4492,11 +6736,27 @@ ALTER TABLE ONLY sincro.order_push
 
 
 --
+-- Name: particolarita particolarita_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.particolarita
+    ADD CONSTRAINT particolarita_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
+
+
+--
 -- Name: sync_runs sync_runs_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
 --
 
 ALTER TABLE ONLY sincro.sync_runs
     ADD CONSTRAINT sync_runs_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
+
+
+--
+-- Name: tabelle_accessorie tabelle_accessorie_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+--
+
+ALTER TABLE ONLY sincro.tabelle_accessorie
+    ADD CONSTRAINT tabelle_accessorie_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
 
 
 --
@@ -4556,6 +6816,36 @@ ALTER TABLE sincro.arportes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sincro.arportes_history ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: articoli; Type: ROW SECURITY; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.articoli ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: clienti; Type: ROW SECURITY; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.clienti ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: consumer_cursors; Type: ROW SECURITY; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.consumer_cursors ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: documenti; Type: ROW SECURITY; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.documenti ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: documenti_righe; Type: ROW SECURITY; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.documenti_righe ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: arportes erp_company; Type: POLICY; Schema: sincro; Owner: -
 --
 
@@ -4584,6 +6874,41 @@ CREATE POLICY every_company ON sincro.arportes FOR SELECT TO sincro_worker, sinc
 
 
 --
+-- Name: articoli every_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY every_company ON sincro.articoli FOR SELECT TO sincro_worker, sincro_admin USING (true);
+
+
+--
+-- Name: clienti every_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY every_company ON sincro.clienti FOR SELECT TO sincro_worker, sincro_admin USING (true);
+
+
+--
+-- Name: consumer_cursors every_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY every_company ON sincro.consumer_cursors FOR SELECT TO sincro_worker, sincro_admin USING (true);
+
+
+--
+-- Name: documenti every_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY every_company ON sincro.documenti FOR SELECT TO sincro_worker, sincro_admin USING (true);
+
+
+--
+-- Name: documenti_righe every_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY every_company ON sincro.documenti_righe FOR SELECT TO sincro_worker, sincro_admin USING (true);
+
+
+--
 -- Name: new_customers every_company; Type: POLICY; Schema: sincro; Owner: -
 --
 
@@ -4591,10 +6916,24 @@ CREATE POLICY every_company ON sincro.new_customers FOR SELECT TO sincro_worker,
 
 
 --
+-- Name: particolarita every_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY every_company ON sincro.particolarita FOR SELECT TO sincro_worker, sincro_admin USING (true);
+
+
+--
 -- Name: sync_runs every_company; Type: POLICY; Schema: sincro; Owner: -
 --
 
 CREATE POLICY every_company ON sincro.sync_runs FOR SELECT TO sincro_worker, sincro_admin USING (true);
+
+
+--
+-- Name: tabelle_accessorie every_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY every_company ON sincro.tabelle_accessorie FOR SELECT TO sincro_worker, sincro_admin USING (true);
 
 
 --
@@ -4608,6 +6947,61 @@ ALTER TABLE sincro.new_customers ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE sincro.order_push ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: articoli own_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY own_company ON sincro.articoli FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: clienti own_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY own_company ON sincro.clienti FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: consumer_cursors own_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY own_company ON sincro.consumer_cursors FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: documenti own_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY own_company ON sincro.documenti FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: documenti_righe own_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY own_company ON sincro.documenti_righe FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: particolarita own_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY own_company ON sincro.particolarita FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: tabelle_accessorie own_company; Type: POLICY; Schema: sincro; Owner: -
+--
+
+CREATE POLICY own_company ON sincro.tabelle_accessorie FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: particolarita; Type: ROW SECURITY; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.particolarita ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: arportes store_company; Type: POLICY; Schema: sincro; Owner: -
@@ -4628,6 +7022,12 @@ CREATE POLICY store_company ON sincro.new_customers TO sincro_store USING (((azi
 --
 
 ALTER TABLE sincro.sync_runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tabelle_accessorie; Type: ROW SECURITY; Schema: sincro; Owner: -
+--
+
+ALTER TABLE sincro.tabelle_accessorie ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: arporrig visible_order; Type: POLICY; Schema: sincro; Owner: -

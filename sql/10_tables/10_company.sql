@@ -16,7 +16,13 @@ create table sincro_private.company (
   sync_period_start date not null default current_date,
   push_mode text not null default 'auto'
     constraint push_mode_is_known check (push_mode in ('auto', 'manual')),
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default now(),
+  sync_period interval not null default interval '1 month'
+    constraint sync_period_is_positive check (sync_period > interval '0'),
+  tombstone_retention interval not null default interval '90 days'
+    constraint tombstone_retention_is_positive check (tombstone_retention > interval '0'),
+  tombstones_purged_through bigint not null default 0,
+  erp_cursor text not null default ''
 );
 
 comment on table sincro_private.company is
@@ -31,6 +37,13 @@ comment on column sincro_private.company.sync_period_start is E'First day of the
 comment on column sincro_private.company.push_mode is
   E'auto: a failed push is retried with backoff and swept; manual: one attempt, then the order waits for a partial sync (as the store vendor describes).';
 comment on column sincro_private.company.created_at is E'When the company was registered.';
+comment on column sincro_private.company.sync_period is E'Length of a contract period; when it ends, sync_used restarts from 0 (sincro.set_sync_contract sets it).';
+comment on column sincro_private.company.tombstone_retention is
+  E'How long rows the ERP deleted stay as tombstones (deleted = true) before sincro.purge_tombstones removes them. A consumer whose cursor is older must rebuild its copy (SY130).';
+comment on column sincro_private.company.tombstones_purged_through is
+  E'Largest change number of a purged tombstone: a consumer cursor below it may have missed a deletion (SY130). 0: nothing purged.';
+comment on column sincro_private.company.erp_cursor is
+  E'The ERP''s change cursor up to which the hub has applied the ERP''s changes (empty: never synced). Moved only together with the changes it covers.';
 
 create table sincro_private.id_pub_counter (
   azi text primary key references sincro_private.company (azi) on delete cascade,

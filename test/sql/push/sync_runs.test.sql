@@ -27,7 +27,7 @@ select sincro.sync_run_finish('C00001', :run2, 0, 0, 2, 'ERP unreachable');
 select results_eq($$ select state, error from sincro.sync_runs where run_id = $$ || :run2, $$ values ('failed', 'ERP unreachable') $$, 'failed with its error');
 -- TEST: a run abandoned by a crash does not block the company
 select sincro.sync_run_begin('C00001', 'partial') as run3 \gset
-update sincro.sync_runs set started_at = now() - interval '2 hours' where run_id = :run3;
+update sincro.sync_runs set started_at = now() - interval '2 hours', progress_at = now() - interval '2 hours' where run_id = :run3;
 select lives_ok($$ select sincro.sync_run_begin('C00001', 'partial') $$, 'a new run after an abandoned one');
 -- TEST: bad kinds
 select throws_ok($$ select sincro.sync_run_begin('C00001', 'everything') $$, 'SY101', null, 'unknown kind: SY101');

@@ -21,6 +21,7 @@ select r, o, p from (values
   ('sincro.order_push',               '{SELECT}',                  '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
   ('sincro.push_problems',            '{SELECT}',                  '{sincro_erp,sincro_worker,sincro_admin}'),
   ('sincro.sync_runs',                '{SELECT}',                  '{sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.consumer_cursors',         '{SELECT}',                  '{sincro_store,sincro_app,sincro_worker,sincro_admin}'),
   ('sincro.push_claim(text,bigint)',                    '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.push_acquired(text,bigint,text,text)',       '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.sweep_pushes(interval)',                     '{EXECUTE}', '{sincro_worker,sincro_admin}'),
@@ -31,7 +32,20 @@ select r, o, p from (values
   ('sincro.find_new_customer(text,text,text,text)',     '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
   ('sincro.create_login(text,text,text,text,text,text)', '{EXECUTE}', '{sincro_admin}'),
   ('sincro_private.session_company()',                  '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
-  ('graphile_worker.add_job(text,json,text,timestamptz,integer,text,integer,text[],text)', '{EXECUTE}', '{sincro_worker}')
+  ('graphile_worker.add_job(text,json,text,timestamptz,integer,text,integer,text[],text)', '{EXECUTE}', '{sincro_worker}'),
+  -- ERP-owned data: read by every party, written by the sync functions only
+  ('sincro.articoli',                 '{SELECT}',                  '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.clienti',                  '{SELECT}',                  '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.documenti_righe',          '{SELECT}',                  '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.consumer_lag',             '{SELECT}',                  '{sincro_store,sincro_app,sincro_worker,sincro_admin}'),
+  ('sincro.company_status',           '{SELECT}',                  '{sincro_worker,sincro_admin}'),
+  ('sincro.all_changes_since(text,bigint,integer)',     '{EXECUTE}', '{sincro_store,sincro_app,sincro_worker,sincro_admin}'),
+  ('sincro.advance_consumer_cursor(text,text,bigint)',  '{EXECUTE}', '{sincro_store,sincro_app,sincro_worker,sincro_admin}'),
+  ('sincro.sync_apply_changes(text,bigint,text,text,jsonb)', '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.sync_rebuild_apply(text,bigint,text,jsonb)', '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.sync_run_complete(text,bigint)',             '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.quota(text)',                                '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.set_sync_contract(text,integer,interval,date)', '{EXECUTE}', '{sincro_admin}')
 ) as t(o, ps, rs), unnest(ps::text[]) p, unnest(rs::text[]) r;
 
 create temp table cells as
@@ -54,7 +68,16 @@ cross join (values
   ('sincro_private.session_company()', 'function'), ('sincro_private.set_party(text)', 'function'),
   ('sincro_private.restore_party(text)', 'function'), ('sincro_private.assign_pending_id_sincro()', 'function'),
   ('sincro_private.enqueue_push_order(text,bigint)', 'function'), ('sincro_private.replace_order_lines(text,bigint,jsonb)', 'function'),
-  ('graphile_worker.add_job(text,json,text,timestamptz,integer,text,integer,text[],text)', 'function')
+  ('graphile_worker.add_job(text,json,text,timestamptz,integer,text,integer,text[],text)', 'function'),
+  ('sincro.articoli', 'table'), ('sincro.clienti', 'table'), ('sincro.documenti_righe', 'table'),
+  ('sincro.consumer_cursors', 'table'), ('sincro.consumer_lag', 'table'), ('sincro.company_status', 'table'),
+  ('sincro_private.rebuild_seen', 'table'), ('sincro_private.erp_entity', 'table'),
+  ('sincro.all_changes_since(text,bigint,integer)', 'function'), ('sincro.advance_consumer_cursor(text,text,bigint)', 'function'),
+  ('sincro.sync_apply_changes(text,bigint,text,text,jsonb)', 'function'), ('sincro.sync_rebuild_apply(text,bigint,text,jsonb)', 'function'),
+  ('sincro.sync_run_complete(text,bigint)', 'function'), ('sincro.quota(text)', 'function'),
+  ('sincro.set_sync_contract(text,integer,interval,date)', 'function'),
+  ('sincro_private.upsert_erp_rows(text,text,jsonb,bigint,text[])', 'function'),
+  ('sincro_private.tombstone_erp_rows(text,text,jsonb,bigint)', 'function')
 ) o(object, kind)
 cross join lateral unnest(case o.kind when 'table' then array['SELECT', 'INSERT', 'UPDATE', 'DELETE'] else array['EXECUTE'] end) p(privilege);
 
