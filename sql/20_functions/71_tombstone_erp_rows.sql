@@ -24,6 +24,9 @@ declare
   v_key_text text;
   v_chosen text;
   v_count integer;
+  v_hashjoin constant text := pg_catalog.current_setting('enable_hashjoin');
+  v_mergejoin constant text := pg_catalog.current_setting('enable_mergejoin');
+  v_seqscan constant text := pg_catalog.current_setting('enable_seqscan');
 begin
   -- validate
   select e.table_name, e.key_columns into v_table, v_keys
@@ -54,7 +57,11 @@ begin
       $sql$, (select pg_catalog.string_agg(pg_catalog.format('t.%I', k), ', ') from pg_catalog.unnest(v_keys) k), v_table, v_key_text);
   end if;
 
-  -- apply
+  -- apply (named keys: a few rows of a big table, probed by primary key, never a hash of the table)
+  if keys is not null then
+    perform pg_catalog.set_config('enable_hashjoin', 'off', true), pg_catalog.set_config('enable_mergejoin', 'off', true),
+            pg_catalog.set_config('enable_seqscan', 'off', true);
+  end if;
   execute pg_catalog.format($sql$
     with chosen as (%1$s),
     bump as (
@@ -72,6 +79,10 @@ begin
     (select pg_catalog.string_agg(pg_catalog.format('c.%I', k), ', ') from pg_catalog.unnest(v_keys) k))
     using azi, keys, run_id, entity;
   get diagnostics v_count = row_count;
+  if keys is not null then
+    perform pg_catalog.set_config('enable_hashjoin', v_hashjoin, true), pg_catalog.set_config('enable_mergejoin', v_mergejoin, true),
+            pg_catalog.set_config('enable_seqscan', v_seqscan, true);
+  end if;
 
   if v_table = 'sincro.documenti'::regclass and v_count > 0 then
     delete from sincro.documenti_righe r

@@ -5,12 +5,12 @@ select plan(22);
 select sincro_tests.setup_company('C00001') as a \gset
 select sincro_tests.setup_company('C00002') as b \gset
 
--- TEST: new rows get consecutive numbers in key order; unknown fields are ignored
+-- TEST: new rows get consecutive numbers in batch order; unknown fields are ignored
 select is(sincro_private.upsert_erp_rows('article', 'C00001',
   '[{"key": {"cod_art": "B"}, "data": {"descrizione": "Bullone", "prezzo": "0.30", "colore": "rosso"}},
     {"key": {"cod_art": "A"}, "data": {"descrizione": "Anello", "prezzo": 1.5, "giacenza": 10}}]'), 2, 'two new articles: 2 changed');
 select results_eq($$ select cod_art, id_sincro, deleted from sincro.articoli order by cod_art $$,
-                  $$ values ('A', 1::bigint, false), ('B', 2::bigint, false) $$, 'numbered 1, 2 in key order');
+                  $$ values ('A', 2::bigint, false), ('B', 1::bigint, false) $$, 'numbered 1, 2 in batch order');
 select results_eq($$ select last_id_sincro from sincro.apstatosyn where azi = 'C00001' $$, $$ values (2::bigint) $$, 'the counter moved by 2');
 -- TEST: the same state again changes nothing (numbers compared as numbers)
 select is(sincro_private.upsert_erp_rows('article', 'C00001',
