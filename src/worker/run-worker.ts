@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { ErpConnector } from "../erp/connector";
 import { partialSyncTask } from "../../tasks/partial_sync";
 import { pushOrderTask } from "../../tasks/push_order";
+import { purgeTombstonesTask } from "../../tasks/purge_tombstones";
 import { sweepPushesTask } from "../../tasks/sweep_pushes";
 
 export interface WorkerOptions {
@@ -18,7 +19,7 @@ export interface WorkerOptions {
   readonly logger: Logger;
   /** Poll interval in ms when LISTEN/NOTIFY misses (default 2000). */
   readonly pollInterval?: number;
-  /** Run the every-minute sweep (default true). */
+  /** Run the scheduled jobs: the every-minute push sweep and the daily tombstone purge (default true). */
   readonly sweep?: boolean;
 }
 
@@ -27,6 +28,7 @@ export function sincroTaskList(erp: ErpConnector): TaskList {
     push_order: pushOrderTask(erp),
     partial_sync: partialSyncTask(erp),
     sweep_pushes: sweepPushesTask,
+    purge_tombstones: purgeTombstonesTask,
   };
 }
 
@@ -84,7 +86,7 @@ function startRunner(options: WorkerOptions, pool: Pool, concurrency: number): P
     noHandleSignals: true,
     logger: workerLogger(options.logger),
     taskList: sincroTaskList(options.erp),
-    // one attempt per sweep: a failed sweep is simply run again the next minute
-    ...(options.sweep === false ? {} : { crontab: "* * * * * sweep_pushes ?max=1\n" }),
+    // one attempt per sweep: a failed sweep is simply run again the next minute; the purge runs at 03:17 daily
+    ...(options.sweep === false ? {} : { crontab: "* * * * * sweep_pushes ?max=1\n17 3 * * * purge_tombstones ?max=3\n" }),
   });
 }
