@@ -12,6 +12,11 @@
  * "try again later"; ErpRejectedError (the ERP says the order is invalid, a
  * 4xx) is permanent: the ERP's message is recorded on the order and it is not
  * retried. Anything else is a bug and is treated as unavailable.
+ *
+ * pullChanges and openSnapshot read the ERP's own data for a sync for changes
+ * and a total rebuild (docs/sync.md): every failure there (unreachable, 5xx,
+ * timeout, any 4xx, an unreadable answer or row) is an ErpUnavailableError
+ * naming the status and the ERP's message: the run fails and can be run again.
  */
 
 export interface ErpOrderLine {
@@ -94,9 +99,49 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The ERP-owned data a sync reads, by wire name (docs/sync.md has each one's key and fields). */
+export type ErpEntity = "customer" | "article" | "particolarita" | "accessory" | "document" | "order";
+
+/** Every entity, in the order a total rebuild reads them. */
+export const ERP_ENTITIES: readonly ErpEntity[] = ["accessory", "article", "customer", "particolarita", "order", "document"];
+
+/** One entry of the ERP's change log, carrying the row's current state (null when it no longer exists). */
+export interface ErpChange {
+  /** Opaque position in the ERP's change log. */
+  readonly seq: string;
+  readonly entity: ErpEntity;
+  readonly op: "upsert" | "delete";
+  readonly key: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, unknown>> | null;
+}
+
+export interface ErpChangeBatch {
+  readonly changes: readonly ErpChange[];
+  /** Where the next pull starts: the last change's seq, or the `after` asked for when there was none. */
+  readonly next_cursor: string;
+  /** Whether the ERP has more changes after next_cursor. */
+  readonly more: boolean;
+}
+
+export interface ErpSnapshotRow {
+  readonly key: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface ErpSnapshot {
+  /** The ERP change-log position this snapshot reflects. */
+  readonly cursor: string;
+  /** The rows in batches of at most batchSize, read from the network as they are consumed (backpressure: memory stays flat whatever the size). */
+  batches(): AsyncIterable<readonly ErpSnapshotRow[]>;
+}
+
 export interface ErpConnector {
   createOrder(order: ErpOrderRequest, options?: CallOptions): Promise<ErpOrderCreated>;
   health(options?: CallOptions): Promise<ErpHealth>;
+  /** The change-log entries after `after` ("" = from the beginning), at most `limit`, in log order. */
+  pullChanges(azi: string, after: string, limit: number, options?: CallOptions): Promise<ErpChangeBatch>;
+  /** Every row of one entity, read in one consistent ERP snapshot, streamed. */
+  openSnapshot(azi: string, entity: ErpEntity, options?: CallOptions & { readonly batchSize?: number }): Promise<ErpSnapshot>;
 }
 
 /** Unreachable, timed out, or a server error: the push is retried later. */

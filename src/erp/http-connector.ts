@@ -1,22 +1,34 @@
 /*
  * The connector for an ERP exposed on the internet (docs/erp-api.md): JSON
- * over HTTP(S), a bearer token, a timeout per call. Classification:
+ * over HTTP(S), a bearer token, a timeout per call. Classification of an order
+ * creation:
  *   2xx with a valid body            → the answer
  *   422 / other 4xx (but 401, 403)   → ErpRejectedError: the ERP says the order is invalid; permanent
  *   401 / 403                        → ErpUnavailableError: our token is wrong; retried until an operator fixes it
  *   5xx, timeout, network error,
  *   a 2xx body we cannot read        → ErpUnavailableError: retry later
+ * Reading the ERP's data (pullChanges, openSnapshot) fails with
+ * ErpUnavailableError whatever the cause, naming the status and the ERP's
+ * message: the sync run fails and nothing is rejected. A snapshot's timeout
+ * covers the wait for the response headers, then each wait for the next chunk
+ * of the body (a million rows take longer than one call's timeout).
  */
 import { z } from "zod";
 import {
+  ERP_ENTITIES,
   ErpRejectedError,
   ErpUnavailableError,
   type CallOptions,
+  type ErpChangeBatch,
   type ErpConnector,
+  type ErpEntity,
   type ErpHealth,
   type ErpOrderCreated,
   type ErpOrderRequest,
+  type ErpSnapshot,
+  type ErpSnapshotRow,
 } from "./connector";
+import { readSnapshotBatches } from "./ndjson-snapshot";
 
 export interface HttpConnectorOptions {
   readonly baseUrl: string;
@@ -27,6 +39,40 @@ export interface HttpConnectorOptions {
 
 const createdSchema = z.object({ tor_chia: z.string().min(1), cliente_cod: z.string().nullable(), created: z.boolean() });
 const errorSchema = z.object({ message: z.string() }).passthrough();
+const changeBatchSchema = z.object({
+  changes: z.array(
+    z.union([
+      z.object({
+        seq: z.string().min(1),
+        entity: z.enum(ERP_ENTITIES),
+        op: z.literal("upsert"),
+        key: z.record(z.string(), z.string()),
+        data: z.record(z.string(), z.unknown()),
+      }),
+      z.object({
+        seq: z.string().min(1),
+        entity: z.enum(ERP_ENTITIES),
+        op: z.literal("delete"),
+        key: z.record(z.string(), z.string()),
+        data: z.null(),
+      }),
+    ]),
+  ),
+  next_cursor: z.string(),
+  more: z.boolean(),
+}) satisfies z.ZodType<ErpChangeBatch>;
+
+const DEFAULT_SNAPSHOT_BATCH_SIZE = 1000;
+
+/** x-erp-cursor (required) and x-erp-row-count (optional: checked when sent) of a snapshot answer. */
+function snapshotHeaders(response: Response): { cursor: string; expectedRows: number | undefined } | { problem: string } {
+  const cursor = response.headers.get("x-erp-cursor");
+  if (cursor === null || cursor === "") return { problem: "the answer has no x-erp-cursor header" };
+  const rowCount = response.headers.get("x-erp-row-count");
+  if (rowCount !== null && !/^\d+$/.test(rowCount)) return { problem: `x-erp-row-count is not a number (${rowCount})` };
+  if (response.body === null) return { problem: "the answer has no body" };
+  return { cursor, expectedRows: rowCount === null ? undefined : Number(rowCount) };
+}
 
 function signalFor(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -46,6 +92,11 @@ export function createHttpConnector(options: HttpConnectorOptions): ErpConnector
   const base = options.baseUrl.replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? 10_000;
 
+  function unreachable(method: string, path: string, error: unknown): ErpUnavailableError {
+    const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : String(error instanceof Error ? (error.cause ?? error.message) : error);
+    return new ErpUnavailableError(`ERP ${method} ${path}: ${reason}`, { cause: error });
+  }
+
   async function call(method: string, path: string, body: unknown, callOptions: CallOptions | undefined): Promise<Response> {
     try {
       return await fetch(`${base}${path}`, {
@@ -58,9 +109,14 @@ export function createHttpConnector(options: HttpConnectorOptions): ErpConnector
         signal: signalFor(timeoutMs, callOptions?.signal),
       });
     } catch (error) {
-      const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : String(error instanceof Error ? (error.cause ?? error.message) : error);
-      throw new ErpUnavailableError(`ERP ${method} ${path}: ${reason}`, { cause: error });
+      throw unreachable(method, path, error);
     }
+  }
+
+  /** Any answer but a 2xx, as the error of a data read. */
+  async function refused(path: string, response: Response): Promise<ErpUnavailableError> {
+    const hint = response.status === 401 || response.status === 403 ? " (check SINCRO_ERP_TOKEN)" : "";
+    return new ErpUnavailableError(`ERP GET ${path}: ${response.status} ${await errorMessage(response)}${hint}`);
   }
 
   return {
@@ -89,6 +145,96 @@ export function createHttpConnector(options: HttpConnectorOptions): ErpConnector
       } catch (error) {
         return { ok: false, detail: error instanceof Error ? error.message : String(error) };
       }
+    },
+
+    async pullChanges(azi: string, after: string, limit: number, callOptions?: CallOptions): Promise<ErpChangeBatch> {
+      const query = new URLSearchParams({ after, limit: String(limit) });
+      const path = `/v1/companies/${encodeURIComponent(azi)}/changes?${query.toString()}`;
+      const response = await call("GET", path, undefined, callOptions);
+      if (!response.ok) throw await refused(path, response);
+      let body: unknown;
+      try {
+        body = await response.json();
+      } catch (error) {
+        throw unreachable("GET", path, error);
+      }
+      const parsed = changeBatchSchema.safeParse(body);
+      if (!parsed.success) throw new ErpUnavailableError(`ERP GET ${path}: unreadable answer (${parsed.error.message})`);
+      return parsed.data;
+    },
+
+    async openSnapshot(
+      azi: string,
+      entity: ErpEntity,
+      callOptions?: CallOptions & { readonly batchSize?: number },
+    ): Promise<ErpSnapshot> {
+      const path = `/v1/companies/${encodeURIComponent(azi)}/snapshot/${encodeURIComponent(entity)}`;
+      const what = `ERP GET ${path}`;
+      const batchSize = callOptions?.batchSize ?? DEFAULT_SNAPSHOT_BATCH_SIZE;
+      if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`openSnapshot: batchSize must be a positive integer (got ${batchSize})`);
+
+      // one controller for the whole exchange: the caller's signal, the headers' timeout, then each chunk's idle timeout
+      const controller = new AbortController();
+      const callerSignal = callOptions?.signal;
+      const forwardAbort = () => controller.abort(callerSignal?.reason);
+      callerSignal?.addEventListener("abort", forwardAbort, { once: true });
+      const stopForwarding = () => callerSignal?.removeEventListener("abort", forwardAbort);
+      if (callerSignal?.aborted) forwardAbort();
+      const headersTimer = setTimeout(
+        () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")),
+        timeoutMs,
+      );
+
+      let response: Response;
+      try {
+        response = await fetch(`${base}${path}`, {
+          headers: { authorization: `Bearer ${options.token}`, accept: "application/x-ndjson" },
+          signal: controller.signal,
+        });
+      } catch (error) {
+        stopForwarding();
+        throw unreachable("GET", path, error);
+      } finally {
+        clearTimeout(headersTimer);
+      }
+      if (!response.ok) {
+        stopForwarding();
+        throw await refused(path, response);
+      }
+      const headers = snapshotHeaders(response);
+      if ("problem" in headers) {
+        stopForwarding();
+        await response.body?.cancel().catch(() => undefined);
+        throw new ErpUnavailableError(`${what}: ${headers.problem}`);
+      }
+      const { cursor, expectedRows } = headers;
+
+      let opened = false;
+      return {
+        cursor,
+        batches(): AsyncIterable<readonly ErpSnapshotRow[]> {
+          if (opened) throw new Error(`${what}: batches() can be read once`);
+          opened = true;
+          // read the body through `response`, kept alive by this closure: undici cancels the body
+          // of a Response that is garbage-collected, and the stream would just look empty
+          const body = response.body;
+          if (body === null) throw new ErpUnavailableError(`${what}: the answer has no body`);
+          const rows = readSnapshotBatches(body, {
+            what,
+            batchSize,
+            idleTimeoutMs: timeoutMs,
+            abort: (reason) => controller.abort(reason),
+            expectedRows,
+          });
+          return (async function* () {
+            try {
+              yield* rows;
+            } finally {
+              stopForwarding();
+            }
+          })();
+        },
+      };
     },
   };
 }

@@ -1,4 +1,6 @@
 -- The reference ERP's own schema: created at start if missing, in the ERP's own database.
+-- Re-runnable: tables `if not exists`, columns `add column if not exists` (an existing
+-- ERP database upgrades in place), functions `create or replace`.
 create schema if not exists erp_ref;
 
 create table if not exists erp_ref.company (
@@ -31,6 +33,29 @@ create table if not exists erp_ref.orders (
   unique (azi, web_id)
 );
 
+/*
+ * Articles, particolarità, accessory tables and documents: one generic table,
+ * the key object (docs/sync.md's key fields, all strings) and the other fields
+ * as they are exported. Customers and orders keep their own tables.
+ */
+create table if not exists erp_ref.record (
+  azi text not null references erp_ref.company (azi),
+  entity text not null constraint entity_is_generic check (entity in ('article', 'particolarita', 'accessory', 'document')),
+  key jsonb not null constraint key_is_object check (jsonb_typeof(key) = 'object'),
+  data jsonb not null constraint data_is_object check (jsonb_typeof(data) = 'object'),
+  updated_at timestamptz not null default now(),
+  primary key (azi, entity, key)
+);
+
+/*
+ * Every write appends here, in the writing transaction, after taking the
+ * company's row lock (erp_ref.company ... for update) and holding it to commit:
+ * per company, seq order is commit order, so a reader that has seen seq n will
+ * never later find a committed entry below n (see changes.ts).
+ * `key` is the customer code or tor_chia, or the record key's JSON text;
+ * `key_json` is the key object; it is null only on entries written before the
+ * column existed, whose `key` is then a customer code or a tor_chia.
+ */
 create table if not exists erp_ref.change_log (
   seq bigserial primary key,
   azi text not null,
@@ -39,3 +64,78 @@ create table if not exists erp_ref.change_log (
   op text not null,
   at timestamptz not null default now()
 );
+
+alter table erp_ref.change_log add column if not exists key_json jsonb;
+
+create index if not exists change_log_azi_seq on erp_ref.change_log (azi, seq);
+
+/* The key object of a log entry, also for entries older than key_json. */
+create or replace function erp_ref.log_key(entity text, key text, key_json jsonb)
+returns jsonb
+language sql
+immutable
+as $$
+  select coalesce(
+    key_json,
+    case entity when 'customer' then jsonb_build_object('cod_cli', key) when 'order' then jsonb_build_object('tor_chia', key) end)
+$$;
+
+/*
+ * A customer as exported (docs/sync.md): erp_ref.customer.data holds either the
+ * hub's new customer (ErpNewCustomer) or what an operator typed; only the
+ * customer fields leave, a missing one as null.
+ */
+create or replace function erp_ref.customer_data(data jsonb)
+returns jsonb
+language sql
+immutable
+as $$
+  select jsonb_build_object(
+    'ragione_sociale', data -> 'ragione_sociale', 'partita_iva', data -> 'partita_iva',
+    'codice_fiscale', data -> 'codice_fiscale', 'indirizzo', data -> 'indirizzo', 'cap', data -> 'cap',
+    'citta', data -> 'citta', 'provincia', data -> 'provincia', 'nazione', data -> 'nazione',
+    'email', data -> 'email', 'telefono', data -> 'telefono', 'listino', data -> 'listino',
+    'cod_agente', data -> 'cod_agente', 'cod_pagamento', data -> 'cod_pagamento')
+$$;
+
+/*
+ * An order as the document the hub's sincro.erp_write_order takes. A web order
+ * (it has the hub's web_id) is answered by id_pub and never carries autore_*,
+ * prov_* or id_int: the hub owns those. An operator's order is exported by its
+ * tor_chia as authored by operator (autore_tipo "O"), dated the day it was
+ * entered. Lines are web lines (riga, string decimals) or an operator's
+ * {articolo, quantita, prezzo?}: numbered by position when riga is missing,
+ * prezzo and sconto 0 when missing, every other line field null when missing.
+ */
+create or replace function erp_ref.order_data(o erp_ref.orders)
+returns jsonb
+language sql
+stable
+as $$
+  select jsonb_build_object(
+      'tor_chia', o.tor_chia,
+      'conferma', o.conferma,
+      'cliente_cod', o.cliente_cod,
+      'cod_agente', o.data -> 'cod_agente',
+      'note', o.data -> 'note',
+      'data_ordine', coalesce(nullif(o.data -> 'data_ordine', 'null'), to_jsonb(to_char(o.created_at, 'YYYY-MM-DD'))),
+      'lines', (
+        select coalesce(jsonb_agg(jsonb_build_object(
+            'riga', coalesce(nullif(line -> 'riga', 'null'), to_jsonb(position)),
+            'articolo', line -> 'articolo',
+            'descrizione', line -> 'descrizione',
+            'quantita', line -> 'quantita',
+            'unita_misura', line -> 'unita_misura',
+            'prezzo', coalesce(nullif(line -> 'prezzo', 'null'), '0'),
+            'sconto', coalesce(nullif(line -> 'sconto', 'null'), '0'),
+            'iva', line -> 'iva',
+            'data_consegna', line -> 'data_consegna',
+            'note', line -> 'note') order by position), '[]'::jsonb)
+        from jsonb_array_elements(
+          case when jsonb_typeof(o.data -> 'lines') = 'array' then o.data -> 'lines' else '[]' end
+        ) with ordinality as lines (line, position)))
+    || case
+         when o.web_id is not null then jsonb_build_object('id_pub', o.web_id)
+         else jsonb_build_object('autore_tipo', 'O', 'autore_cod', o.operatore_cod)
+       end
+$$;

@@ -4,12 +4,18 @@
  * down (503 to every API route), added latency, an error rate (500 before doing
  * anything) and "commit the order, then die before replying" (the socket is
  * destroyed after the commit). Operator routes confirm or change an order,
- * enter an operator's own order, and add a customer.
+ * enter an operator's own order, add a customer, and edit customers and the
+ * other ERP-owned data (operator-data-routes.ts); the sync routes serve the
+ * change feed and snapshots (sync-routes.ts); admin routes seed demo data
+ * (admin-data-routes.ts). Every write appends to the change log.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Pool } from "pg";
 import { z } from "zod";
 import { erpOrderRequestSchema } from "../push/erp-request";
+import { registerAdminDataRoutes } from "./admin-data-routes";
+import { InvalidRecord } from "./operator-edits";
+import { registerOperatorDataRoutes } from "./operator-data-routes";
 import {
   addCustomer,
   changeOrder,
@@ -21,6 +27,7 @@ import {
   NotFound,
   OrderRejection,
 } from "./store";
+import { registerSyncRoutes } from "./sync-routes";
 
 export interface Faults {
   /** Answer 503 to every route but the admin one. */
@@ -153,8 +160,16 @@ function buildServer(pool: Pool, token: string, faults: { current: Faults }): Fa
     return reply.code(201).send({ code: await addCustomer(pool, request.params.azi, body.data) });
   });
 
+  registerSyncRoutes(app, pool);
+  registerOperatorDataRoutes(app, pool);
+  registerAdminDataRoutes(app, pool);
+
   app.setErrorHandler((error: Error, _request, reply) => {
     if (error instanceof NotFound) return reply.code(404).send({ error: "not_found", message: error.message });
+    if (error instanceof InvalidRecord) return reply.code(422).send({ error: "invalid_record", message: error.message });
+    // Fastify's own refusals (a body that is not JSON, a wrong content type) keep their 4xx
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === "number" && status >= 400 && status < 500) return reply.code(status).send({ error: "bad_request", message: error.message });
     return reply.code(500).send({ error: "internal", message: error.message });
   });
 

@@ -1,14 +1,17 @@
 /*
- * The reference ERP's data: orders keyed C + year + 8 digits, their web ID
- * (the hub's id_pub), confirmation numbers, customers with codes, and a change
- * log every write appends to. Creation is idempotent and race-safe on
- * (azi, web_id): an advisory lock on the pair serializes concurrent creates,
- * and the unique constraint backs it.
+ * The reference ERP's orders: keyed C + year + 8 digits, their web ID (the
+ * hub's id_pub), confirmation numbers, the customers web orders bring, and an
+ * entry in the change log for every write. Creation is idempotent and
+ * race-safe on (azi, web_id): an advisory lock on the pair serializes
+ * concurrent creates, and the unique constraint backs it. Every writing
+ * transaction takes the company's change-log lock first (change-log.ts).
  */
 import fs from "node:fs";
 import path from "node:path";
 import type { Pool, PoolClient } from "pg";
 import type { ErpOrderCreated, ErpOrderRequest } from "../erp/connector";
+import { appendChange, lockChangeLog } from "./change-log";
+import { ensureCompany, inTransaction } from "./transaction";
 
 export class OrderRejection extends Error {
   override readonly name = "OrderRejection";
@@ -29,25 +32,6 @@ export async function installSchema(pool: Pool): Promise<void> {
   }
 }
 
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    const result = await work(client);
-    await client.query("commit");
-    return result;
-  } catch (error) {
-    await client.query("rollback").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
-async function ensureCompany(client: PoolClient, azi: string): Promise<void> {
-  await client.query("insert into erp_ref.company (azi) values ($1) on conflict do nothing", [azi]);
-}
-
 async function nextOrderKey(client: PoolClient, azi: string): Promise<string> {
   const result = await client.query<{ n: string }>(
     "update erp_ref.company set last_order_number = last_order_number + 1 where azi = $1 returning last_order_number as n",
@@ -57,16 +41,17 @@ async function nextOrderKey(client: PoolClient, azi: string): Promise<string> {
   return `C${new Date().getFullYear()}${String(number).padStart(8, "0")}`;
 }
 
+/** The next free numeric code (an operator may have typed one in by hand). */
 async function nextCustomerCode(client: PoolClient, azi: string): Promise<string> {
-  const result = await client.query<{ n: string }>(
-    "update erp_ref.company set last_customer_number = last_customer_number + 1 where azi = $1 returning last_customer_number as n",
-    [azi],
-  );
-  return String(100 + Number(result.rows[0]?.n));
-}
-
-async function log(client: PoolClient, azi: string, entity: string, key: string, op: string): Promise<void> {
-  await client.query("insert into erp_ref.change_log (azi, entity, key, op) values ($1, $2, $3, $4)", [azi, entity, key, op]);
+  for (;;) {
+    const result = await client.query<{ n: string }>(
+      "update erp_ref.company set last_customer_number = last_customer_number + 1 where azi = $1 returning last_customer_number as n",
+      [azi],
+    );
+    const code = String(100 + Number(result.rows[0]?.n));
+    const taken = await client.query("select 1 from erp_ref.customer where azi = $1 and code = $2", [azi, code]);
+    if (taken.rowCount === 0) return code;
+  }
 }
 
 /** Business checks beyond the shape (the HTTP layer checks the shape). */
@@ -88,6 +73,8 @@ export async function createOrder(pool: Pool, order: ErpOrderRequest): Promise<E
     );
     const found = existing.rows[0];
     if (found) return { tor_chia: found.tor_chia, cliente_cod: found.cliente_cod, created: false };
+    // before any write; taken after the advisory lock, which nobody waits for while holding this one
+    await lockChangeLog(client, order.azi);
 
     let clienteCod = order.cliente_cod;
     if (order.new_customer) {
@@ -106,7 +93,7 @@ export async function createOrder(pool: Pool, order: ErpOrderRequest): Promise<E
           customer.customer_id,
           JSON.stringify(customer),
         ]);
-        await log(client, order.azi, "customer", clienteCod, "insert");
+        await appendChange(client, order.azi, "customer", { cod_cli: clienteCod }, "insert");
       }
     } else if (clienteCod !== null) {
       const known = await client.query("select 1 from erp_ref.customer where azi = $1 and code = $2", [order.azi, clienteCod]);
@@ -118,7 +105,7 @@ export async function createOrder(pool: Pool, order: ErpOrderRequest): Promise<E
       "insert into erp_ref.orders (azi, tor_chia, web_id, cliente_cod, data) values ($1, $2, $3, $4, $5)",
       [order.azi, torChia, order.web_id, clienteCod, JSON.stringify(order)],
     );
-    await log(client, order.azi, "order", torChia, "insert");
+    await appendChange(client, order.azi, "order", { tor_chia: torChia }, "insert");
     return { tor_chia: torChia, cliente_cod: clienteCod, created: true };
   });
 }
@@ -140,24 +127,38 @@ export async function listOrders(pool: Pool, azi: string): Promise<ListedOrder[]
 
 export async function confirmOrder(pool: Pool, azi: string, torChia: string, conferma: string): Promise<void> {
   await inTransaction(pool, async (client) => {
+    await ensureCompany(client, azi);
+    await lockChangeLog(client, azi);
     const result = await client.query("update erp_ref.orders set conferma = $3, updated_at = now() where azi = $1 and tor_chia = $2", [
       azi,
       torChia,
       conferma,
     ]);
     if (result.rowCount === 0) throw new NotFound(`no order ${torChia} in company ${azi}`);
-    await log(client, azi, "order", torChia, "update");
+    await appendChange(client, azi, "order", { tor_chia: torChia }, "update");
   });
 }
 
+/**
+ * An operator edits an order: the fields given replace those in its data (so
+ * the exported order shows them); conferma and cliente_cod also move their
+ * columns, which the export reads.
+ */
 export async function changeOrder(pool: Pool, azi: string, torChia: string, change: Record<string, unknown>): Promise<void> {
   await inTransaction(pool, async (client) => {
+    await ensureCompany(client, azi);
+    await lockChangeLog(client, azi);
     const result = await client.query(
-      "update erp_ref.orders set data = data || $3::jsonb, updated_at = now() where azi = $1 and tor_chia = $2",
+      `update erp_ref.orders
+       set data = data || $3::jsonb,
+           conferma = case when $3::jsonb ? 'conferma' then $3::jsonb ->> 'conferma' else conferma end,
+           cliente_cod = case when $3::jsonb ? 'cliente_cod' then $3::jsonb ->> 'cliente_cod' else cliente_cod end,
+           updated_at = now()
+       where azi = $1 and tor_chia = $2`,
       [azi, torChia, JSON.stringify(change)],
     );
     if (result.rowCount === 0) throw new NotFound(`no order ${torChia} in company ${azi}`);
-    await log(client, azi, "order", torChia, "update");
+    await appendChange(client, azi, "order", { tor_chia: torChia }, "update");
   });
 }
 
@@ -174,12 +175,13 @@ export interface OperatorOrder {
 export async function enterOrder(pool: Pool, azi: string, order: OperatorOrder): Promise<string> {
   return inTransaction(pool, async (client) => {
     await ensureCompany(client, azi);
+    await lockChangeLog(client, azi);
     const torChia = await nextOrderKey(client, azi);
     await client.query(
       "insert into erp_ref.orders (azi, tor_chia, conferma, cliente_cod, operatore_cod, data) values ($1, $2, $3, $4, $5, $6)",
       [azi, torChia, order.conferma, order.cliente_cod, order.operatore_cod, JSON.stringify(order)],
     );
-    await log(client, azi, "order", torChia, "insert");
+    await appendChange(client, azi, "order", { tor_chia: torChia }, "insert");
     return torChia;
   });
 }
@@ -187,9 +189,10 @@ export async function enterOrder(pool: Pool, azi: string, order: OperatorOrder):
 export async function addCustomer(pool: Pool, azi: string, data: Record<string, unknown>): Promise<string> {
   return inTransaction(pool, async (client) => {
     await ensureCompany(client, azi);
+    await lockChangeLog(client, azi);
     const code = await nextCustomerCode(client, azi);
     await client.query("insert into erp_ref.customer (azi, code, data) values ($1, $2, $3)", [azi, code, JSON.stringify(data)]);
-    await log(client, azi, "customer", code, "insert");
+    await appendChange(client, azi, "customer", { cod_cli: code }, "insert");
     return code;
   });
 }
