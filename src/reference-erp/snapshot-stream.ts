@@ -87,9 +87,15 @@ class SnapshotLines extends Readable {
         this.fetching = false;
         if (this.destroyed) return; // _destroy has queued the rollback behind this fetch
         if (result.rows.length === 0) {
-          await this.client.query("commit");
+          // claimed before the await: a destroy arriving meanwhile must not release the connection too
           this.released = true;
-          this.client.release();
+          try {
+            await this.client.query("commit");
+            this.client.release();
+          } catch (error) {
+            this.client.release(error instanceof Error ? error : true);
+            throw error;
+          }
           this.push(null);
           return;
         }
