@@ -1481,10 +1481,11 @@ begin
     end if;
   end if;
 
-  insert into sincro.sync_runs (azi, kind, uses_quota, backend_pid, erp_cursor_from)
+  insert into sincro.sync_runs (azi, kind, uses_quota, backend_pid, erp_cursor_from, id_sincro_at_start)
     values (v_azi, kind, v_with_erp,
             case when v_with_erp then pg_catalog.pg_backend_pid() end,
-            case when v_with_erp then (select c.erp_cursor from sincro_private.company c where c.azi = v_azi) end)
+            case when v_with_erp then (select c.erp_cursor from sincro_private.company c where c.azi = v_azi) end,
+            case when kind = 'rebuild' then (select s.last_value from sincro_private.id_sincro_counter s where s.azi = v_azi) end)
     returning run_id into v_run_id;
   return v_run_id;
 end;
@@ -2853,6 +2854,7 @@ declare
   v_hashjoin constant text := pg_catalog.current_setting('enable_hashjoin');
   v_mergejoin constant text := pg_catalog.current_setting('enable_mergejoin');
   v_seqscan constant text := pg_catalog.current_setting('enable_seqscan');
+  v_nestloop constant text := pg_catalog.current_setting('enable_nestloop');
 begin
   -- validate
   select e.table_name, e.key_columns into v_table, v_keys
@@ -2870,6 +2872,8 @@ begin
       select %1$s, pg_catalog.row_number() over (order by %1$s) as position
       from %2$s t
       where t.azi = $1 and not t.deleted
+        -- rows numbered after the rebuild began were written by it: received, nothing to check
+        and t.id_sincro <= (select r.id_sincro_at_start from sincro.sync_runs r where r.azi = $1 and r.run_id = $3)
         and not exists (select 1 from sincro_private.rebuild_seen s
                         where s.azi = $1 and s.run_id = $3 and s.entity = $4 and s.key = %3$s)
       $sql$, (select pg_catalog.string_agg(pg_catalog.format('t.%I', k), ', ') from pg_catalog.unnest(v_keys) k), v_table, v_key_text);
@@ -2887,6 +2891,10 @@ begin
   if keys is not null then
     perform pg_catalog.set_config('enable_hashjoin', 'off', true), pg_catalog.set_config('enable_mergejoin', 'off', true),
             pg_catalog.set_config('enable_seqscan', 'off', true);
+  else
+    -- the sweep: every live row against every key received, one hash anti-join (never a nested loop:
+    -- the scratch table's statistics may say it is empty)
+    perform pg_catalog.set_config('enable_nestloop', 'off', true);
   end if;
   execute pg_catalog.format($sql$
     with chosen as (%1$s),
@@ -2905,10 +2913,8 @@ begin
     (select pg_catalog.string_agg(pg_catalog.format('c.%I', k), ', ') from pg_catalog.unnest(v_keys) k))
     using azi, keys, run_id, entity;
   get diagnostics v_count = row_count;
-  if keys is not null then
-    perform pg_catalog.set_config('enable_hashjoin', v_hashjoin, true), pg_catalog.set_config('enable_mergejoin', v_mergejoin, true),
-            pg_catalog.set_config('enable_seqscan', v_seqscan, true);
-  end if;
+  perform pg_catalog.set_config('enable_hashjoin', v_hashjoin, true), pg_catalog.set_config('enable_mergejoin', v_mergejoin, true),
+          pg_catalog.set_config('enable_seqscan', v_seqscan, true), pg_catalog.set_config('enable_nestloop', v_nestloop, true);
 
   if v_table = 'sincro.documenti'::regclass and v_count > 0 then
     delete from sincro.documenti_righe r
@@ -2954,6 +2960,9 @@ COMMENT ON FUNCTION sincro_private.tombstones_purged_through(azi text) IS 'Large
 CREATE FUNCTION sincro_private.upsert_documents(azi text, rows jsonb, run_id bigint DEFAULT NULL::bigint) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET enable_hashjoin TO 'off'
+    SET enable_mergejoin TO 'off'
+    SET enable_seqscan TO 'off'
     AS $$
 #variable_conflict use_column
 declare
@@ -5960,6 +5969,7 @@ CREATE TABLE sincro.sync_runs (
     backend_pid integer,
     erp_cursor_from text,
     erp_cursor_to text,
+    id_sincro_at_start bigint,
     CONSTRAINT finished_when_done CHECK (((state = 'running'::text) = (finished_at IS NULL))),
     CONSTRAINT kind_is_known CHECK ((kind = ANY (ARRAY['partial'::text, 'changes'::text, 'rebuild'::text]))),
     CONSTRAINT state_is_known CHECK ((state = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text])))
@@ -6097,6 +6107,13 @@ COMMENT ON COLUMN sincro.sync_runs.erp_cursor_from IS 'ERP cursor when the run b
 --
 
 COMMENT ON COLUMN sincro.sync_runs.erp_cursor_to IS 'ERP cursor the run has applied up to.';
+
+
+--
+-- Name: COLUMN sync_runs.id_sincro_at_start; Type: COMMENT; Schema: sincro; Owner: -
+--
+
+COMMENT ON COLUMN sincro.sync_runs.id_sincro_at_start IS 'The company''s last change number when a rebuild began: rows numbered above it were written by this rebuild, so its sweep need not check them.';
 
 
 --

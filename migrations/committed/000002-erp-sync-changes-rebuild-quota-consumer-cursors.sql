@@ -1,5 +1,5 @@
 --! Previous: sha1:52ed4bb3273355731f749c9785446afa42ca8356
---! Hash: sha1:d456a9299cd5ac92d2ae964b36f70683ae05c8c9
+--! Hash: sha1:08103ff36b632e7ee96c8f379e35f3781379cae2
 --! Message: ERP sync: changes, rebuild, quota, consumer cursors
 
 -- >>> hand-written: columns added to existing tables (sql/10_tables/10_company.sql, 80_sync_runs.sql hold the full definitions)
@@ -25,7 +25,8 @@ alter table sincro.sync_runs
   add column progress_at timestamptz not null default now(),
   add column backend_pid integer,
   add column erp_cursor_from text,
-  add column erp_cursor_to text;
+  add column erp_cursor_to text,
+  add column id_sincro_at_start bigint;
 update sincro.sync_runs set progress_at = coalesce(finished_at, started_at);
 drop index sincro.uniq_sync_runs__one_running;
 -- one partial sync, and one sync with the ERP (changes or rebuild), per company at a time
@@ -37,6 +38,7 @@ comment on column sincro.sync_runs.progress_at is E'Last time the run applied so
 comment on column sincro.sync_runs.backend_pid is E'PostgreSQL backend of the session that began the run (to tell a crashed run from a slow one).';
 comment on column sincro.sync_runs.erp_cursor_from is E'ERP cursor when the run began (changes and rebuild).';
 comment on column sincro.sync_runs.erp_cursor_to is E'ERP cursor the run has applied up to.';
+comment on column sincro.sync_runs.id_sincro_at_start is E'The company''s last change number when a rebuild began: rows numbered above it were written by this rebuild, so its sweep need not check them.';
 
 -- >>> sql/10_tables/90_clienti.sql
 /*
@@ -546,6 +548,7 @@ declare
   v_hashjoin constant text := pg_catalog.current_setting('enable_hashjoin');
   v_mergejoin constant text := pg_catalog.current_setting('enable_mergejoin');
   v_seqscan constant text := pg_catalog.current_setting('enable_seqscan');
+  v_nestloop constant text := pg_catalog.current_setting('enable_nestloop');
 begin
   -- validate
   select e.table_name, e.key_columns into v_table, v_keys
@@ -563,6 +566,8 @@ begin
       select %1$s, pg_catalog.row_number() over (order by %1$s) as position
       from %2$s t
       where t.azi = $1 and not t.deleted
+        -- rows numbered after the rebuild began were written by it: received, nothing to check
+        and t.id_sincro <= (select r.id_sincro_at_start from sincro.sync_runs r where r.azi = $1 and r.run_id = $3)
         and not exists (select 1 from sincro_private.rebuild_seen s
                         where s.azi = $1 and s.run_id = $3 and s.entity = $4 and s.key = %3$s)
       $sql$, (select pg_catalog.string_agg(pg_catalog.format('t.%I', k), ', ') from pg_catalog.unnest(v_keys) k), v_table, v_key_text);
@@ -580,6 +585,10 @@ begin
   if keys is not null then
     perform pg_catalog.set_config('enable_hashjoin', 'off', true), pg_catalog.set_config('enable_mergejoin', 'off', true),
             pg_catalog.set_config('enable_seqscan', 'off', true);
+  else
+    -- the sweep: every live row against every key received, one hash anti-join (never a nested loop:
+    -- the scratch table's statistics may say it is empty)
+    perform pg_catalog.set_config('enable_nestloop', 'off', true);
   end if;
   execute pg_catalog.format($sql$
     with chosen as (%1$s),
@@ -598,10 +607,8 @@ begin
     (select pg_catalog.string_agg(pg_catalog.format('c.%I', k), ', ') from pg_catalog.unnest(v_keys) k))
     using azi, keys, run_id, entity;
   get diagnostics v_count = row_count;
-  if keys is not null then
-    perform pg_catalog.set_config('enable_hashjoin', v_hashjoin, true), pg_catalog.set_config('enable_mergejoin', v_mergejoin, true),
-            pg_catalog.set_config('enable_seqscan', v_seqscan, true);
-  end if;
+  perform pg_catalog.set_config('enable_hashjoin', v_hashjoin, true), pg_catalog.set_config('enable_mergejoin', v_mergejoin, true),
+          pg_catalog.set_config('enable_seqscan', v_seqscan, true), pg_catalog.set_config('enable_nestloop', v_nestloop, true);
 
   if v_table = 'sincro.documenti'::regclass and v_count > 0 then
     delete from sincro.documenti_righe r
@@ -629,6 +636,10 @@ language plpgsql
 volatile
 security definer
 set search_path = ''
+-- a batch against tables of millions: probe primary keys, never hash or scan the big tables
+set enable_hashjoin = off
+set enable_mergejoin = off
+set enable_seqscan = off
 as $$
 #variable_conflict use_column
 declare
@@ -791,10 +802,11 @@ begin
     end if;
   end if;
 
-  insert into sincro.sync_runs (azi, kind, uses_quota, backend_pid, erp_cursor_from)
+  insert into sincro.sync_runs (azi, kind, uses_quota, backend_pid, erp_cursor_from, id_sincro_at_start)
     values (v_azi, kind, v_with_erp,
             case when v_with_erp then pg_catalog.pg_backend_pid() end,
-            case when v_with_erp then (select c.erp_cursor from sincro_private.company c where c.azi = v_azi) end)
+            case when v_with_erp then (select c.erp_cursor from sincro_private.company c where c.azi = v_azi) end,
+            case when kind = 'rebuild' then (select s.last_value from sincro_private.id_sincro_counter s where s.azi = v_azi) end)
     returning run_id into v_run_id;
   return v_run_id;
 end;

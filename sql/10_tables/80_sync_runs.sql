@@ -22,6 +22,7 @@ create table sincro.sync_runs (
   backend_pid integer,
   erp_cursor_from text,
   erp_cursor_to text,
+  id_sincro_at_start bigint,
   primary key (azi, run_id),
   constraint kind_is_known check (kind in ('partial', 'changes', 'rebuild')),
   constraint state_is_known check (state in ('running', 'succeeded', 'failed')),
@@ -50,3 +51,4 @@ comment on column sincro.sync_runs.progress_at is E'Last time the run applied so
 comment on column sincro.sync_runs.backend_pid is E'PostgreSQL backend of the session that began the run (to tell a crashed run from a slow one).';
 comment on column sincro.sync_runs.erp_cursor_from is E'ERP cursor when the run began (changes and rebuild).';
 comment on column sincro.sync_runs.erp_cursor_to is E'ERP cursor the run has applied up to.';
+comment on column sincro.sync_runs.id_sincro_at_start is E'The company''s last change number when a rebuild began: rows numbered above it were written by this rebuild, so its sweep need not check them.';

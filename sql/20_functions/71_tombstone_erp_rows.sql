@@ -27,6 +27,7 @@ declare
   v_hashjoin constant text := pg_catalog.current_setting('enable_hashjoin');
   v_mergejoin constant text := pg_catalog.current_setting('enable_mergejoin');
   v_seqscan constant text := pg_catalog.current_setting('enable_seqscan');
+  v_nestloop constant text := pg_catalog.current_setting('enable_nestloop');
 begin
   -- validate
   select e.table_name, e.key_columns into v_table, v_keys
@@ -44,6 +45,8 @@ begin
       select %1$s, pg_catalog.row_number() over (order by %1$s) as position
       from %2$s t
       where t.azi = $1 and not t.deleted
+        -- rows numbered after the rebuild began were written by it: received, nothing to check
+        and t.id_sincro <= (select r.id_sincro_at_start from sincro.sync_runs r where r.azi = $1 and r.run_id = $3)
         and not exists (select 1 from sincro_private.rebuild_seen s
                         where s.azi = $1 and s.run_id = $3 and s.entity = $4 and s.key = %3$s)
       $sql$, (select pg_catalog.string_agg(pg_catalog.format('t.%I', k), ', ') from pg_catalog.unnest(v_keys) k), v_table, v_key_text);
@@ -61,6 +64,10 @@ begin
   if keys is not null then
     perform pg_catalog.set_config('enable_hashjoin', 'off', true), pg_catalog.set_config('enable_mergejoin', 'off', true),
             pg_catalog.set_config('enable_seqscan', 'off', true);
+  else
+    -- the sweep: every live row against every key received, one hash anti-join (never a nested loop:
+    -- the scratch table's statistics may say it is empty)
+    perform pg_catalog.set_config('enable_nestloop', 'off', true);
   end if;
   execute pg_catalog.format($sql$
     with chosen as (%1$s),
@@ -79,10 +86,8 @@ begin
     (select pg_catalog.string_agg(pg_catalog.format('c.%I', k), ', ') from pg_catalog.unnest(v_keys) k))
     using azi, keys, run_id, entity;
   get diagnostics v_count = row_count;
-  if keys is not null then
-    perform pg_catalog.set_config('enable_hashjoin', v_hashjoin, true), pg_catalog.set_config('enable_mergejoin', v_mergejoin, true),
-            pg_catalog.set_config('enable_seqscan', v_seqscan, true);
-  end if;
+  perform pg_catalog.set_config('enable_hashjoin', v_hashjoin, true), pg_catalog.set_config('enable_mergejoin', v_mergejoin, true),
+          pg_catalog.set_config('enable_seqscan', v_seqscan, true), pg_catalog.set_config('enable_nestloop', v_nestloop, true);
 
   if v_table = 'sincro.documenti'::regclass and v_count > 0 then
     delete from sincro.documenti_righe r

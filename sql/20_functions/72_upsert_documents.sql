@@ -10,6 +10,10 @@ language plpgsql
 volatile
 security definer
 set search_path = ''
+-- a batch against tables of millions: probe primary keys, never hash or scan the big tables
+set enable_hashjoin = off
+set enable_mergejoin = off
+set enable_seqscan = off
 as $$
 #variable_conflict use_column
 declare

@@ -74,10 +74,11 @@ begin
     end if;
   end if;
 
-  insert into sincro.sync_runs (azi, kind, uses_quota, backend_pid, erp_cursor_from)
+  insert into sincro.sync_runs (azi, kind, uses_quota, backend_pid, erp_cursor_from, id_sincro_at_start)
     values (v_azi, kind, v_with_erp,
             case when v_with_erp then pg_catalog.pg_backend_pid() end,
-            case when v_with_erp then (select c.erp_cursor from sincro_private.company c where c.azi = v_azi) end)
+            case when v_with_erp then (select c.erp_cursor from sincro_private.company c where c.azi = v_azi) end,
+            case when kind = 'rebuild' then (select s.last_value from sincro_private.id_sincro_counter s where s.azi = v_azi) end)
     returning run_id into v_run_id;
   return v_run_id;
 end;
