@@ -2844,6 +2844,7 @@ CREATE FUNCTION sincro_private.tombstone_erp_rows(entity text, azi text, keys js
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     SET "DateStyle" TO 'ISO, YMD'
+    SET jit TO 'off'
     AS $_$
 declare
   v_table regclass;
@@ -2963,6 +2964,7 @@ CREATE FUNCTION sincro_private.upsert_documents(azi text, rows jsonb, run_id big
     SET enable_hashjoin TO 'off'
     SET enable_mergejoin TO 'off'
     SET enable_seqscan TO 'off'
+    SET jit TO 'off'
     AS $$
 #variable_conflict use_column
 declare
@@ -3064,6 +3066,7 @@ CREATE FUNCTION sincro_private.upsert_erp_rows(entity text, azi text, rows jsonb
     SET enable_hashjoin TO 'off'
     SET enable_mergejoin TO 'off'
     SET enable_seqscan TO 'off'
+    SET jit TO 'off'
     AS $_$
 declare
   v_table regclass;

@@ -1,5 +1,5 @@
 --! Previous: sha1:52ed4bb3273355731f749c9785446afa42ca8356
---! Hash: sha1:08103ff36b632e7ee96c8f379e35f3781379cae2
+--! Hash: sha1:bb1583c4fb10674fc3c8bacec65117b202556f1b
 --! Message: ERP sync: changes, rebuild, quota, consumer cursors
 
 -- >>> hand-written: columns added to existing tables (sql/10_tables/10_company.sql, 80_sync_runs.sql hold the full definitions)
@@ -368,6 +368,8 @@ set datestyle = 'ISO, YMD'
 set enable_hashjoin = off
 set enable_mergejoin = off
 set enable_seqscan = off
+-- the settings above inflate cost estimates past JIT's thresholds: compiling would cost more than running
+set jit = off
 as $$
 declare
   v_table regclass;
@@ -538,6 +540,8 @@ volatile
 security definer
 set search_path = ''
 set datestyle = 'ISO, YMD'
+-- the planner settings below inflate cost estimates past JIT's thresholds: compiling would cost more than running
+set jit = off
 as $$
 declare
   v_table regclass;
@@ -640,6 +644,8 @@ set search_path = ''
 set enable_hashjoin = off
 set enable_mergejoin = off
 set enable_seqscan = off
+-- the settings above inflate cost estimates past JIT's thresholds: compiling would cost more than running
+set jit = off
 as $$
 #variable_conflict use_column
 declare

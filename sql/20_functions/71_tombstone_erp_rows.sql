@@ -17,6 +17,8 @@ volatile
 security definer
 set search_path = ''
 set datestyle = 'ISO, YMD'
+-- the planner settings below inflate cost estimates past JIT's thresholds: compiling would cost more than running
+set jit = off
 as $$
 declare
   v_table regclass;

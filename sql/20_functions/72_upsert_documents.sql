@@ -14,6 +14,8 @@ set search_path = ''
 set enable_hashjoin = off
 set enable_mergejoin = off
 set enable_seqscan = off
+-- the settings above inflate cost estimates past JIT's thresholds: compiling would cost more than running
+set jit = off
 as $$
 #variable_conflict use_column
 declare
