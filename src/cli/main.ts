@@ -8,7 +8,9 @@
 import { Command, CommanderError } from "commander";
 import { version } from "../../package.json";
 import { registerMigrateCommand } from "./commands/migrate";
+import { registerQuotaCommand } from "./commands/quota";
 import { registerStartCommand } from "./commands/start";
+import { registerStatusCommand } from "./commands/status";
 import { registerSyncCommand } from "./commands/sync";
 import { registerWorkerCommand } from "./commands/worker";
 import type { CliContext } from "./context";
@@ -25,6 +27,8 @@ export function buildProgram(context: CliContext): Command {
   registerMigrateCommand(program, context);
   registerWorkerCommand(program, context);
   registerSyncCommand(program, context);
+  registerQuotaCommand(program, context);
+  registerStatusCommand(program, context);
   return program;
 }
 

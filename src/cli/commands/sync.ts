@@ -4,6 +4,9 @@
  * nothing; use no quota. Runs in this process (no worker needed), shows a
  * progress bar on a terminal, records each run in sincro.sync_runs, and exits
  * 1 if any order could not reach the ERP.
+ *
+ * `sincro sync changes` and `sincro sync rebuild` (pulling from the ERP, with
+ * quota) live in sync-pull.ts.
  */
 import { SingleBar, Presets } from "cli-progress";
 import type { Command } from "commander";
@@ -14,6 +17,7 @@ import { beginPartialSync, runPartialSync, type PartialSyncResult } from "../../
 import type { CliContext } from "../context";
 import { readSettings } from "../environment";
 import { UsageError } from "../errors";
+import { registerPullCommands } from "./sync-pull";
 
 export function registerSyncCommand(program: Command, context: CliContext): void {
   const sync = program.command("sync").description("synchronise with the ERP by hand");
@@ -60,4 +64,5 @@ export function registerSyncCommand(program: Command, context: CliContext): void
       }
       if (failedOrders > 0) throw new Error(`${failedOrders} order(s) could not reach the ERP; they stay pending`);
     });
+  registerPullCommands(sync, context);
 }

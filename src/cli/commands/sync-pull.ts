@@ -1,0 +1,131 @@
+/*
+ * `sincro sync changes [--azi X] [--batch-size N]` and `sincro sync rebuild
+ * [--azi X] [--batch-size N]`: bring the ERP's own changes into the hub (rule 3
+ * of the protocol, docs/sync.md), for one company or every registered one, in
+ * this process. Each completed run uses one unit of the company's sync quota;
+ * a refusal (quota used up, SY121; another run of the company going on, SY120)
+ * changes nothing and is reported in one line. Progress bar on a terminal, one
+ * log line per company at the end. SIGINT/SIGTERM stop the run between batches:
+ * it is marked failed, uses no quota, and the next run carries on (changes) or
+ * starts again (rebuild). Exit 1 if any company's run failed or was refused.
+ */
+import { InvalidArgumentError, type Command } from "commander";
+import type { Pool } from "pg";
+import type { ErpConnector } from "../../erp/connector";
+import { DEFAULT_CHANGES_BATCH_SIZE, runChangesSync } from "../../sync/changes";
+import { DEFAULT_REBUILD_BATCH_SIZE, runRebuild } from "../../sync/rebuild";
+import type { SyncKind } from "../../sync/runs";
+import type { CliContext } from "../context";
+import { describeError } from "../errors";
+import { companiesFor, openErp, openHub } from "../hub";
+import type { Logger } from "../logger";
+import { RowsProgress } from "../progress";
+import { Shutdown } from "../shutdown";
+
+interface PullOptions {
+  readonly azi?: string;
+  readonly batchSize?: number;
+}
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > 100_000) throw new InvalidArgumentError("a whole number from 1 to 100000");
+  return number;
+}
+
+/** Rows the last completed rebuild of the company received: the estimate for this one's bar. */
+async function lastRebuildRows(pool: Pool, azi: string): Promise<number | undefined> {
+  const result = await pool.query<{ rows_received: string | null }>(
+    "select rows_received from sincro.sync_runs where azi = $1 and kind = 'rebuild' and state = 'succeeded' order by run_id desc limit 1",
+    [azi],
+  );
+  const rows = Number(result.rows[0]?.rows_received ?? 0);
+  return rows > 0 ? rows : undefined;
+}
+
+async function syncChanges(pool: Pool, erp: ErpConnector, logger: Logger, azi: string, options: PullOptions, signal: AbortSignal): Promise<void> {
+  const progress = new RowsProgress({ label: `${azi} changes` });
+  try {
+    const result = await runChangesSync(pool, erp, azi, {
+      batchSize: options.batchSize ?? DEFAULT_CHANGES_BATCH_SIZE,
+      signal,
+      onProgress: (p) => progress.update(p.received),
+    });
+    progress.stop();
+    const rate = progress.rate(result.received);
+    logger.info(
+      { event: "sync_changes", azi, ...result, rows_per_second: rate },
+      `sync for changes ${result.runId} of ${azi}: ${result.received} change(s) received in ${result.batches} batch(es), ${result.changed} hub row(s) changed, ${rate} rows/s; ERP cursor ${JSON.stringify(result.cursor)}`,
+    );
+  } finally {
+    progress.stop();
+  }
+}
+
+async function syncRebuild(pool: Pool, erp: ErpConnector, logger: Logger, azi: string, options: PullOptions, signal: AbortSignal): Promise<void> {
+  const progress = new RowsProgress({ label: `${azi} rebuild`, total: await lastRebuildRows(pool, azi) });
+  try {
+    const result = await runRebuild(pool, erp, azi, {
+      batchSize: options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE,
+      signal,
+      onProgress: (p) => progress.update(p.received, p.phase),
+    });
+    progress.stop();
+    const rate = progress.rate(result.received);
+    const perEntity = Object.entries(result.entities)
+      .map(([entity, counts]) => `${entity} ${counts.received}`)
+      .join(", ");
+    logger.info(
+      { event: "sync_rebuild", azi, ...result, rows_per_second: rate },
+      `total rebuild ${result.runId} of ${azi}: ${result.received} row(s) received (${perEntity}), ${result.changed} changed, ${result.tombstoned} tombstoned, ${rate} rows/s; ERP cursor ${JSON.stringify(result.cursor)}`,
+    );
+  } finally {
+    progress.stop();
+  }
+}
+
+async function pull(context: CliContext, kind: SyncKind, options: PullOptions): Promise<void> {
+  const { logger } = context;
+  const command = `sync ${kind}`;
+  const pool = openHub(context, command);
+  const shutdown = new Shutdown(logger);
+  const abort = new AbortController();
+  void shutdown.requested.then((reason) => abort.abort(new Error(reason.kind === "signal" ? `interrupted by ${reason.signal}` : reason.error.message)));
+  try {
+    const erp = openErp(context, command);
+    const companies = await companiesFor(pool, options.azi);
+    const failed: string[] = [];
+    for (const azi of companies) {
+      if (abort.signal.aborted) break;
+      try {
+        if (kind === "changes") await syncChanges(pool, erp, logger, azi, options, abort.signal);
+        else await syncRebuild(pool, erp, logger, azi, options, abort.signal);
+      } catch (error) {
+        // one company: main() reports it; several: report each, go on with the others
+        if (companies.length === 1) throw error;
+        failed.push(azi);
+        logger.error({ event: `sync_${kind}_failed`, azi }, describeError(error));
+      }
+    }
+    if (abort.signal.aborted) throw abort.signal.reason;
+    if (failed.length > 0) throw new Error(`${command}: ${failed.length} of ${companies.length} companies failed (${failed.join(", ")})`);
+  } finally {
+    shutdown.dispose();
+    await pool.end();
+  }
+}
+
+export function registerPullCommands(sync: Command, context: CliContext): void {
+  sync
+    .command("changes")
+    .description("pull the ERP's changes since the hub's cursor (one company, or all); uses one quota unit per company")
+    .option("--azi <company>", "only this company")
+    .option("--batch-size <n>", `changes per ERP request and per hub transaction (default ${DEFAULT_CHANGES_BATCH_SIZE})`, positiveInteger)
+    .action((options: PullOptions) => pull(context, "changes", options));
+  sync
+    .command("rebuild")
+    .description("rebuild the hub's copy of the ERP's data from full snapshots; rows the ERP no longer has become tombstones; uses one quota unit")
+    .option("--azi <company>", "only this company")
+    .option("--batch-size <n>", `snapshot rows per hub call (default ${DEFAULT_REBUILD_BATCH_SIZE})`, positiveInteger)
+    .action((options: PullOptions) => pull(context, "rebuild", options));
+}
