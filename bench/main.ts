@@ -7,6 +7,7 @@
 import os from "node:os";
 import { formatIngest, runIngestBench } from "./ingest";
 import { runPushBench } from "./push";
+import { runRebuildBench } from "./rebuild";
 
 interface Benchmark {
   readonly name: string;
@@ -21,6 +22,15 @@ const BENCHMARKS: readonly Benchmark[] = [
   {
     name: "push: insert → ERP → ack_gest visible, vs graphile-worker with a no-op task",
     run: (quick) => runPushBench(quick ? { latencyOrders: 200, drainOrders: 200 } : { latencyOrders: 2000, drainOrders: 2000 }),
+  },
+  {
+    name: "rebuild: total rebuild vs COPY, peak RSS; sync for changes on 10k vs 1M rows",
+    run: (quick) =>
+      runRebuildBench(
+        quick
+          ? { articles: 100_000, customers: 10_000, smallArticles: 10_000, touched: 1000, rounds: 3 }
+          : { articles: 1_000_000, customers: 100_000, smallArticles: 10_000, touched: 1000, rounds: 3 },
+      ),
   },
 ];
 

@@ -84,7 +84,7 @@ interface Setup {
 }
 
 /** The reference ERP in its own process, as a real ERP is another machine: it does not share the bench's Node thread. */
-async function spawnReferenceErp(databaseUrl: string, token: string): Promise<{ url: string; process: ChildProcess }> {
+export async function spawnReferenceErp(databaseUrl: string, token: string): Promise<{ url: string; process: ChildProcess }> {
   const child = spawn(
     process.execPath,
     [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(PROJECT_ROOT, "src", "reference-erp", "main.ts")],

@@ -1452,9 +1452,12 @@ begin
       and (r.progress_at < pg_catalog.now() - sincro_private.sync_run_stale_after(r.kind)
            or (r.backend_pid is not null and r.backend_pid <> pg_catalog.pg_backend_pid()
                and not exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = r.backend_pid)));
-  delete from sincro_private.rebuild_seen s
-    where s.azi = v_azi
-      and s.run_id in (select r.run_id from sincro.sync_runs r where r.azi = v_azi and r.state <> 'running');
+  if kind = 'rebuild' then
+    -- keys left by a rebuild that crashed (a failed or finished rebuild removes its own)
+    delete from sincro_private.rebuild_seen s
+      where s.azi = v_azi
+        and s.run_id in (select r.run_id from sincro.sync_runs r where r.azi = v_azi and r.state <> 'running');
+  end if;
 
   select * into v_running from sincro.sync_runs r
     where r.azi = v_azi and (r.kind <> 'partial') = v_with_erp and r.state = 'running';
@@ -3961,6 +3964,7 @@ CREATE TABLE sincro.articoli (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0))
 );
+ALTER TABLE ONLY sincro.articoli ALTER COLUMN azi SET STATISTICS 0;
 
 
 --
@@ -4065,6 +4069,7 @@ CREATE TABLE sincro.clienti (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0))
 );
+ALTER TABLE ONLY sincro.clienti ALTER COLUMN azi SET STATISTICS 0;
 
 
 --
@@ -4449,6 +4454,7 @@ CREATE TABLE sincro.documenti (
     CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0)),
     CONSTRAINT tipo_doc_is_known CHECK ((tipo_doc = ANY (ARRAY['preventivo'::text, 'ddt'::text, 'fattura'::text])))
 );
+ALTER TABLE ONLY sincro.documenti ALTER COLUMN azi SET STATISTICS 0;
 
 
 --
@@ -4566,6 +4572,7 @@ CREATE TABLE sincro.documenti_righe (
     sconto numeric(6,2),
     iva text
 );
+ALTER TABLE ONLY sincro.documenti_righe ALTER COLUMN azi SET STATISTICS 0;
 
 
 --
@@ -4949,6 +4956,7 @@ CREATE TABLE sincro.particolarita (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0))
 );
+ALTER TABLE ONLY sincro.particolarita ALTER COLUMN azi SET STATISTICS 0;
 
 
 --
@@ -6149,6 +6157,7 @@ CREATE TABLE sincro.tabelle_accessorie (
     CONSTRAINT dati_is_object CHECK ((jsonb_typeof(dati) = 'object'::text)),
     CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0))
 );
+ALTER TABLE ONLY sincro.tabelle_accessorie ALTER COLUMN azi SET STATISTICS 0;
 
 
 --

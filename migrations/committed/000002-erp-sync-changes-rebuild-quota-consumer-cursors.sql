@@ -1,5 +1,5 @@
 --! Previous: sha1:52ed4bb3273355731f749c9785446afa42ca8356
---! Hash: sha1:bb1583c4fb10674fc3c8bacec65117b202556f1b
+--! Hash: sha1:57047322211f74923c551d188524722c5f0f35df
 --! Message: ERP sync: changes, rebuild, quota, consumer cursors
 
 -- >>> hand-written: columns added to existing tables (sql/10_tables/10_company.sql, 80_sync_runs.sql hold the full definitions)
@@ -71,6 +71,9 @@ create table sincro.clienti (
 );
 
 create index idx_clienti__id_sincro on sincro.clienti (azi, id_sincro);
+-- No statistics on azi: with them, a company the last ANALYZE did not see is estimated at 0 rows, and
+-- the planner may probe a sync batch through (azi, id_sincro) instead of the primary key (quadratic).
+alter table sincro.clienti alter column azi set statistics 0;
 
 comment on table sincro.clienti is E'Customers of the ERP (ERP-owned). Written by sync for changes and total rebuild only; followed by id_sincro.';
 comment on column sincro.clienti.azi is E'Company code.';
@@ -113,6 +116,9 @@ create table sincro.articoli (
 );
 
 create index idx_articoli__id_sincro on sincro.articoli (azi, id_sincro);
+-- No statistics on azi: with them, a company the last ANALYZE did not see is estimated at 0 rows, and
+-- the planner may probe a sync batch through (azi, id_sincro) instead of the primary key (quadratic).
+alter table sincro.articoli alter column azi set statistics 0;
 
 comment on table sincro.articoli is E'Articles of the ERP (ERP-owned). Written by sync for changes and total rebuild only; followed by id_sincro.';
 comment on column sincro.articoli.azi is E'Company code.';
@@ -147,6 +153,9 @@ create table sincro.particolarita (
 );
 
 create index idx_particolarita__id_sincro on sincro.particolarita (azi, id_sincro);
+-- No statistics on azi: with them, a company the last ANALYZE did not see is estimated at 0 rows, and
+-- the planner may probe a sync batch through (azi, id_sincro) instead of the primary key (quadratic).
+alter table sincro.particolarita alter column azi set statistics 0;
 
 comment on table sincro.particolarita is E'Customer-specific prices and discounts (particolarità) of the ERP. Written by syncs only; followed by id_sincro.';
 comment on column sincro.particolarita.azi is E'Company code.';
@@ -180,6 +189,9 @@ create table sincro.tabelle_accessorie (
 );
 
 create index idx_tabelle_accessorie__id_sincro on sincro.tabelle_accessorie (azi, id_sincro);
+-- No statistics on azi: with them, a company the last ANALYZE did not see is estimated at 0 rows, and
+-- the planner may probe a sync batch through (azi, id_sincro) instead of the primary key (quadratic).
+alter table sincro.tabelle_accessorie alter column azi set statistics 0;
 
 comment on table sincro.tabelle_accessorie is E'Accessory tables of the ERP (payment terms, carriers, VAT codes, ...), one row per entry. Written by syncs only; followed by id_sincro.';
 comment on column sincro.tabelle_accessorie.azi is E'Company code.';
@@ -217,6 +229,9 @@ create table sincro.documenti (
 );
 
 create index idx_documenti__id_sincro on sincro.documenti (azi, id_sincro);
+-- No statistics on azi: with them, a company the last ANALYZE did not see is estimated at 0 rows, and
+-- the planner may probe a sync batch through (azi, id_sincro) instead of the primary key (quadratic).
+alter table sincro.documenti alter column azi set statistics 0;
 create index idx_documenti__order on sincro.documenti (azi, tor_chia) where tor_chia is not null;
 
 comment on table sincro.documenti is E'Quotes, delivery notes and invoices of the ERP (headers). Written by syncs only; followed by id_sincro.';
@@ -249,6 +264,8 @@ create table sincro.documenti_righe (
   primary key (azi, tipo_doc, numero, riga),
   foreign key (azi, tipo_doc, numero) references sincro.documenti (azi, tipo_doc, numero) on delete cascade
 );
+
+alter table sincro.documenti_righe alter column azi set statistics 0;
 
 comment on table sincro.documenti_righe is E'Lines of the ERP''s quotes, delivery notes and invoices. Replaced with the header by syncs; a change gives the header a new id_sincro.';
 comment on column sincro.documenti_righe.azi is E'Company code.';
@@ -779,9 +796,12 @@ begin
       and (r.progress_at < pg_catalog.now() - sincro_private.sync_run_stale_after(r.kind)
            or (r.backend_pid is not null and r.backend_pid <> pg_catalog.pg_backend_pid()
                and not exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = r.backend_pid)));
-  delete from sincro_private.rebuild_seen s
-    where s.azi = v_azi
-      and s.run_id in (select r.run_id from sincro.sync_runs r where r.azi = v_azi and r.state <> 'running');
+  if kind = 'rebuild' then
+    -- keys left by a rebuild that crashed (a failed or finished rebuild removes its own)
+    delete from sincro_private.rebuild_seen s
+      where s.azi = v_azi
+        and s.run_id in (select r.run_id from sincro.sync_runs r where r.azi = v_azi and r.state <> 'running');
+  end if;
 
   select * into v_running from sincro.sync_runs r
     where r.azi = v_azi and (r.kind <> 'partial') = v_with_erp and r.state = 'running';

@@ -28,6 +28,9 @@ create table sincro.clienti (
 );
 
 create index idx_clienti__id_sincro on sincro.clienti (azi, id_sincro);
+-- No statistics on azi: with them, a company the last ANALYZE did not see is estimated at 0 rows, and
+-- the planner may probe a sync batch through (azi, id_sincro) instead of the primary key (quadratic).
+alter table sincro.clienti alter column azi set statistics 0;
 
 comment on table sincro.clienti is E'Customers of the ERP (ERP-owned). Written by sync for changes and total rebuild only; followed by id_sincro.';
 comment on column sincro.clienti.azi is E'Company code.';

@@ -18,6 +18,9 @@ create table sincro.articoli (
 );
 
 create index idx_articoli__id_sincro on sincro.articoli (azi, id_sincro);
+-- No statistics on azi: with them, a company the last ANALYZE did not see is estimated at 0 rows, and
+-- the planner may probe a sync batch through (azi, id_sincro) instead of the primary key (quadratic).
+alter table sincro.articoli alter column azi set statistics 0;
 
 comment on table sincro.articoli is E'Articles of the ERP (ERP-owned). Written by sync for changes and total rebuild only; followed by id_sincro.';
 comment on column sincro.articoli.azi is E'Company code.';

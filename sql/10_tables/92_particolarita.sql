@@ -18,6 +18,9 @@ create table sincro.particolarita (
 );
 
 create index idx_particolarita__id_sincro on sincro.particolarita (azi, id_sincro);
+-- No statistics on azi: with them, a company the last ANALYZE did not see is estimated at 0 rows, and
+-- the planner may probe a sync batch through (azi, id_sincro) instead of the primary key (quadratic).
+alter table sincro.particolarita alter column azi set statistics 0;
 
 comment on table sincro.particolarita is E'Customer-specific prices and discounts (particolarità) of the ERP. Written by syncs only; followed by id_sincro.';
 comment on column sincro.particolarita.azi is E'Company code.';

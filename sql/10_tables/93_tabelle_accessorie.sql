@@ -17,6 +17,9 @@ create table sincro.tabelle_accessorie (
 );
 
 create index idx_tabelle_accessorie__id_sincro on sincro.tabelle_accessorie (azi, id_sincro);
+-- No statistics on azi: with them, a company the last ANALYZE did not see is estimated at 0 rows, and
+-- the planner may probe a sync batch through (azi, id_sincro) instead of the primary key (quadratic).
+alter table sincro.tabelle_accessorie alter column azi set statistics 0;
 
 comment on table sincro.tabelle_accessorie is E'Accessory tables of the ERP (payment terms, carriers, VAT codes, ...), one row per entry. Written by syncs only; followed by id_sincro.';
 comment on column sincro.tabelle_accessorie.azi is E'Company code.';

@@ -23,6 +23,9 @@ create table sincro.documenti (
 );
 
 create index idx_documenti__id_sincro on sincro.documenti (azi, id_sincro);
+-- No statistics on azi: with them, a company the last ANALYZE did not see is estimated at 0 rows, and
+-- the planner may probe a sync batch through (azi, id_sincro) instead of the primary key (quadratic).
+alter table sincro.documenti alter column azi set statistics 0;
 create index idx_documenti__order on sincro.documenti (azi, tor_chia) where tor_chia is not null;
 
 comment on table sincro.documenti is E'Quotes, delivery notes and invoices of the ERP (headers). Written by syncs only; followed by id_sincro.';
@@ -55,6 +58,8 @@ create table sincro.documenti_righe (
   primary key (azi, tipo_doc, numero, riga),
   foreign key (azi, tipo_doc, numero) references sincro.documenti (azi, tipo_doc, numero) on delete cascade
 );
+
+alter table sincro.documenti_righe alter column azi set statistics 0;
 
 comment on table sincro.documenti_righe is E'Lines of the ERP''s quotes, delivery notes and invoices. Replaced with the header by syncs; a change gives the header a new id_sincro.';
 comment on column sincro.documenti_righe.azi is E'Company code.';

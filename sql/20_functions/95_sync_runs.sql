@@ -45,9 +45,12 @@ begin
       and (r.progress_at < pg_catalog.now() - sincro_private.sync_run_stale_after(r.kind)
            or (r.backend_pid is not null and r.backend_pid <> pg_catalog.pg_backend_pid()
                and not exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = r.backend_pid)));
-  delete from sincro_private.rebuild_seen s
-    where s.azi = v_azi
-      and s.run_id in (select r.run_id from sincro.sync_runs r where r.azi = v_azi and r.state <> 'running');
+  if kind = 'rebuild' then
+    -- keys left by a rebuild that crashed (a failed or finished rebuild removes its own)
+    delete from sincro_private.rebuild_seen s
+      where s.azi = v_azi
+        and s.run_id in (select r.run_id from sincro.sync_runs r where r.azi = v_azi and r.state <> 'running');
+  end if;
 
   select * into v_running from sincro.sync_runs r
     where r.azi = v_azi and (r.kind <> 'partial') = v_with_erp and r.state = 'running';

@@ -5,7 +5,7 @@
 import path from "node:path";
 import type { LevelWithSilent } from "pino";
 import { z } from "zod";
-import { PROJECT_ROOT } from "../db/migrate";
+import { PROJECT_ROOT } from "../project-root";
 import { UsageError } from "./errors";
 
 export const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, ".sincro");

@@ -4,38 +4,47 @@
  * wrongly; commander's own errors (unknown command…) keep commander's code.
  *
  * Run through bin/sincro (`npx sincro …`) or `ts-node src/cli/main.ts …` (npm scripts).
+ *
+ * Only the command asked for is loaded (all of them for help or an unknown
+ * name): each module is transpiled at load and some pull in heavy libraries
+ * (embedded PostgreSQL, graphile-worker, fastify). Loading them all cost
+ * `sincro sync rebuild` ~45 MB of its memory budget (docs/performance.md).
  */
 import { Command, CommanderError } from "commander";
 import { version } from "../../package.json";
-import { registerMigrateCommand } from "./commands/migrate";
-import { registerQuotaCommand } from "./commands/quota";
-import { registerStartCommand } from "./commands/start";
-import { registerStatusCommand } from "./commands/status";
-import { registerSyncCommand } from "./commands/sync";
-import { registerWorkerCommand } from "./commands/worker";
 import type { CliContext } from "./context";
 import { logLevelFrom } from "./environment";
 import { describeError, exitCodeFor } from "./errors";
 import { createLogger } from "./logger";
 
-export function buildProgram(context: CliContext): Command {
+type Register = (program: Command, context: CliContext) => void;
+
+/** Each command's name and how to load its registration, in the order help lists them. */
+const COMMANDS: readonly (readonly [string, () => Promise<Register>])[] = [
+  ["start", async () => (await import("./commands/start")).registerStartCommand],
+  ["migrate", async () => (await import("./commands/migrate")).registerMigrateCommand],
+  ["worker", async () => (await import("./commands/worker")).registerWorkerCommand],
+  ["sync", async () => (await import("./commands/sync")).registerSyncCommand],
+  ["quota", async () => (await import("./commands/quota")).registerQuotaCommand],
+  ["status", async () => (await import("./commands/status")).registerStatusCommand],
+];
+
+/** The program with the command named in argv (after node and the script) registered, or every command. */
+export async function buildProgram(context: CliContext, argv: readonly string[] = []): Promise<Command> {
   const program = new Command("sincro")
     .description("order-synchronisation hub between an ERP, an e-commerce store and offline sales apps")
     .version(version)
     .exitOverride();
-  registerStartCommand(program, context);
-  registerMigrateCommand(program, context);
-  registerWorkerCommand(program, context);
-  registerSyncCommand(program, context);
-  registerQuotaCommand(program, context);
-  registerStatusCommand(program, context);
+  const asked = argv.slice(2).find((arg) => !arg.startsWith("-"));
+  const wanted = COMMANDS.some(([name]) => name === asked) ? COMMANDS.filter(([name]) => name === asked) : COMMANDS;
+  for (const [, load] of wanted) (await load())(program, context);
   return program;
 }
 
 export async function main(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const logger = createLogger(logLevelFrom(env));
   try {
-    await buildProgram({ env, logger }).parseAsync([...argv]);
+    await (await buildProgram({ env, logger }, argv)).parseAsync([...argv]);
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;

@@ -10,7 +10,9 @@ import { migrate as graphileMigrate } from "graphile-migrate";
 // Not re-exported by graphile-migrate's index; typed, so if it moves `npm run typecheck` says so.
 import { clearAllPools } from "graphile-migrate/dist/pgReal";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+import { PROJECT_ROOT } from "../project-root";
+
+export { PROJECT_ROOT };
 
 export interface MigrateOptions {
   /** Print graphile-migrate's progress lines (the CLI does; tests do not). */

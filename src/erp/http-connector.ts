@@ -64,10 +64,10 @@ const changeBatchSchema = z.object({
 
 const DEFAULT_SNAPSHOT_BATCH_SIZE = 1000;
 
-/** x-erp-cursor (required) and x-erp-row-count (optional: checked when sent) of a snapshot answer. */
+/** x-erp-cursor (required; may be empty: "from the beginning", an ERP whose change log is empty) and x-erp-row-count (optional: checked when sent) of a snapshot answer. */
 function snapshotHeaders(response: Response): { cursor: string; expectedRows: number | undefined } | { problem: string } {
   const cursor = response.headers.get("x-erp-cursor");
-  if (cursor === null || cursor === "") return { problem: "the answer has no x-erp-cursor header" };
+  if (cursor === null) return { problem: "the answer has no x-erp-cursor header" };
   const rowCount = response.headers.get("x-erp-row-count");
   if (rowCount !== null && !/^\d+$/.test(rowCount)) return { problem: `x-erp-row-count is not a number (${rowCount})` };
   if (response.body === null) return { problem: "the answer has no body" };

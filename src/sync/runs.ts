@@ -79,7 +79,6 @@ export async function failRun(db: Queryable, azi: string, runId: number, cause: 
   await db.query("select sincro.sync_run_fail(azi => $1, run_id => $2, error => $3)", [azi, runId, messageOf(cause).slice(0, 2000)]).catch(() => undefined);
 }
 
-
 /**
  * Runs a whole sync run on one session of the pool: the hub tells a crashed
  * run (its session gone) from a live one by the session that began it, so

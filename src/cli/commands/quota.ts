@@ -2,8 +2,9 @@
  * `sincro quota [--azi X]`: each company's contracted sync quota (syncs for
  * changes and total rebuilds per period), how much of it is used, and the
  * period. `sincro quota --azi X --set N [--period "1 month"] [--from
- * YYYY-MM-DD]` sets a company's contract (sincro.set_sync_contract); the
- * rules, including what a new period does to the count used, are in SQL.
+ * YYYY-MM-DD]` sets a company's contract (sincro.set_sync_contract; a period
+ * or first day not given stays as it is); the rules, including what a new
+ * period does to the count used, are in SQL.
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { DatabaseError, type Pool } from "pg";
@@ -73,8 +74,10 @@ async function setContract(pool: Pool, azi: string, options: QuotaOptions & { se
   try {
     await pool.query(`select sincro.set_sync_contract(${args})`, values);
   } catch (error) {
-    // 22xxx: a value PostgreSQL cannot read (e.g. --period "a month")
-    if (error instanceof DatabaseError && error.code?.startsWith("22")) throw new UsageError(`sincro quota --set: ${error.message}`);
+    // 22xxx: a value PostgreSQL cannot read (--period "a month"); SY201: one the contract refuses (--period "1 hour")
+    if (error instanceof DatabaseError && (error.code?.startsWith("22") || error.code === "SY201")) {
+      throw new UsageError(`sincro quota --set: ${error.message}${error.hint ? ` (${error.hint})` : ""}`);
+    }
     throw error;
   }
 }
@@ -85,8 +88,8 @@ export function registerQuotaCommand(program: Command, context: CliContext): voi
     .description("show each company's sync quota (syncs for changes and rebuilds per period), or set one company's contract")
     .option("--azi <company>", "only this company")
     .option("--set <n>", "set the company's quota: n syncs per period (needs --azi)", quotaNumber)
-    .option("--period <interval>", 'with --set: the contract period, a PostgreSQL interval (default "1 month")')
-    .option("--from <date>", "with --set: first day of the current period, YYYY-MM-DD (default today)", isoDate)
+    .option("--period <interval>", 'with --set: the contract period, a PostgreSQL interval such as "1 month" or "7 days" (default: unchanged; a new company has 1 month)')
+    .option("--from <date>", "with --set: first day of a period, YYYY-MM-DD; a new first day starts a period with nothing used (default: unchanged)", isoDate)
     .action(async (options: QuotaOptions) => {
       if (options.set === undefined && (options.period !== undefined || options.from !== undefined)) {
         throw new UsageError("--period and --from go with --set");
@@ -97,12 +100,16 @@ export function registerQuotaCommand(program: Command, context: CliContext): voi
         const companies = await companiesFor(pool, options.azi);
         if (options.set !== undefined && options.azi !== undefined) {
           await setContract(pool, options.azi, { ...options, set: options.set });
+        }
+        const quotas = await readQuotas(pool, companies);
+        if (options.set !== undefined) {
+          const quota = quotas[0];
           context.logger.info(
             { event: "sync_contract_set", azi: options.azi, sync_quota: options.set, period: options.period ?? null, from: options.from ?? null },
-            `sync contract of ${options.azi} set: ${options.set} per ${options.period ?? "1 month"}`,
+            `sync contract of ${options.azi} set: ${options.set} sync(s) per period; this period ${quota?.period_start} to ${quota?.period_end}, ${quota?.sync_used} used`,
           );
         }
-        process.stdout.write(`${formatQuotas(await readQuotas(pool, companies))}\n`);
+        process.stdout.write(`${formatQuotas(quotas)}\n`);
       } finally {
         await pool.end();
       }
