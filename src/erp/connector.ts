@@ -133,6 +133,12 @@ export interface ErpSnapshot {
   readonly cursor: string;
   /** The rows in batches of at most batchSize, read from the network as they are consumed (backpressure: memory stays flat whatever the size). */
   batches(): AsyncIterable<readonly ErpSnapshotRow[]>;
+  /**
+   * The same batches as the rows' JSON text, one `{"key": ..., "data": ...}` object per string, not
+   * parsed: for a consumer that hands them on as JSON (a rebuild sends them to the hub, which checks
+   * each row). Optional; batches() or rawBatches() can be read, once.
+   */
+  rawBatches?(): AsyncIterable<readonly string[]>;
 }
 
 export interface ErpConnector {

@@ -28,7 +28,7 @@ import {
   type ErpSnapshot,
   type ErpSnapshotRow,
 } from "./connector";
-import { readSnapshotBatches } from "./ndjson-snapshot";
+import { readSnapshotBatches, readSnapshotLineBatches, type SnapshotReading } from "./ndjson-snapshot";
 
 export interface HttpConnectorOptions {
   readonly baseUrl: string;
@@ -210,30 +210,33 @@ export function createHttpConnector(options: HttpConnectorOptions): ErpConnector
       const { cursor, expectedRows } = headers;
 
       let opened = false;
+      /** Reads the body once, through `reading` (rows or raw lines). */
+      function read<T>(reader: (body: ReadableStream<Uint8Array>, reading: SnapshotReading) => AsyncGenerator<T[]>): AsyncIterable<readonly T[]> {
+        if (opened) throw new Error(`${what}: the snapshot can be read once`);
+        opened = true;
+        // read the body through `response`, kept alive by this closure: undici cancels the body
+        // of a Response that is garbage-collected, and the stream would just look empty
+        const body = response.body;
+        if (body === null) throw new ErpUnavailableError(`${what}: the answer has no body`);
+        const items = reader(body, {
+          what,
+          batchSize,
+          idleTimeoutMs: timeoutMs,
+          abort: (reason) => controller.abort(reason),
+          expectedRows,
+        });
+        return (async function* () {
+          try {
+            yield* items;
+          } finally {
+            stopForwarding();
+          }
+        })();
+      }
       return {
         cursor,
-        batches(): AsyncIterable<readonly ErpSnapshotRow[]> {
-          if (opened) throw new Error(`${what}: batches() can be read once`);
-          opened = true;
-          // read the body through `response`, kept alive by this closure: undici cancels the body
-          // of a Response that is garbage-collected, and the stream would just look empty
-          const body = response.body;
-          if (body === null) throw new ErpUnavailableError(`${what}: the answer has no body`);
-          const rows = readSnapshotBatches(body, {
-            what,
-            batchSize,
-            idleTimeoutMs: timeoutMs,
-            abort: (reason) => controller.abort(reason),
-            expectedRows,
-          });
-          return (async function* () {
-            try {
-              yield* rows;
-            } finally {
-              stopForwarding();
-            }
-          })();
-        },
+        batches: (): AsyncIterable<readonly ErpSnapshotRow[]> => read(readSnapshotBatches),
+        rawBatches: (): AsyncIterable<readonly string[]> => read(readSnapshotLineBatches),
       };
     },
   };

@@ -54,11 +54,24 @@ class IdleTimeout extends Error {
 }
 
 /** The body's rows in batches of at most batchSize; cancels the body if the consumer stops early. */
-export async function* readSnapshotBatches(body: ReadableStream<Uint8Array>, reading: SnapshotReading): AsyncGenerator<ErpSnapshotRow[]> {
+export function readSnapshotBatches(body: ReadableStream<Uint8Array>, reading: SnapshotReading): AsyncGenerator<ErpSnapshotRow[]> {
+  return readLineBatches(body, reading, (line, lineNumber) => parseRow(line, lineNumber, reading.what));
+}
+
+/** The body's lines (each a row's JSON text, not parsed) in batches of at most batchSize. */
+export function readSnapshotLineBatches(body: ReadableStream<Uint8Array>, reading: SnapshotReading): AsyncGenerator<string[]> {
+  return readLineBatches(body, reading, (line) => line);
+}
+
+async function* readLineBatches<T>(
+  body: ReadableStream<Uint8Array>,
+  reading: SnapshotReading,
+  toItem: (line: string, lineNumber: number) => T,
+): AsyncGenerator<T[]> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let pending = "";
-  let batch: ErpSnapshotRow[] = [];
+  let batch: T[] = [];
   let lineNumber = 0;
   let yielded = 0;
   let done = false;
@@ -82,7 +95,7 @@ export async function* readSnapshotBatches(body: ReadableStream<Uint8Array>, rea
         start = end + 1;
         lineNumber++;
         if (line.trim() === "") continue;
-        batch.push(parseRow(line, lineNumber, reading.what));
+        batch.push(toItem(line, lineNumber));
         if (batch.length >= reading.batchSize) {
           yielded += batch.length;
           yield batch;
@@ -91,7 +104,7 @@ export async function* readSnapshotBatches(body: ReadableStream<Uint8Array>, rea
       }
       pending = pending.slice(start);
     }
-    if (pending.trim() !== "") batch.push(parseRow(pending, lineNumber + 1, reading.what));
+    if (pending.trim() !== "") batch.push(toItem(pending, lineNumber + 1));
     const rows = yielded + batch.length;
     if (reading.expectedRows !== undefined && rows !== reading.expectedRows) {
       throw new ErpUnavailableError(`${reading.what}: the stream ended after ${rows} rows, the ERP announced ${reading.expectedRows}`);

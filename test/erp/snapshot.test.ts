@@ -48,6 +48,16 @@ describe("ERP snapshots", () => {
     });
   });
 
+  it("gives the same rows as unparsed JSON lines (rawBatches), in the same batches, read once", async () => {
+    const parsed = await readAll(erp.connector, "S1", "customer", 20);
+    const snapshot = await erp.connector.openSnapshot("S1", "customer", { batchSize: 20 });
+    const raw: (readonly string[])[] = [];
+    for await (const batch of snapshot.rawBatches?.() ?? []) raw.push(batch);
+    expect(raw.map((batch) => batch.length)).toEqual(parsed.batches.map((batch) => batch.length));
+    expect(raw.flat().map((line) => JSON.parse(line) as unknown)).toEqual(parsed.rows);
+    expect(() => snapshot.batches()).toThrow(/read once/);
+  });
+
   it("reflects exactly the log up to its cursor while the ERP keeps writing", async () => {
     expect((await erp.request("POST", "/_admin/companies/S1/touch", { entity: "article", count: 3 })).body).toEqual({ entity: "article", touched: 3 });
     const before = await erp.connector.pullChanges("S1", "", 100);
