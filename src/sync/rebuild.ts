@@ -14,7 +14,8 @@
  * Flat memory: a snapshot arrives as a stream of batches, and the next batch
  * is read from the network while the hub applies the current one — never more
  * than one batch ahead (readOneAhead below), so a rebuild of millions of rows
- * holds two batches at most.
+ * holds two batches at most; a full garbage collection every few batches keeps
+ * the process's memory at that (src/sync/heap.ts).
  *
  * An interrupted rebuild (Ctrl-C, the ERP or the hub going away) is marked
  * failed and uses no quota. Nothing is tombstoned, because only the sweep
@@ -29,9 +30,13 @@
  */
 import type { Pool } from "pg";
 import { ERP_ENTITIES, type ErpConnector, type ErpEntity, type ErpSnapshot } from "../erp/connector";
+import { periodicCollector } from "./heap";
 import { beginRun, completeRun, failRun, SyncFailedError, withRunSession } from "./runs";
 
 export const DEFAULT_REBUILD_BATCH_SIZE = 5000;
+
+/** A full garbage collection every this many batches keeps the heap at what it holds (src/sync/heap.ts). */
+const COLLECT_EVERY_BATCHES = 8;
 
 export interface EntityCounts {
   readonly received: number;
@@ -110,6 +115,7 @@ export async function runRebuild(pool: Pool, erp: ErpConnector, azi: string, opt
     const entities = Object.fromEntries(ERP_ENTITIES.map((entity) => [entity, { received: 0, changed: 0 }])) as Record<ErpEntity, EntityCounts>;
     let received = 0;
     let changed = 0;
+    const collectNow = periodicCollector(COLLECT_EVERY_BATCHES);
     try {
       let firstCursor: string | undefined;
       for (const entity of ERP_ENTITIES) {
@@ -119,6 +125,7 @@ export async function runRebuild(pool: Pool, erp: ErpConnector, azi: string, opt
         options.onProgress?.({ runId, phase: entity, received, changed });
         await readOneAhead(jsonBatches(snapshot), async (rowsJson: string) => {
           signal?.throwIfAborted();
+          collectNow();
           if (rowsJson === "[]") return;
           const result = await db.query<{ applied: EntityCounts }>(
             "select sincro.sync_rebuild_apply(azi => $1, run_id => $2, entity => $3, rows => $4::jsonb) as applied",
