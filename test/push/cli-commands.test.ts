@@ -4,33 +4,12 @@
  * ERP), and `sincro worker` pushes in real time and stops gracefully on
  * SIGTERM (exit 0).
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/db/migrate";
 import { eventually, insertStoreOrder, pushStates, registerCompany, startPushHarness, type PushHarness } from "./harness";
-
-interface Finished {
-  readonly code: number | null;
-  readonly output: string;
-}
+import { startSincro } from "../support/cli";
 
 function sincro(harness: PushHarness, args: readonly string[]) {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "bin", "sincro"), ...args], {
-    env: {
-      ...process.env,
-      DATABASE_URL: harness.hub.url,
-      SINCRO_ERP_URL: harness.erpUrl,
-      SINCRO_ERP_TOKEN: harness.erpToken,
-      SINCRO_ERP_TIMEOUT_MS: "1000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const finished = new Promise<Finished>((resolve) => child.on("exit", (code) => resolve({ code, output })));
-  return { child, finished, output: () => output };
+  return startSincro({ hubUrl: harness.hub.url, erpUrl: harness.erpUrl, erpToken: harness.erpToken }, args, { erpTimeoutMs: 1000 });
 }
 
 describe("sincro sync partial / sincro worker", () => {

@@ -6,30 +6,19 @@
  * At the end every order is acquired, and the ERP holds exactly one order per
  * public ID, under the key the hub recorded: 0 lost, 0 duplicated.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/db/migrate";
 import { beginPartialSync, runPartialSync } from "../../src/push/partial-sync";
 import { eventually, insertStoreOrder, pushStates, registerCompany, startPushHarness, type PushHarness } from "./harness";
+import { startSincro } from "../support/cli";
 
 const ORDERS = 500;
 const INSERTERS = 10;
 const AZI = "C00001";
 
 function startWorkerProcess(harness: PushHarness): ChildProcess {
-  return spawn(process.execPath, [path.join(PROJECT_ROOT, "bin", "sincro"), "worker"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: harness.hub.url,
-      SINCRO_ERP_URL: harness.erpUrl,
-      SINCRO_ERP_TOKEN: harness.erpToken,
-      SINCRO_ERP_TIMEOUT_MS: "2000",
-      SINCRO_WORKER_CONCURRENCY: "4",
-      SINCRO_LOG_LEVEL: "silent",
-    },
-    stdio: "ignore",
-  });
+  const target = { hubUrl: harness.hub.url, erpUrl: harness.erpUrl, erpToken: harness.erpToken };
+  return startSincro(target, ["worker"], { quiet: true, env: { SINCRO_WORKER_CONCURRENCY: "4", SINCRO_LOG_LEVEL: "silent" } }).child;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,38 +5,17 @@
  * changed), SIGTERM half-way (exit 1, run failed, no quota, the next run
  * carries on), `sincro quota` (show, set) and `sincro status`.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/db/migrate";
 import { eventually } from "../push/harness";
+import { startSincro, type Finished } from "../support/cli";
 import { erpCursorOf, quotaOf, registerSyncCompany, runsOf, startSyncHarness, type SyncHarness } from "./harness";
-
-interface Finished {
-  readonly code: number | null;
-  readonly output: string;
-}
 
 function sincro(harness: SyncHarness, args: readonly string[]): Promise<Finished> {
   return start(harness, args).finished;
 }
 
 function start(harness: SyncHarness, args: readonly string[]) {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "bin", "sincro"), ...args], {
-    env: {
-      ...process.env,
-      DATABASE_URL: harness.hub.url,
-      SINCRO_ERP_URL: harness.erpUrl,
-      SINCRO_ERP_TOKEN: harness.erpToken,
-      SINCRO_ERP_TIMEOUT_MS: "2000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const finished = new Promise<Finished>((resolve) => child.on("exit", (code) => resolve({ code, output })));
-  return { child, finished };
+  return startSincro({ hubUrl: harness.hub.url, erpUrl: harness.erpUrl, erpToken: harness.erpToken }, args);
 }
 
 /** The JSON log lines of a run (stdout is not a terminal, so pino writes JSON). */
