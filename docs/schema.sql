@@ -114,23 +114,7 @@ declare
   v_purged bigint;
 begin
   -- validate
-  if $1 is null or not exists (select 1 from sincro.apstatosyn c where c.azi = $1) then
-    raise exception using
-      errcode = 'SY100',
-      message = pg_catalog.format('all_changes_since: unknown company (azi = %L)', $1),
-      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
-  end if;
-  if $2 is null or $2 < 0 then
-    raise exception using
-      errcode = 'SY101',
-      message = pg_catalog.format('all_changes_since: cursor must be 0 or a change number already read (got %s)', coalesce($2::text, 'NULL')),
-      hint = 'Start from 0; then pass the largest id_sincro you have read.';
-  end if;
-  if $3 is null or $3 < 1 or $3 > 100000 then
-    raise exception using
-      errcode = 'SY101',
-      message = pg_catalog.format('all_changes_since: max_rows must be between 1 and 100000 (got %s)', coalesce($3::text, 'NULL'));
-  end if;
+  perform sincro_private.check_feed_arguments('all_changes_since', $1, $2, $3);
   v_purged := sincro_private.tombstones_purged_through($1);
   if $2 > 0 and $2 < v_purged then
     raise exception using
@@ -481,24 +465,7 @@ CREATE FUNCTION sincro.changes_since(azi text, cursor bigint, max_rows integer D
     AS $_$
 begin
   -- validate
-  if $1 is null or not exists (select 1 from sincro.apstatosyn c where c.azi = $1) then
-    raise exception using
-      errcode = 'SY100',
-      message = pg_catalog.format('changes_since: unknown company (azi = %L)', $1),
-      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
-  end if;
-  if $2 is null or $2 < 0 then
-    raise exception using
-      errcode = 'SY101',
-      message = pg_catalog.format('changes_since: cursor must be 0 or a change number already read (got %s)', coalesce($2::text, 'NULL')),
-      hint = 'Start from 0; then pass the largest id_sincro you have read.';
-  end if;
-  if $3 is null or $3 < 1 or $3 > 100000 then
-    raise exception using
-      errcode = 'SY101',
-      message = pg_catalog.format('changes_since: max_rows must be between 1 and 100000 (got %s)', coalesce($3::text, 'NULL')),
-      hint = 'Read in batches of a few thousand rows at most.';
-  end if;
+  perform sincro_private.check_feed_arguments('changes_since', $1, $2, $3);
 
   -- read
   return query
@@ -1639,6 +1606,44 @@ $$;
 --
 
 COMMENT ON FUNCTION sincro_private.assign_pending_id_sincro() IS 'At commit: gives the next change numbers of each company to the order rows this transaction changed on the ERP side, taking the counter lock last.';
+
+
+--
+-- Name: check_feed_arguments(text, text, bigint, integer); Type: FUNCTION; Schema: sincro_private; Owner: -
+--
+
+CREATE FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if azi is null or not exists (select 1 from sincro.apstatosyn c where c.azi = check_feed_arguments.azi) then
+    raise exception using
+      errcode = 'SY100',
+      message = pg_catalog.format('%s: unknown company (azi = %L)', feed, azi),
+      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+  if "cursor" is null or "cursor" < 0 then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('%s: cursor must be 0 or a change number already read (got %s)', feed, coalesce("cursor"::text, 'NULL')),
+      hint = 'Start from 0; then pass the largest id_sincro you have read.';
+  end if;
+  if max_rows is null or max_rows < 1 or max_rows > 100000 then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('%s: max_rows must be between 1 and 100000 (got %s)', feed, coalesce(max_rows::text, 'NULL')),
+      hint = 'Read in batches of a few thousand rows at most.';
+  end if;
+end;
+$$;
+
+
+--
+-- Name: FUNCTION check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer); Type: COMMENT; Schema: sincro_private; Owner: -
+--
+
+COMMENT ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) IS 'Checks a change feed''s arguments (SY100 unknown or hidden company, SY101 bad cursor or max_rows), with the caller''s rights.';
 
 
 --

@@ -1,5 +1,5 @@
 --! Previous: sha1:52ed4bb3273355731f749c9785446afa42ca8356
---! Hash: sha1:57047322211f74923c551d188524722c5f0f35df
+--! Hash: sha1:70fa32e5a69000e6c5c019667e512ec1bc55693f
 --! Message: ERP sync: changes, rebuild, quota, consumer cursors
 
 -- >>> hand-written: columns added to existing tables (sql/10_tables/10_company.sql, 80_sync_runs.sql hold the full definitions)
@@ -348,6 +348,74 @@ comment on table sincro_private.erp_entity is E'ERP-owned entities other than or
 comment on column sincro_private.erp_entity.entity is E'Name on the wire (ERP API): accessory, article, customer, particolarita, document.';
 comment on column sincro_private.erp_entity.table_name is E'Hub table holding the entity.';
 comment on column sincro_private.erp_entity.key_columns is E'Key columns after azi, in primary-key order.';
+
+-- >>> sql/20_functions/45_check_feed_arguments.sql
+/*
+ * The arguments of a change feed (changes_since, all_changes_since), checked
+ * alike: a company the caller may see (SY100), a cursor of 0 or more and a
+ * batch of 1 to 100000 rows (SY101). Runs with the caller's rights, so a
+ * company hidden from the caller by apstatosyn is "unknown".
+ */
+create or replace function sincro_private.check_feed_arguments(feed text, azi text, "cursor" bigint, max_rows integer)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if azi is null or not exists (select 1 from sincro.apstatosyn c where c.azi = check_feed_arguments.azi) then
+    raise exception using
+      errcode = 'SY100',
+      message = pg_catalog.format('%s: unknown company (azi = %L)', feed, azi),
+      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+  if "cursor" is null or "cursor" < 0 then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('%s: cursor must be 0 or a change number already read (got %s)', feed, coalesce("cursor"::text, 'NULL')),
+      hint = 'Start from 0; then pass the largest id_sincro you have read.';
+  end if;
+  if max_rows is null or max_rows < 1 or max_rows > 100000 then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('%s: max_rows must be between 1 and 100000 (got %s)', feed, coalesce(max_rows::text, 'NULL')),
+      hint = 'Read in batches of a few thousand rows at most.';
+  end if;
+end;
+$$;
+
+comment on function sincro_private.check_feed_arguments(text, text, bigint, integer) is
+  E'Checks a change feed''s arguments (SY100 unknown or hidden company, SY101 bad cursor or max_rows), with the caller''s rights.';
+
+-- >>> sql/20_functions/50_changes_since.sql
+/*
+ * The change feed for consumers: orders the ERP side changed after `cursor`,
+ * in change-number order. Because change numbers grow in commit order, a
+ * consumer that stores the last id_sincro it read and asks again never misses
+ * a change. The (azi, id_sincro) index makes the cost follow the rows returned.
+ */
+create or replace function sincro.changes_since(azi text, "cursor" bigint, max_rows integer default 1000)
+returns setof sincro.arportes
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  -- validate
+  perform sincro_private.check_feed_arguments('changes_since', $1, $2, $3);
+
+  -- read
+  return query
+    select a.*
+    from sincro.arportes a
+    where a.azi = $1 and a.id_sincro > $2
+    order by a.id_sincro
+    limit $3;
+end;
+$$;
+
+comment on function sincro.changes_since(text, bigint, integer) is
+  E'Orders of a company whose id_sincro is above cursor, in id_sincro order, at most max_rows. Store the largest id_sincro read and pass it next time.';
 
 -- >>> sql/20_functions/70_upsert_erp_rows.sql
 /*
@@ -1371,23 +1439,7 @@ declare
   v_purged bigint;
 begin
   -- validate
-  if $1 is null or not exists (select 1 from sincro.apstatosyn c where c.azi = $1) then
-    raise exception using
-      errcode = 'SY100',
-      message = pg_catalog.format('all_changes_since: unknown company (azi = %L)', $1),
-      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
-  end if;
-  if $2 is null or $2 < 0 then
-    raise exception using
-      errcode = 'SY101',
-      message = pg_catalog.format('all_changes_since: cursor must be 0 or a change number already read (got %s)', coalesce($2::text, 'NULL')),
-      hint = 'Start from 0; then pass the largest id_sincro you have read.';
-  end if;
-  if $3 is null or $3 < 1 or $3 > 100000 then
-    raise exception using
-      errcode = 'SY101',
-      message = pg_catalog.format('all_changes_since: max_rows must be between 1 and 100000 (got %s)', coalesce($3::text, 'NULL'));
-  end if;
+  perform sincro_private.check_feed_arguments('all_changes_since', $1, $2, $3);
   v_purged := sincro_private.tombstones_purged_through($1);
   if $2 > 0 and $2 < v_purged then
     raise exception using
@@ -1635,7 +1687,7 @@ grant select on sincro.company_status to sincro_worker, sincro_admin;
 -- consumers: the feed and their cursor
 grant execute on function sincro.all_changes_since(text, bigint, integer), sincro.advance_consumer_cursor(text, text, bigint)
   to sincro_store, sincro_app, sincro_worker, sincro_admin;
-grant execute on function sincro_private.tombstones_purged_through(text)
+grant execute on function sincro_private.tombstones_purged_through(text), sincro_private.check_feed_arguments(text, text, bigint, integer)
   to sincro_store, sincro_app, sincro_erp, sincro_worker, sincro_admin;
 
 -- syncs with the ERP, quota, purge

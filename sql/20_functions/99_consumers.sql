@@ -32,23 +32,7 @@ declare
   v_purged bigint;
 begin
   -- validate
-  if $1 is null or not exists (select 1 from sincro.apstatosyn c where c.azi = $1) then
-    raise exception using
-      errcode = 'SY100',
-      message = pg_catalog.format('all_changes_since: unknown company (azi = %L)', $1),
-      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
-  end if;
-  if $2 is null or $2 < 0 then
-    raise exception using
-      errcode = 'SY101',
-      message = pg_catalog.format('all_changes_since: cursor must be 0 or a change number already read (got %s)', coalesce($2::text, 'NULL')),
-      hint = 'Start from 0; then pass the largest id_sincro you have read.';
-  end if;
-  if $3 is null or $3 < 1 or $3 > 100000 then
-    raise exception using
-      errcode = 'SY101',
-      message = pg_catalog.format('all_changes_since: max_rows must be between 1 and 100000 (got %s)', coalesce($3::text, 'NULL'));
-  end if;
+  perform sincro_private.check_feed_arguments('all_changes_since', $1, $2, $3);
   v_purged := sincro_private.tombstones_purged_through($1);
   if $2 > 0 and $2 < v_purged then
     raise exception using

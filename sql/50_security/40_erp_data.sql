@@ -41,7 +41,7 @@ grant select on sincro.company_status to sincro_worker, sincro_admin;
 -- consumers: the feed and their cursor
 grant execute on function sincro.all_changes_since(text, bigint, integer), sincro.advance_consumer_cursor(text, text, bigint)
   to sincro_store, sincro_app, sincro_worker, sincro_admin;
-grant execute on function sincro_private.tombstones_purged_through(text)
+grant execute on function sincro_private.tombstones_purged_through(text), sincro_private.check_feed_arguments(text, text, bigint, integer)
   to sincro_store, sincro_app, sincro_erp, sincro_worker, sincro_admin;
 
 -- syncs with the ERP, quota, purge
