@@ -16,40 +16,44 @@ SET client_min_messages = warning;
 SET row_security = off;
 
 --
--- Name: sincro; Type: SCHEMA; Schema: -; Owner: -
+-- Name: sincro; Type: SCHEMA; Schema: -; Owner: CURRENT_USER
 --
 
 CREATE SCHEMA sincro;
 
 
+ALTER SCHEMA sincro OWNER TO CURRENT_USER;
+
 --
--- Name: SCHEMA sincro; Type: COMMENT; Schema: -; Owner: -
+-- Name: SCHEMA sincro; Type: COMMENT; Schema: -; Owner: CURRENT_USER
 --
 
 COMMENT ON SCHEMA sincro IS 'Public interface of the sincro hub: order tables written directly by stores and apps, the ERP entry point, change feeds and pending views.';
 
 
 --
--- Name: sincro_private; Type: SCHEMA; Schema: -; Owner: -
+-- Name: sincro_private; Type: SCHEMA; Schema: -; Owner: CURRENT_USER
 --
 
 CREATE SCHEMA sincro_private;
 
 
+ALTER SCHEMA sincro_private OWNER TO CURRENT_USER;
+
 --
--- Name: SCHEMA sincro_private; Type: COMMENT; Schema: -; Owner: -
+-- Name: SCHEMA sincro_private; Type: COMMENT; Schema: -; Owner: CURRENT_USER
 --
 
 COMMENT ON SCHEMA sincro_private IS 'Internals of the sincro hub: per-company counters and helper functions. Not for clients.';
 
 
 --
--- Name: advance_consumer_cursor(text, text, bigint); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: advance_consumer_cursor(text, text, bigint); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.advance_consumer_cursor(azi text, consumer text, cursor bigint) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 #variable_conflict use_column
 declare
@@ -94,20 +98,22 @@ end;
 $_$;
 
 
+ALTER FUNCTION sincro.advance_consumer_cursor(azi text, consumer text, cursor bigint) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION advance_consumer_cursor(azi text, consumer text, cursor bigint); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION advance_consumer_cursor(azi text, consumer text, cursor bigint); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.advance_consumer_cursor(azi text, consumer text, cursor bigint) IS 'A consumer records the largest change number it has imported (a store login as ''store'', an app login as ''app:<device>''; admins any name). Feeds sincro.consumer_lag. SECURITY DEFINER: reads the counter and the login.';
 
 
 --
--- Name: all_changes_since(text, bigint, integer); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: all_changes_since(text, bigint, integer); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.all_changes_since(azi text, cursor bigint, max_rows integer DEFAULT 1000) RETURNS TABLE(entity text, id_sincro bigint, deleted boolean, key jsonb, data jsonb)
     LANGUAGE plpgsql STABLE
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 #variable_conflict use_column
 declare
@@ -164,8 +170,10 @@ end;
 $_$;
 
 
+ALTER FUNCTION sincro.all_changes_since(azi text, cursor bigint, max_rows integer) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION all_changes_since(azi text, cursor bigint, max_rows integer); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION all_changes_since(azi text, cursor bigint, max_rows integer); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.all_changes_since(azi text, cursor bigint, max_rows integer) IS 'Every ERP-side change of a company above cursor, in change-number order, at most max_rows: orders (with lines) and the ERP-owned tables (documents with lines), as (entity, id_sincro, deleted, key, data). One cursor per company covers them all. SY130 when the cursor is older than the tombstone retention: rebuild your copy from 0.';
@@ -176,7 +184,7 @@ SET default_tablespace = '';
 SET default_table_access_method = heap;
 
 --
--- Name: arportes; Type: TABLE; Schema: sincro; Owner: -
+-- Name: arportes; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro.arportes (
@@ -224,244 +232,246 @@ CREATE TABLE sincro.arportes (
 );
 
 
+ALTER TABLE sincro.arportes OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE arportes; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: TABLE arportes; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro.arportes IS 'Order headers (ARPORTES). Stores and apps insert directly; the ERP writes through sincro.erp_write_order; consumers follow changes by id_sincro.';
 
 
 --
--- Name: COLUMN arportes.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN arportes.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.id_pub IS 'Public order ID, gap-free per company, assigned by the hub from the company counter. Never supplied by a client.';
 
 
 --
--- Name: COLUMN arportes.tor_chia; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.tor_chia; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.tor_chia IS 'The ERP''s key of the order (e.g. C201700001230). Written by the ERP only; unique per company.';
 
 
 --
--- Name: COLUMN arportes.conferma; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.conferma; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.conferma IS 'The ERP''s order-confirmation number. Written by the ERP only.';
 
 
 --
--- Name: COLUMN arportes.id_int; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.id_int; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.id_int IS 'The order''s ID inside the party that created it (store order 150, device order 150). Empty for ERP-made orders.';
 
 
 --
--- Name: COLUMN arportes.ack_store; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.ack_store; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.ack_store IS '1 once the store has acquired the order, else 0. The store sets it.';
 
 
 --
--- Name: COLUMN arportes.ack_gest; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.ack_gest; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.ack_gest IS '1 once the ERP has acquired the order, else 0. Set by sincro.erp_write_order.';
 
 
 --
--- Name: COLUMN arportes.ack_app; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.ack_app; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.ack_app IS '1 once the app has acquired the order, else 0. The app sets it.';
 
 
 --
--- Name: COLUMN arportes.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.prov_tipo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.prov_tipo IS 'Where the order came from: S store, A app, G ERP.';
 
 
 --
--- Name: COLUMN arportes.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.prov_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.prov_id IS 'Device ID for app orders (A); empty otherwise.';
 
 
 --
--- Name: COLUMN arportes.autore_tipo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.autore_tipo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.autore_tipo IS 'Who wrote the order: C customer, T sales agent, O ERP operator.';
 
 
 --
--- Name: COLUMN arportes.autore_cod; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.autore_cod; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.autore_cod IS 'The author''s code: customer, agent or operator. 0 for a web customer the ERP does not know yet.';
 
 
 --
--- Name: COLUMN arportes.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.id_sincro; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.id_sincro IS 'Change number: 0 until the ERP first writes the row, then a larger number at every ERP-side change, in commit order. NULL only inside the writing ERP transaction.';
 
 
 --
--- Name: COLUMN arportes.data_ordine; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.data_ordine; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.data_ordine IS 'Order date; today when omitted (no column default, so that a retried insert without it still matches the first one).';
 
 
 --
--- Name: COLUMN arportes.cliente_cod; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.cliente_cod; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.cliente_cod IS 'ERP code of the customer; empty while the customer is a new one (new_customer_id).';
 
 
 --
--- Name: COLUMN arportes.cod_agente; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.cod_agente; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.cod_agente IS 'Sales agent responsible for the order: the author for agent orders, set by the ERP for its own. An app login reads the ERP-made orders of its agent.';
 
 
 --
--- Name: COLUMN arportes.new_customer_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.new_customer_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.new_customer_id IS 'The new customer created with this order, if the ERP does not know the customer yet.';
 
 
 --
--- Name: COLUMN arportes.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.dest_ragione_sociale IS 'Delivery address: recipient.';
 
 
 --
--- Name: COLUMN arportes.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.dest_indirizzo IS 'Delivery address: street.';
 
 
 --
--- Name: COLUMN arportes.dest_cap; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.dest_cap; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.dest_cap IS 'Delivery address: postal code.';
 
 
 --
--- Name: COLUMN arportes.dest_citta; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.dest_citta; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.dest_citta IS 'Delivery address: city.';
 
 
 --
--- Name: COLUMN arportes.dest_provincia; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.dest_provincia; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.dest_provincia IS 'Delivery address: province.';
 
 
 --
--- Name: COLUMN arportes.dest_nazione; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.dest_nazione; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.dest_nazione IS 'Delivery address: ISO country code.';
 
 
 --
--- Name: COLUMN arportes.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.cod_pagamento IS 'Payment terms code (ERP accessory table).';
 
 
 --
--- Name: COLUMN arportes.note; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.note; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.note IS 'Free notes.';
 
 
 --
--- Name: COLUMN arportes.valuta; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.valuta; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.valuta IS 'ISO currency code.';
 
 
 --
--- Name: COLUMN arportes.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.totale_imponibile IS 'Taxable total, as stated by the creator or the ERP.';
 
 
 --
--- Name: COLUMN arportes.totale_iva; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.totale_iva; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.totale_iva IS 'VAT total.';
 
 
 --
--- Name: COLUMN arportes.totale_documento; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.totale_documento; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.totale_documento IS 'Document total.';
 
 
 --
--- Name: COLUMN arportes.created_xact; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.created_xact; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.created_xact IS 'Transaction that created the row (internal: lines may be added only in that transaction).';
 
 
 --
--- Name: COLUMN arportes.created_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.created_at IS 'When the order was written to the hub.';
 
 
 --
--- Name: COLUMN arportes.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes.updated_at IS 'Last change in the hub.';
 
 
 --
--- Name: changes_since(text, bigint, integer); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: changes_since(text, bigint, integer); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.changes_since(azi text, cursor bigint, max_rows integer DEFAULT 1000) RETURNS SETOF sincro.arportes
     LANGUAGE plpgsql STABLE
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 begin
   -- validate
@@ -478,20 +488,22 @@ end;
 $_$;
 
 
+ALTER FUNCTION sincro.changes_since(azi text, cursor bigint, max_rows integer) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION changes_since(azi text, cursor bigint, max_rows integer); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION changes_since(azi text, cursor bigint, max_rows integer); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.changes_since(azi text, cursor bigint, max_rows integer) IS 'Orders of a company whose id_sincro is above cursor, in id_sincro order, at most max_rows. Store the largest id_sincro read and pass it next time.';
 
 
 --
--- Name: create_login(text, text, text, text, text, text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: create_login(text, text, text, text, text, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.create_login(role_name text, kind text, azi text DEFAULT NULL::text, prov_id text DEFAULT NULL::text, password text DEFAULT NULL::text, cod_agente text DEFAULT NULL::text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 #variable_conflict use_variable
 begin
@@ -541,39 +553,43 @@ end;
 $_$;
 
 
+ALTER FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text) IS 'Creates a login role for a party: kind store, app or erp bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company. Admin only.';
 
 
 --
--- Name: erp_cursor(text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: erp_cursor(text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.erp_cursor(azi text) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select c.erp_cursor from sincro_private.company c where c.azi = erp_cursor.azi
 $$;
 
 
+ALTER FUNCTION sincro.erp_cursor(azi text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION erp_cursor(azi text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION erp_cursor(azi text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.erp_cursor(azi text) IS 'The ERP change cursor up to which the hub has applied the ERP''s changes ('''' before the first sync; NULL for an unknown company). SECURITY DEFINER: reads the company table.';
 
 
 --
--- Name: erp_write_order(text, jsonb); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: erp_write_order(text, jsonb); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.erp_write_order(azi text, doc jsonb) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 #variable_conflict use_column
 declare
@@ -756,20 +772,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro.erp_write_order(azi text, doc jsonb) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION erp_write_order(azi text, doc jsonb); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION erp_write_order(azi text, doc jsonb); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.erp_write_order(azi text, doc jsonb) IS 'The ERP''s one entry point for orders. doc keys are arportes column names plus "lines" (the full list of lines). With id_pub: the ERP acquired or changed that order (ack_gest = 1; sets what doc carries). Without id_pub and an unknown tor_chia: a new order made in the ERP (prov_tipo G, a new id_pub). Without id_pub and a known tor_chia: changes that order. A call that changes data bumps id_sincro at commit; one that changes nothing bumps nothing. Returns id_pub.';
 
 
 --
--- Name: find_new_customer(text, text, text, text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: find_new_customer(text, text, text, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text, id_int text) RETURNS bigint
     LANGUAGE sql STABLE
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select c.customer_id
   from sincro.new_customers c
@@ -780,20 +798,22 @@ CREATE FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text,
 $$;
 
 
+ALTER FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text, id_int text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION find_new_customer(azi text, prov_tipo text, prov_id text, id_int text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION find_new_customer(azi text, prov_tipo text, prov_id text, id_int text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text, id_int text) IS 'customer_id of the new customer a store or app created with its own id_int; NULL if none. Use it after a retried INSERT returned no row.';
 
 
 --
--- Name: find_order(text, text, text, text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: find_order(text, text, text, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int text) RETURNS bigint
     LANGUAGE sql STABLE
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select a.id_pub
   from sincro.arportes a
@@ -805,20 +825,22 @@ CREATE FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int
 $$;
 
 
+ALTER FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION find_order(azi text, prov_tipo text, prov_id text, id_int text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION find_order(azi text, prov_tipo text, prov_id text, id_int text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int text) IS 'Public ID of the order a store (S, prov_id NULL) or app (A, its device ID) created with its own id_int; NULL if the hub has none. Use it after a retried INSERT returned no row.';
 
 
 --
--- Name: partial_sync(text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: partial_sync(text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.partial_sync(azi text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_run_id bigint := sincro.sync_run_begin(azi, 'partial');
@@ -832,20 +854,50 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro.partial_sync(azi text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION partial_sync(azi text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION partial_sync(azi text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.partial_sync(azi text) IS 'Starts a partial sync of a company: the worker pushes every pending order (with its new customer) to the ERP; nothing is pulled, no quota is used. Returns the run_id (see sincro.sync_runs). SECURITY DEFINER: enqueues the job.';
 
 
 --
--- Name: purge_tombstones(text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: partial_sync_finish(text, bigint, integer, integer, integer, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text DEFAULT NULL::text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  update sincro.sync_runs r
+    set state = case when partial_sync_finish.error is null then 'succeeded' else 'failed' end,
+        finished_at = now(),
+        orders_pushed = partial_sync_finish.orders_pushed,
+        orders_rejected = partial_sync_finish.orders_rejected,
+        orders_failed = partial_sync_finish.orders_failed,
+        error = partial_sync_finish.error
+    where r.azi = partial_sync_finish.azi and r.run_id = partial_sync_finish.run_id and r.state = 'running'
+$$;
+
+
+ALTER FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) IS 'Ends a partial sync run with its counts; failed when error is given, else succeeded. SECURITY DEFINER: the only writer of sync_runs with the other sync_run_* functions.';
+
+
+--
+-- Name: purge_tombstones(text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.purge_tombstones(only_azi text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 declare
   v_company sincro_private.company;
@@ -877,20 +929,22 @@ end;
 $_$;
 
 
+ALTER FUNCTION sincro.purge_tombstones(only_azi text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION purge_tombstones(only_azi text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION purge_tombstones(only_azi text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.purge_tombstones(only_azi text) IS 'Removes tombstones older than each company''s tombstone_retention (one company, or all) and records the largest change number removed, so older cursors get SY130. Returns how many rows were removed. SECURITY DEFINER.';
 
 
 --
--- Name: push_acquired(text, bigint, text, text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: push_acquired(text, bigint, text, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text DEFAULT NULL::text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 #variable_conflict use_column
 declare
@@ -920,20 +974,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text) IS 'Worker, after the ERP created (or already had) the order: writes the ERP''s key and customer code back through erp_write_order and marks the push acquired. Idempotent. SECURITY DEFINER: the worker cannot write order_push itself.';
 
 
 --
--- Name: push_claim(text, bigint); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: push_claim(text, bigint); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.push_claim(azi text, id_pub bigint) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 #variable_conflict use_column
 declare
@@ -986,20 +1042,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro.push_claim(azi text, id_pub bigint) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION push_claim(azi text, id_pub bigint); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION push_claim(azi text, id_pub bigint); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.push_claim(azi text, id_pub bigint) IS 'Worker, before calling the ERP: marks a pending order in flight (attempts + 1) and returns it as the ERP request (header, lines, new customer) in JSON; NULL when there is nothing to push (acquired, rejected, unknown). SECURITY DEFINER: the worker cannot write order_push itself.';
 
 
 --
--- Name: push_failed(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: push_failed(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) RETURNS void
     LANGUAGE sql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   update sincro.order_push p
     set state = 'pending', last_error = push_failed.error, updated_at = now()
@@ -1007,20 +1065,22 @@ CREATE FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) RETURNS 
 $$;
 
 
+ALTER FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION push_failed(azi text, id_pub bigint, error text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION push_failed(azi text, id_pub bigint, error text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) IS 'Worker, when the ERP could not be reached (unreachable, timeout, server error): the order goes back to pending with the error; a retry, the sweep or a partial sync pushes it later. SECURITY DEFINER: the worker cannot write order_push itself.';
 
 
 --
--- Name: push_rejected(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: push_rejected(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) RETURNS void
     LANGUAGE sql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   update sincro.order_push p
     set state = 'rejected', erp_message = push_rejected.erp_message, updated_at = now()
@@ -1028,20 +1088,22 @@ CREATE FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) 
 $$;
 
 
+ALTER FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION push_rejected(azi text, id_pub bigint, erp_message text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION push_rejected(azi text, id_pub bigint, erp_message text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) IS 'Worker, when the ERP refused the order as invalid: records the ERP''s message; the order is not retried (see sincro.push_problems). SECURITY DEFINER: the worker cannot write order_push itself.';
 
 
 --
--- Name: pushable_orders(text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: pushable_orders(text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.pushable_orders(azi text) RETURNS SETOF bigint
     LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select p.id_pub from sincro.order_push p
   where p.azi = pushable_orders.azi and p.state in ('pending', 'in_flight')
@@ -1049,20 +1111,22 @@ CREATE FUNCTION sincro.pushable_orders(azi text) RETURNS SETOF bigint
 $$;
 
 
+ALTER FUNCTION sincro.pushable_orders(azi text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION pushable_orders(azi text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION pushable_orders(azi text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.pushable_orders(azi text) IS 'Public IDs of the orders a partial sync pushes: pending or in flight, oldest first (rejected orders are not retried). SECURITY DEFINER: reads order_push for the worker.';
 
 
 --
--- Name: quota(text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: quota(text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.quota(only_azi text DEFAULT NULL::text) RETURNS TABLE(azi text, sync_quota integer, sync_used integer, sync_remaining integer, period_start date, period_end date)
     LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select c.azi, c.sync_quota, p.used, greatest(c.sync_quota - p.used, 0), p.start, (p.start + c.sync_period)::date - 1
   from sincro_private.company c
@@ -1075,20 +1139,22 @@ CREATE FUNCTION sincro.quota(only_azi text DEFAULT NULL::text) RETURNS TABLE(azi
 $$;
 
 
+ALTER FUNCTION sincro.quota(only_azi text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION quota(only_azi text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION quota(only_azi text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.quota(only_azi text) IS 'The sync quota of one company (or of every company the caller may see): allowed per period, used, remaining, and the current period. SECURITY DEFINER: reads the company table.';
 
 
 --
--- Name: set_sync_contract(text, integer, interval, date); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: set_sync_contract(text, integer, interval, date); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.set_sync_contract(azi text, sync_quota integer, period interval DEFAULT NULL::interval, period_start date DEFAULT NULL::date) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 #variable_conflict use_column
 declare
@@ -1125,20 +1191,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro.set_sync_contract(azi text, sync_quota integer, period interval, period_start date) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION set_sync_contract(azi text, sync_quota integer, period interval, period_start date); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION set_sync_contract(azi text, sync_quota integer, period interval, period_start date); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.set_sync_contract(azi text, sync_quota integer, period interval, period_start date) IS 'Sets a company''s contract: syncs allowed per period, and optionally the period''s length and first day (a new first day starts a period with nothing used). Admin only. SECURITY DEFINER: writes the company table.';
 
 
 --
--- Name: sweep_pushes(interval); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: sweep_pushes(interval); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.sweep_pushes(stale_after interval DEFAULT '00:05:00'::interval) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_order record;
@@ -1165,24 +1233,26 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro.sweep_pushes(stale_after interval) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION sweep_pushes(stale_after interval); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION sweep_pushes(stale_after interval); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.sweep_pushes(stale_after interval) IS 'Re-enqueues push_order for every auto-mode order that is pending without a live job, or in flight longer than stale_after; returns how many. SECURITY DEFINER: reads and writes the job queue.';
 
 
 --
--- Name: sync_apply_changes(text, bigint, text, text, jsonb); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: sync_changes_apply(text, bigint, text, text, jsonb); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
-CREATE FUNCTION sincro.sync_apply_changes(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb) RETURNS jsonb
+CREATE FUNCTION sincro.sync_changes_apply(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 #variable_conflict use_column
 declare
-  v_azi constant text := sync_apply_changes.azi;
+  v_azi constant text := sync_changes_apply.azi;
   v_cursor text;
   v_bad jsonb;
   v_change jsonb;
@@ -1277,20 +1347,22 @@ end;
 $$;
 
 
---
--- Name: FUNCTION sync_apply_changes(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb); Type: COMMENT; Schema: sincro; Owner: -
---
-
-COMMENT ON FUNCTION sincro.sync_apply_changes(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb) IS 'Applies one batch of ERP changes ([{"entity","op","key","data"}]) and moves the company''s ERP cursor from from_cursor to next_cursor, in one transaction. SY122 if the cursor is not from_cursor. Only rows that really change get a new change number. Orders go through erp_write_order; order deletions are ignored. Returns {"received","changed","tombstoned","ignored"}. SECURITY DEFINER: writes ERP-owned tables.';
-
+ALTER FUNCTION sincro.sync_changes_apply(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb) OWNER TO CURRENT_USER;
 
 --
--- Name: sync_rebuild_apply(text, bigint, text, jsonb); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: FUNCTION sync_changes_apply(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.sync_changes_apply(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb) IS 'Applies one batch of ERP changes ([{"entity","op","key","data"}]) and moves the company''s ERP cursor from from_cursor to next_cursor, in one transaction. SY122 if the cursor is not from_cursor. Only rows that really change get a new change number. Orders go through erp_write_order; order deletions are ignored. Returns {"received","changed","tombstoned","ignored"}. SECURITY DEFINER: writes ERP-owned tables.';
+
+
+--
+-- Name: sync_rebuild_apply(text, bigint, text, jsonb); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 #variable_conflict use_column
 declare
@@ -1333,20 +1405,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro.sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb) IS 'Applies one batch of a total rebuild''s snapshot of an entity ([{"key","data"}]): upserts (only real changes get a change number) and remembers the keys for the sweep. Orders go through erp_write_order and are never tombstoned. Returns {"received","changed"}. SECURITY DEFINER: writes ERP-owned tables.';
 
 
 --
--- Name: sync_rebuild_sweep(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: sync_rebuild_sweep(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 #variable_conflict use_column
 declare
@@ -1372,20 +1446,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro.sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text) IS 'Ends a total rebuild''s data work in one transaction: tombstones (with new change numbers) every live row no snapshot contained, and sets the ERP cursor to erp_cursor (the first snapshot''s position, so changes made during the rebuild are pulled again by the next sync for changes). Returns {"tombstoned"}. SECURITY DEFINER.';
 
 
 --
--- Name: sync_run_begin(text, text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: sync_run_begin(text, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.sync_run_begin(azi text, kind text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 #variable_conflict use_column
 declare
@@ -1462,20 +1538,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro.sync_run_begin(azi text, kind text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION sync_run_begin(azi text, kind text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION sync_run_begin(azi text, kind text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.sync_run_begin(azi text, kind text) IS 'Starts a sync run (partial, changes, rebuild) for a company and returns its run_id. SY120 if one is running (changes and rebuild exclude each other); SY121 if a changes/rebuild run finds the quota used up. A refusal writes nothing. The session that begins a changes/rebuild run should run it to the end. SECURITY DEFINER: the only writer of sync_runs with the other sync_run_* functions.';
 
 
 --
--- Name: sync_run_complete(text, bigint); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: sync_run_complete(text, bigint); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.sync_run_complete(azi text, run_id bigint) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_run sincro.sync_runs;
@@ -1498,20 +1576,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro.sync_run_complete(azi text, run_id bigint) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION sync_run_complete(azi text, run_id bigint); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION sync_run_complete(azi text, run_id bigint); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.sync_run_complete(azi text, run_id bigint) IS 'Marks a changes or rebuild run succeeded and, in the same transaction, uses one unit of the company''s quota. SECURITY DEFINER: writes sync_runs and the company''s usage.';
 
 
 --
--- Name: sync_run_fail(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: -
+-- Name: sync_run_fail(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) RETURNS void
     LANGUAGE sql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   update sincro.sync_runs r
     set state = 'failed', finished_at = pg_catalog.now(), error = coalesce(sync_run_fail.error, 'failed')
@@ -1520,46 +1600,22 @@ CREATE FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) RETURN
 $$;
 
 
+ALTER FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION sync_run_fail(azi text, run_id bigint, error text); Type: COMMENT; Schema: sincro; Owner: -
+-- Name: FUNCTION sync_run_fail(azi text, run_id bigint, error text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) IS 'Marks a run failed with its error; no quota is used. What its committed batches applied stays applied (each with the ERP cursor it covers). SECURITY DEFINER: writes sync_runs.';
 
 
 --
--- Name: sync_run_finish(text, bigint, integer, integer, integer, text); Type: FUNCTION; Schema: sincro; Owner: -
---
-
-CREATE FUNCTION sincro.sync_run_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text DEFAULT NULL::text) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-  update sincro.sync_runs r
-    set state = case when sync_run_finish.error is null then 'succeeded' else 'failed' end,
-        finished_at = now(),
-        orders_pushed = sync_run_finish.orders_pushed,
-        orders_rejected = sync_run_finish.orders_rejected,
-        orders_failed = sync_run_finish.orders_failed,
-        error = sync_run_finish.error
-    where r.azi = sync_run_finish.azi and r.run_id = sync_run_finish.run_id and r.state = 'running'
-$$;
-
-
---
--- Name: FUNCTION sync_run_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text); Type: COMMENT; Schema: sincro; Owner: -
---
-
-COMMENT ON FUNCTION sincro.sync_run_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) IS 'Ends a partial sync run with its counts; failed when error is given, else succeeded. SECURITY DEFINER: the only writer of sync_runs with the other sync_run_* functions.';
-
-
---
--- Name: assign_pending_id_sincro(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: assign_pending_id_sincro(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.assign_pending_id_sincro() RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_azi text;
@@ -1601,20 +1657,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.assign_pending_id_sincro() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION assign_pending_id_sincro(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION assign_pending_id_sincro(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.assign_pending_id_sincro() IS 'At commit: gives the next change numbers of each company to the order rows this transaction changed on the ERP side, taking the counter lock last.';
 
 
 --
--- Name: check_feed_arguments(text, text, bigint, integer); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: check_feed_arguments(text, text, bigint, integer); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) RETURNS void
     LANGUAGE plpgsql STABLE
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
   if azi is null or not exists (select 1 from sincro.apstatosyn c where c.azi = check_feed_arguments.azi) then
@@ -1639,20 +1697,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) IS 'Checks a change feed''s arguments (SY100 unknown or hidden company, SY101 bad cursor or max_rows), with the caller''s rights.';
 
 
 --
--- Name: current_party(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: current_party(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.current_party() RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select case
     when s.claim = '' then null
@@ -1663,20 +1723,22 @@ CREATE FUNCTION sincro_private.current_party() RETURNS text
 $$;
 
 
+ALTER FUNCTION sincro_private.current_party() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION current_party(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION current_party(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.current_party() IS 'The party the hub''s own functions act for (G ERP, H hub), or NULL for a direct client write. A claim without the hub''s secret is ignored. SECURITY DEFINER to read the secret.';
 
 
 --
--- Name: current_period_start(date, interval, date); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: current_period_start(date, interval, date); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.current_period_start(period_start date, period interval, today date) RETURNS date
     LANGUAGE plpgsql IMMUTABLE
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_start date := period_start;
@@ -1692,20 +1754,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.current_period_start(period_start date, period interval, today date) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION current_period_start(period_start date, period interval, today date); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION current_period_start(period_start date, period interval, today date); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.current_period_start(period_start date, period interval, today date) IS 'First day of the contract period containing today, for periods of the given length counted from period_start.';
 
 
 --
--- Name: enqueue_push_order(text, bigint); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: enqueue_push_order(text, bigint); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
   perform graphile_worker.add_job(
@@ -1719,39 +1783,43 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION enqueue_push_order(azi text, id_pub bigint); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION enqueue_push_order(azi text, id_pub bigint); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) IS 'Enqueues the graphile-worker job push_order for one order (job key push_order:<azi>:<id_pub>; 25 attempts in auto mode, 1 in manual).';
 
 
 --
--- Name: may_see_company(text); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: may_see_company(text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.may_see_company(azi text) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select coalesce((select l.azi = may_see_company.azi from sincro_private.login l where l.login = session_user), true)
 $$;
 
 
+ALTER FUNCTION sincro_private.may_see_company(azi text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION may_see_company(azi text); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION may_see_company(azi text); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.may_see_company(azi text) IS 'True when this connection may see the company: its own for store/app/ERP logins, all for admin, worker and owner.';
 
 
 --
--- Name: raise_bad_field(text, jsonb, anyelement); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: raise_bad_field(text, jsonb, anyelement); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.raise_bad_field(context text, doc jsonb, template anyelement) RETURNS void
     LANGUAGE plpgsql
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_key text;
@@ -1774,20 +1842,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.raise_bad_field(context text, doc jsonb, template anyelement) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION raise_bad_field(context text, doc jsonb, template anyelement); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION raise_bad_field(context text, doc jsonb, template anyelement); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.raise_bad_field(context text, doc jsonb, template anyelement) IS 'Raises SY201 naming the first field of a JSON document that does not fit its column.';
 
 
 --
--- Name: replace_order_lines(text, bigint, jsonb); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: replace_order_lines(text, bigint, jsonb); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.replace_order_lines(azi text, id_pub bigint, lines jsonb) RETURNS boolean
     LANGUAGE plpgsql
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 #variable_conflict use_column
 declare
@@ -1873,39 +1943,43 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.replace_order_lines(azi text, id_pub bigint, lines jsonb) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION replace_order_lines(azi text, id_pub bigint, lines jsonb); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION replace_order_lines(azi text, id_pub bigint, lines jsonb); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.replace_order_lines(azi text, id_pub bigint, lines jsonb) IS 'Makes the lines of an order equal to the ERP''s JSON list (delete, insert, update only what differs); returns whether anything changed.';
 
 
 --
--- Name: restore_party(text); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: restore_party(text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.restore_party(previous text) RETURNS void
     LANGUAGE sql
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select null from pg_catalog.set_config('sincro.party', coalesce(previous, ''), true)
 $$;
 
 
+ALTER FUNCTION sincro_private.restore_party(previous text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION restore_party(previous text); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION restore_party(previous text); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.restore_party(previous text) IS 'Puts back the sincro.party setting that set_party returned.';
 
 
 --
--- Name: roll_sync_period(text); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: roll_sync_period(text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.roll_sync_period(azi text) RETURNS date
     LANGUAGE plpgsql
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_company sincro_private.company;
@@ -1921,72 +1995,80 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.roll_sync_period(azi text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION roll_sync_period(azi text); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION roll_sync_period(azi text); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.roll_sync_period(azi text) IS 'Moves a company to its current contract period (usage back to 0 when a period has ended) and returns the period''s first day. Locks the company row.';
 
 
 --
--- Name: session_agent(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: session_agent(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.session_agent() RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select l.cod_agente from sincro_private.login l where l.login = session_user
 $$;
 
 
+ALTER FUNCTION sincro_private.session_agent() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION session_agent(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION session_agent(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.session_agent() IS 'Sales agent of this connection''s app login, for row-level security policies. SECURITY DEFINER to read the login table.';
 
 
 --
--- Name: session_company(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: session_company(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.session_company() RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select l.azi from sincro_private.login l where l.login = session_user
 $$;
 
 
+ALTER FUNCTION sincro_private.session_company() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION session_company(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION session_company(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.session_company() IS 'Company of this connection''s login, for row-level security policies. SECURITY DEFINER to read the login table.';
 
 
 --
--- Name: session_device(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: session_device(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.session_device() RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select l.prov_id from sincro_private.login l where l.login = session_user
 $$;
 
 
+ALTER FUNCTION sincro_private.session_device() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION session_device(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION session_device(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.session_device() IS 'Device ID of this connection''s app login, for row-level security policies. SECURITY DEFINER to read the login table.';
 
 
 --
--- Name: login; Type: TABLE; Schema: sincro_private; Owner: -
+-- Name: login; Type: TABLE; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro_private.login (
@@ -2002,81 +2084,85 @@ CREATE TABLE sincro_private.login (
 );
 
 
+ALTER TABLE sincro_private.login OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE login; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: TABLE login; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro_private.login IS 'Database logins bound to a company: the party (store, app, erp), and for an app its device and agent. Written by sincro.create_login.';
 
 
 --
--- Name: COLUMN login.azi; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN login.azi; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.login.azi IS 'Company the login may see and write.';
 
 
 --
--- Name: COLUMN login.login; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN login.login; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.login.login IS 'The login role''s name (session_user when it connects).';
 
 
 --
--- Name: COLUMN login.kind; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN login.kind; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.login.kind IS 'store, app or erp.';
 
 
 --
--- Name: COLUMN login.prov_id; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN login.prov_id; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.login.prov_id IS 'For an app login: the device ID it writes as prov_id.';
 
 
 --
--- Name: COLUMN login.cod_agente; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN login.cod_agente; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.login.cod_agente IS 'For an app login: the sales agent whose ERP-made orders the device may read.';
 
 
 --
--- Name: COLUMN login.created_at; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN login.created_at; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.login.created_at IS 'When the login was created.';
 
 
 --
--- Name: session_login(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: session_login(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.session_login() RETURNS sincro_private.login
     LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select l.* from sincro_private.login l where l.login = session_user
 $$;
 
 
+ALTER FUNCTION sincro_private.session_login() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION session_login(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION session_login(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.session_login() IS 'The company-bound login of this connection (by session_user), or NULL. SECURITY DEFINER to read the login table.';
 
 
 --
--- Name: set_party(text); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: set_party(text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.set_party(party text) RETURNS text
     LANGUAGE plpgsql
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_previous text := coalesce(pg_catalog.current_setting('sincro.party', true), '');
@@ -2090,20 +2176,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.set_party(party text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION set_party(party text); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION set_party(party text); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.set_party(party text) IS 'Claims an acting party (G, H) for the rest of the transaction, with the hub''s secret; returns the previous raw setting for restore_party.';
 
 
 --
--- Name: sync_run_progress(text, bigint, text, bigint, bigint, bigint, text); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: sync_run_progress(text, bigint, text, bigint, bigint, bigint, text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.sync_run_progress(azi text, run_id bigint, kind text, received bigint, changed bigint, tombstoned bigint, erp_cursor text) RETURNS void
     LANGUAGE plpgsql
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
   update sincro.sync_runs r
@@ -2122,39 +2210,43 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.sync_run_progress(azi text, run_id bigint, kind text, received bigint, changed bigint, tombstoned bigint, erp_cursor text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION sync_run_progress(azi text, run_id bigint, kind text, received bigint, changed bigint, tombstoned bigint, erp_cursor text); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION sync_run_progress(azi text, run_id bigint, kind text, received bigint, changed bigint, tombstoned bigint, erp_cursor text); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.sync_run_progress(azi text, run_id bigint, kind text, received bigint, changed bigint, tombstoned bigint, erp_cursor text) IS 'Adds a batch''s counts to a running changes/rebuild run and notes its progress; SY123 if the run is not running.';
 
 
 --
--- Name: sync_run_stale_after(text); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: sync_run_stale_after(text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.sync_run_stale_after(kind text) RETURNS interval
     LANGUAGE sql IMMUTABLE
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select case when kind = 'partial' then interval '1 hour' else interval '10 minutes' end
 $$;
 
 
+ALTER FUNCTION sincro_private.sync_run_stale_after(kind text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION sync_run_stale_after(kind text); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION sync_run_stale_after(kind text); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.sync_run_stale_after(kind text) IS 'How long a running sync may go without progress before the next attempt closes it as abandoned.';
 
 
 --
--- Name: tg__assign_pending_id_sincro(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tg__assign_pending_id_sincro(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tg__assign_pending_id_sincro() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
   perform sincro_private.assign_pending_id_sincro();
@@ -2163,20 +2255,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.tg__assign_pending_id_sincro() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tg__assign_pending_id_sincro(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tg__assign_pending_id_sincro(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tg__assign_pending_id_sincro() IS 'Deferred (at commit), after an ERP-side write left id_sincro NULL: gives the transaction''s pending rows their change numbers. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 
 --
--- Name: tg__refuse_delete(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tg__refuse_delete(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tg__refuse_delete() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
   if sincro_private.current_party() is not distinct from 'H' then
@@ -2190,20 +2284,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.tg__refuse_delete() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tg__refuse_delete(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tg__refuse_delete(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tg__refuse_delete() IS 'BEFORE DELETE: refuses deletes by anyone but the hub itself (SY108). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 
 --
--- Name: tg_apstatosyn__write(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tg_apstatosyn__write(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tg_apstatosyn__write() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 begin
   if tg_op = 'DELETE' then
@@ -2263,20 +2359,22 @@ end;
 $_$;
 
 
+ALTER FUNCTION sincro_private.tg_apstatosyn__write() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tg_apstatosyn__write(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tg_apstatosyn__write(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tg_apstatosyn__write() IS 'INSTEAD OF trigger on sincro.apstatosyn: registers a company (with both counters at 0), updates its name and quota, refuses counter edits and deletes. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 
 --
--- Name: tg_arporrig__guard(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tg_arporrig__guard(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tg_arporrig__guard() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_party constant text := sincro_private.current_party();
@@ -2341,20 +2439,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.tg_arporrig__guard() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tg_arporrig__guard(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tg_arporrig__guard(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tg_arporrig__guard() IS 'BEFORE INSERT/UPDATE/DELETE on arporrig: validates line fields; a store or app may only insert lines in the transaction that created the order.';
 
 
 --
--- Name: tg_arportes__enqueue_push(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tg_arportes__enqueue_push(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tg_arportes__enqueue_push() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
   insert into sincro.order_push (azi, id_pub) values (new.azi, new.id_pub);
@@ -2364,20 +2464,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.tg_arportes__enqueue_push() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tg_arportes__enqueue_push(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tg_arportes__enqueue_push(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tg_arportes__enqueue_push() IS 'AFTER INSERT on arportes (store and app orders): records the push as pending and enqueues the push_order job in the same transaction. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 
 --
--- Name: tg_arportes__guard_update(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tg_arportes__guard_update(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tg_arportes__guard_update() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_column text;
@@ -2433,20 +2535,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.tg_arportes__guard_update() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tg_arportes__guard_update(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tg_arportes__guard_update(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tg_arportes__guard_update() IS 'BEFORE UPDATE on arportes: a direct update may only set acks from 0 to 1; the ERP and the hub write through their functions.';
 
 
 --
--- Name: tg_arportes__history(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tg_arportes__history(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tg_arportes__history() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_party text := sincro_private.current_party();
@@ -2472,20 +2576,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.tg_arportes__history() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tg_arportes__history(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tg_arportes__history(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tg_arportes__history() IS 'AFTER INSERT/UPDATE/DELETE on arportes: appends the new version to arportes_history with the acting party. SECURITY DEFINER because clients cannot write history.';
 
 
 --
--- Name: tg_arportes__prepare_insert(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tg_arportes__prepare_insert(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tg_arportes__prepare_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_erp constant boolean := sincro_private.current_party() is not distinct from 'G';
@@ -2659,20 +2765,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.tg_arportes__prepare_insert() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tg_arportes__prepare_insert(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tg_arportes__prepare_insert(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tg_arportes__prepare_insert() IS 'BEFORE INSERT on arportes: validates a new order, skips an identical retry, refuses a conflicting one, assigns id_pub from the company counter and sets acks and id_sincro. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 
 --
--- Name: tg_arportes__require_lines(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tg_arportes__require_lines(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tg_arportes__require_lines() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
   if exists (select 1 from sincro.arportes a where a.azi = new.azi and a.id_pub = new.id_pub)
@@ -2688,20 +2796,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.tg_arportes__require_lines() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tg_arportes__require_lines(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tg_arportes__require_lines(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tg_arportes__require_lines() IS 'Deferred (at commit), after insert on arportes: refuses an order that has no lines (SY105). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 
 --
--- Name: tg_arportes_history__append_only(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tg_arportes_history__append_only(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tg_arportes_history__append_only() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
   if tg_op = 'UPDATE' and sincro_private.current_party() is not distinct from 'H'
@@ -2717,20 +2827,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.tg_arportes_history__append_only() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tg_arportes_history__append_only(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tg_arportes_history__append_only(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tg_arportes_history__append_only() IS 'BEFORE UPDATE/DELETE on arportes_history: refuses every change except the hub stamping a pending change number. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 
 --
--- Name: tg_new_customers__guard_update(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tg_new_customers__guard_update(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tg_new_customers__guard_update() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
   if sincro_private.current_party() in ('G', 'H') then
@@ -2745,20 +2857,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.tg_new_customers__guard_update() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tg_new_customers__guard_update(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tg_new_customers__guard_update(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tg_new_customers__guard_update() IS 'BEFORE UPDATE on new_customers: only the ERP side changes a stored customer (SY107 otherwise). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 
 --
--- Name: tg_new_customers__prepare_insert(); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tg_new_customers__prepare_insert(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tg_new_customers__prepare_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_existing sincro.new_customers;
@@ -2837,20 +2951,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.tg_new_customers__prepare_insert() OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tg_new_customers__prepare_insert(); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tg_new_customers__prepare_insert(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tg_new_customers__prepare_insert() IS 'BEFORE INSERT on new_customers: validates, skips an identical retry, refuses a conflicting one (SY106). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 
 --
--- Name: tombstone_erp_rows(text, text, jsonb, bigint); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tombstone_erp_rows(text, text, jsonb, bigint); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tombstone_erp_rows(entity text, azi text, keys jsonb DEFAULT NULL::jsonb, run_id bigint DEFAULT NULL::bigint) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     SET "DateStyle" TO 'ISO, YMD'
     SET jit TO 'off'
     AS $_$
@@ -2936,39 +3052,43 @@ end;
 $_$;
 
 
+ALTER FUNCTION sincro_private.tombstone_erp_rows(entity text, azi text, keys jsonb, run_id bigint) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tombstone_erp_rows(entity text, azi text, keys jsonb, run_id bigint); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tombstone_erp_rows(entity text, azi text, keys jsonb, run_id bigint); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tombstone_erp_rows(entity text, azi text, keys jsonb, run_id bigint) IS 'Marks ERP-owned rows deleted with a new change number: those named by keys (a sync for changes), or every live row a rebuild (run_id) did not receive. Returns how many.';
 
 
 --
--- Name: tombstones_purged_through(text); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: tombstones_purged_through(text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.tombstones_purged_through(azi text) RETURNS bigint
     LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   select c.tombstones_purged_through from sincro_private.company c where c.azi = tombstones_purged_through.azi
 $$;
 
 
+ALTER FUNCTION sincro_private.tombstones_purged_through(azi text) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION tombstones_purged_through(azi text); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION tombstones_purged_through(azi text); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.tombstones_purged_through(azi text) IS 'Largest change number of a purged tombstone of a company (0: none). SECURITY DEFINER: reads the company table.';
 
 
 --
--- Name: upsert_documents(text, jsonb, bigint); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: upsert_documents(text, jsonb, bigint); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.upsert_documents(azi text, rows jsonb, run_id bigint DEFAULT NULL::bigint) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     SET enable_hashjoin TO 'off'
     SET enable_mergejoin TO 'off'
     SET enable_seqscan TO 'off'
@@ -3056,20 +3176,22 @@ end;
 $$;
 
 
+ALTER FUNCTION sincro_private.upsert_documents(azi text, rows jsonb, run_id bigint) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION upsert_documents(azi text, rows jsonb, run_id bigint); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION upsert_documents(azi text, rows jsonb, run_id bigint); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.upsert_documents(azi text, rows jsonb, run_id bigint) IS 'Upserts a batch of ERP documents with their lines ([{"key":{"tipo_doc","numero"},"data":{...,"lines":[...]}}]); a document whose header or lines changed gets a new change number. Returns how many changed.';
 
 
 --
--- Name: upsert_erp_rows(text, text, jsonb, bigint, text[]); Type: FUNCTION; Schema: sincro_private; Owner: -
+-- Name: upsert_erp_rows(text, text, jsonb, bigint, text[]); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE FUNCTION sincro_private.upsert_erp_rows(entity text, azi text, rows jsonb, run_id bigint DEFAULT NULL::bigint, also_changed text[] DEFAULT '{}'::text[]) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
+    SET search_path TO 'pg_catalog', 'pg_temp'
     SET "DateStyle" TO 'ISO, YMD'
     SET enable_hashjoin TO 'off'
     SET enable_mergejoin TO 'off'
@@ -3223,15 +3345,17 @@ end;
 $_$;
 
 
+ALTER FUNCTION sincro_private.upsert_erp_rows(entity text, azi text, rows jsonb, run_id bigint, also_changed text[]) OWNER TO CURRENT_USER;
+
 --
--- Name: FUNCTION upsert_erp_rows(entity text, azi text, rows jsonb, run_id bigint, also_changed text[]); Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: FUNCTION upsert_erp_rows(entity text, azi text, rows jsonb, run_id bigint, also_changed text[]); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON FUNCTION sincro_private.upsert_erp_rows(entity text, azi text, rows jsonb, run_id bigint, also_changed text[]) IS 'Upserts a batch of ERP-owned rows of one entity ([{"key":{...},"data":{...}}]); only rows that really change get a new change number. Returns how many changed. With run_id, remembers the keys for a rebuild''s sweep.';
 
 
 --
--- Name: company; Type: TABLE; Schema: sincro_private; Owner: -
+-- Name: company; Type: TABLE; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro_private.company (
@@ -3255,92 +3379,94 @@ CREATE TABLE sincro_private.company (
 );
 
 
+ALTER TABLE sincro_private.company OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE company; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: TABLE company; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro_private.company IS 'One row per company served by the hub. Registered through the view sincro.apstatosyn.';
 
 
 --
--- Name: COLUMN company.azi; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN company.azi; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.company.azi IS 'Company code (e.g. C00001): 1-20 letters, digits, _ or -. First column of every primary key in the hub.';
 
 
 --
--- Name: COLUMN company.ragione_sociale; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN company.ragione_sociale; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.company.ragione_sociale IS 'Company name, for operators.';
 
 
 --
--- Name: COLUMN company.sync_quota; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN company.sync_quota; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.company.sync_quota IS 'Syncs (sync for changes or total rebuild) allowed per contract period.';
 
 
 --
--- Name: COLUMN company.sync_used; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN company.sync_used; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.company.sync_used IS 'Syncs used in the current contract period.';
 
 
 --
--- Name: COLUMN company.sync_period_start; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN company.sync_period_start; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.company.sync_period_start IS 'First day of the current contract period.';
 
 
 --
--- Name: COLUMN company.push_mode; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN company.push_mode; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.company.push_mode IS 'auto: a failed push is retried with backoff and swept; manual: one attempt, then the order waits for a partial sync (as the store vendor describes).';
 
 
 --
--- Name: COLUMN company.created_at; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN company.created_at; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.company.created_at IS 'When the company was registered.';
 
 
 --
--- Name: COLUMN company.sync_period; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN company.sync_period; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.company.sync_period IS 'Length of a contract period; when it ends, sync_used restarts from 0 (sincro.set_sync_contract sets it).';
 
 
 --
--- Name: COLUMN company.tombstone_retention; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN company.tombstone_retention; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.company.tombstone_retention IS 'How long rows the ERP deleted stay as tombstones (deleted = true) before sincro.purge_tombstones removes them. A consumer whose cursor is older must rebuild its copy (SY130).';
 
 
 --
--- Name: COLUMN company.tombstones_purged_through; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN company.tombstones_purged_through; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.company.tombstones_purged_through IS 'Largest change number of a purged tombstone: a consumer cursor below it may have missed a deletion (SY130). 0: nothing purged.';
 
 
 --
--- Name: COLUMN company.erp_cursor; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN company.erp_cursor; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.company.erp_cursor IS 'The ERP''s change cursor up to which the hub has applied the ERP''s changes (empty: never synced). Moved only together with the changes it covers.';
 
 
 --
--- Name: id_pub_counter; Type: TABLE; Schema: sincro_private; Owner: -
+-- Name: id_pub_counter; Type: TABLE; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro_private.id_pub_counter (
@@ -3350,29 +3476,31 @@ CREATE TABLE sincro_private.id_pub_counter (
 );
 
 
+ALTER TABLE sincro_private.id_pub_counter OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE id_pub_counter; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: TABLE id_pub_counter; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro_private.id_pub_counter IS 'Last public order ID handed out per company. Updated inside the inserting transaction, so its row lock makes IDs gap-free: a rollback returns the number.';
 
 
 --
--- Name: COLUMN id_pub_counter.azi; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN id_pub_counter.azi; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.id_pub_counter.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN id_pub_counter.last_value; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN id_pub_counter.last_value; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.id_pub_counter.last_value IS 'Last id_pub given to an order of this company (0: none yet).';
 
 
 --
--- Name: id_sincro_counter; Type: TABLE; Schema: sincro_private; Owner: -
+-- Name: id_sincro_counter; Type: TABLE; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro_private.id_sincro_counter (
@@ -3382,29 +3510,31 @@ CREATE TABLE sincro_private.id_sincro_counter (
 );
 
 
+ALTER TABLE sincro_private.id_sincro_counter OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE id_sincro_counter; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: TABLE id_sincro_counter; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro_private.id_sincro_counter IS 'Last change number (id_sincro) handed out per company. Taken only at commit, by deferred triggers, and held until the commit ends, so change numbers grow in commit order.';
 
 
 --
--- Name: COLUMN id_sincro_counter.azi; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN id_sincro_counter.azi; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.id_sincro_counter.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN id_sincro_counter.last_value; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN id_sincro_counter.last_value; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.id_sincro_counter.last_value IS 'Last id_sincro given to a row of this company (0: none yet).';
 
 
 --
--- Name: apstatosyn; Type: VIEW; Schema: sincro; Owner: -
+-- Name: apstatosyn; Type: VIEW; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE VIEW sincro.apstatosyn AS
@@ -3423,78 +3553,80 @@ CREATE VIEW sincro.apstatosyn AS
   WHERE sincro_private.may_see_company(c.azi);
 
 
+ALTER TABLE sincro.apstatosyn OWNER TO CURRENT_USER;
+
 --
--- Name: VIEW apstatosyn; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: VIEW apstatosyn; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON VIEW sincro.apstatosyn IS 'One row per company: counters and sync quota. insert into sincro.apstatosyn(azi) values (...) registers a company.';
 
 
 --
--- Name: COLUMN apstatosyn.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN apstatosyn.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.apstatosyn.azi IS 'Company code: 1-20 letters, digits, _ or -.';
 
 
 --
--- Name: COLUMN apstatosyn.ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN apstatosyn.ragione_sociale; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.apstatosyn.ragione_sociale IS 'Company name.';
 
 
 --
--- Name: COLUMN apstatosyn.last_id_pub; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN apstatosyn.last_id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.apstatosyn.last_id_pub IS 'Last public order ID handed out (read-only).';
 
 
 --
--- Name: COLUMN apstatosyn.last_id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN apstatosyn.last_id_sincro; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.apstatosyn.last_id_sincro IS 'Last change number handed out (read-only).';
 
 
 --
--- Name: COLUMN apstatosyn.sync_quota; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN apstatosyn.sync_quota; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.apstatosyn.sync_quota IS 'Syncs allowed per contract period.';
 
 
 --
--- Name: COLUMN apstatosyn.sync_used; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN apstatosyn.sync_used; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.apstatosyn.sync_used IS 'Syncs used in the current period.';
 
 
 --
--- Name: COLUMN apstatosyn.sync_period_start; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN apstatosyn.sync_period_start; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.apstatosyn.sync_period_start IS 'First day of the current contract period.';
 
 
 --
--- Name: COLUMN apstatosyn.push_mode; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN apstatosyn.push_mode; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.apstatosyn.push_mode IS 'auto (retries and sweep) or manual (one attempt, then partial sync).';
 
 
 --
--- Name: COLUMN apstatosyn.created_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN apstatosyn.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.apstatosyn.created_at IS 'When the company was registered.';
 
 
 --
--- Name: arporrig; Type: TABLE; Schema: sincro; Owner: -
+-- Name: arporrig; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro.arporrig (
@@ -3520,113 +3652,115 @@ CREATE TABLE sincro.arporrig (
 );
 
 
+ALTER TABLE sincro.arporrig OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE arporrig; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: TABLE arporrig; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro.arporrig IS 'Order lines (ARPORRIG), written with their header in one transaction.';
 
 
 --
--- Name: COLUMN arporrig.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN arporrig.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.id_pub IS 'Public ID of the order the line belongs to.';
 
 
 --
--- Name: COLUMN arporrig.riga; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.riga; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.riga IS 'Line number within the order, from 1.';
 
 
 --
--- Name: COLUMN arporrig.articolo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.articolo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.articolo IS 'Article code.';
 
 
 --
--- Name: COLUMN arporrig.descrizione; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.descrizione; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.descrizione IS 'Line description.';
 
 
 --
--- Name: COLUMN arporrig.quantita; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.quantita; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.quantita IS 'Quantity ordered; must be positive.';
 
 
 --
--- Name: COLUMN arporrig.unita_misura; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.unita_misura; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.unita_misura IS 'Unit of measure.';
 
 
 --
--- Name: COLUMN arporrig.prezzo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.prezzo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.prezzo IS 'Unit price.';
 
 
 --
--- Name: COLUMN arporrig.sconto; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.sconto; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.sconto IS 'Discount percentage, 0-100.';
 
 
 --
--- Name: COLUMN arporrig.iva; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.iva; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.iva IS 'VAT code.';
 
 
 --
--- Name: COLUMN arporrig.data_consegna; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.data_consegna; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.data_consegna IS 'Requested delivery date.';
 
 
 --
--- Name: COLUMN arporrig.note; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.note; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.note IS 'Free notes.';
 
 
 --
--- Name: COLUMN arporrig.created_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.created_at IS 'When the line was written to the hub.';
 
 
 --
--- Name: COLUMN arporrig.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arporrig.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arporrig.updated_at IS 'Last change in the hub.';
 
 
 --
--- Name: arportes_history; Type: TABLE; Schema: sincro; Owner: -
+-- Name: arportes_history; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro.arportes_history (
@@ -3672,274 +3806,276 @@ CREATE TABLE sincro.arportes_history (
 );
 
 
+ALTER TABLE sincro.arportes_history OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE arportes_history; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: TABLE arportes_history; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro.arportes_history IS 'Every committed version of every order header: what changed it, which party, when, and all its columns. Append-only.';
 
 
 --
--- Name: COLUMN arportes_history.history_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.history_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.history_id IS 'Version number, increasing.';
 
 
 --
--- Name: COLUMN arportes_history.operation; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.operation; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.operation IS 'INSERT, UPDATE or DELETE.';
 
 
 --
--- Name: COLUMN arportes_history.party; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.party; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.party IS 'Party that made the change: S store, A app, G ERP, H hub; empty when it cannot be told (an operator by hand).';
 
 
 --
--- Name: COLUMN arportes_history.db_user; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.db_user; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.db_user IS 'Database role that made the change.';
 
 
 --
--- Name: COLUMN arportes_history.recorded_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.recorded_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.recorded_at IS 'When the version was written.';
 
 
 --
--- Name: COLUMN arportes_history.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN arportes_history.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.id_pub IS 'Public order ID.';
 
 
 --
--- Name: COLUMN arportes_history.tor_chia; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.tor_chia; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.tor_chia IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.conferma; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.conferma; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.conferma IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.id_int; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.id_int; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.id_int IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.ack_store; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.ack_store; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.ack_store IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.ack_gest; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.ack_gest; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.ack_gest IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.ack_app; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.ack_app; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.ack_app IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.prov_tipo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.prov_tipo IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.prov_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.prov_id IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.autore_tipo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.autore_tipo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.autore_tipo IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.autore_cod; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.autore_cod; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.autore_cod IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.id_sincro; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.id_sincro IS 'As in sincro.arportes; the change number the version committed with.';
 
 
 --
--- Name: COLUMN arportes_history.data_ordine; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.data_ordine; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.data_ordine IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.cliente_cod; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.cliente_cod; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.cliente_cod IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.cod_agente; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.cod_agente; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.cod_agente IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.new_customer_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.new_customer_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.new_customer_id IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.dest_ragione_sociale IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.dest_indirizzo IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.dest_cap; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.dest_cap; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.dest_cap IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.dest_citta; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.dest_citta; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.dest_citta IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.dest_provincia; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.dest_provincia; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.dest_provincia IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.dest_nazione; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.dest_nazione; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.dest_nazione IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.cod_pagamento IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.note; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.note; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.note IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.valuta; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.valuta; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.valuta IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.totale_imponibile IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.totale_iva; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.totale_iva; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.totale_iva IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.totale_documento; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.totale_documento; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.totale_documento IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.created_xact; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.created_xact; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.created_xact IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.created_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.created_at IS 'As in sincro.arportes.';
 
 
 --
--- Name: COLUMN arportes_history.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN arportes_history.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.arportes_history.updated_at IS 'As in sincro.arportes.';
 
 
 --
--- Name: arportes_history_history_id_seq; Type: SEQUENCE; Schema: sincro; Owner: -
+-- Name: arportes_history_history_id_seq; Type: SEQUENCE; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.arportes_history ALTER COLUMN history_id ADD GENERATED ALWAYS AS IDENTITY (
@@ -3953,7 +4089,7 @@ ALTER TABLE sincro.arportes_history ALTER COLUMN history_id ADD GENERATED ALWAYS
 
 
 --
--- Name: articoli; Type: TABLE; Schema: sincro; Owner: -
+-- Name: articoli; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro.articoli (
@@ -3972,85 +4108,87 @@ CREATE TABLE sincro.articoli (
 ALTER TABLE ONLY sincro.articoli ALTER COLUMN azi SET STATISTICS 0;
 
 
+ALTER TABLE sincro.articoli OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE articoli; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: TABLE articoli; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro.articoli IS 'Articles of the ERP (ERP-owned). Written by sync for changes and total rebuild only; followed by id_sincro.';
 
 
 --
--- Name: COLUMN articoli.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN articoli.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.articoli.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN articoli.cod_art; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN articoli.cod_art; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.articoli.cod_art IS 'The ERP''s article code.';
 
 
 --
--- Name: COLUMN articoli.descrizione; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN articoli.descrizione; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.articoli.descrizione IS 'Description.';
 
 
 --
--- Name: COLUMN articoli.unita_misura; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN articoli.unita_misura; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.articoli.unita_misura IS 'Unit of measure.';
 
 
 --
--- Name: COLUMN articoli.prezzo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN articoli.prezzo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.articoli.prezzo IS 'List price.';
 
 
 --
--- Name: COLUMN articoli.cod_iva; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN articoli.cod_iva; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.articoli.cod_iva IS 'VAT code (accessory table).';
 
 
 --
--- Name: COLUMN articoli.giacenza; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN articoli.giacenza; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.articoli.giacenza IS 'Stock on hand.';
 
 
 --
--- Name: COLUMN articoli.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN articoli.id_sincro; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.articoli.id_sincro IS 'Change number of the row''s last change, from the company''s counter (shared with orders).';
 
 
 --
--- Name: COLUMN articoli.deleted; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN articoli.deleted; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.articoli.deleted IS 'Tombstone: the ERP deleted this article. Kept for the company''s tombstone_retention.';
 
 
 --
--- Name: COLUMN articoli.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN articoli.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.articoli.updated_at IS 'Last change in the hub.';
 
 
 --
--- Name: clienti; Type: TABLE; Schema: sincro; Owner: -
+-- Name: clienti; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro.clienti (
@@ -4077,141 +4215,143 @@ CREATE TABLE sincro.clienti (
 ALTER TABLE ONLY sincro.clienti ALTER COLUMN azi SET STATISTICS 0;
 
 
+ALTER TABLE sincro.clienti OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE clienti; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: TABLE clienti; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro.clienti IS 'Customers of the ERP (ERP-owned). Written by sync for changes and total rebuild only; followed by id_sincro.';
 
 
 --
--- Name: COLUMN clienti.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN clienti.cod_cli; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.cod_cli; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.cod_cli IS 'The ERP''s customer code.';
 
 
 --
--- Name: COLUMN clienti.ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.ragione_sociale; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.ragione_sociale IS 'Company or person name.';
 
 
 --
--- Name: COLUMN clienti.partita_iva; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.partita_iva; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.partita_iva IS 'VAT number.';
 
 
 --
--- Name: COLUMN clienti.codice_fiscale; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.codice_fiscale; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.codice_fiscale IS 'Fiscal code.';
 
 
 --
--- Name: COLUMN clienti.indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.indirizzo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.indirizzo IS 'Street address.';
 
 
 --
--- Name: COLUMN clienti.cap; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.cap; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.cap IS 'Postal code.';
 
 
 --
--- Name: COLUMN clienti.citta; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.citta; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.citta IS 'City.';
 
 
 --
--- Name: COLUMN clienti.provincia; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.provincia; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.provincia IS 'Province.';
 
 
 --
--- Name: COLUMN clienti.nazione; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.nazione; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.nazione IS 'ISO country code.';
 
 
 --
--- Name: COLUMN clienti.email; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.email; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.email IS 'E-mail address.';
 
 
 --
--- Name: COLUMN clienti.telefono; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.telefono; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.telefono IS 'Phone number.';
 
 
 --
--- Name: COLUMN clienti.listino; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.listino; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.listino IS 'Price list the customer buys on.';
 
 
 --
--- Name: COLUMN clienti.cod_agente; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.cod_agente; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.cod_agente IS 'Sales agent who follows the customer.';
 
 
 --
--- Name: COLUMN clienti.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.cod_pagamento IS 'Default payment terms (accessory table).';
 
 
 --
--- Name: COLUMN clienti.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.id_sincro; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.id_sincro IS 'Change number of the row''s last change, from the company''s counter (shared with orders).';
 
 
 --
--- Name: COLUMN clienti.deleted; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.deleted; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.deleted IS 'Tombstone: the ERP deleted this customer. Kept for the company''s tombstone_retention.';
 
 
 --
--- Name: COLUMN clienti.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN clienti.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.clienti.updated_at IS 'Last change in the hub.';
 
 
 --
--- Name: company_status; Type: VIEW; Schema: sincro; Owner: -
+-- Name: company_status; Type: VIEW; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE VIEW sincro.company_status AS
@@ -4240,92 +4380,94 @@ CREATE VIEW sincro.company_status AS
   WHERE sincro_private.may_see_company(c.azi);
 
 
+ALTER TABLE sincro.company_status OWNER TO CURRENT_USER;
+
 --
--- Name: VIEW company_status; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: VIEW company_status; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON VIEW sincro.company_status IS 'Per company: orders each party has not acquired, the oldest order the ERP has not acquired, last change number, ERP cursor, quota.';
 
 
 --
--- Name: COLUMN company_status.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN company_status.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.company_status.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN company_status.pending_gest; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN company_status.pending_gest; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.company_status.pending_gest IS 'Orders the ERP has not acquired (ack_gest = 0).';
 
 
 --
--- Name: COLUMN company_status.pending_store; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN company_status.pending_store; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.company_status.pending_store IS 'Published orders the store has not acquired.';
 
 
 --
--- Name: COLUMN company_status.pending_app; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN company_status.pending_app; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.company_status.pending_app IS 'Published orders the apps have not acquired.';
 
 
 --
--- Name: COLUMN company_status.oldest_unacquired_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN company_status.oldest_unacquired_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.company_status.oldest_unacquired_at IS 'When the oldest order the ERP has not acquired was written.';
 
 
 --
--- Name: COLUMN company_status.last_change; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN company_status.last_change; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.company_status.last_change IS 'The company''s last change number.';
 
 
 --
--- Name: COLUMN company_status.erp_cursor; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN company_status.erp_cursor; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.company_status.erp_cursor IS 'ERP change cursor the hub has applied up to.';
 
 
 --
--- Name: COLUMN company_status.sync_quota; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN company_status.sync_quota; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.company_status.sync_quota IS 'Syncs allowed per period.';
 
 
 --
--- Name: COLUMN company_status.sync_used; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN company_status.sync_used; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.company_status.sync_used IS 'Syncs used this period.';
 
 
 --
--- Name: COLUMN company_status.sync_remaining; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN company_status.sync_remaining; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.company_status.sync_remaining IS 'Syncs left this period.';
 
 
 --
--- Name: COLUMN company_status.period_end; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN company_status.period_end; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.company_status.period_end IS 'Last day of the current period.';
 
 
 --
--- Name: consumer_cursors; Type: TABLE; Schema: sincro; Owner: -
+-- Name: consumer_cursors; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro.consumer_cursors (
@@ -4338,43 +4480,45 @@ CREATE TABLE sincro.consumer_cursors (
 );
 
 
+ALTER TABLE sincro.consumer_cursors OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE consumer_cursors; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: TABLE consumer_cursors; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro.consumer_cursors IS 'Each consumer''s cursor: the largest change number it has imported. Written by sincro.advance_consumer_cursor.';
 
 
 --
--- Name: COLUMN consumer_cursors.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN consumer_cursors.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.consumer_cursors.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN consumer_cursors.consumer; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN consumer_cursors.consumer; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.consumer_cursors.consumer IS 'store, app:<device id>, or another name an admin chose.';
 
 
 --
--- Name: COLUMN consumer_cursors.id_sincro_read; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN consumer_cursors.id_sincro_read; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.consumer_cursors.id_sincro_read IS 'Largest id_sincro the consumer has imported.';
 
 
 --
--- Name: COLUMN consumer_cursors.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN consumer_cursors.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.consumer_cursors.updated_at IS 'When the consumer last advanced it.';
 
 
 --
--- Name: consumer_lag; Type: VIEW; Schema: sincro; Owner: -
+-- Name: consumer_lag; Type: VIEW; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE VIEW sincro.consumer_lag AS
@@ -4389,57 +4533,59 @@ CREATE VIEW sincro.consumer_lag AS
   WHERE sincro_private.may_see_company(k.azi);
 
 
+ALTER TABLE sincro.consumer_lag OWNER TO CURRENT_USER;
+
 --
--- Name: VIEW consumer_lag; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: VIEW consumer_lag; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON VIEW sincro.consumer_lag IS 'Each consumer''s cursor, the company''s last change number, and the difference (changes not imported yet).';
 
 
 --
--- Name: COLUMN consumer_lag.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN consumer_lag.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.consumer_lag.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN consumer_lag.consumer; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN consumer_lag.consumer; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.consumer_lag.consumer IS 'store or app:<device id>.';
 
 
 --
--- Name: COLUMN consumer_lag.cursor; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN consumer_lag.cursor; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.consumer_lag.cursor IS 'Largest change number the consumer has imported.';
 
 
 --
--- Name: COLUMN consumer_lag.last_change; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN consumer_lag.last_change; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.consumer_lag.last_change IS 'The company''s last change number.';
 
 
 --
--- Name: COLUMN consumer_lag.lag; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN consumer_lag.lag; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.consumer_lag.lag IS 'Changes the consumer has not imported yet.';
 
 
 --
--- Name: COLUMN consumer_lag.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN consumer_lag.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.consumer_lag.updated_at IS 'When the consumer last advanced its cursor.';
 
 
 --
--- Name: documenti; Type: TABLE; Schema: sincro; Owner: -
+-- Name: documenti; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro.documenti (
@@ -4462,106 +4608,108 @@ CREATE TABLE sincro.documenti (
 ALTER TABLE ONLY sincro.documenti ALTER COLUMN azi SET STATISTICS 0;
 
 
+ALTER TABLE sincro.documenti OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE documenti; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: TABLE documenti; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro.documenti IS 'Quotes, delivery notes and invoices of the ERP (headers). Written by syncs only; followed by id_sincro.';
 
 
 --
--- Name: COLUMN documenti.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN documenti.tipo_doc; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti.tipo_doc; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti.tipo_doc IS 'preventivo (quote), ddt (delivery note) or fattura (invoice).';
 
 
 --
--- Name: COLUMN documenti.numero; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti.numero; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti.numero IS 'The ERP''s document number, unique per type.';
 
 
 --
--- Name: COLUMN documenti.data_doc; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti.data_doc; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti.data_doc IS 'Document date.';
 
 
 --
--- Name: COLUMN documenti.cliente_cod; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti.cliente_cod; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti.cliente_cod IS 'Customer code.';
 
 
 --
--- Name: COLUMN documenti.tor_chia; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti.tor_chia; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti.tor_chia IS 'The ERP key of the order the document comes from (sincro.arportes.tor_chia), if any.';
 
 
 --
--- Name: COLUMN documenti.note; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti.note; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti.note IS 'Free notes.';
 
 
 --
--- Name: COLUMN documenti.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti.totale_imponibile IS 'Taxable total.';
 
 
 --
--- Name: COLUMN documenti.totale_iva; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti.totale_iva; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti.totale_iva IS 'VAT total.';
 
 
 --
--- Name: COLUMN documenti.totale_documento; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti.totale_documento; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti.totale_documento IS 'Document total.';
 
 
 --
--- Name: COLUMN documenti.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti.id_sincro; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti.id_sincro IS 'Change number of the document''s last change (header or lines), from the company''s counter.';
 
 
 --
--- Name: COLUMN documenti.deleted; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti.deleted; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti.deleted IS 'Tombstone: the ERP deleted the document (its lines are removed). Kept for the company''s tombstone_retention.';
 
 
 --
--- Name: COLUMN documenti.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti.updated_at IS 'Last change in the hub.';
 
 
 --
--- Name: documenti_righe; Type: TABLE; Schema: sincro; Owner: -
+-- Name: documenti_righe; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro.documenti_righe (
@@ -4580,92 +4728,94 @@ CREATE TABLE sincro.documenti_righe (
 ALTER TABLE ONLY sincro.documenti_righe ALTER COLUMN azi SET STATISTICS 0;
 
 
+ALTER TABLE sincro.documenti_righe OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE documenti_righe; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: TABLE documenti_righe; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro.documenti_righe IS 'Lines of the ERP''s quotes, delivery notes and invoices. Replaced with the header by syncs; a change gives the header a new id_sincro.';
 
 
 --
--- Name: COLUMN documenti_righe.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti_righe.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti_righe.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN documenti_righe.tipo_doc; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti_righe.tipo_doc; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti_righe.tipo_doc IS 'Document type (see documenti).';
 
 
 --
--- Name: COLUMN documenti_righe.numero; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti_righe.numero; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti_righe.numero IS 'Document number.';
 
 
 --
--- Name: COLUMN documenti_righe.riga; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti_righe.riga; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti_righe.riga IS 'Line number.';
 
 
 --
--- Name: COLUMN documenti_righe.articolo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti_righe.articolo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti_righe.articolo IS 'Article code.';
 
 
 --
--- Name: COLUMN documenti_righe.descrizione; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti_righe.descrizione; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti_righe.descrizione IS 'Description.';
 
 
 --
--- Name: COLUMN documenti_righe.quantita; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti_righe.quantita; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti_righe.quantita IS 'Quantity.';
 
 
 --
--- Name: COLUMN documenti_righe.unita_misura; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti_righe.unita_misura; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti_righe.unita_misura IS 'Unit of measure.';
 
 
 --
--- Name: COLUMN documenti_righe.prezzo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti_righe.prezzo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti_righe.prezzo IS 'Unit price.';
 
 
 --
--- Name: COLUMN documenti_righe.sconto; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti_righe.sconto; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti_righe.sconto IS 'Discount, percent.';
 
 
 --
--- Name: COLUMN documenti_righe.iva; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN documenti_righe.iva; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.documenti_righe.iva IS 'VAT code.';
 
 
 --
--- Name: new_customers; Type: TABLE; Schema: sincro; Owner: -
+-- Name: new_customers; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro.new_customers (
@@ -4693,148 +4843,150 @@ CREATE TABLE sincro.new_customers (
 );
 
 
+ALTER TABLE sincro.new_customers OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE new_customers; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: TABLE new_customers; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro.new_customers IS 'Customers created by a store or app together with an order, before the ERP knows them. The ERP fills cod_cli when it acquires the first order.';
 
 
 --
--- Name: COLUMN new_customers.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN new_customers.customer_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.customer_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.customer_id IS 'Hub-assigned identifier; read it with INSERT ... RETURNING and put it in arportes.new_customer_id.';
 
 
 --
--- Name: COLUMN new_customers.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.prov_tipo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.prov_tipo IS 'Who created the record: S store, A app.';
 
 
 --
--- Name: COLUMN new_customers.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.prov_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.prov_id IS 'Device ID for an app (A); empty for the store.';
 
 
 --
--- Name: COLUMN new_customers.id_int; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.id_int; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.id_int IS 'The customer''s ID inside the creating party (web account, device-local ID). With azi, prov_tipo and prov_id it makes a retried insert idempotent.';
 
 
 --
--- Name: COLUMN new_customers.ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.ragione_sociale; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.ragione_sociale IS 'Customer name or company name.';
 
 
 --
--- Name: COLUMN new_customers.partita_iva; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.partita_iva; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.partita_iva IS 'VAT number.';
 
 
 --
--- Name: COLUMN new_customers.codice_fiscale; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.codice_fiscale; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.codice_fiscale IS 'Italian fiscal code.';
 
 
 --
--- Name: COLUMN new_customers.email; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.email; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.email IS 'E-mail address.';
 
 
 --
--- Name: COLUMN new_customers.telefono; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.telefono; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.telefono IS 'Phone number.';
 
 
 --
--- Name: COLUMN new_customers.indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.indirizzo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.indirizzo IS 'Street address.';
 
 
 --
--- Name: COLUMN new_customers.cap; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.cap; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.cap IS 'Postal code.';
 
 
 --
--- Name: COLUMN new_customers.citta; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.citta; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.citta IS 'City.';
 
 
 --
--- Name: COLUMN new_customers.provincia; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.provincia; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.provincia IS 'Province.';
 
 
 --
--- Name: COLUMN new_customers.nazione; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.nazione; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.nazione IS 'ISO country code.';
 
 
 --
--- Name: COLUMN new_customers.cod_cli; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.cod_cli; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.cod_cli IS 'Customer code assigned by the ERP; empty until the ERP acquires the customer.';
 
 
 --
--- Name: COLUMN new_customers.created_xact; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.created_xact; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.created_xact IS 'Transaction that created the row (internal: orders may link to it only in that transaction).';
 
 
 --
--- Name: COLUMN new_customers.created_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.created_at IS 'When the record was written to the hub.';
 
 
 --
--- Name: COLUMN new_customers.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN new_customers.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.new_customers.updated_at IS 'Last change in the hub.';
 
 
 --
--- Name: new_customers_customer_id_seq; Type: SEQUENCE; Schema: sincro; Owner: -
+-- Name: new_customers_customer_id_seq; Type: SEQUENCE; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.new_customers ALTER COLUMN customer_id ADD GENERATED ALWAYS AS IDENTITY (
@@ -4848,7 +5000,7 @@ ALTER TABLE sincro.new_customers ALTER COLUMN customer_id ADD GENERATED ALWAYS A
 
 
 --
--- Name: order_push; Type: TABLE; Schema: sincro; Owner: -
+-- Name: order_push; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro.order_push (
@@ -4867,85 +5019,87 @@ CREATE TABLE sincro.order_push (
 );
 
 
+ALTER TABLE sincro.order_push OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE order_push; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: TABLE order_push; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro.order_push IS 'Push state of each store/app order towards the ERP: pending, in_flight, acquired, or rejected with the ERP''s message. The source of truth; jobs only ring the bell.';
 
 
 --
--- Name: COLUMN order_push.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN order_push.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.order_push.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN order_push.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN order_push.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.order_push.id_pub IS 'The order.';
 
 
 --
--- Name: COLUMN order_push.state; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN order_push.state; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.order_push.state IS 'pending (waiting to be pushed), in_flight (a push is calling the ERP), acquired (the ERP has it), rejected (the ERP refused it: see erp_message; not retried).';
 
 
 --
--- Name: COLUMN order_push.attempts; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN order_push.attempts; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.order_push.attempts IS 'Pushes started so far.';
 
 
 --
--- Name: COLUMN order_push.last_attempt_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN order_push.last_attempt_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.order_push.last_attempt_at IS 'When the last push started.';
 
 
 --
--- Name: COLUMN order_push.last_error; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN order_push.last_error; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.order_push.last_error IS 'Why the last push failed to reach the ERP (unreachable, timeout, server error).';
 
 
 --
--- Name: COLUMN order_push.erp_message; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN order_push.erp_message; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.order_push.erp_message IS 'The ERP''s message when it rejected the order.';
 
 
 --
--- Name: COLUMN order_push.acquired_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN order_push.acquired_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.order_push.acquired_at IS 'When the ERP''s answer was written back.';
 
 
 --
--- Name: COLUMN order_push.created_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN order_push.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.order_push.created_at IS 'When the order was queued for the ERP.';
 
 
 --
--- Name: COLUMN order_push.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN order_push.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.order_push.updated_at IS 'Last state change.';
 
 
 --
--- Name: particolarita; Type: TABLE; Schema: sincro; Owner: -
+-- Name: particolarita; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro.particolarita (
@@ -4964,85 +5118,87 @@ CREATE TABLE sincro.particolarita (
 ALTER TABLE ONLY sincro.particolarita ALTER COLUMN azi SET STATISTICS 0;
 
 
+ALTER TABLE sincro.particolarita OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE particolarita; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: TABLE particolarita; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro.particolarita IS 'Customer-specific prices and discounts (particolarità) of the ERP. Written by syncs only; followed by id_sincro.';
 
 
 --
--- Name: COLUMN particolarita.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN particolarita.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.particolarita.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN particolarita.cod_cli; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN particolarita.cod_cli; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.particolarita.cod_cli IS 'Customer code.';
 
 
 --
--- Name: COLUMN particolarita.cod_art; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN particolarita.cod_art; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.particolarita.cod_art IS 'Article code.';
 
 
 --
--- Name: COLUMN particolarita.valido_dal; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN particolarita.valido_dal; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.particolarita.valido_dal IS 'First day it applies.';
 
 
 --
--- Name: COLUMN particolarita.valido_al; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN particolarita.valido_al; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.particolarita.valido_al IS 'Last day it applies (empty: open-ended).';
 
 
 --
--- Name: COLUMN particolarita.prezzo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN particolarita.prezzo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.particolarita.prezzo IS 'The customer''s price (empty: list price).';
 
 
 --
--- Name: COLUMN particolarita.sconto; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN particolarita.sconto; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.particolarita.sconto IS 'The customer''s discount, percent.';
 
 
 --
--- Name: COLUMN particolarita.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN particolarita.id_sincro; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.particolarita.id_sincro IS 'Change number of the row''s last change, from the company''s counter (shared with orders).';
 
 
 --
--- Name: COLUMN particolarita.deleted; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN particolarita.deleted; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.particolarita.deleted IS 'Tombstone: the ERP deleted it. Kept for the company''s tombstone_retention.';
 
 
 --
--- Name: COLUMN particolarita.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN particolarita.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.particolarita.updated_at IS 'Last change in the hub.';
 
 
 --
--- Name: pending_app; Type: VIEW; Schema: sincro; Owner: -
+-- Name: pending_app; Type: VIEW; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE VIEW sincro.pending_app WITH (security_invoker='true') AS
@@ -5082,239 +5238,241 @@ CREATE VIEW sincro.pending_app WITH (security_invoker='true') AS
   WHERE ((a.ack_app = 0) AND (a.id_sincro > 0));
 
 
+ALTER TABLE sincro.pending_app OWNER TO CURRENT_USER;
+
 --
--- Name: VIEW pending_app; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: VIEW pending_app; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON VIEW sincro.pending_app IS 'Orders the ERP has published (id_sincro > 0) that the apps have not acquired (ack_app = 0).';
 
 
 --
--- Name: COLUMN pending_app.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN pending_app.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.id_pub IS 'Public order ID, gap-free per company, assigned by the hub from the company counter. Never supplied by a client.';
 
 
 --
--- Name: COLUMN pending_app.tor_chia; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.tor_chia; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.tor_chia IS 'The ERP''s key of the order (e.g. C201700001230). Written by the ERP only; unique per company.';
 
 
 --
--- Name: COLUMN pending_app.conferma; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.conferma; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.conferma IS 'The ERP''s order-confirmation number. Written by the ERP only.';
 
 
 --
--- Name: COLUMN pending_app.id_int; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.id_int; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.id_int IS 'The order''s ID inside the party that created it (store order 150, device order 150). Empty for ERP-made orders.';
 
 
 --
--- Name: COLUMN pending_app.ack_store; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.ack_store; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.ack_store IS '1 once the store has acquired the order, else 0. The store sets it.';
 
 
 --
--- Name: COLUMN pending_app.ack_gest; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.ack_gest; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.ack_gest IS '1 once the ERP has acquired the order, else 0. Set by sincro.erp_write_order.';
 
 
 --
--- Name: COLUMN pending_app.ack_app; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.ack_app; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.ack_app IS '1 once the app has acquired the order, else 0. The app sets it.';
 
 
 --
--- Name: COLUMN pending_app.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.prov_tipo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.prov_tipo IS 'Where the order came from: S store, A app, G ERP.';
 
 
 --
--- Name: COLUMN pending_app.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.prov_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.prov_id IS 'Device ID for app orders (A); empty otherwise.';
 
 
 --
--- Name: COLUMN pending_app.autore_tipo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.autore_tipo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.autore_tipo IS 'Who wrote the order: C customer, T sales agent, O ERP operator.';
 
 
 --
--- Name: COLUMN pending_app.autore_cod; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.autore_cod; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.autore_cod IS 'The author''s code: customer, agent or operator. 0 for a web customer the ERP does not know yet.';
 
 
 --
--- Name: COLUMN pending_app.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.id_sincro; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.id_sincro IS 'Change number: 0 until the ERP first writes the row, then a larger number at every ERP-side change, in commit order. NULL only inside the writing ERP transaction.';
 
 
 --
--- Name: COLUMN pending_app.data_ordine; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.data_ordine; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.data_ordine IS 'Order date; today when omitted (no column default, so that a retried insert without it still matches the first one).';
 
 
 --
--- Name: COLUMN pending_app.cliente_cod; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.cliente_cod; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.cliente_cod IS 'ERP code of the customer; empty while the customer is a new one (new_customer_id).';
 
 
 --
--- Name: COLUMN pending_app.cod_agente; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.cod_agente; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.cod_agente IS 'Sales agent responsible for the order: the author for agent orders, set by the ERP for its own. An app login reads the ERP-made orders of its agent.';
 
 
 --
--- Name: COLUMN pending_app.new_customer_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.new_customer_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.new_customer_id IS 'The new customer created with this order, if the ERP does not know the customer yet.';
 
 
 --
--- Name: COLUMN pending_app.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.dest_ragione_sociale IS 'Delivery address: recipient.';
 
 
 --
--- Name: COLUMN pending_app.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.dest_indirizzo IS 'Delivery address: street.';
 
 
 --
--- Name: COLUMN pending_app.dest_cap; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.dest_cap; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.dest_cap IS 'Delivery address: postal code.';
 
 
 --
--- Name: COLUMN pending_app.dest_citta; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.dest_citta; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.dest_citta IS 'Delivery address: city.';
 
 
 --
--- Name: COLUMN pending_app.dest_provincia; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.dest_provincia; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.dest_provincia IS 'Delivery address: province.';
 
 
 --
--- Name: COLUMN pending_app.dest_nazione; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.dest_nazione; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.dest_nazione IS 'Delivery address: ISO country code.';
 
 
 --
--- Name: COLUMN pending_app.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.cod_pagamento IS 'Payment terms code (ERP accessory table).';
 
 
 --
--- Name: COLUMN pending_app.note; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.note; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.note IS 'Free notes.';
 
 
 --
--- Name: COLUMN pending_app.valuta; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.valuta; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.valuta IS 'ISO currency code.';
 
 
 --
--- Name: COLUMN pending_app.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.totale_imponibile IS 'Taxable total, as stated by the creator or the ERP.';
 
 
 --
--- Name: COLUMN pending_app.totale_iva; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.totale_iva; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.totale_iva IS 'VAT total.';
 
 
 --
--- Name: COLUMN pending_app.totale_documento; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.totale_documento; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.totale_documento IS 'Document total.';
 
 
 --
--- Name: COLUMN pending_app.created_xact; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.created_xact; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.created_xact IS 'Transaction that created the row (internal: lines may be added only in that transaction).';
 
 
 --
--- Name: COLUMN pending_app.created_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.created_at IS 'When the order was written to the hub.';
 
 
 --
--- Name: COLUMN pending_app.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_app.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_app.updated_at IS 'Last change in the hub.';
 
 
 --
--- Name: pending_gest; Type: VIEW; Schema: sincro; Owner: -
+-- Name: pending_gest; Type: VIEW; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE VIEW sincro.pending_gest WITH (security_invoker='true') AS
@@ -5354,239 +5512,241 @@ CREATE VIEW sincro.pending_gest WITH (security_invoker='true') AS
   WHERE (a.ack_gest = 0);
 
 
+ALTER TABLE sincro.pending_gest OWNER TO CURRENT_USER;
+
 --
--- Name: VIEW pending_gest; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: VIEW pending_gest; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON VIEW sincro.pending_gest IS 'Orders the ERP has not acquired yet (ack_gest = 0): store and app orders waiting to be pushed.';
 
 
 --
--- Name: COLUMN pending_gest.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN pending_gest.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.id_pub IS 'Public order ID, gap-free per company, assigned by the hub from the company counter. Never supplied by a client.';
 
 
 --
--- Name: COLUMN pending_gest.tor_chia; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.tor_chia; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.tor_chia IS 'The ERP''s key of the order (e.g. C201700001230). Written by the ERP only; unique per company.';
 
 
 --
--- Name: COLUMN pending_gest.conferma; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.conferma; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.conferma IS 'The ERP''s order-confirmation number. Written by the ERP only.';
 
 
 --
--- Name: COLUMN pending_gest.id_int; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.id_int; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.id_int IS 'The order''s ID inside the party that created it (store order 150, device order 150). Empty for ERP-made orders.';
 
 
 --
--- Name: COLUMN pending_gest.ack_store; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.ack_store; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.ack_store IS '1 once the store has acquired the order, else 0. The store sets it.';
 
 
 --
--- Name: COLUMN pending_gest.ack_gest; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.ack_gest; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.ack_gest IS '1 once the ERP has acquired the order, else 0. Set by sincro.erp_write_order.';
 
 
 --
--- Name: COLUMN pending_gest.ack_app; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.ack_app; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.ack_app IS '1 once the app has acquired the order, else 0. The app sets it.';
 
 
 --
--- Name: COLUMN pending_gest.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.prov_tipo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.prov_tipo IS 'Where the order came from: S store, A app, G ERP.';
 
 
 --
--- Name: COLUMN pending_gest.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.prov_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.prov_id IS 'Device ID for app orders (A); empty otherwise.';
 
 
 --
--- Name: COLUMN pending_gest.autore_tipo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.autore_tipo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.autore_tipo IS 'Who wrote the order: C customer, T sales agent, O ERP operator.';
 
 
 --
--- Name: COLUMN pending_gest.autore_cod; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.autore_cod; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.autore_cod IS 'The author''s code: customer, agent or operator. 0 for a web customer the ERP does not know yet.';
 
 
 --
--- Name: COLUMN pending_gest.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.id_sincro; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.id_sincro IS 'Change number: 0 until the ERP first writes the row, then a larger number at every ERP-side change, in commit order. NULL only inside the writing ERP transaction.';
 
 
 --
--- Name: COLUMN pending_gest.data_ordine; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.data_ordine; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.data_ordine IS 'Order date; today when omitted (no column default, so that a retried insert without it still matches the first one).';
 
 
 --
--- Name: COLUMN pending_gest.cliente_cod; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.cliente_cod; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.cliente_cod IS 'ERP code of the customer; empty while the customer is a new one (new_customer_id).';
 
 
 --
--- Name: COLUMN pending_gest.cod_agente; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.cod_agente; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.cod_agente IS 'Sales agent responsible for the order: the author for agent orders, set by the ERP for its own. An app login reads the ERP-made orders of its agent.';
 
 
 --
--- Name: COLUMN pending_gest.new_customer_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.new_customer_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.new_customer_id IS 'The new customer created with this order, if the ERP does not know the customer yet.';
 
 
 --
--- Name: COLUMN pending_gest.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.dest_ragione_sociale IS 'Delivery address: recipient.';
 
 
 --
--- Name: COLUMN pending_gest.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.dest_indirizzo IS 'Delivery address: street.';
 
 
 --
--- Name: COLUMN pending_gest.dest_cap; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.dest_cap; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.dest_cap IS 'Delivery address: postal code.';
 
 
 --
--- Name: COLUMN pending_gest.dest_citta; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.dest_citta; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.dest_citta IS 'Delivery address: city.';
 
 
 --
--- Name: COLUMN pending_gest.dest_provincia; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.dest_provincia; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.dest_provincia IS 'Delivery address: province.';
 
 
 --
--- Name: COLUMN pending_gest.dest_nazione; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.dest_nazione; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.dest_nazione IS 'Delivery address: ISO country code.';
 
 
 --
--- Name: COLUMN pending_gest.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.cod_pagamento IS 'Payment terms code (ERP accessory table).';
 
 
 --
--- Name: COLUMN pending_gest.note; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.note; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.note IS 'Free notes.';
 
 
 --
--- Name: COLUMN pending_gest.valuta; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.valuta; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.valuta IS 'ISO currency code.';
 
 
 --
--- Name: COLUMN pending_gest.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.totale_imponibile IS 'Taxable total, as stated by the creator or the ERP.';
 
 
 --
--- Name: COLUMN pending_gest.totale_iva; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.totale_iva; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.totale_iva IS 'VAT total.';
 
 
 --
--- Name: COLUMN pending_gest.totale_documento; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.totale_documento; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.totale_documento IS 'Document total.';
 
 
 --
--- Name: COLUMN pending_gest.created_xact; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.created_xact; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.created_xact IS 'Transaction that created the row (internal: lines may be added only in that transaction).';
 
 
 --
--- Name: COLUMN pending_gest.created_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.created_at IS 'When the order was written to the hub.';
 
 
 --
--- Name: COLUMN pending_gest.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_gest.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_gest.updated_at IS 'Last change in the hub.';
 
 
 --
--- Name: pending_store; Type: VIEW; Schema: sincro; Owner: -
+-- Name: pending_store; Type: VIEW; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE VIEW sincro.pending_store WITH (security_invoker='true') AS
@@ -5626,239 +5786,241 @@ CREATE VIEW sincro.pending_store WITH (security_invoker='true') AS
   WHERE ((a.ack_store = 0) AND (a.id_sincro > 0));
 
 
+ALTER TABLE sincro.pending_store OWNER TO CURRENT_USER;
+
 --
--- Name: VIEW pending_store; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: VIEW pending_store; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON VIEW sincro.pending_store IS 'Orders the ERP has published (id_sincro > 0) that the store has not acquired (ack_store = 0).';
 
 
 --
--- Name: COLUMN pending_store.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN pending_store.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.id_pub IS 'Public order ID, gap-free per company, assigned by the hub from the company counter. Never supplied by a client.';
 
 
 --
--- Name: COLUMN pending_store.tor_chia; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.tor_chia; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.tor_chia IS 'The ERP''s key of the order (e.g. C201700001230). Written by the ERP only; unique per company.';
 
 
 --
--- Name: COLUMN pending_store.conferma; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.conferma; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.conferma IS 'The ERP''s order-confirmation number. Written by the ERP only.';
 
 
 --
--- Name: COLUMN pending_store.id_int; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.id_int; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.id_int IS 'The order''s ID inside the party that created it (store order 150, device order 150). Empty for ERP-made orders.';
 
 
 --
--- Name: COLUMN pending_store.ack_store; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.ack_store; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.ack_store IS '1 once the store has acquired the order, else 0. The store sets it.';
 
 
 --
--- Name: COLUMN pending_store.ack_gest; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.ack_gest; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.ack_gest IS '1 once the ERP has acquired the order, else 0. Set by sincro.erp_write_order.';
 
 
 --
--- Name: COLUMN pending_store.ack_app; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.ack_app; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.ack_app IS '1 once the app has acquired the order, else 0. The app sets it.';
 
 
 --
--- Name: COLUMN pending_store.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.prov_tipo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.prov_tipo IS 'Where the order came from: S store, A app, G ERP.';
 
 
 --
--- Name: COLUMN pending_store.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.prov_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.prov_id IS 'Device ID for app orders (A); empty otherwise.';
 
 
 --
--- Name: COLUMN pending_store.autore_tipo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.autore_tipo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.autore_tipo IS 'Who wrote the order: C customer, T sales agent, O ERP operator.';
 
 
 --
--- Name: COLUMN pending_store.autore_cod; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.autore_cod; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.autore_cod IS 'The author''s code: customer, agent or operator. 0 for a web customer the ERP does not know yet.';
 
 
 --
--- Name: COLUMN pending_store.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.id_sincro; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.id_sincro IS 'Change number: 0 until the ERP first writes the row, then a larger number at every ERP-side change, in commit order. NULL only inside the writing ERP transaction.';
 
 
 --
--- Name: COLUMN pending_store.data_ordine; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.data_ordine; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.data_ordine IS 'Order date; today when omitted (no column default, so that a retried insert without it still matches the first one).';
 
 
 --
--- Name: COLUMN pending_store.cliente_cod; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.cliente_cod; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.cliente_cod IS 'ERP code of the customer; empty while the customer is a new one (new_customer_id).';
 
 
 --
--- Name: COLUMN pending_store.cod_agente; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.cod_agente; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.cod_agente IS 'Sales agent responsible for the order: the author for agent orders, set by the ERP for its own. An app login reads the ERP-made orders of its agent.';
 
 
 --
--- Name: COLUMN pending_store.new_customer_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.new_customer_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.new_customer_id IS 'The new customer created with this order, if the ERP does not know the customer yet.';
 
 
 --
--- Name: COLUMN pending_store.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.dest_ragione_sociale; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.dest_ragione_sociale IS 'Delivery address: recipient.';
 
 
 --
--- Name: COLUMN pending_store.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.dest_indirizzo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.dest_indirizzo IS 'Delivery address: street.';
 
 
 --
--- Name: COLUMN pending_store.dest_cap; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.dest_cap; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.dest_cap IS 'Delivery address: postal code.';
 
 
 --
--- Name: COLUMN pending_store.dest_citta; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.dest_citta; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.dest_citta IS 'Delivery address: city.';
 
 
 --
--- Name: COLUMN pending_store.dest_provincia; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.dest_provincia; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.dest_provincia IS 'Delivery address: province.';
 
 
 --
--- Name: COLUMN pending_store.dest_nazione; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.dest_nazione; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.dest_nazione IS 'Delivery address: ISO country code.';
 
 
 --
--- Name: COLUMN pending_store.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.cod_pagamento; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.cod_pagamento IS 'Payment terms code (ERP accessory table).';
 
 
 --
--- Name: COLUMN pending_store.note; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.note; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.note IS 'Free notes.';
 
 
 --
--- Name: COLUMN pending_store.valuta; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.valuta; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.valuta IS 'ISO currency code.';
 
 
 --
--- Name: COLUMN pending_store.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.totale_imponibile; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.totale_imponibile IS 'Taxable total, as stated by the creator or the ERP.';
 
 
 --
--- Name: COLUMN pending_store.totale_iva; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.totale_iva; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.totale_iva IS 'VAT total.';
 
 
 --
--- Name: COLUMN pending_store.totale_documento; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.totale_documento; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.totale_documento IS 'Document total.';
 
 
 --
--- Name: COLUMN pending_store.created_xact; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.created_xact; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.created_xact IS 'Transaction that created the row (internal: lines may be added only in that transaction).';
 
 
 --
--- Name: COLUMN pending_store.created_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.created_at IS 'When the order was written to the hub.';
 
 
 --
--- Name: COLUMN pending_store.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN pending_store.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.pending_store.updated_at IS 'Last change in the hub.';
 
 
 --
--- Name: push_problems; Type: VIEW; Schema: sincro; Owner: -
+-- Name: push_problems; Type: VIEW; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE VIEW sincro.push_problems WITH (security_invoker='true') AS
@@ -5878,92 +6040,94 @@ CREATE VIEW sincro.push_problems WITH (security_invoker='true') AS
   WHERE ((p.state = 'rejected'::text) OR ((p.state = ANY (ARRAY['pending'::text, 'in_flight'::text])) AND (p.attempts >= 3)));
 
 
+ALTER TABLE sincro.push_problems OWNER TO CURRENT_USER;
+
 --
--- Name: VIEW push_problems; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: VIEW push_problems; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON VIEW sincro.push_problems IS 'Orders rejected by the ERP (erp_message) or failing to reach it after 3 or more attempts (last_error).';
 
 
 --
--- Name: COLUMN push_problems.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN push_problems.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.push_problems.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN push_problems.id_pub; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN push_problems.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.push_problems.id_pub IS 'The order.';
 
 
 --
--- Name: COLUMN push_problems.prov_tipo; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN push_problems.prov_tipo; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.push_problems.prov_tipo IS 'Who created it: S store, A app.';
 
 
 --
--- Name: COLUMN push_problems.prov_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN push_problems.prov_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.push_problems.prov_id IS 'Device of an app order.';
 
 
 --
--- Name: COLUMN push_problems.id_int; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN push_problems.id_int; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.push_problems.id_int IS 'The creator''s own order ID.';
 
 
 --
--- Name: COLUMN push_problems.state; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN push_problems.state; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.push_problems.state IS 'rejected, or pending / in_flight after repeated failures.';
 
 
 --
--- Name: COLUMN push_problems.attempts; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN push_problems.attempts; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.push_problems.attempts IS 'Pushes started so far.';
 
 
 --
--- Name: COLUMN push_problems.last_attempt_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN push_problems.last_attempt_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.push_problems.last_attempt_at IS 'When the last push started.';
 
 
 --
--- Name: COLUMN push_problems.last_error; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN push_problems.last_error; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.push_problems.last_error IS 'Why the last push failed to reach the ERP.';
 
 
 --
--- Name: COLUMN push_problems.erp_message; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN push_problems.erp_message; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.push_problems.erp_message IS 'The ERP''s reason for rejecting the order.';
 
 
 --
--- Name: COLUMN push_problems.created_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN push_problems.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.push_problems.created_at IS 'When the order was queued for the ERP.';
 
 
 --
--- Name: sync_runs; Type: TABLE; Schema: sincro; Owner: -
+-- Name: sync_runs; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro.sync_runs (
@@ -5992,148 +6156,150 @@ CREATE TABLE sincro.sync_runs (
 );
 
 
+ALTER TABLE sincro.sync_runs OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE sync_runs; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: TABLE sync_runs; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro.sync_runs IS 'One row per sync run of a company: kind, times, counts, outcome.';
 
 
 --
--- Name: COLUMN sync_runs.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN sync_runs.run_id; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.run_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.run_id IS 'Run number.';
 
 
 --
--- Name: COLUMN sync_runs.kind; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.kind; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.kind IS 'partial (push pending orders, no quota), changes (sync for changes), rebuild (total rebuild).';
 
 
 --
--- Name: COLUMN sync_runs.state; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.state; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.state IS 'running, succeeded or failed.';
 
 
 --
--- Name: COLUMN sync_runs.started_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.started_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.started_at IS 'When the run started.';
 
 
 --
--- Name: COLUMN sync_runs.finished_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.finished_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.finished_at IS 'When it ended.';
 
 
 --
--- Name: COLUMN sync_runs.orders_pushed; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.orders_pushed; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.orders_pushed IS 'Orders the ERP acquired in this run.';
 
 
 --
--- Name: COLUMN sync_runs.orders_rejected; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.orders_rejected; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.orders_rejected IS 'Orders the ERP rejected in this run.';
 
 
 --
--- Name: COLUMN sync_runs.orders_failed; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.orders_failed; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.orders_failed IS 'Orders that could not reach the ERP in this run (still pending).';
 
 
 --
--- Name: COLUMN sync_runs.error; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.error; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.error IS 'Why the run failed, if it did.';
 
 
 --
--- Name: COLUMN sync_runs.uses_quota; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.uses_quota; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.uses_quota IS 'Whether the run counts against the contracted quota (never for partial syncs).';
 
 
 --
--- Name: COLUMN sync_runs.rows_received; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.rows_received; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.rows_received IS 'Changes or snapshot rows received from the ERP.';
 
 
 --
--- Name: COLUMN sync_runs.rows_changed; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.rows_changed; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.rows_changed IS 'Rows that really changed in the hub (each got a new change number).';
 
 
 --
--- Name: COLUMN sync_runs.rows_tombstoned; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.rows_tombstoned; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.rows_tombstoned IS 'Rows a total rebuild marked deleted because the ERP no longer has them.';
 
 
 --
--- Name: COLUMN sync_runs.progress_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.progress_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.progress_at IS 'Last time the run applied something: a run with no progress for 10 minutes, or whose session is gone, is closed as abandoned.';
 
 
 --
--- Name: COLUMN sync_runs.backend_pid; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.backend_pid; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.backend_pid IS 'PostgreSQL backend of the session that began the run (to tell a crashed run from a slow one).';
 
 
 --
--- Name: COLUMN sync_runs.erp_cursor_from; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.erp_cursor_from; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.erp_cursor_from IS 'ERP cursor when the run began (changes and rebuild).';
 
 
 --
--- Name: COLUMN sync_runs.erp_cursor_to; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.erp_cursor_to; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.erp_cursor_to IS 'ERP cursor the run has applied up to.';
 
 
 --
--- Name: COLUMN sync_runs.id_sincro_at_start; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN sync_runs.id_sincro_at_start; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.sync_runs.id_sincro_at_start IS 'The company''s last change number when a rebuild began: rows numbered above it were written by this rebuild, so its sweep need not check them.';
 
 
 --
--- Name: sync_runs_run_id_seq; Type: SEQUENCE; Schema: sincro; Owner: -
+-- Name: sync_runs_run_id_seq; Type: SEQUENCE; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.sync_runs ALTER COLUMN run_id ADD GENERATED ALWAYS AS IDENTITY (
@@ -6147,7 +6313,7 @@ ALTER TABLE sincro.sync_runs ALTER COLUMN run_id ADD GENERATED ALWAYS AS IDENTIT
 
 
 --
--- Name: tabelle_accessorie; Type: TABLE; Schema: sincro; Owner: -
+-- Name: tabelle_accessorie; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro.tabelle_accessorie (
@@ -6165,71 +6331,73 @@ CREATE TABLE sincro.tabelle_accessorie (
 ALTER TABLE ONLY sincro.tabelle_accessorie ALTER COLUMN azi SET STATISTICS 0;
 
 
+ALTER TABLE sincro.tabelle_accessorie OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE tabelle_accessorie; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: TABLE tabelle_accessorie; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro.tabelle_accessorie IS 'Accessory tables of the ERP (payment terms, carriers, VAT codes, ...), one row per entry. Written by syncs only; followed by id_sincro.';
 
 
 --
--- Name: COLUMN tabelle_accessorie.azi; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN tabelle_accessorie.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.tabelle_accessorie.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN tabelle_accessorie.tabella; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN tabelle_accessorie.tabella; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.tabelle_accessorie.tabella IS 'Which table, e.g. pagamenti, vettori, iva.';
 
 
 --
--- Name: COLUMN tabelle_accessorie.codice; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN tabelle_accessorie.codice; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.tabelle_accessorie.codice IS 'The entry''s code in that table.';
 
 
 --
--- Name: COLUMN tabelle_accessorie.descrizione; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN tabelle_accessorie.descrizione; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.tabelle_accessorie.descrizione IS 'Description of the entry.';
 
 
 --
--- Name: COLUMN tabelle_accessorie.dati; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN tabelle_accessorie.dati; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.tabelle_accessorie.dati IS 'The entry''s other fields, as the ERP sends them (a JSON object).';
 
 
 --
--- Name: COLUMN tabelle_accessorie.id_sincro; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN tabelle_accessorie.id_sincro; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.tabelle_accessorie.id_sincro IS 'Change number of the row''s last change, from the company''s counter (shared with orders).';
 
 
 --
--- Name: COLUMN tabelle_accessorie.deleted; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN tabelle_accessorie.deleted; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.tabelle_accessorie.deleted IS 'Tombstone: the ERP deleted the entry. Kept for the company''s tombstone_retention.';
 
 
 --
--- Name: COLUMN tabelle_accessorie.updated_at; Type: COMMENT; Schema: sincro; Owner: -
+-- Name: COLUMN tabelle_accessorie.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro.tabelle_accessorie.updated_at IS 'Last change in the hub.';
 
 
 --
--- Name: erp_entity; Type: TABLE; Schema: sincro_private; Owner: -
+-- Name: erp_entity; Type: TABLE; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro_private.erp_entity (
@@ -6240,36 +6408,38 @@ CREATE TABLE sincro_private.erp_entity (
 );
 
 
+ALTER TABLE sincro_private.erp_entity OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE erp_entity; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: TABLE erp_entity; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro_private.erp_entity IS 'ERP-owned entities other than orders: the wire name the ERP uses, the hub table, its key columns after azi.';
 
 
 --
--- Name: COLUMN erp_entity.entity; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN erp_entity.entity; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.erp_entity.entity IS 'Name on the wire (ERP API): accessory, article, customer, particolarita, document.';
 
 
 --
--- Name: COLUMN erp_entity.table_name; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN erp_entity.table_name; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.erp_entity.table_name IS 'Hub table holding the entity.';
 
 
 --
--- Name: COLUMN erp_entity.key_columns; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN erp_entity.key_columns; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.erp_entity.key_columns IS 'Key columns after azi, in primary-key order.';
 
 
 --
--- Name: party_secret; Type: TABLE; Schema: sincro_private; Owner: -
+-- Name: party_secret; Type: TABLE; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE TABLE sincro_private.party_secret (
@@ -6279,29 +6449,31 @@ CREATE TABLE sincro_private.party_secret (
 );
 
 
+ALTER TABLE sincro_private.party_secret OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE party_secret; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: TABLE party_secret; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro_private.party_secret IS 'One random secret that proves a sincro.party claim comes from the hub''s own functions. Readable by the owner only.';
 
 
 --
--- Name: COLUMN party_secret.singleton; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN party_secret.singleton; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.party_secret.singleton IS 'Always true: the table has one row.';
 
 
 --
--- Name: COLUMN party_secret.secret; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN party_secret.secret; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.party_secret.secret IS 'Random token appended to the sincro.party setting by set_party.';
 
 
 --
--- Name: rebuild_seen; Type: TABLE; Schema: sincro_private; Owner: -
+-- Name: rebuild_seen; Type: TABLE; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 CREATE UNLOGGED TABLE sincro_private.rebuild_seen (
@@ -6312,43 +6484,45 @@ CREATE UNLOGGED TABLE sincro_private.rebuild_seen (
 );
 
 
+ALTER TABLE sincro_private.rebuild_seen OWNER TO CURRENT_USER;
+
 --
--- Name: TABLE rebuild_seen; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: TABLE rebuild_seen; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON TABLE sincro_private.rebuild_seen IS 'Scratch: keys received by a running total rebuild, per run and entity; emptied when the rebuild ends.';
 
 
 --
--- Name: COLUMN rebuild_seen.azi; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN rebuild_seen.azi; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.rebuild_seen.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN rebuild_seen.run_id; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN rebuild_seen.run_id; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.rebuild_seen.run_id IS 'The rebuild run (sincro.sync_runs.run_id).';
 
 
 --
--- Name: COLUMN rebuild_seen.entity; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN rebuild_seen.entity; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.rebuild_seen.entity IS 'Entity (see sincro_private.erp_entity).';
 
 
 --
--- Name: COLUMN rebuild_seen.key; Type: COMMENT; Schema: sincro_private; Owner: -
+-- Name: COLUMN rebuild_seen.key; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 COMMENT ON COLUMN sincro_private.rebuild_seen.key IS 'The row''s key fields as text, joined by U+001F.';
 
 
 --
--- Name: arporrig arporrig_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+-- Name: arporrig arporrig_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.arporrig
@@ -6356,7 +6530,7 @@ ALTER TABLE ONLY sincro.arporrig
 
 
 --
--- Name: arportes_history arportes_history_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+-- Name: arportes_history arportes_history_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.arportes_history
@@ -6364,7 +6538,7 @@ ALTER TABLE ONLY sincro.arportes_history
 
 
 --
--- Name: arportes arportes_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+-- Name: arportes arportes_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.arportes
@@ -6372,7 +6546,7 @@ ALTER TABLE ONLY sincro.arportes
 
 
 --
--- Name: articoli articoli_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+-- Name: articoli articoli_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.articoli
@@ -6380,7 +6554,7 @@ ALTER TABLE ONLY sincro.articoli
 
 
 --
--- Name: clienti clienti_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+-- Name: clienti clienti_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.clienti
@@ -6388,7 +6562,7 @@ ALTER TABLE ONLY sincro.clienti
 
 
 --
--- Name: consumer_cursors consumer_cursors_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+-- Name: consumer_cursors consumer_cursors_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.consumer_cursors
@@ -6396,7 +6570,7 @@ ALTER TABLE ONLY sincro.consumer_cursors
 
 
 --
--- Name: documenti documenti_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+-- Name: documenti documenti_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.documenti
@@ -6404,7 +6578,7 @@ ALTER TABLE ONLY sincro.documenti
 
 
 --
--- Name: documenti_righe documenti_righe_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+-- Name: documenti_righe documenti_righe_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.documenti_righe
@@ -6412,7 +6586,7 @@ ALTER TABLE ONLY sincro.documenti_righe
 
 
 --
--- Name: new_customers new_customers_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+-- Name: new_customers new_customers_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.new_customers
@@ -6420,7 +6594,7 @@ ALTER TABLE ONLY sincro.new_customers
 
 
 --
--- Name: order_push order_push_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+-- Name: order_push order_push_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.order_push
@@ -6428,7 +6602,7 @@ ALTER TABLE ONLY sincro.order_push
 
 
 --
--- Name: particolarita particolarita_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+-- Name: particolarita particolarita_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.particolarita
@@ -6436,7 +6610,7 @@ ALTER TABLE ONLY sincro.particolarita
 
 
 --
--- Name: sync_runs sync_runs_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+-- Name: sync_runs sync_runs_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.sync_runs
@@ -6444,7 +6618,7 @@ ALTER TABLE ONLY sincro.sync_runs
 
 
 --
--- Name: tabelle_accessorie tabelle_accessorie_pkey; Type: CONSTRAINT; Schema: sincro; Owner: -
+-- Name: tabelle_accessorie tabelle_accessorie_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.tabelle_accessorie
@@ -6452,7 +6626,7 @@ ALTER TABLE ONLY sincro.tabelle_accessorie
 
 
 --
--- Name: company company_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+-- Name: company company_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro_private.company
@@ -6460,7 +6634,7 @@ ALTER TABLE ONLY sincro_private.company
 
 
 --
--- Name: erp_entity erp_entity_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+-- Name: erp_entity erp_entity_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro_private.erp_entity
@@ -6468,7 +6642,7 @@ ALTER TABLE ONLY sincro_private.erp_entity
 
 
 --
--- Name: erp_entity erp_entity_table_name_key; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+-- Name: erp_entity erp_entity_table_name_key; Type: CONSTRAINT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro_private.erp_entity
@@ -6476,7 +6650,7 @@ ALTER TABLE ONLY sincro_private.erp_entity
 
 
 --
--- Name: id_pub_counter id_pub_counter_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+-- Name: id_pub_counter id_pub_counter_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro_private.id_pub_counter
@@ -6484,7 +6658,7 @@ ALTER TABLE ONLY sincro_private.id_pub_counter
 
 
 --
--- Name: id_sincro_counter id_sincro_counter_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+-- Name: id_sincro_counter id_sincro_counter_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro_private.id_sincro_counter
@@ -6492,7 +6666,7 @@ ALTER TABLE ONLY sincro_private.id_sincro_counter
 
 
 --
--- Name: login login_is_unique; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+-- Name: login login_is_unique; Type: CONSTRAINT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro_private.login
@@ -6500,7 +6674,7 @@ ALTER TABLE ONLY sincro_private.login
 
 
 --
--- Name: login login_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+-- Name: login login_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro_private.login
@@ -6508,7 +6682,7 @@ ALTER TABLE ONLY sincro_private.login
 
 
 --
--- Name: party_secret party_secret_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: -
+-- Name: party_secret party_secret_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro_private.party_secret
@@ -6516,217 +6690,217 @@ ALTER TABLE ONLY sincro_private.party_secret
 
 
 --
--- Name: idx_arportes__id_sincro; Type: INDEX; Schema: sincro; Owner: -
+-- Name: idx_arportes__id_sincro; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_arportes__id_sincro ON sincro.arportes USING btree (azi, id_sincro);
 
 
 --
--- Name: idx_arportes__id_sincro_pending; Type: INDEX; Schema: sincro; Owner: -
+-- Name: idx_arportes__id_sincro_pending; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_arportes__id_sincro_pending ON sincro.arportes USING btree (azi, id_pub) WHERE (id_sincro IS NULL);
 
 
 --
--- Name: idx_arportes__new_customer; Type: INDEX; Schema: sincro; Owner: -
+-- Name: idx_arportes__new_customer; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_arportes__new_customer ON sincro.arportes USING btree (azi, new_customer_id) WHERE (new_customer_id IS NOT NULL);
 
 
 --
--- Name: idx_arportes__pending_gest; Type: INDEX; Schema: sincro; Owner: -
+-- Name: idx_arportes__pending_gest; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_arportes__pending_gest ON sincro.arportes USING btree (azi, id_pub) WHERE (ack_gest = 0);
 
 
 --
--- Name: idx_arportes_history__id_sincro_pending; Type: INDEX; Schema: sincro; Owner: -
+-- Name: idx_arportes_history__id_sincro_pending; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_arportes_history__id_sincro_pending ON sincro.arportes_history USING btree (azi, id_pub) WHERE (id_sincro IS NULL);
 
 
 --
--- Name: idx_arportes_history__order; Type: INDEX; Schema: sincro; Owner: -
+-- Name: idx_arportes_history__order; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_arportes_history__order ON sincro.arportes_history USING btree (azi, id_pub, history_id);
 
 
 --
--- Name: idx_articoli__id_sincro; Type: INDEX; Schema: sincro; Owner: -
+-- Name: idx_articoli__id_sincro; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_articoli__id_sincro ON sincro.articoli USING btree (azi, id_sincro);
 
 
 --
--- Name: idx_clienti__id_sincro; Type: INDEX; Schema: sincro; Owner: -
+-- Name: idx_clienti__id_sincro; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_clienti__id_sincro ON sincro.clienti USING btree (azi, id_sincro);
 
 
 --
--- Name: idx_documenti__id_sincro; Type: INDEX; Schema: sincro; Owner: -
+-- Name: idx_documenti__id_sincro; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_documenti__id_sincro ON sincro.documenti USING btree (azi, id_sincro);
 
 
 --
--- Name: idx_documenti__order; Type: INDEX; Schema: sincro; Owner: -
+-- Name: idx_documenti__order; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_documenti__order ON sincro.documenti USING btree (azi, tor_chia) WHERE (tor_chia IS NOT NULL);
 
 
 --
--- Name: idx_order_push__open; Type: INDEX; Schema: sincro; Owner: -
+-- Name: idx_order_push__open; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_order_push__open ON sincro.order_push USING btree (azi, id_pub) WHERE (state = ANY (ARRAY['pending'::text, 'in_flight'::text]));
 
 
 --
--- Name: idx_particolarita__id_sincro; Type: INDEX; Schema: sincro; Owner: -
+-- Name: idx_particolarita__id_sincro; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_particolarita__id_sincro ON sincro.particolarita USING btree (azi, id_sincro);
 
 
 --
--- Name: idx_tabelle_accessorie__id_sincro; Type: INDEX; Schema: sincro; Owner: -
+-- Name: idx_tabelle_accessorie__id_sincro; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_tabelle_accessorie__id_sincro ON sincro.tabelle_accessorie USING btree (azi, id_sincro);
 
 
 --
--- Name: uniq_arportes__creator_key; Type: INDEX; Schema: sincro; Owner: -
+-- Name: uniq_arportes__creator_key; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE UNIQUE INDEX uniq_arportes__creator_key ON sincro.arportes USING btree (azi, prov_tipo, prov_id, id_int) NULLS NOT DISTINCT WHERE (prov_tipo <> 'G'::text);
 
 
 --
--- Name: uniq_arportes__tor_chia; Type: INDEX; Schema: sincro; Owner: -
+-- Name: uniq_arportes__tor_chia; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE UNIQUE INDEX uniq_arportes__tor_chia ON sincro.arportes USING btree (azi, tor_chia);
 
 
 --
--- Name: uniq_new_customers__creator_key; Type: INDEX; Schema: sincro; Owner: -
+-- Name: uniq_new_customers__creator_key; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE UNIQUE INDEX uniq_new_customers__creator_key ON sincro.new_customers USING btree (azi, prov_tipo, prov_id, id_int) NULLS NOT DISTINCT;
 
 
 --
--- Name: uniq_sync_runs__one_running; Type: INDEX; Schema: sincro; Owner: -
+-- Name: uniq_sync_runs__one_running; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE UNIQUE INDEX uniq_sync_runs__one_running ON sincro.sync_runs USING btree (azi, ((kind = 'partial'::text))) WHERE (state = 'running'::text);
 
 
 --
--- Name: arportes_history _100_append_only; Type: TRIGGER; Schema: sincro; Owner: -
+-- Name: arportes_history _100_append_only; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON sincro.arportes_history FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arportes_history__append_only();
 
 
 --
--- Name: arporrig _100_guard; Type: TRIGGER; Schema: sincro; Owner: -
+-- Name: arporrig _100_guard; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TRIGGER _100_guard BEFORE INSERT OR DELETE OR UPDATE ON sincro.arporrig FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arporrig__guard();
 
 
 --
--- Name: arportes _100_guard_update; Type: TRIGGER; Schema: sincro; Owner: -
+-- Name: arportes _100_guard_update; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TRIGGER _100_guard_update BEFORE UPDATE ON sincro.arportes FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arportes__guard_update();
 
 
 --
--- Name: new_customers _100_guard_update; Type: TRIGGER; Schema: sincro; Owner: -
+-- Name: new_customers _100_guard_update; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TRIGGER _100_guard_update BEFORE UPDATE ON sincro.new_customers FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_new_customers__guard_update();
 
 
 --
--- Name: arportes _100_prepare_insert; Type: TRIGGER; Schema: sincro; Owner: -
+-- Name: arportes _100_prepare_insert; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TRIGGER _100_prepare_insert BEFORE INSERT ON sincro.arportes FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arportes__prepare_insert();
 
 
 --
--- Name: new_customers _100_prepare_insert; Type: TRIGGER; Schema: sincro; Owner: -
+-- Name: new_customers _100_prepare_insert; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TRIGGER _100_prepare_insert BEFORE INSERT ON sincro.new_customers FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_new_customers__prepare_insert();
 
 
 --
--- Name: arportes _100_refuse_delete; Type: TRIGGER; Schema: sincro; Owner: -
+-- Name: arportes _100_refuse_delete; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TRIGGER _100_refuse_delete BEFORE DELETE ON sincro.arportes FOR EACH ROW EXECUTE FUNCTION sincro_private.tg__refuse_delete();
 
 
 --
--- Name: new_customers _100_refuse_delete; Type: TRIGGER; Schema: sincro; Owner: -
+-- Name: new_customers _100_refuse_delete; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TRIGGER _100_refuse_delete BEFORE DELETE ON sincro.new_customers FOR EACH ROW EXECUTE FUNCTION sincro_private.tg__refuse_delete();
 
 
 --
--- Name: apstatosyn _100_write; Type: TRIGGER; Schema: sincro; Owner: -
+-- Name: apstatosyn _100_write; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TRIGGER _100_write INSTEAD OF INSERT OR DELETE OR UPDATE ON sincro.apstatosyn FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_apstatosyn__write();
 
 
 --
--- Name: arportes _500_enqueue_push; Type: TRIGGER; Schema: sincro; Owner: -
+-- Name: arportes _500_enqueue_push; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TRIGGER _500_enqueue_push AFTER INSERT ON sincro.arportes FOR EACH ROW WHEN ((new.prov_tipo = ANY (ARRAY['S'::text, 'A'::text]))) EXECUTE FUNCTION sincro_private.tg_arportes__enqueue_push();
 
 
 --
--- Name: arportes _800_require_lines; Type: TRIGGER; Schema: sincro; Owner: -
+-- Name: arportes _800_require_lines; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE CONSTRAINT TRIGGER _800_require_lines AFTER INSERT ON sincro.arportes DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arportes__require_lines();
 
 
 --
--- Name: arportes _900_history; Type: TRIGGER; Schema: sincro; Owner: -
+-- Name: arportes _900_history; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE TRIGGER _900_history AFTER INSERT OR DELETE OR UPDATE ON sincro.arportes FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arportes__history();
 
 
 --
--- Name: arportes _950_assign_id_sincro; Type: TRIGGER; Schema: sincro; Owner: -
+-- Name: arportes _950_assign_id_sincro; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE CONSTRAINT TRIGGER _950_assign_id_sincro AFTER INSERT OR UPDATE ON sincro.arportes DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((new.id_sincro IS NULL)) EXECUTE FUNCTION sincro_private.tg__assign_pending_id_sincro();
 
 
 --
--- Name: arporrig arporrig_azi_id_pub_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+-- Name: arporrig arporrig_azi_id_pub_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.arporrig
@@ -6734,7 +6908,7 @@ ALTER TABLE ONLY sincro.arporrig
 
 
 --
--- Name: arportes arportes_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+-- Name: arportes arportes_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.arportes
@@ -6742,7 +6916,7 @@ ALTER TABLE ONLY sincro.arportes
 
 
 --
--- Name: arportes arportes_azi_new_customer_id_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+-- Name: arportes arportes_azi_new_customer_id_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.arportes
@@ -6750,7 +6924,7 @@ ALTER TABLE ONLY sincro.arportes
 
 
 --
--- Name: articoli articoli_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+-- Name: articoli articoli_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.articoli
@@ -6758,7 +6932,7 @@ ALTER TABLE ONLY sincro.articoli
 
 
 --
--- Name: clienti clienti_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+-- Name: clienti clienti_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.clienti
@@ -6766,7 +6940,7 @@ ALTER TABLE ONLY sincro.clienti
 
 
 --
--- Name: consumer_cursors consumer_cursors_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+-- Name: consumer_cursors consumer_cursors_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.consumer_cursors
@@ -6774,7 +6948,7 @@ ALTER TABLE ONLY sincro.consumer_cursors
 
 
 --
--- Name: documenti documenti_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+-- Name: documenti documenti_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.documenti
@@ -6782,7 +6956,7 @@ ALTER TABLE ONLY sincro.documenti
 
 
 --
--- Name: documenti_righe documenti_righe_azi_tipo_doc_numero_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+-- Name: documenti_righe documenti_righe_azi_tipo_doc_numero_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.documenti_righe
@@ -6790,7 +6964,7 @@ ALTER TABLE ONLY sincro.documenti_righe
 
 
 --
--- Name: new_customers new_customers_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+-- Name: new_customers new_customers_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.new_customers
@@ -6798,7 +6972,7 @@ ALTER TABLE ONLY sincro.new_customers
 
 
 --
--- Name: order_push order_push_azi_id_pub_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+-- Name: order_push order_push_azi_id_pub_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.order_push
@@ -6806,7 +6980,7 @@ ALTER TABLE ONLY sincro.order_push
 
 
 --
--- Name: particolarita particolarita_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+-- Name: particolarita particolarita_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.particolarita
@@ -6814,7 +6988,7 @@ ALTER TABLE ONLY sincro.particolarita
 
 
 --
--- Name: sync_runs sync_runs_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+-- Name: sync_runs sync_runs_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.sync_runs
@@ -6822,7 +6996,7 @@ ALTER TABLE ONLY sincro.sync_runs
 
 
 --
--- Name: tabelle_accessorie tabelle_accessorie_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: -
+-- Name: tabelle_accessorie tabelle_accessorie_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.tabelle_accessorie
@@ -6830,7 +7004,7 @@ ALTER TABLE ONLY sincro.tabelle_accessorie
 
 
 --
--- Name: id_pub_counter id_pub_counter_azi_fkey; Type: FK CONSTRAINT; Schema: sincro_private; Owner: -
+-- Name: id_pub_counter id_pub_counter_azi_fkey; Type: FK CONSTRAINT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro_private.id_pub_counter
@@ -6838,7 +7012,7 @@ ALTER TABLE ONLY sincro_private.id_pub_counter
 
 
 --
--- Name: id_sincro_counter id_sincro_counter_azi_fkey; Type: FK CONSTRAINT; Schema: sincro_private; Owner: -
+-- Name: id_sincro_counter id_sincro_counter_azi_fkey; Type: FK CONSTRAINT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro_private.id_sincro_counter
@@ -6846,7 +7020,7 @@ ALTER TABLE ONLY sincro_private.id_sincro_counter
 
 
 --
--- Name: login login_azi_fkey; Type: FK CONSTRAINT; Schema: sincro_private; Owner: -
+-- Name: login login_azi_fkey; Type: FK CONSTRAINT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro_private.login
@@ -6854,253 +7028,253 @@ ALTER TABLE ONLY sincro_private.login
 
 
 --
--- Name: new_customers app_device; Type: POLICY; Schema: sincro; Owner: -
+-- Name: new_customers app_device; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY app_device ON sincro.new_customers TO sincro_app USING (((azi = sincro_private.session_company()) AND (prov_tipo = 'A'::text) AND (prov_id = sincro_private.session_device()))) WITH CHECK (((azi = sincro_private.session_company()) AND (prov_tipo = 'A'::text) AND (prov_id = sincro_private.session_device())));
 
 
 --
--- Name: arportes app_device_or_agent; Type: POLICY; Schema: sincro; Owner: -
+-- Name: arportes app_device_or_agent; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY app_device_or_agent ON sincro.arportes TO sincro_app USING (((azi = sincro_private.session_company()) AND (((prov_tipo = 'A'::text) AND (prov_id = sincro_private.session_device())) OR ((prov_tipo = 'G'::text) AND (cod_agente = sincro_private.session_agent()))))) WITH CHECK (((azi = sincro_private.session_company()) AND (((prov_tipo = 'A'::text) AND (prov_id = sincro_private.session_device())) OR ((prov_tipo = 'G'::text) AND (cod_agente = sincro_private.session_agent())))));
 
 
 --
--- Name: arporrig; Type: ROW SECURITY; Schema: sincro; Owner: -
+-- Name: arporrig; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.arporrig ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: arportes; Type: ROW SECURITY; Schema: sincro; Owner: -
+-- Name: arportes; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.arportes ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: arportes_history; Type: ROW SECURITY; Schema: sincro; Owner: -
+-- Name: arportes_history; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.arportes_history ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: articoli; Type: ROW SECURITY; Schema: sincro; Owner: -
+-- Name: articoli; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.articoli ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: clienti; Type: ROW SECURITY; Schema: sincro; Owner: -
+-- Name: clienti; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.clienti ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: consumer_cursors; Type: ROW SECURITY; Schema: sincro; Owner: -
+-- Name: consumer_cursors; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.consumer_cursors ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: documenti; Type: ROW SECURITY; Schema: sincro; Owner: -
+-- Name: documenti; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.documenti ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: documenti_righe; Type: ROW SECURITY; Schema: sincro; Owner: -
+-- Name: documenti_righe; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.documenti_righe ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: arportes erp_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: arportes erp_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY erp_company ON sincro.arportes FOR SELECT TO sincro_erp USING ((azi = sincro_private.session_company()));
 
 
 --
--- Name: new_customers erp_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: new_customers erp_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY erp_company ON sincro.new_customers FOR SELECT TO sincro_erp USING ((azi = sincro_private.session_company()));
 
 
 --
--- Name: sync_runs erp_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: sync_runs erp_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY erp_company ON sincro.sync_runs FOR SELECT TO sincro_erp USING ((azi = sincro_private.session_company()));
 
 
 --
--- Name: arportes every_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: arportes every_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY every_company ON sincro.arportes FOR SELECT TO sincro_worker, sincro_admin USING (true);
 
 
 --
--- Name: articoli every_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: articoli every_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY every_company ON sincro.articoli FOR SELECT TO sincro_worker, sincro_admin USING (true);
 
 
 --
--- Name: clienti every_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: clienti every_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY every_company ON sincro.clienti FOR SELECT TO sincro_worker, sincro_admin USING (true);
 
 
 --
--- Name: consumer_cursors every_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: consumer_cursors every_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY every_company ON sincro.consumer_cursors FOR SELECT TO sincro_worker, sincro_admin USING (true);
 
 
 --
--- Name: documenti every_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: documenti every_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY every_company ON sincro.documenti FOR SELECT TO sincro_worker, sincro_admin USING (true);
 
 
 --
--- Name: documenti_righe every_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: documenti_righe every_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY every_company ON sincro.documenti_righe FOR SELECT TO sincro_worker, sincro_admin USING (true);
 
 
 --
--- Name: new_customers every_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: new_customers every_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY every_company ON sincro.new_customers FOR SELECT TO sincro_worker, sincro_admin USING (true);
 
 
 --
--- Name: particolarita every_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: particolarita every_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY every_company ON sincro.particolarita FOR SELECT TO sincro_worker, sincro_admin USING (true);
 
 
 --
--- Name: sync_runs every_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: sync_runs every_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY every_company ON sincro.sync_runs FOR SELECT TO sincro_worker, sincro_admin USING (true);
 
 
 --
--- Name: tabelle_accessorie every_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: tabelle_accessorie every_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY every_company ON sincro.tabelle_accessorie FOR SELECT TO sincro_worker, sincro_admin USING (true);
 
 
 --
--- Name: new_customers; Type: ROW SECURITY; Schema: sincro; Owner: -
+-- Name: new_customers; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.new_customers ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: order_push; Type: ROW SECURITY; Schema: sincro; Owner: -
+-- Name: order_push; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.order_push ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: articoli own_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: articoli own_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY own_company ON sincro.articoli FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
 
 
 --
--- Name: clienti own_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: clienti own_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY own_company ON sincro.clienti FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
 
 
 --
--- Name: consumer_cursors own_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: consumer_cursors own_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY own_company ON sincro.consumer_cursors FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
 
 
 --
--- Name: documenti own_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: documenti own_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY own_company ON sincro.documenti FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
 
 
 --
--- Name: documenti_righe own_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: documenti_righe own_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY own_company ON sincro.documenti_righe FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
 
 
 --
--- Name: particolarita own_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: particolarita own_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY own_company ON sincro.particolarita FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
 
 
 --
--- Name: tabelle_accessorie own_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: tabelle_accessorie own_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY own_company ON sincro.tabelle_accessorie FOR SELECT TO sincro_store, sincro_app, sincro_erp USING ((azi = sincro_private.session_company()));
 
 
 --
--- Name: particolarita; Type: ROW SECURITY; Schema: sincro; Owner: -
+-- Name: particolarita; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.particolarita ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: arportes store_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: arportes store_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY store_company ON sincro.arportes TO sincro_store USING ((azi = sincro_private.session_company())) WITH CHECK ((azi = sincro_private.session_company()));
 
 
 --
--- Name: new_customers store_company; Type: POLICY; Schema: sincro; Owner: -
+-- Name: new_customers store_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY store_company ON sincro.new_customers TO sincro_store USING (((azi = sincro_private.session_company()) AND (prov_tipo = 'S'::text))) WITH CHECK (((azi = sincro_private.session_company()) AND (prov_tipo = 'S'::text)));
 
 
 --
--- Name: sync_runs; Type: ROW SECURITY; Schema: sincro; Owner: -
+-- Name: sync_runs; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.sync_runs ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: tabelle_accessorie; Type: ROW SECURITY; Schema: sincro; Owner: -
+-- Name: tabelle_accessorie; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE sincro.tabelle_accessorie ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: arporrig visible_order; Type: POLICY; Schema: sincro; Owner: -
+-- Name: arporrig visible_order; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY visible_order ON sincro.arporrig USING ((EXISTS ( SELECT 1
@@ -7109,7 +7283,7 @@ CREATE POLICY visible_order ON sincro.arporrig USING ((EXISTS ( SELECT 1
 
 
 --
--- Name: arportes_history visible_order; Type: POLICY; Schema: sincro; Owner: -
+-- Name: arportes_history visible_order; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY visible_order ON sincro.arportes_history FOR SELECT USING ((EXISTS ( SELECT 1
@@ -7118,7 +7292,7 @@ CREATE POLICY visible_order ON sincro.arportes_history FOR SELECT USING ((EXISTS
 
 
 --
--- Name: order_push visible_order; Type: POLICY; Schema: sincro; Owner: -
+-- Name: order_push visible_order; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE POLICY visible_order ON sincro.order_push FOR SELECT USING ((EXISTS ( SELECT 1
@@ -7127,7 +7301,1232 @@ CREATE POLICY visible_order ON sincro.order_push FOR SELECT USING ((EXISTS ( SEL
 
 
 --
+-- Name: SCHEMA sincro; Type: ACL; Schema: -; Owner: CURRENT_USER
+--
+
+GRANT USAGE ON SCHEMA sincro TO sincro_store;
+GRANT USAGE ON SCHEMA sincro TO sincro_app;
+GRANT USAGE ON SCHEMA sincro TO sincro_erp;
+GRANT USAGE ON SCHEMA sincro TO sincro_worker;
+GRANT USAGE ON SCHEMA sincro TO sincro_admin;
+
+
+--
+-- Name: SCHEMA sincro_private; Type: ACL; Schema: -; Owner: CURRENT_USER
+--
+
+GRANT USAGE ON SCHEMA sincro_private TO sincro_store;
+GRANT USAGE ON SCHEMA sincro_private TO sincro_app;
+GRANT USAGE ON SCHEMA sincro_private TO sincro_erp;
+GRANT USAGE ON SCHEMA sincro_private TO sincro_worker;
+GRANT USAGE ON SCHEMA sincro_private TO sincro_admin;
+
+
+--
+-- Name: FUNCTION advance_consumer_cursor(azi text, consumer text, cursor bigint); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.advance_consumer_cursor(azi text, consumer text, cursor bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.advance_consumer_cursor(azi text, consumer text, cursor bigint) TO sincro_store;
+GRANT ALL ON FUNCTION sincro.advance_consumer_cursor(azi text, consumer text, cursor bigint) TO sincro_app;
+GRANT ALL ON FUNCTION sincro.advance_consumer_cursor(azi text, consumer text, cursor bigint) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.advance_consumer_cursor(azi text, consumer text, cursor bigint) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION all_changes_since(azi text, cursor bigint, max_rows integer); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.all_changes_since(azi text, cursor bigint, max_rows integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.all_changes_since(azi text, cursor bigint, max_rows integer) TO sincro_store;
+GRANT ALL ON FUNCTION sincro.all_changes_since(azi text, cursor bigint, max_rows integer) TO sincro_app;
+GRANT ALL ON FUNCTION sincro.all_changes_since(azi text, cursor bigint, max_rows integer) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.all_changes_since(azi text, cursor bigint, max_rows integer) TO sincro_admin;
+
+
+--
+-- Name: TABLE arportes; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.arportes TO sincro_store;
+GRANT SELECT ON TABLE sincro.arportes TO sincro_app;
+GRANT SELECT ON TABLE sincro.arportes TO sincro_erp;
+GRANT SELECT ON TABLE sincro.arportes TO sincro_worker;
+GRANT SELECT ON TABLE sincro.arportes TO sincro_admin;
+
+
+--
+-- Name: COLUMN arportes.azi; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(azi) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(azi) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.id_pub; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(id_pub) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(id_pub) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.tor_chia; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(tor_chia),UPDATE(tor_chia) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(tor_chia),UPDATE(tor_chia) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.conferma; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(conferma),UPDATE(conferma) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(conferma),UPDATE(conferma) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.id_int; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(id_int),UPDATE(id_int) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(id_int),UPDATE(id_int) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.ack_store; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(ack_store),UPDATE(ack_store) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(ack_store),UPDATE(ack_store) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.ack_gest; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(ack_gest),UPDATE(ack_gest) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(ack_gest),UPDATE(ack_gest) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.ack_app; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(ack_app),UPDATE(ack_app) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(ack_app),UPDATE(ack_app) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.prov_tipo; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(prov_tipo),UPDATE(prov_tipo) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(prov_tipo),UPDATE(prov_tipo) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.prov_id; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(prov_id),UPDATE(prov_id) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(prov_id),UPDATE(prov_id) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.autore_tipo; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(autore_tipo),UPDATE(autore_tipo) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(autore_tipo),UPDATE(autore_tipo) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.autore_cod; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(autore_cod),UPDATE(autore_cod) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(autore_cod),UPDATE(autore_cod) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.id_sincro; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(id_sincro),UPDATE(id_sincro) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(id_sincro),UPDATE(id_sincro) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.data_ordine; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(data_ordine),UPDATE(data_ordine) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(data_ordine),UPDATE(data_ordine) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.cliente_cod; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(cliente_cod),UPDATE(cliente_cod) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(cliente_cod),UPDATE(cliente_cod) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.cod_agente; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(cod_agente),UPDATE(cod_agente) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(cod_agente),UPDATE(cod_agente) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.new_customer_id; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(new_customer_id),UPDATE(new_customer_id) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(new_customer_id),UPDATE(new_customer_id) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.dest_ragione_sociale; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(dest_ragione_sociale),UPDATE(dest_ragione_sociale) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(dest_ragione_sociale),UPDATE(dest_ragione_sociale) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.dest_indirizzo; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(dest_indirizzo),UPDATE(dest_indirizzo) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(dest_indirizzo),UPDATE(dest_indirizzo) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.dest_cap; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(dest_cap),UPDATE(dest_cap) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(dest_cap),UPDATE(dest_cap) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.dest_citta; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(dest_citta),UPDATE(dest_citta) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(dest_citta),UPDATE(dest_citta) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.dest_provincia; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(dest_provincia),UPDATE(dest_provincia) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(dest_provincia),UPDATE(dest_provincia) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.dest_nazione; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(dest_nazione),UPDATE(dest_nazione) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(dest_nazione),UPDATE(dest_nazione) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.cod_pagamento; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(cod_pagamento),UPDATE(cod_pagamento) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(cod_pagamento),UPDATE(cod_pagamento) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.note; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(note),UPDATE(note) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(note),UPDATE(note) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.valuta; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(valuta),UPDATE(valuta) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(valuta),UPDATE(valuta) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.totale_imponibile; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(totale_imponibile),UPDATE(totale_imponibile) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(totale_imponibile),UPDATE(totale_imponibile) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.totale_iva; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(totale_iva),UPDATE(totale_iva) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(totale_iva),UPDATE(totale_iva) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: COLUMN arportes.totale_documento; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(totale_documento),UPDATE(totale_documento) ON TABLE sincro.arportes TO sincro_store;
+GRANT INSERT(totale_documento),UPDATE(totale_documento) ON TABLE sincro.arportes TO sincro_app;
+
+
+--
+-- Name: FUNCTION changes_since(azi text, cursor bigint, max_rows integer); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.changes_since(azi text, cursor bigint, max_rows integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.changes_since(azi text, cursor bigint, max_rows integer) TO sincro_store;
+GRANT ALL ON FUNCTION sincro.changes_since(azi text, cursor bigint, max_rows integer) TO sincro_app;
+GRANT ALL ON FUNCTION sincro.changes_since(azi text, cursor bigint, max_rows integer) TO sincro_erp;
+GRANT ALL ON FUNCTION sincro.changes_since(azi text, cursor bigint, max_rows integer) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.changes_since(azi text, cursor bigint, max_rows integer) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION erp_cursor(azi text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.erp_cursor(azi text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.erp_cursor(azi text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION erp_write_order(azi text, doc jsonb); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.erp_write_order(azi text, doc jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.erp_write_order(azi text, doc jsonb) TO sincro_erp;
+GRANT ALL ON FUNCTION sincro.erp_write_order(azi text, doc jsonb) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.erp_write_order(azi text, doc jsonb) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION find_new_customer(azi text, prov_tipo text, prov_id text, id_int text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text, id_int text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text, id_int text) TO sincro_store;
+GRANT ALL ON FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text, id_int text) TO sincro_app;
+GRANT ALL ON FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text, id_int text) TO sincro_erp;
+GRANT ALL ON FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text, id_int text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text, id_int text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION find_order(azi text, prov_tipo text, prov_id text, id_int text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int text) TO sincro_store;
+GRANT ALL ON FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int text) TO sincro_app;
+GRANT ALL ON FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int text) TO sincro_erp;
+GRANT ALL ON FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION partial_sync(azi text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.partial_sync(azi text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.partial_sync(azi text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION purge_tombstones(only_azi text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.purge_tombstones(only_azi text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.purge_tombstones(only_azi text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.purge_tombstones(only_azi text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION push_claim(azi text, id_pub bigint); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.push_claim(azi text, id_pub bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.push_claim(azi text, id_pub bigint) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.push_claim(azi text, id_pub bigint) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION push_failed(azi text, id_pub bigint, error text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION push_rejected(azi text, id_pub bigint, erp_message text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION pushable_orders(azi text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.pushable_orders(azi text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.pushable_orders(azi text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.pushable_orders(azi text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION quota(only_azi text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.quota(only_azi text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.quota(only_azi text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION set_sync_contract(azi text, sync_quota integer, period interval, period_start date); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.set_sync_contract(azi text, sync_quota integer, period interval, period_start date) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.set_sync_contract(azi text, sync_quota integer, period interval, period_start date) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION sweep_pushes(stale_after interval); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.sweep_pushes(stale_after interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sweep_pushes(stale_after interval) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.sweep_pushes(stale_after interval) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION sync_changes_apply(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.sync_changes_apply(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_changes_apply(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION sync_run_begin(azi text, kind text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.sync_run_begin(azi text, kind text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_run_begin(azi text, kind text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION sync_run_complete(azi text, run_id bigint); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.sync_run_complete(azi text, run_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_run_complete(azi text, run_id bigint) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION sync_run_fail(azi text, run_id bigint, error text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION assign_pending_id_sincro(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.assign_pending_id_sincro() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) TO sincro_store;
+GRANT ALL ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) TO sincro_app;
+GRANT ALL ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) TO sincro_erp;
+GRANT ALL ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION current_party(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.current_party() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION current_period_start(period_start date, period interval, today date); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.current_period_start(period_start date, period interval, today date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION enqueue_push_order(azi text, id_pub bigint); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION may_see_company(azi text); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.may_see_company(azi text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_store;
+GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_app;
+GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_erp;
+GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION raise_bad_field(context text, doc jsonb, template anyelement); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.raise_bad_field(context text, doc jsonb, template anyelement) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION replace_order_lines(azi text, id_pub bigint, lines jsonb); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.replace_order_lines(azi text, id_pub bigint, lines jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION restore_party(previous text); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.restore_party(previous text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION roll_sync_period(azi text); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.roll_sync_period(azi text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION session_agent(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.session_agent() FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro_private.session_agent() TO sincro_store;
+GRANT ALL ON FUNCTION sincro_private.session_agent() TO sincro_app;
+GRANT ALL ON FUNCTION sincro_private.session_agent() TO sincro_erp;
+GRANT ALL ON FUNCTION sincro_private.session_agent() TO sincro_worker;
+GRANT ALL ON FUNCTION sincro_private.session_agent() TO sincro_admin;
+
+
+--
+-- Name: FUNCTION session_company(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.session_company() FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_store;
+GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_app;
+GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_erp;
+GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_worker;
+GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_admin;
+
+
+--
+-- Name: FUNCTION session_device(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.session_device() FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro_private.session_device() TO sincro_store;
+GRANT ALL ON FUNCTION sincro_private.session_device() TO sincro_app;
+GRANT ALL ON FUNCTION sincro_private.session_device() TO sincro_erp;
+GRANT ALL ON FUNCTION sincro_private.session_device() TO sincro_worker;
+GRANT ALL ON FUNCTION sincro_private.session_device() TO sincro_admin;
+
+
+--
+-- Name: FUNCTION session_login(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.session_login() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION set_party(party text); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.set_party(party text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION sync_run_progress(azi text, run_id bigint, kind text, received bigint, changed bigint, tombstoned bigint, erp_cursor text); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.sync_run_progress(azi text, run_id bigint, kind text, received bigint, changed bigint, tombstoned bigint, erp_cursor text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION sync_run_stale_after(kind text); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.sync_run_stale_after(kind text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg__assign_pending_id_sincro(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg__assign_pending_id_sincro() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg__refuse_delete(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg__refuse_delete() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_apstatosyn__write(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg_apstatosyn__write() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_arporrig__guard(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg_arporrig__guard() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_arportes__enqueue_push(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg_arportes__enqueue_push() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_arportes__guard_update(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg_arportes__guard_update() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_arportes__history(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg_arportes__history() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_arportes__prepare_insert(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg_arportes__prepare_insert() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_arportes__require_lines(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg_arportes__require_lines() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_arportes_history__append_only(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg_arportes_history__append_only() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_new_customers__guard_update(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg_new_customers__guard_update() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_new_customers__prepare_insert(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg_new_customers__prepare_insert() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tombstone_erp_rows(entity text, azi text, keys jsonb, run_id bigint); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tombstone_erp_rows(entity text, azi text, keys jsonb, run_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tombstones_purged_through(azi text); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tombstones_purged_through(azi text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro_private.tombstones_purged_through(azi text) TO sincro_store;
+GRANT ALL ON FUNCTION sincro_private.tombstones_purged_through(azi text) TO sincro_app;
+GRANT ALL ON FUNCTION sincro_private.tombstones_purged_through(azi text) TO sincro_erp;
+GRANT ALL ON FUNCTION sincro_private.tombstones_purged_through(azi text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro_private.tombstones_purged_through(azi text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION upsert_documents(azi text, rows jsonb, run_id bigint); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.upsert_documents(azi text, rows jsonb, run_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION upsert_erp_rows(entity text, azi text, rows jsonb, run_id bigint, also_changed text[]); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.upsert_erp_rows(entity text, azi text, rows jsonb, run_id bigint, also_changed text[]) FROM PUBLIC;
+
+
+--
+-- Name: TABLE apstatosyn; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_store;
+GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_app;
+GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_erp;
+GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_worker;
+GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_admin;
+
+
+--
+-- Name: COLUMN apstatosyn.azi; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(azi) ON TABLE sincro.apstatosyn TO sincro_admin;
+
+
+--
+-- Name: COLUMN apstatosyn.ragione_sociale; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(ragione_sociale),UPDATE(ragione_sociale) ON TABLE sincro.apstatosyn TO sincro_admin;
+
+
+--
+-- Name: COLUMN apstatosyn.sync_quota; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(sync_quota),UPDATE(sync_quota) ON TABLE sincro.apstatosyn TO sincro_admin;
+
+
+--
+-- Name: COLUMN apstatosyn.sync_used; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(sync_used),UPDATE(sync_used) ON TABLE sincro.apstatosyn TO sincro_admin;
+
+
+--
+-- Name: COLUMN apstatosyn.sync_period_start; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(sync_period_start),UPDATE(sync_period_start) ON TABLE sincro.apstatosyn TO sincro_admin;
+
+
+--
+-- Name: COLUMN apstatosyn.push_mode; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(push_mode),UPDATE(push_mode) ON TABLE sincro.apstatosyn TO sincro_admin;
+
+
+--
+-- Name: TABLE arporrig; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.arporrig TO sincro_store;
+GRANT SELECT ON TABLE sincro.arporrig TO sincro_app;
+GRANT SELECT ON TABLE sincro.arporrig TO sincro_erp;
+GRANT SELECT ON TABLE sincro.arporrig TO sincro_worker;
+GRANT SELECT ON TABLE sincro.arporrig TO sincro_admin;
+
+
+--
+-- Name: COLUMN arporrig.azi; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(azi) ON TABLE sincro.arporrig TO sincro_store;
+GRANT INSERT(azi) ON TABLE sincro.arporrig TO sincro_app;
+
+
+--
+-- Name: COLUMN arporrig.id_pub; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(id_pub) ON TABLE sincro.arporrig TO sincro_store;
+GRANT INSERT(id_pub) ON TABLE sincro.arporrig TO sincro_app;
+
+
+--
+-- Name: COLUMN arporrig.riga; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(riga) ON TABLE sincro.arporrig TO sincro_store;
+GRANT INSERT(riga) ON TABLE sincro.arporrig TO sincro_app;
+
+
+--
+-- Name: COLUMN arporrig.articolo; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(articolo) ON TABLE sincro.arporrig TO sincro_store;
+GRANT INSERT(articolo) ON TABLE sincro.arporrig TO sincro_app;
+
+
+--
+-- Name: COLUMN arporrig.descrizione; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(descrizione) ON TABLE sincro.arporrig TO sincro_store;
+GRANT INSERT(descrizione) ON TABLE sincro.arporrig TO sincro_app;
+
+
+--
+-- Name: COLUMN arporrig.quantita; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(quantita) ON TABLE sincro.arporrig TO sincro_store;
+GRANT INSERT(quantita) ON TABLE sincro.arporrig TO sincro_app;
+
+
+--
+-- Name: COLUMN arporrig.unita_misura; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(unita_misura) ON TABLE sincro.arporrig TO sincro_store;
+GRANT INSERT(unita_misura) ON TABLE sincro.arporrig TO sincro_app;
+
+
+--
+-- Name: COLUMN arporrig.prezzo; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(prezzo) ON TABLE sincro.arporrig TO sincro_store;
+GRANT INSERT(prezzo) ON TABLE sincro.arporrig TO sincro_app;
+
+
+--
+-- Name: COLUMN arporrig.sconto; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(sconto) ON TABLE sincro.arporrig TO sincro_store;
+GRANT INSERT(sconto) ON TABLE sincro.arporrig TO sincro_app;
+
+
+--
+-- Name: COLUMN arporrig.iva; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(iva) ON TABLE sincro.arporrig TO sincro_store;
+GRANT INSERT(iva) ON TABLE sincro.arporrig TO sincro_app;
+
+
+--
+-- Name: COLUMN arporrig.data_consegna; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(data_consegna) ON TABLE sincro.arporrig TO sincro_store;
+GRANT INSERT(data_consegna) ON TABLE sincro.arporrig TO sincro_app;
+
+
+--
+-- Name: COLUMN arporrig.note; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(note) ON TABLE sincro.arporrig TO sincro_store;
+GRANT INSERT(note) ON TABLE sincro.arporrig TO sincro_app;
+
+
+--
+-- Name: TABLE arportes_history; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.arportes_history TO sincro_store;
+GRANT SELECT ON TABLE sincro.arportes_history TO sincro_app;
+GRANT SELECT ON TABLE sincro.arportes_history TO sincro_erp;
+GRANT SELECT ON TABLE sincro.arportes_history TO sincro_worker;
+GRANT SELECT ON TABLE sincro.arportes_history TO sincro_admin;
+
+
+--
+-- Name: TABLE articoli; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.articoli TO sincro_store;
+GRANT SELECT ON TABLE sincro.articoli TO sincro_app;
+GRANT SELECT ON TABLE sincro.articoli TO sincro_erp;
+GRANT SELECT ON TABLE sincro.articoli TO sincro_worker;
+GRANT SELECT ON TABLE sincro.articoli TO sincro_admin;
+
+
+--
+-- Name: TABLE clienti; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.clienti TO sincro_store;
+GRANT SELECT ON TABLE sincro.clienti TO sincro_app;
+GRANT SELECT ON TABLE sincro.clienti TO sincro_erp;
+GRANT SELECT ON TABLE sincro.clienti TO sincro_worker;
+GRANT SELECT ON TABLE sincro.clienti TO sincro_admin;
+
+
+--
+-- Name: TABLE company_status; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.company_status TO sincro_worker;
+GRANT SELECT ON TABLE sincro.company_status TO sincro_admin;
+
+
+--
+-- Name: TABLE consumer_cursors; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.consumer_cursors TO sincro_store;
+GRANT SELECT ON TABLE sincro.consumer_cursors TO sincro_app;
+GRANT SELECT ON TABLE sincro.consumer_cursors TO sincro_worker;
+GRANT SELECT ON TABLE sincro.consumer_cursors TO sincro_admin;
+
+
+--
+-- Name: TABLE consumer_lag; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_store;
+GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_app;
+GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_worker;
+GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_admin;
+
+
+--
+-- Name: TABLE documenti; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.documenti TO sincro_store;
+GRANT SELECT ON TABLE sincro.documenti TO sincro_app;
+GRANT SELECT ON TABLE sincro.documenti TO sincro_erp;
+GRANT SELECT ON TABLE sincro.documenti TO sincro_worker;
+GRANT SELECT ON TABLE sincro.documenti TO sincro_admin;
+
+
+--
+-- Name: TABLE documenti_righe; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.documenti_righe TO sincro_store;
+GRANT SELECT ON TABLE sincro.documenti_righe TO sincro_app;
+GRANT SELECT ON TABLE sincro.documenti_righe TO sincro_erp;
+GRANT SELECT ON TABLE sincro.documenti_righe TO sincro_worker;
+GRANT SELECT ON TABLE sincro.documenti_righe TO sincro_admin;
+
+
+--
+-- Name: TABLE new_customers; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.new_customers TO sincro_store;
+GRANT SELECT ON TABLE sincro.new_customers TO sincro_app;
+GRANT SELECT ON TABLE sincro.new_customers TO sincro_erp;
+GRANT SELECT ON TABLE sincro.new_customers TO sincro_worker;
+GRANT SELECT ON TABLE sincro.new_customers TO sincro_admin;
+
+
+--
+-- Name: COLUMN new_customers.azi; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(azi) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(azi) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.prov_tipo; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(prov_tipo) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(prov_tipo) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.prov_id; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(prov_id) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(prov_id) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.id_int; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(id_int) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(id_int) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.ragione_sociale; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(ragione_sociale) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(ragione_sociale) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.partita_iva; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(partita_iva) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(partita_iva) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.codice_fiscale; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(codice_fiscale) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(codice_fiscale) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.email; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(email) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(email) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.telefono; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(telefono) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(telefono) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.indirizzo; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(indirizzo) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(indirizzo) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.cap; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(cap) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(cap) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.citta; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(citta) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(citta) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.provincia; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(provincia) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(provincia) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.nazione; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(nazione) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(nazione) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: COLUMN new_customers.cod_cli; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(cod_cli) ON TABLE sincro.new_customers TO sincro_store;
+GRANT INSERT(cod_cli) ON TABLE sincro.new_customers TO sincro_app;
+
+
+--
+-- Name: TABLE order_push; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.order_push TO sincro_store;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_app;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_erp;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_worker;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_admin;
+
+
+--
+-- Name: TABLE particolarita; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.particolarita TO sincro_store;
+GRANT SELECT ON TABLE sincro.particolarita TO sincro_app;
+GRANT SELECT ON TABLE sincro.particolarita TO sincro_erp;
+GRANT SELECT ON TABLE sincro.particolarita TO sincro_worker;
+GRANT SELECT ON TABLE sincro.particolarita TO sincro_admin;
+
+
+--
+-- Name: TABLE pending_app; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.pending_app TO sincro_app;
+GRANT SELECT ON TABLE sincro.pending_app TO sincro_admin;
+
+
+--
+-- Name: TABLE pending_gest; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.pending_gest TO sincro_erp;
+GRANT SELECT ON TABLE sincro.pending_gest TO sincro_worker;
+GRANT SELECT ON TABLE sincro.pending_gest TO sincro_admin;
+
+
+--
+-- Name: TABLE pending_store; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.pending_store TO sincro_store;
+GRANT SELECT ON TABLE sincro.pending_store TO sincro_admin;
+
+
+--
+-- Name: TABLE push_problems; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.push_problems TO sincro_erp;
+GRANT SELECT ON TABLE sincro.push_problems TO sincro_worker;
+GRANT SELECT ON TABLE sincro.push_problems TO sincro_admin;
+
+
+--
+-- Name: TABLE sync_runs; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.sync_runs TO sincro_erp;
+GRANT SELECT ON TABLE sincro.sync_runs TO sincro_worker;
+GRANT SELECT ON TABLE sincro.sync_runs TO sincro_admin;
+
+
+--
+-- Name: TABLE tabelle_accessorie; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.tabelle_accessorie TO sincro_store;
+GRANT SELECT ON TABLE sincro.tabelle_accessorie TO sincro_app;
+GRANT SELECT ON TABLE sincro.tabelle_accessorie TO sincro_erp;
+GRANT SELECT ON TABLE sincro.tabelle_accessorie TO sincro_worker;
+GRANT SELECT ON TABLE sincro.tabelle_accessorie TO sincro_admin;
+
+
+--
 -- PostgreSQL database dump complete
 --
 
 
+
+--
+-- What sincro grants on graphile-worker's schema (sql/security/graphile_worker.sql)
+--
+-- function graphile_worker.add_job(text,json,text,timestamp with time zone: sincro_worker EXECUTE
+-- function graphile_worker.add_jobs(graphile_worker.job_spec[],boolean): sincro_worker EXECUTE
+-- function graphile_worker.complete_jobs(bigint[]): sincro_worker EXECUTE
+-- function graphile_worker.force_unlock_workers(text[]): sincro_worker EXECUTE
+-- function graphile_worker.permanently_fail_jobs(bigint[],text): sincro_worker EXECUTE
+-- function graphile_worker.remove_job(text): sincro_worker EXECUTE
+-- function graphile_worker.reschedule_jobs(bigint[],timestamp with time zo: sincro_worker EXECUTE
+-- schema graphile_worker: sincro_worker USAGE
+-- sequence graphile_worker.job_queues_id_seq: sincro_worker SELECT, sincro_worker USAGE
+-- sequence graphile_worker.jobs_id_seq1: sincro_worker SELECT, sincro_worker USAGE
+-- sequence graphile_worker.tasks_id_seq: sincro_worker SELECT, sincro_worker USAGE
+-- table graphile_worker._private_job_queues: sincro_worker DELETE, sincro_worker INSERT, sincro_worker SELECT, sincro_worker UPDATE
+-- table graphile_worker._private_jobs: sincro_worker DELETE, sincro_worker INSERT, sincro_worker SELECT, sincro_worker UPDATE
+-- table graphile_worker._private_known_crontabs: sincro_worker DELETE, sincro_worker INSERT, sincro_worker SELECT, sincro_worker UPDATE
+-- table graphile_worker._private_tasks: sincro_worker DELETE, sincro_worker INSERT, sincro_worker SELECT, sincro_worker UPDATE
+-- table graphile_worker.migrations: sincro_worker DELETE, sincro_worker INSERT, sincro_worker SELECT, sincro_worker UPDATE
+-- view graphile_worker.jobs: sincro_worker DELETE, sincro_worker INSERT, sincro_worker SELECT, sincro_worker UPDATE

@@ -73,7 +73,7 @@ async function finish(
   error: string | null,
 ): Promise<void> {
   await db.query(
-    "select sincro.sync_run_finish(azi => $1, run_id => $2, orders_pushed => $3, orders_rejected => $4, orders_failed => $5, error => $6)",
+    "select sincro.partial_sync_finish(azi => $1, run_id => $2, orders_pushed => $3, orders_rejected => $4, orders_failed => $5, error => $6)",
     [azi, runId, pushed, rejected, failed, error],
   );
 }

@@ -1,14 +1,14 @@
 /*
  * Sync for changes (rule 3 of the protocol): pull the ERP's change log from the
  * cursor the hub holds and apply it batch by batch. Each batch is applied and
- * the cursor moved in ONE hub transaction (sincro.sync_apply_changes), and the
+ * the cursor moved in ONE hub transaction (sincro.sync_changes_apply), and the
  * cursor is re-read from the hub before every pull, so:
  *
  * - a crash, an ERP outage or Ctrl-C loses nothing and repeats nothing: the
  *   batches already committed stay, the run is marked failed (no quota used),
  *   and the next run continues from the stored cursor;
  * - two runs cannot interleave (sync_run_begin refuses the second, SY120) and,
- *   should one slip through, sync_apply_changes refuses a batch whose starting
+ *   should one slip through, sync_changes_apply refuses a batch whose starting
  *   cursor is no longer the stored one (SY122).
  *
  * A completed run charges one quota unit (sync_run_complete); a refused one
@@ -73,7 +73,7 @@ export async function runChangesSync(pool: Pool, erp: ErpConnector, azi: string,
         signal?.throwIfAborted();
         // autocommit: one call, one transaction (batch applied + cursor moved together)
         const result = await db.query<{ applied: Applied }>(
-          "select sincro.sync_apply_changes(azi => $1, run_id => $2, from_cursor => $3, next_cursor => $4, changes => $5::jsonb) as applied",
+          "select sincro.sync_changes_apply(azi => $1, run_id => $2, from_cursor => $3, next_cursor => $4, changes => $5::jsonb) as applied",
           [azi, runId, cursor, batch.next_cursor, JSON.stringify(batch.changes)],
         );
         const applied = result.rows[0]?.applied ?? { received: 0, changed: 0 };

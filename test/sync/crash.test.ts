@@ -83,7 +83,7 @@ describe("a sync for changes interrupted half-way", () => {
 
     // TEST: a stale applier cannot apply a batch again: the cursor moved (SY122)
     await expect(
-      pool.query("select sincro.sync_apply_changes('K1', $1, '', $2, '[]'::jsonb)", [(await runsOf(pool, "K1"))[0]!.run_id, cursorAfterCrash]),
+      pool.query("select sincro.sync_changes_apply('K1', $1, '', $2, '[]'::jsonb)", [(await runsOf(pool, "K1"))[0]!.run_id, cursorAfterCrash]),
     ).rejects.toMatchObject({ code: "SY122" });
 
     const result = await runChangesSync(pool, harness.erp, "K1", { batchSize: 10 });

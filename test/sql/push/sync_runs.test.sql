@@ -1,4 +1,4 @@
--- sync_run_begin / sync_run_finish / partial_sync / pushable_orders.
+-- sync_run_begin / partial_sync_finish / partial_sync / pushable_orders.
 begin;
 select plan(8);
 
@@ -18,12 +18,12 @@ select sincro.push_claim('C00001', 2) as r \gset
 select sincro.push_rejected('C00001', 2, 'no');
 select results_eq($$ select * from sincro.pushable_orders('C00001') $$, $$ values (1::bigint), (3::bigint) $$, 'orders 1 and 3');
 -- TEST: finish records the counts
-select sincro.sync_run_finish('C00001', :run, 2, 0, 0);
+select sincro.partial_sync_finish('C00001', :run, 2, 0, 0);
 select results_eq($$ select state, orders_pushed, finished_at is not null from sincro.sync_runs $$, $$ values ('succeeded', 2, true) $$,
                   'succeeded with 2 pushed');
 -- TEST: a failed run keeps its error
 select sincro.sync_run_begin('C00001', 'partial') as run2 \gset
-select sincro.sync_run_finish('C00001', :run2, 0, 0, 2, 'ERP unreachable');
+select sincro.partial_sync_finish('C00001', :run2, 0, 0, 2, 'ERP unreachable');
 select results_eq($$ select state, error from sincro.sync_runs where run_id = $$ || :run2, $$ values ('failed', 'ERP unreachable') $$, 'failed with its error');
 -- TEST: a run abandoned by a crash does not block the company
 select sincro.sync_run_begin('C00001', 'partial') as run3 \gset

@@ -41,10 +41,10 @@ select r, o, p from (values
   ('sincro.company_status',           '{SELECT}',                  '{sincro_worker,sincro_admin}'),
   ('sincro.all_changes_since(text,bigint,integer)',     '{EXECUTE}', '{sincro_store,sincro_app,sincro_worker,sincro_admin}'),
   ('sincro.advance_consumer_cursor(text,text,bigint)',  '{EXECUTE}', '{sincro_store,sincro_app,sincro_worker,sincro_admin}'),
-  ('sincro.sync_apply_changes(text,bigint,text,text,jsonb)', '{EXECUTE}', '{sincro_worker,sincro_admin}'),
-  ('sincro.sync_rebuild_apply(text,bigint,text,jsonb)', '{EXECUTE}', '{sincro_worker,sincro_admin}'),
-  ('sincro.sync_run_complete(text,bigint)',             '{EXECUTE}', '{sincro_worker,sincro_admin}'),
-  ('sincro.quota(text)',                                '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.sync_changes_apply(text,bigint,text,text,jsonb)', '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.sync_rebuild_apply(text,bigint,text,jsonb)', '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.sync_run_complete(text,bigint)',             '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.quota(text)',                                '{EXECUTE}', '{sincro_admin}'),
   ('sincro.set_sync_contract(text,integer,interval,date)', '{EXECUTE}', '{sincro_admin}')
 ) as t(o, ps, rs), unnest(ps::text[]) p, unnest(rs::text[]) r;
 
@@ -73,7 +73,7 @@ cross join (values
   ('sincro.consumer_cursors', 'table'), ('sincro.consumer_lag', 'table'), ('sincro.company_status', 'table'),
   ('sincro_private.rebuild_seen', 'table'), ('sincro_private.erp_entity', 'table'),
   ('sincro.all_changes_since(text,bigint,integer)', 'function'), ('sincro.advance_consumer_cursor(text,text,bigint)', 'function'),
-  ('sincro.sync_apply_changes(text,bigint,text,text,jsonb)', 'function'), ('sincro.sync_rebuild_apply(text,bigint,text,jsonb)', 'function'),
+  ('sincro.sync_changes_apply(text,bigint,text,text,jsonb)', 'function'), ('sincro.sync_rebuild_apply(text,bigint,text,jsonb)', 'function'),
   ('sincro.sync_run_complete(text,bigint)', 'function'), ('sincro.quota(text)', 'function'),
   ('sincro.set_sync_contract(text,integer,interval,date)', 'function'),
   ('sincro_private.upsert_erp_rows(text,text,jsonb,bigint,text[])', 'function'),

@@ -11,7 +11,7 @@ select throws_like($$ select sincro.sync_run_begin('C00001', 'rebuild') $$, '%ha
 select results_eq($$ select count(*)::int from sincro.sync_runs $$, $$ values (0) $$, 'a refusal writes no run');
 -- TEST: a partial sync needs no quota and uses none
 select sincro.sync_run_begin('C00001', 'partial') as p \gset
-select sincro.sync_run_finish('C00001', :p, 0, 0, 0);
+select sincro.partial_sync_finish('C00001', :p, 0, 0, 0);
 select results_eq($$ select sync_used from sincro.quota('C00001') $$, $$ values (0) $$, 'partial sync: nothing used');
 -- TEST: set the contract; bad values are refused naming the field
 select sincro.set_sync_contract('C00001', 2, '1 month', date '2026-11-01');
@@ -25,7 +25,7 @@ select sincro.sync_run_begin('C00001', 'changes') as r1 \gset
 -- TEST: changes and rebuild exclude each other
 select throws_ok($$ select sincro.sync_run_begin('C00001', 'rebuild') $$, 'SY120', null, 'a rebuild while a sync for changes runs: SY120');
 select throws_ok($$ select sincro.sync_run_begin('C00001', 'changes') $$, 'SY120', null, 'two syncs for changes: SY120');
-select lives_ok($$ select sincro.sync_run_finish('C00001', sincro.sync_run_begin('C00001', 'partial'), 0, 0, 0) $$,
+select lives_ok($$ select sincro.partial_sync_finish('C00001', sincro.sync_run_begin('C00001', 'partial'), 0, 0, 0) $$,
                 'a partial sync may run beside it');
 select sincro.sync_run_fail('C00001', :r1, 'ERP unreachable');
 select results_eq($$ select sync_used from sincro.quota('C00001') $$, $$ values (0) $$, 'a failed run uses nothing');

@@ -1,4 +1,4 @@
--- sync_apply_changes and erp_cursor: a batch and the ERP cursor move together; orders through erp_write_order.
+-- sync_changes_apply and erp_cursor: a batch and the ERP cursor move together; orders through erp_write_order.
 begin;
 select plan(15);
 
@@ -11,7 +11,7 @@ select sincro_tests.commit_point();
 select is(sincro.erp_cursor('C00001'), '', 'cursor starts empty');
 select sincro.sync_run_begin('C00001', 'changes') as run \gset
 -- TEST: a batch applies every entity and moves the cursor
-select is(sincro.sync_apply_changes('C00001', :run, '', '5', '[
+select is(sincro.sync_changes_apply('C00001', :run, '', '5', '[
   {"seq": "1", "entity": "order", "op": "upsert", "key": {"tor_chia": "K1"}, "data": {"id_pub": 1, "conferma": "CF1"}},
   {"seq": "2", "entity": "order", "op": "upsert", "key": {"tor_chia": "K2"},
    "data": {"autore_tipo": "O", "autore_cod": "OP7", "cliente_cod": "100", "lines": [{"articolo": "A", "quantita": 1}]}},
@@ -30,33 +30,33 @@ select results_eq($$ select tabella, codice, dati from sincro.tabelle_accessorie
 select results_eq($$ select rows_received, rows_changed, erp_cursor_from, erp_cursor_to from sincro.sync_runs where run_id = $$ || :run,
                   $$ values (5::bigint, 4::bigint, '', '5') $$, 'run counts and cursors');
 -- TEST: the same changes again (a replay) bump nothing
-select sincro.sync_apply_changes('C00001', :run, '5', '6', '[
+select sincro.sync_changes_apply('C00001', :run, '5', '6', '[
   {"seq": "6", "entity": "customer", "op": "upsert", "key": {"cod_cli": "100"}, "data": {"ragione_sociale": "Rossi"}},
   {"seq": "6", "entity": "order", "op": "upsert", "key": {"tor_chia": "K1"}, "data": {"id_pub": 1, "conferma": "CF1"}}]') as r \gset
 select sincro_tests.commit_point();
 select is(:'r'::jsonb ->> 'changed', '0', 'same states again: 0 changed');
 -- TEST: a batch pulled from a stale cursor is refused and changes nothing
-select throws_ok($$ select sincro.sync_apply_changes('C00001', $$ || :run || $$, '5', '7',
+select throws_ok($$ select sincro.sync_changes_apply('C00001', $$ || :run || $$, '5', '7',
   '[{"seq": "7", "entity": "customer", "op": "upsert", "key": {"cod_cli": "200"}, "data": {}}]') $$,
   'SY122', null, 'from a cursor the hub has left: SY122');
 select results_eq($$ select count(*)::int from sincro.clienti where cod_cli = '200' $$, $$ values (0) $$, 'customer 200 not written');
 select is(sincro.erp_cursor('C00001'), '6', 'cursor unchanged');
 -- TEST: deletions tombstone
-select is((sincro.sync_apply_changes('C00001', :run, '6', '8', '[
+select is((sincro.sync_changes_apply('C00001', :run, '6', '8', '[
   {"seq": "7", "entity": "customer", "op": "upsert", "key": {"cod_cli": "200"}, "data": {"ragione_sociale": "Bianchi"}},
   {"seq": "8", "entity": "customer", "op": "delete", "key": {"cod_cli": "200"}, "data": null}]')::jsonb ->> 'changed'),
   '0', 'upsert then delete of a new key in one batch: the last state (deleted) wins, nothing to write');
-select is((sincro.sync_apply_changes('C00001', :run, '8', '9', '[
+select is((sincro.sync_changes_apply('C00001', :run, '8', '9', '[
   {"seq": "9", "entity": "customer", "op": "delete", "key": {"cod_cli": "100"}, "data": null}]')::jsonb ->> 'tombstoned'),
   '1', 'customer 100 tombstoned');
 -- TEST: malformed changes are refused
-select throws_ok($$ select sincro.sync_apply_changes('C00001', $$ || :run || $$, '9', '10', '[{"entity": "planet", "op": "upsert", "key": {}, "data": {}}]') $$,
+select throws_ok($$ select sincro.sync_changes_apply('C00001', $$ || :run || $$, '9', '10', '[{"entity": "planet", "op": "upsert", "key": {}, "data": {}}]') $$,
                  'SY201', null, 'unknown entity: SY201');
-select throws_ok($$ select sincro.sync_apply_changes('C00001', $$ || :run || $$, '9', '10', '[{"entity": "article", "op": "upsert", "key": {"cod_art": "A"}}]') $$,
+select throws_ok($$ select sincro.sync_changes_apply('C00001', $$ || :run || $$, '9', '10', '[{"entity": "article", "op": "upsert", "key": {"cod_art": "A"}}]') $$,
                  'SY201', null, 'upsert without data: SY201');
 -- TEST: a run that is over cannot apply
 select sincro.sync_run_complete('C00001', :run);
-select throws_ok($$ select sincro.sync_apply_changes('C00001', $$ || :run || $$, '9', '10', '[]') $$, 'SY123', null, 'a finished run: SY123');
+select throws_ok($$ select sincro.sync_changes_apply('C00001', $$ || :run || $$, '9', '10', '[]') $$, 'SY123', null, 'a finished run: SY123');
 
 select * from finish();
 rollback;

@@ -1,0 +1,4 @@
+-- Table changes for the next migration (npm run sql:compose puts them after the
+-- drops and before sql/): ALTER TABLE, CREATE TABLE with its comments, indexes,
+-- constraints, data moves. Empty this file's statements when the migration is
+-- committed (npm run migration:commit does it).

@@ -1,0 +1,97 @@
+/*
+ * New customers follow the same rules as orders: checked strictly, idempotent
+ * on the creator's key (an advisory lock on that key serializes identical
+ * retries), changed afterwards only by the ERP (the customer code).
+ */
+create or replace function sincro_private.tg_new_customers__prepare_insert()
+returns trigger
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_existing sincro.new_customers;
+  v_login sincro_private.login := sincro_private.session_login();
+begin
+  -- validate
+  if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
+    raise exception using
+      errcode = 'SY100',
+      message = pg_catalog.format('new_customers: unknown company (azi = %L)', new.azi),
+      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+  if new.prov_tipo is null or new.prov_tipo not in ('S', 'A') then
+    raise exception using
+      errcode = case when new.prov_tipo is null then 'SY102' else 'SY101' end,
+      message = pg_catalog.format('new_customers: prov_tipo must be S or A (got %s)', coalesce(pg_catalog.quote_literal(new.prov_tipo), 'NULL')),
+      hint = 'S for the store, A for an app; the ERP''s own customers arrive by sync.';
+  end if;
+  if new.id_int is null or pg_catalog.btrim(new.id_int) = '' then
+    raise exception using
+      errcode = 'SY102', message = 'new_customers: id_int is required',
+      hint = 'id_int is the customer''s ID inside the store or device.';
+  end if;
+  if new.prov_tipo = 'A' and (new.prov_id is null or pg_catalog.btrim(new.prov_id) = '') then
+    raise exception using errcode = 'SY102', message = 'new_customers: prov_id (the device ID) is required for app customers';
+  elsif new.prov_tipo = 'S' and new.prov_id is not null then
+    raise exception using errcode = 'SY101', message = 'new_customers: prov_id must be empty for store customers';
+  end if;
+  if v_login.login is not null and (
+       new.azi <> v_login.azi
+       or v_login.kind <> case new.prov_tipo when 'S' then 'store' else 'app' end
+       or (v_login.kind = 'app' and new.prov_id is distinct from v_login.prov_id)) then
+    raise exception using
+      errcode = 'SY111',
+      message = pg_catalog.format('new_customers: login %s (%s of company %s%s) cannot write a customer as %s %s of company %s',
+                                  v_login.login, v_login.kind, v_login.azi, coalesce(', device ' || v_login.prov_id, ''),
+                                  new.prov_tipo, coalesce(new.prov_id, ''), new.azi),
+      hint = 'A login writes customers of its own company, as its own party and device.';
+  end if;
+  if new.ragione_sociale is null or pg_catalog.btrim(new.ragione_sociale) = '' then
+    raise exception using errcode = 'SY102', message = 'new_customers: ragione_sociale (the customer''s name) is required';
+  end if;
+  if new.cod_cli is not null then
+    raise exception using
+      errcode = 'SY103', message = 'new_customers: cod_cli is assigned by the ERP and cannot be supplied',
+      hint = 'For a customer the ERP already knows, put its code in arportes.cliente_cod instead.';
+  end if;
+
+  -- idempotency
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(
+    pg_catalog.concat_ws('/', 'new_customers', new.azi, new.prov_tipo, new.prov_id, new.id_int), 0));
+  select * into v_existing from sincro.new_customers c
+  where c.azi = new.azi and c.prov_tipo = new.prov_tipo
+    and (c.prov_id = new.prov_id or (new.prov_id is null and c.prov_id is null)) and c.id_int = new.id_int;
+  if found then
+    if (v_existing.ragione_sociale, v_existing.partita_iva, v_existing.codice_fiscale, v_existing.email,
+        v_existing.telefono, v_existing.indirizzo, v_existing.cap, v_existing.citta, v_existing.provincia,
+        v_existing.nazione)
+       is not distinct from
+       (new.ragione_sociale, new.partita_iva, new.codice_fiscale, new.email, new.telefono, new.indirizzo,
+        new.cap, new.citta, new.provincia, new.nazione) then
+      return null;
+    end if;
+    raise exception using
+      errcode = 'SY106',
+      message = pg_catalog.format('new_customers: customer %s already exists as customer_id %s with different content',
+                                  new.id_int, v_existing.customer_id),
+      hint = 'A retry must send the same customer; a different customer needs its own id_int.';
+  end if;
+
+  new.created_xact := pg_catalog.pg_current_xact_id();
+  new.created_at := now();
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+comment on function sincro_private.tg_new_customers__prepare_insert() is
+  E'BEFORE INSERT on new_customers: validates, skips an identical retry, refuses a conflicting one (SY106). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+
+create trigger _100_prepare_insert
+  before insert on sincro.new_customers
+  for each row execute function sincro_private.tg_new_customers__prepare_insert();
+
+-- who may use it
+revoke all on function sincro_private.tg_new_customers__prepare_insert() from public;

@@ -1,0 +1,70 @@
+/*
+ * How an integrator gives a party its own login. The role is created with
+ * LOGIN, made a member of its group role, and (for store, app and ERP) bound to
+ * one company, and for an app to one device and agent, in sincro_private.login.
+ *
+ * SECURITY DEFINER: creating roles needs the owner's CREATEROLE; only
+ * sincro_admin may execute it.
+ */
+create or replace function sincro.create_login(
+  role_name text, kind text, azi text default null, prov_id text default null,
+  password text default null, cod_agente text default null)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+#variable_conflict use_variable
+begin
+  -- validate
+  if role_name is null or role_name !~ '^[a-z_][a-z0-9_]{0,62}$' then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('create_login: role_name must be lowercase letters, digits and _ (got %s)', coalesce(pg_catalog.quote_literal(role_name), 'NULL')),
+      hint = 'For example store_c00001 or app_c00001_dev50.';
+  end if;
+  if kind is null or kind not in ('store', 'app', 'erp', 'worker', 'admin') then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('create_login: kind must be store, app, erp, worker or admin (got %s)', coalesce(pg_catalog.quote_literal(kind), 'NULL'));
+  end if;
+  if kind in ('store', 'app', 'erp') and (azi is null or not exists (select 1 from sincro_private.company c where c.azi = create_login.azi)) then
+    raise exception using
+      errcode = case when azi is null then 'SY102' else 'SY100' end,
+      message = pg_catalog.format('create_login: a %s login needs a registered company (azi = %s)', kind, coalesce(pg_catalog.quote_literal(azi), 'NULL'));
+  end if;
+  if kind in ('worker', 'admin') and azi is not null then
+    raise exception using
+      errcode = 'SY101', message = pg_catalog.format('create_login: a %s login serves every company; omit azi', kind);
+  end if;
+  if (kind = 'app') <> (prov_id is not null) then
+    raise exception using
+      errcode = case when kind = 'app' then 'SY102' else 'SY101' end,
+      message = case when kind = 'app' then 'create_login: an app login needs prov_id (its device ID)'
+                     else 'create_login: prov_id is for app logins only' end;
+  end if;
+  if kind <> 'app' and cod_agente is not null then
+    raise exception using errcode = 'SY101', message = 'create_login: cod_agente is for app logins only';
+  end if;
+  if exists (select 1 from pg_catalog.pg_roles r where r.rolname = role_name) then
+    raise exception using
+      errcode = 'SY110', message = pg_catalog.format('create_login: role %s already exists', role_name);
+  end if;
+
+  -- apply
+  execute pg_catalog.format('create role %I login %s in role %I', role_name,
+    case when password is null then '' else pg_catalog.format('password %L', password) end, 'sincro_' || kind);
+  if kind in ('store', 'app', 'erp') then
+    insert into sincro_private.login (azi, login, kind, prov_id, cod_agente)
+      values (azi, role_name, kind, prov_id, cod_agente);
+  end if;
+end;
+$$;
+
+comment on function sincro.create_login(text, text, text, text, text, text) is
+  E'Creates a login role for a party: kind store, app or erp bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company. Admin only.';
+
+-- who may use it
+revoke all on function sincro.create_login(text,text,text,text,text,text) from public;
+grant execute on function sincro.create_login(text,text,text,text,text,text) to sincro_admin;
