@@ -17,6 +17,11 @@ export { PROJECT_ROOT };
 export interface MigrateOptions {
   /** Print graphile-migrate's progress lines (the CLI does; tests do not). */
   readonly verbose?: boolean;
+  /**
+   * A graphile-migrate migrations folder (holding `committed/`) to apply instead of the
+   * project's own `migrations/`: test/upgrade builds a 0.1 hub from the frozen files.
+   */
+  readonly migrationsFolder?: string;
 }
 
 const silentWorkerLogger = new Logger(() => () => undefined);
@@ -38,7 +43,7 @@ export async function migrateDatabase(connectionString: string, options: Migrate
     await graphileMigrate(
       {
         connectionString,
-        migrationsFolder: path.join(PROJECT_ROOT, "migrations"),
+        migrationsFolder: options.migrationsFolder ?? path.join(PROJECT_ROOT, "migrations"),
         pgSettings: { search_path: "pg_catalog" },
         placeholders: {},
         afterReset: [],
