@@ -1,8 +1,10 @@
 /*
  * Sync runs: begin refuses a second run of the same kind for a company while
- * one is running (a run left "running" for over an hour by a crash is closed as
- * failed first, so it cannot block the company for good); finish records the
- * counts and outcome.
+ * one is running. A run a crash or an interrupt left "running" never blocks
+ * the next one for long: begin first closes as failed every run whose session
+ * is gone (the run notes the session that works on it, at begin and at each
+ * progress) or that made no progress for 10 minutes; a partial run queued for
+ * the worker counts as alive while its job waits or runs.
  *
  * SECURITY DEFINER: parties cannot write sync_runs; these are the only paths.
  */
@@ -39,12 +41,18 @@ begin
   update sincro.sync_runs r
     set state = 'failed', finished_at = pg_catalog.now(),
         error = case when r.progress_at < pg_catalog.now() - sincro_private.sync_run_stale_after(r.kind)
-                     then pg_catalog.format('abandoned: no progress since %s', r.progress_at)
+                       then pg_catalog.format('abandoned: no progress since %s', r.progress_at)
+                     when r.backend_pid is null then 'abandoned: its worker job is gone'
                      else 'abandoned: the session that ran it is gone' end
     where r.azi = v_azi and (r.kind <> 'partial') = v_with_erp and r.state = 'running'
       and (r.progress_at < pg_catalog.now() - sincro_private.sync_run_stale_after(r.kind)
            or (r.backend_pid is not null and r.backend_pid <> pg_catalog.pg_backend_pid()
-               and not exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = r.backend_pid)));
+               and not exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = r.backend_pid))
+           or (r.backend_pid is null and not exists (
+                 -- queued by sincro.partial_sync and not yet taken by a worker: alive while its job can still run
+                 select 1 from graphile_worker.jobs j
+                 where j.key = sincro_private.partial_sync_job_key(r.azi, r.run_id)
+                   and (j.locked_at is not null or j.attempts < j.max_attempts))));
   if kind = 'rebuild' then
     -- keys left by a rebuild that crashed (a failed or finished rebuild removes its own)
     delete from sincro_private.rebuild_seen s
@@ -59,7 +67,7 @@ begin
       errcode = 'SY120',
       message = pg_catalog.format('sync: company %s already has a %s sync running (run %s, started %s); a second one is refused',
                                   v_azi, v_running.kind, v_running.run_id, v_running.started_at),
-      hint = 'Wait for it to finish (see sincro.sync_runs). A run whose process died is closed by the next attempt.';
+      hint = 'Wait for it to finish (see sincro.sync_runs). A run whose process died is closed by the next attempt at once.';
   end if;
 
   -- the contract: a sync with the ERP needs a unit of quota left in the current period
@@ -79,7 +87,7 @@ begin
 
   insert into sincro.sync_runs (azi, kind, uses_quota, backend_pid, erp_cursor_from, id_sincro_at_start)
     values (v_azi, kind, v_with_erp,
-            case when v_with_erp then pg_catalog.pg_backend_pid() end,
+            pg_catalog.pg_backend_pid(),
             case when v_with_erp then (select c.erp_cursor from sincro_private.company c where c.azi = v_azi) end,
             case when kind = 'rebuild' then (select s.last_value from sincro_private.id_sincro_counter s where s.azi = v_azi) end)
     returning run_id into v_run_id;
@@ -88,7 +96,7 @@ end;
 $$;
 
 comment on function sincro.sync_run_begin(text, text) is
-  E'Starts a sync run (partial, changes, rebuild) for a company and returns its run_id. SY120 if one is running (changes and rebuild exclude each other); SY121 if a changes/rebuild run finds the quota used up. A refusal writes nothing. The session that begins a changes/rebuild run should run it to the end. SECURITY DEFINER: the only writer of sync_runs with the other sync_run_* functions.';
+  E'Starts a sync run (partial, changes, rebuild) for a company and returns its run_id. SY120 if one is running (changes and rebuild exclude each other); SY121 if a changes/rebuild run finds the quota used up. A refusal writes nothing. The session that begins a run works on it (or hands a partial run to the worker, see partial_sync); when that session is gone, the next begin closes the run as failed. SECURITY DEFINER: the only writer of sync_runs with the other sync_run_* functions.';
 
 create or replace function sincro_private.sync_run_stale_after(kind text)
 returns interval
@@ -96,7 +104,8 @@ language sql
 immutable
 set search_path = pg_catalog, pg_temp
 as $$
-  select case when kind = 'partial' then interval '1 hour' else interval '10 minutes' end
+  -- every kind notes progress at least once per batch or order, each far shorter than this
+  select interval '10 minutes'
 $$;
 
 comment on function sincro_private.sync_run_stale_after(text) is

@@ -19,6 +19,9 @@
  * changed whatever their columns say: documents whose lines changed.
  * `run_id`, for a total rebuild: the keys received are remembered for the
  * final sweep.
+ *
+ * The statement is written once as a template ({table}, {keys}, {t.data}…
+ * filled per entity by fill_sql_template): a reader sees the SQL that runs.
  */
 create or replace function sincro_private.upsert_erp_rows(
   entity text, azi text, rows jsonb, run_id bigint default null, also_changed text[] default '{}')
@@ -43,10 +46,8 @@ declare
   v_key text;
   v_row jsonb;
   v_position integer := 0;
-  v_key_list text;
-  v_dedupe integer;
+  v_sql text;
   v_changed integer;
-  v_expected integer;
 begin
   -- validate
   select e.table_name, e.key_columns into v_table, v_keys
@@ -84,100 +85,85 @@ begin
       hint = pg_catalog.format('The key of a %s is {%s}, every field a string.', entity, pg_catalog.array_to_string(v_keys, ', '));
   end if;
 
+  -- the statement, for this entity's table: its key columns and its data columns (all but the hub's own)
   select pg_catalog.array_agg(a.attname::text order by a.attnum) into v_data
     from pg_catalog.pg_attribute a
     where a.attrelid = v_table and a.attnum > 0 and not a.attisdropped
       and a.attname::text <> all (v_keys || '{azi,id_sincro,deleted,updated_at}'::text[]);
-  v_key_list := (select pg_catalog.string_agg(pg_catalog.quote_ident(k), ', ') from pg_catalog.unnest(v_keys) k);
+  v_sql := sincro_private.fill_sql_template($sql$
+    with incoming as (
+      -- the last state of each key in the batch, numbered in batch order
+      select distinct on ({keys}) r.*, {key_text} as key_text, e.n
+      from pg_catalog.jsonb_array_elements($2) with ordinality e(x, n)
+      cross join lateral pg_catalog.jsonb_populate_record(null::{table}, (e.x -> 'key') || coalesce(e.x -> 'data', '{}')) r
+      order by {keys}, e.n desc
+    ),
+    seen as (
+      insert into sincro_private.rebuild_seen (azi, run_id, entity, key)
+      select $1, $3, $4, i.key_text from incoming i where $3 is not null
+    ),
+    changed as (
+      -- new keys, tombstones coming back, rows whose data differ, and the ones the caller says changed
+      select i.*, pg_catalog.row_number() over (order by i.n) as position, t.row_id
+      from incoming i
+      left join lateral (
+        select t.ctid as row_id, t.deleted, {t.data}
+        from {table} t where t.azi = $1 and ({t.keys}) = ({i.keys})
+        limit 1  -- keeps the probe a per-row primary-key lookup (not flattened into a join)
+      ) t on true
+      where t.row_id is null or t.deleted or i.key_text = any ($5)
+         or row({i.data}) is distinct from row({t.data})
+    ),
+    bump as (
+      update sincro_private.id_sincro_counter c
+        set last_value = c.last_value + (select pg_catalog.count(*) from changed)
+        where c.azi = $1 and exists (select 1 from changed)
+        returning c.last_value - (select pg_catalog.count(*) from changed) as base
+    ),
+    inserted as (
+      -- only syncs write these tables, one per company at a time: a plain insert cannot race
+      insert into {table} (azi, {keys}, {data}, id_sincro, deleted, updated_at)
+      select $1, {c.keys}, {c.data}, (select b.base from bump b) + c.position, false, pg_catalog.now()
+      from changed c
+      where c.row_id is null
+    ),
+    updated as (
+      update {table} t
+        set ({data}, id_sincro, deleted, updated_at) = ({c.data}, (select b.base from bump b) + c.position, false, pg_catalog.now())
+        from changed c
+        where c.row_id is not null and t.ctid = c.row_id
+    )
+    select pg_catalog.count(*) from changed
+    $sql$,
+    pg_catalog.jsonb_build_object(
+      'table', v_table::text,
+      'keys', sincro_private.column_list(v_keys),
+      'data', sincro_private.column_list(v_data),
+      't.keys', sincro_private.column_list(v_keys, 't'), 'i.keys', sincro_private.column_list(v_keys, 'i'),
+      'c.keys', sincro_private.column_list(v_keys, 'c'),
+      't.data', sincro_private.column_list(v_data, 't'), 'i.data', sincro_private.column_list(v_data, 'i'),
+      'c.data', sincro_private.column_list(v_data, 'c'),
+      -- the key as one text (fields joined by the unit separator), as rebuild_seen and also_changed hold it
+      'key_text', (select pg_catalog.string_agg(pg_catalog.format('r.%I::text', k), ' || E''\x1f'' || ') from pg_catalog.unnest(v_keys) k)));
 
-  -- apply: first as sent; if a key comes twice in the batch (21000), again keeping its last state
-  for v_dedupe in 0 .. 1 loop
-    begin
-      execute pg_catalog.format($sql$
-        with incoming as (
-          select %2$s r.*, %5$s as key_text
-          from pg_catalog.jsonb_array_elements($2) with ordinality e(x, n)
-          cross join lateral pg_catalog.jsonb_populate_record(null::%3$s, (e.x -> 'key') || coalesce(e.x -> 'data', '{}')) r
-          %4$s
-        ),
-        seen as (
-          insert into sincro_private.rebuild_seen (azi, run_id, entity, key)
-          select $1, $3, $4, i.key_text from incoming i where $3 is not null
-        ),
-        changed as (
-          select i.*, pg_catalog.row_number() over () as position, t.row_id
-          from incoming i
-          left join lateral (
-            select t.ctid as row_id, t.deleted, %8$s
-            from %3$s t where t.azi = $1 and (%6$s) = (%7$s)
-            limit 1  -- keeps the probe a per-row primary-key lookup (not flattened into a join)
-          ) t on true
-          where t.row_id is null or t.deleted or i.key_text = any ($5)
-             or (%9$s) is distinct from (%14$s)
-        ),
-        bump as (
-          update sincro_private.id_sincro_counter c
-            set last_value = c.last_value + (select pg_catalog.count(*) from changed)
-            where c.azi = $1 and exists (select 1 from changed)
-            returning c.last_value - (select pg_catalog.count(*) from changed) as base
-        ),
-        inserted as (
-          -- only syncs write these tables, one per company at a time: a plain insert cannot race
-          insert into %3$s (azi, %1$s, %10$s, id_sincro, deleted, updated_at)
-          select $1, %11$s, %12$s, (select b.base from bump b) + c.position, false, pg_catalog.now()
-          from changed c
-          where c.row_id is null
-          returning 1
-        ),
-        updated as (
-          update %3$s t
-            set (%10$s, id_sincro, deleted, updated_at) = (%12$s, (select b.base from bump b) + c.position, false, pg_catalog.now())
-            from changed c
-            where c.row_id is not null and t.ctid = c.row_id
-          returning 1
-        )
-        select (select pg_catalog.count(*) from inserted) + (select pg_catalog.count(*) from updated), (select pg_catalog.count(*) from changed)
-        $sql$,
-        v_key_list,                                                                                       -- 1 keys
-        case when v_dedupe = 1 then pg_catalog.format('distinct on (%s)', v_key_list) else '' end,     -- 2
-        v_table,                                                                                          -- 3
-        case when v_dedupe = 1 then pg_catalog.format('order by %s, e.n desc', v_key_list) else '' end, -- 4
-        (select pg_catalog.string_agg(pg_catalog.format('r.%I::text', k), ' || E''\x1f'' || ') from pg_catalog.unnest(v_keys) k), -- 5 key_text
-        (select pg_catalog.string_agg(pg_catalog.format('t.%I', k), ', ') from pg_catalog.unnest(v_keys) k),  -- 6
-        (select pg_catalog.string_agg(pg_catalog.format('i.%I', k), ', ') from pg_catalog.unnest(v_keys) k),  -- 7
-        (select pg_catalog.string_agg(pg_catalog.format('t.%I', d), ', ') from pg_catalog.unnest(v_data) d),  -- 8
-        (select pg_catalog.string_agg(pg_catalog.format('i.%I', d), ', ') from pg_catalog.unnest(v_data) d) || ', null',  -- 9
-        (select pg_catalog.string_agg(pg_catalog.quote_ident(d), ', ') from pg_catalog.unnest(v_data) d),   -- 10 data columns
-        (select pg_catalog.string_agg(pg_catalog.format('c.%I', k), ', ') from pg_catalog.unnest(v_keys) k), -- 11
-        (select pg_catalog.string_agg(pg_catalog.format('c.%I', d), ', ') from pg_catalog.unnest(v_data) d), -- 12
-        null,                                                                                             -- 13
-        (select pg_catalog.string_agg(pg_catalog.format('t.%I', d), ', ') from pg_catalog.unnest(v_data) d) || ', null'  -- 14
-      ) into v_changed, v_expected using azi, rows, run_id, entity, coalesce(also_changed, '{}');
-      if v_changed <> v_expected then
-        -- a known key twice in the batch: an update uses only one of them; undo and dedupe
-        raise exception using errcode = '21000', message = 'a key appears twice in the batch';
-      end if;
-      exit;
-    exception
-      when cardinality_violation or unique_violation then
-        -- a key twice in the batch: the update touched a row twice (21000) or the insert clashed with itself
-        if v_dedupe = 1 then raise; end if;
-      when data_exception then
-        -- find the row and field that did not fit, and say so
-        for v_row in select r from pg_catalog.jsonb_array_elements(rows) r loop
-          v_position := v_position + 1;
-          begin
-            execute pg_catalog.format('select pg_catalog.jsonb_populate_record(null::%s, $1)', v_table)
-              using (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
-          exception when data_exception then
-            execute pg_catalog.format('select sincro_private.raise_bad_field($1, $2, null::%s)', v_table)
-              using pg_catalog.format('sync: %s row %s (key %s)', entity, v_position, v_row -> 'key'),
-                    (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
-          end;
-        end loop;
-        raise;
-    end;
-  end loop;
+  -- apply
+  begin
+    execute v_sql into v_changed using azi, rows, run_id, entity, coalesce(also_changed, '{}');
+  exception when data_exception then
+    -- find the row and field that did not fit, and say so
+    for v_row in select r from pg_catalog.jsonb_array_elements(rows) r loop
+      v_position := v_position + 1;
+      begin
+        execute pg_catalog.format('select pg_catalog.jsonb_populate_record(null::%s, $1)', v_table)
+          using (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
+      exception when data_exception then
+        execute pg_catalog.format('select sincro_private.raise_bad_field($1, $2, null::%s)', v_table)
+          using pg_catalog.format('sync: %s row %s (key %s)', entity, v_position, v_row -> 'key'),
+                (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
+      end;
+    end loop;
+    raise;
+  end;
   return v_changed;
 end;
 $$;

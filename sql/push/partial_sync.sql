@@ -35,9 +35,12 @@ as $$
 declare
   v_run_id bigint := sincro.sync_run_begin(azi, 'partial');
 begin
+  -- the run belongs to the job now, not to this session: alive while the job can run (sync_run_begin)
+  update sincro.sync_runs r set backend_pid = null where r.azi = partial_sync.azi and r.run_id = v_run_id;
   perform graphile_worker.add_job(
     identifier := 'partial_sync',
     payload := pg_catalog.json_build_object('azi', azi, 'run_id', v_run_id),
+    job_key := sincro_private.partial_sync_job_key(azi, v_run_id),
     max_attempts := 1);
   return v_run_id;
 end;
@@ -61,6 +64,51 @@ $$;
 comment on function sincro.pushable_orders(text) is
   E'Public IDs of the orders a partial sync pushes: pending or in flight, oldest first (rejected orders are not retried). SECURITY DEFINER: reads order_push for the worker.';
 
+create or replace function sincro_private.partial_sync_job_key(azi text, run_id bigint)
+returns text
+language sql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select 'partial_sync/' || azi || '/' || run_id
+$$;
+
+comment on function sincro_private.partial_sync_job_key(text, bigint) is
+  E'The graphile-worker job key of a queued partial sync run: how sync_run_begin tells a queued run from an abandoned one.';
+
+/*
+ * Whoever works on a partial run (the CLI's session, or the worker that took
+ * the queued job) reports after each order: the counts so far, and that its
+ * session is alive. A run closed as abandoned meanwhile answers SY123, so the
+ * late worker stops instead of pushing for a run nobody follows.
+ */
+create or replace function sincro.partial_sync_progress(
+  azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  update sincro.sync_runs r
+    set orders_pushed = partial_sync_progress.orders_pushed, orders_rejected = partial_sync_progress.orders_rejected,
+        orders_failed = partial_sync_progress.orders_failed, progress_at = pg_catalog.now(),
+        backend_pid = pg_catalog.pg_backend_pid()
+    where r.azi = partial_sync_progress.azi and r.run_id = partial_sync_progress.run_id and r.kind = 'partial'
+      and r.state = 'running';
+  if not found then
+    raise exception using
+      errcode = 'SY123',
+      message = pg_catalog.format('sync: run %s of company %s is not a running partial sync', run_id, azi),
+      hint = 'It ended or was closed as abandoned (see sincro.sync_runs); start a new one.';
+  end if;
+end;
+$$;
+
+comment on function sincro.partial_sync_progress(text, bigint, integer, integer, integer) is
+  E'A partial run''s counts so far, and that the session working on it is alive (it takes over a run queued for the worker). SY123 if the run is not running. SECURITY DEFINER: writes sync_runs.';
+
 -- who may use it
 revoke all on function sincro.partial_sync(text) from public;
 grant execute on function sincro.partial_sync(text) to sincro_admin;
@@ -68,3 +116,6 @@ revoke all on function sincro.pushable_orders(text) from public;
 grant execute on function sincro.pushable_orders(text) to sincro_worker, sincro_admin;
 revoke all on function sincro.partial_sync_finish(text,bigint,integer,integer,integer,text) from public;
 grant execute on function sincro.partial_sync_finish(text,bigint,integer,integer,integer,text) to sincro_worker, sincro_admin;
+revoke all on function sincro_private.partial_sync_job_key(text, bigint) from public;
+revoke all on function sincro.partial_sync_progress(text, bigint, integer, integer, integer) from public;
+grant execute on function sincro.partial_sync_progress(text, bigint, integer, integer, integer) to sincro_worker, sincro_admin;
