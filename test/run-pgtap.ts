@@ -12,14 +12,14 @@ import { PROJECT_ROOT } from "../src/db/migrate";
 import { createTestDatabase } from "./support/database";
 
 const SUITE = path.join(PROJECT_ROOT, "test", "sql");
-const HELPERS = path.join(PROJECT_ROOT, "test", "fixtures", "sincro_tests.sql");
+const HELPERS = ["sincro_tests.sql", "sincro_tests_hostile.sql"].map((file) => path.join(PROJECT_ROOT, "test", "fixtures", file));
 
 async function installTestTools(url: string): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
     await client.query("create extension if not exists pgtap");
-    await client.query(fs.readFileSync(HELPERS, "utf8"));
+    for (const helpers of HELPERS) await client.query(fs.readFileSync(helpers, "utf8"));
   } finally {
     await client.end();
   }
@@ -31,8 +31,9 @@ async function main(): Promise<number> {
   try {
     await installTestTools(database.url);
     const target = pattern ? path.resolve(pattern) : SUITE;
-    const run = spawnSync("pg_prove", ["--ext", ".sql", "--recurse", "--failures", "-d", database.url, target], {
+    const run = spawnSync("pg_prove", ["--ext", ".sql", "--recurse", process.env.PGTAP_VERBOSE ? "--verbose" : "--failures", "-d", database.url, target], {
       encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024, // a failing probe may echo a 1 MB value
       stdio: ["ignore", "pipe", "inherit"],
     });
     if (run.error) {
