@@ -4,7 +4,7 @@
 -- a text variable or casts to text. Each probe below is a plain client statement; pg_temp.spy() raises
 -- XH001 naming the role whenever it runs as anyone but the client.
 begin;
-select plan(17);
+select plan(18);
 
 -- Companies and logins first; the spy and its domains are planted before any other function of ours has
 -- run in this session, as an attacker's fresh connection does (PL/pgSQL keeps a function's compiled
@@ -58,20 +58,21 @@ select lives_ok($$ select sincro.erp_write_order('C00001', '{"tor_chia": "K-H1-2
 select lives_ok($$ select sincro_tests.commit_point() $$, 'ERP: the commit-time change numbers, likewise');
 reset session authorization;
 
--- TEST: worker — a push, the sweep, a sync for changes with every entity
+-- TEST: worker — a push, the sweep, the purge
 set local session authorization hx_worker;
 select lives_ok($$ select sincro.push_claim('C00001', 3) $$, 'worker: push_claim, likewise');
 select lives_ok($$ select sincro.push_acquired('C00001', 3, 'K-H1-3', null) $$, 'worker: push_acquired, likewise');
 select lives_ok($$ select sincro.sweep_pushes() $$, 'worker: sweep_pushes, likewise');
-select lives_ok($$ select sincro.sync_run_begin('C00001', 'changes') $$, 'worker: sync_run_begin, likewise');
-select lives_ok($$ select sincro.sync_apply_changes('C00001', (select max(run_id) from sincro.sync_runs where azi = 'C00001'), '', 'h1', '[
-  {"entity": "article", "op": "upsert", "key": {"cod_art": "A1"}, "data": {"descrizione": "Vite", "prezzo": 1}},
-  {"entity": "document", "op": "upsert", "key": {"tipo_doc": "ddt", "numero": "1"}, "data": {"lines": [{"articolo": "A1", "quantita": 1}]}},
-  {"entity": "customer", "op": "delete", "key": {"cod_cli": "X"}}]') $$, 'worker: sync_apply_changes, likewise');
+select lives_ok($$ select sincro.purge_tombstones() $$, 'worker: purge_tombstones, likewise');
 reset session authorization;
 
--- TEST: admin — a contract and a partial sync
+-- TEST: admin — a sync for changes with every entity, a contract, a partial sync
 set local session authorization hx_admin;
+select lives_ok($$ select sincro.sync_run_begin('C00001', 'changes') $$, 'admin: sync_run_begin, likewise');
+select lives_ok($$ select sincro.sync_changes_apply('C00001', (select max(run_id) from sincro.sync_runs where azi = 'C00001'), '', 'h1', '[
+  {"entity": "article", "op": "upsert", "key": {"cod_art": "A1"}, "data": {"descrizione": "Vite", "prezzo": 1}},
+  {"entity": "document", "op": "upsert", "key": {"tipo_doc": "ddt", "numero": "1"}, "data": {"lines": [{"articolo": "A1", "quantita": 1}]}},
+  {"entity": "customer", "op": "delete", "key": {"cod_cli": "X"}}]') $$, 'admin: sync_changes_apply, likewise');
 select lives_ok($$ select sincro.set_sync_contract('C00002', 20, '1 month', current_date) $$, 'admin: set_sync_contract, likewise');
 select lives_ok($$ select sincro.partial_sync('C00002') $$, 'admin: partial_sync, likewise');
 reset session authorization;

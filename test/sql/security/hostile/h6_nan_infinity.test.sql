@@ -58,12 +58,12 @@ reset session authorization;
 
 -- TEST: a sync's rows
 select sincro.sync_run_begin('C00002', 'changes') as run \gset
-set local session authorization hx_worker;
-select throws_ok(format($$ select sincro.sync_apply_changes('C00002', %s, sincro.erp_cursor('C00002'), 'h6', '[{"entity": "article", "op": "upsert", "key": {"cod_art": "A1"}, "data": {"prezzo": "NaN"}}]') $$, :run),
+set local session authorization hx_admin;
+select throws_ok(format($$ select sincro.sync_changes_apply('C00002', %s, sincro.erp_cursor('C00002'), 'h6', '[{"entity": "article", "op": "upsert", "key": {"cod_art": "A1"}, "data": {"prezzo": "NaN"}}]') $$, :run),
                  'SY201', null, 'sync: an article priced "NaN": SY201');
-select throws_ok(format($$ select sincro.sync_apply_changes('C00002', %s, sincro.erp_cursor('C00002'), 'h6', '[{"entity": "particolarita", "op": "upsert", "key": {"cod_cli": "1", "cod_art": "A1", "valido_dal": "infinity"}, "data": {"sconto": 5}}]') $$, :run),
+select throws_ok(format($$ select sincro.sync_changes_apply('C00002', %s, sincro.erp_cursor('C00002'), 'h6', '[{"entity": "particolarita", "op": "upsert", "key": {"cod_cli": "1", "cod_art": "A1", "valido_dal": "infinity"}, "data": {"sconto": 5}}]') $$, :run),
                  'SY201', null, 'sync: a particolarita valid from "infinity": SY201');
-select throws_ok(format($$ select sincro.sync_apply_changes('C00002', %s, sincro.erp_cursor('C00002'), 'h6', '[{"entity": "document", "op": "upsert", "key": {"tipo_doc": "ddt", "numero": "1"}, "data": {"lines": [{"articolo": "A", "quantita": "NaN"}]}}]') $$, :run),
+select throws_ok(format($$ select sincro.sync_changes_apply('C00002', %s, sincro.erp_cursor('C00002'), 'h6', '[{"entity": "document", "op": "upsert", "key": {"tipo_doc": "ddt", "numero": "1"}, "data": {"lines": [{"articolo": "A", "quantita": "NaN"}]}}]') $$, :run),
                  'SY201', null, 'sync: a document line with quantita "NaN": SY201');
 reset session authorization;
 

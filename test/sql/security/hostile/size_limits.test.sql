@@ -58,12 +58,12 @@ reset session authorization;
 
 -- TEST: a sync's documents
 select sincro.sync_run_begin('C00001', 'changes') as run \gset
-set local session authorization hx_worker;
-select throws_ok(format($$ select sincro.sync_apply_changes('C00001', %s, sincro.erp_cursor('C00001'), 'big', %L) $$, :run,
+set local session authorization hx_admin;
+select throws_ok(format($$ select sincro.sync_changes_apply('C00001', %s, sincro.erp_cursor('C00001'), 'big', %L) $$, :run,
                         jsonb_build_array(jsonb_build_object('entity', 'document', 'op', 'upsert', 'key', jsonb_build_object('tipo_doc', 'ddt', 'numero', '1'),
                           'data', jsonb_build_object('lines', (select jsonb_agg(jsonb_build_object('articolo', 'A', 'quantita', 1)) from generate_series(1, 1001)))))),
                  'SY140', null, 'sync: a document of 1001 lines: SY140');
-select throws_ok(format($$ select sincro.sync_apply_changes('C00001', %s, sincro.erp_cursor('C00001'), 'big', %L) $$, :run,
+select throws_ok(format($$ select sincro.sync_changes_apply('C00001', %s, sincro.erp_cursor('C00001'), 'big', %L) $$, :run,
                         jsonb_build_array(jsonb_build_object('entity', 'article', 'op', 'upsert', 'key', jsonb_build_object('cod_art', 'A1'),
                           'data', jsonb_build_object('descrizione', repeat('x', 1100000))))),
                  'SY140', null, 'sync: an article of 1.1 MB: SY140');
