@@ -1,9 +1,10 @@
 /*
  * One line per company for operators (npx sincro status): what each party has
  * not acquired, the oldest order the ERP has not acquired, the ERP cursor and
- * the quota. Reads as the view's owner; a company-bound login sees its own.
+ * the quota. Reads as the view's owner; a company-bound login sees its own
+ * (a security barrier: the filter runs before any function of the caller's).
  */
-create or replace view sincro.company_status as
+create or replace view sincro.company_status with (security_barrier = true) as
   select c.azi,
          (select pg_catalog.count(*) from sincro.arportes a where a.azi = c.azi and a.ack_gest = 0) as pending_gest,
          (select pg_catalog.count(*) from sincro.arportes a where a.azi = c.azi and a.ack_store = 0 and a.id_sincro > 0) as pending_store,

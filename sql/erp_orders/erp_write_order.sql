@@ -38,6 +38,7 @@ declare
   v_azi constant text := erp_order_fields.azi;
   v_key text;
   v_fields sincro.arportes;
+  v_company sincro_private.company;
   v_login sincro_private.login := sincro_private.session_login();
 begin
   -- an ERP login writes its own company only
@@ -49,10 +50,11 @@ begin
   end if;
 
   -- company and document shape
-  if v_azi is null or not exists (select 1 from sincro_private.company c where c.azi = v_azi) then
+  select * into v_company from sincro_private.company c where c.azi = v_azi;
+  if not found then
     raise exception using
       errcode = 'SY100',
-      message = pg_catalog.format('erp_write_order: unknown company (azi = %L)', v_azi),
+      message = pg_catalog.format('erp_write_order: unknown company (azi = %s)', sincro_private.shown(v_azi)),
       hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
   end if;
   if doc is null or pg_catalog.jsonb_typeof(doc) <> 'object' then
@@ -61,7 +63,21 @@ begin
       message = 'erp_write_order: doc must be a JSON object',
       hint = 'Keys are arportes column names plus "lines", e.g. {"id_pub": 1, "tor_chia": "C201700001230"}.';
   end if;
+  if pg_catalog.pg_column_size(doc) > v_company.max_document_bytes then
+    perform sincro_private.raise_too_large('erp_write_order', 'the document (bytes)', pg_catalog.pg_column_size(doc),
+                                           v_azi, 'max_document_bytes', v_company.max_document_bytes);
+  end if;
   for v_key in select k from pg_catalog.jsonb_object_keys(doc) k order by k loop
+    if v_key <> 'lines' and pg_catalog.jsonb_typeof(doc -> v_key) in ('object', 'array') then
+      raise exception using
+        errcode = 'SY201',
+        message = pg_catalog.format('erp_write_order: field "%s" must be a string, a number or null (got a JSON %s)',
+                                    v_key, pg_catalog.jsonb_typeof(doc -> v_key)),
+        hint = 'Only "lines" holds a list; every other field is one value.';
+    elsif v_key <> 'lines' and pg_catalog.length(doc ->> v_key) > v_company.max_text_length then
+      perform sincro_private.raise_too_large('erp_write_order', pg_catalog.format('field %s (characters)', v_key),
+                                             pg_catalog.length(doc ->> v_key), v_azi, 'max_text_length', v_company.max_text_length);
+    end if;
     if v_key = any (c_hub_keys) then
       raise exception using
         errcode = 'SY103',
@@ -81,6 +97,15 @@ begin
   exception when data_exception then
     perform sincro_private.raise_bad_field('erp_write_order', doc - 'lines', null::sincro.arportes);
   end;
+  if v_fields.totale_imponibile = 'NaN' or v_fields.totale_iva = 'NaN' or v_fields.totale_documento = 'NaN'
+     or not pg_catalog.isfinite(v_fields.data_ordine) then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('erp_write_order: field "%s" must be %s',
+                                  case when v_fields.totale_imponibile = 'NaN' then 'totale_imponibile' when v_fields.totale_iva = 'NaN' then 'totale_iva'
+                                       when v_fields.totale_documento = 'NaN' then 'totale_documento' else 'data_ordine' end,
+                                  case when pg_catalog.isfinite(v_fields.data_ordine) is not false then 'a number (got NaN)' else 'a date (got infinity)' end);
+  end if;
   if doc ? 'id_pub' and (pg_catalog.jsonb_typeof(doc -> 'id_pub') <> 'number' or v_fields.id_pub < 1) then
     raise exception using
       errcode = 'SY201',
@@ -103,7 +128,7 @@ end;
 $$;
 
 comment on function sincro_private.erp_order_fields(text, jsonb) is
-  E'Step 1 of erp_write_order: refuses a login writing another company (SY111), an unknown company (SY100), a doc that is not an object, hub-owned (SY103) or unknown fields, values that do not fit (naming the field), a doc with neither id_pub nor tor_chia (SY203); returns doc''s header as an arportes row.';
+  E'Step 1 of erp_write_order: refuses a login writing another company (SY111), an unknown company (SY100), a doc that is not an object, larger than the company allows (SY140), hub-owned (SY103) or unknown fields, fields that are not single values, too long (SY140), do not fit, are NaN or infinity (SY201, naming the field), a doc with neither id_pub nor tor_chia (SY203); returns doc''s header as an arportes row.';
 
 create or replace function sincro_private.erp_locate_order(azi text, fields sincro.arportes)
 returns sincro.arportes
@@ -135,11 +160,16 @@ begin
       end if;
     end if;
   else
-    -- by the ERP's key. The same export sent twice at once: the second waits here for the first
-    -- to commit, then finds its order (a new statement sees it) instead of a key clash
-    perform pg_catalog.pg_advisory_xact_lock(
-      pg_catalog.hashtextextended(pg_catalog.concat_ws('/', 'erp_write_order', v_azi, fields.tor_chia), 0));
+    -- by the ERP's key
     select * into v_order from sincro.arportes a where a.azi = v_azi and a.tor_chia = fields.tor_chia for update;
+    if not found then
+      -- a new export: it takes the company's public-ID counter (the insert would anyway). The same export
+      -- sent twice at once: the second waits here for the first to commit, then finds its order (a new
+      -- statement sees it) instead of a key clash. A row lock, not an advisory one: any session can
+      -- compute an advisory key and hold it; no client can lock this row.
+      perform 1 from sincro_private.id_pub_counter c where c.azi = v_azi for no key update;
+      select * into v_order from sincro.arportes a where a.azi = v_azi and a.tor_chia = fields.tor_chia for update;
+    end if;
   end if;
   if v_order.id_pub is not null and fields.tor_chia is not null and v_order.tor_chia is not null
      and v_order.tor_chia <> fields.tor_chia then

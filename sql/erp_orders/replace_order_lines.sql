@@ -2,7 +2,8 @@
  * Makes the lines of one order equal to the ERP's list: lines not in the list
  * are deleted, new ones inserted, changed ones updated; unchanged lines are not
  * touched. Returns whether anything changed. Lines without `riga` are numbered
- * by their position in the list.
+ * by their position in the list. At most the company's max_lines_per_order
+ * lines (SY140); each field one value, not a JSON object or list (SY201).
  */
 create or replace function sincro_private.replace_order_lines(azi text, id_pub bigint, lines jsonb)
 returns boolean
@@ -24,6 +25,7 @@ declare
   v_row sincro.arporrig;
   v_deleted integer;
   v_written integer;
+  v_max_lines integer;
 begin
   -- validate
   if lines is null or pg_catalog.jsonb_typeof(lines) <> 'array' or pg_catalog.jsonb_array_length(lines) = 0 then
@@ -31,6 +33,11 @@ begin
       errcode = 'SY201',
       message = 'erp_write_order: "lines" must be a non-empty array of line objects',
       hint = 'Send every line of the order: the list replaces the lines the hub holds.';
+  end if;
+  select c.max_lines_per_order into v_max_lines from sincro_private.company c where c.azi = v_azi;
+  if pg_catalog.jsonb_array_length(lines) > v_max_lines then
+    perform sincro_private.raise_too_large('erp_write_order', 'the number of lines', pg_catalog.jsonb_array_length(lines),
+                                           v_azi, 'max_lines_per_order', v_max_lines);
   end if;
   for v_line in select * from pg_catalog.jsonb_array_elements(lines) loop
     v_position := v_position + 1;
@@ -45,6 +52,11 @@ begin
           errcode = 'SY201',
           message = pg_catalog.format('erp_write_order: lines[%s] has unknown field "%s"', v_position, v_key),
           hint = pg_catalog.format('Line fields: %s.', pg_catalog.array_to_string(c_line_keys, ', '));
+      elsif pg_catalog.jsonb_typeof(v_line -> v_key) in ('object', 'array') then
+        raise exception using
+          errcode = 'SY201',
+          message = pg_catalog.format('erp_write_order: lines[%s] field "%s" must be a string, a number or null (got a JSON %s)',
+                                      v_position, v_key, pg_catalog.jsonb_typeof(v_line -> v_key));
       end if;
     end loop;
     begin

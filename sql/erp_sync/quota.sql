@@ -37,7 +37,7 @@ declare
   v_company sincro_private.company;
   v_start date;
 begin
-  select * into v_company from sincro_private.company c where c.azi = roll_sync_period.azi for update;
+  select * into v_company from sincro_private.company c where c.azi = roll_sync_period.azi for no key update;
   v_start := sincro_private.current_period_start(v_company.sync_period_start, v_company.sync_period, current_date);
   if v_start <> v_company.sync_period_start then
     update sincro_private.company c set sync_period_start = v_start, sync_used = 0 where c.azi = roll_sync_period.azi;
@@ -82,7 +82,7 @@ declare
   v_company sincro_private.company;
 begin
   -- validate
-  select * into v_company from sincro_private.company c where c.azi = set_sync_contract.azi for update;
+  select * into v_company from sincro_private.company c where c.azi = set_sync_contract.azi for no key update;
   if not found then
     raise exception using
       errcode = 'SY100', message = pg_catalog.format('set_sync_contract: unknown company (azi = %L)', set_sync_contract.azi);

@@ -38,9 +38,12 @@ declare
   v_changed integer := 0;
   v_tombstoned integer := 0;
   v_ignored integer := 0;
+  v_latest jsonb;
+  v_rows jsonb;
+  v_max_bytes integer;
 begin
   -- validate
-  select c.erp_cursor into v_cursor from sincro_private.company c where c.azi = v_azi for update;
+  select c.erp_cursor, c.max_document_bytes into v_cursor, v_max_bytes from sincro_private.company c where c.azi = v_azi for no key update;
   if not found then
     raise exception using errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', v_azi);
   end if;
@@ -70,23 +73,27 @@ begin
       message = pg_catalog.format('sync: malformed change %s', pg_catalog.left(v_bad::text, 300)),
       hint = 'A change is {"entity": order|customer|article|particolarita|accessory|document, "op": "upsert"|"delete", "key": {...}, "data": {...}}; data is required for upsert.';
   end if;
+  select x into v_bad from pg_catalog.jsonb_array_elements(changes) x where pg_catalog.pg_column_size(x) > v_max_bytes limit 1;
+  if found then
+    perform sincro_private.raise_too_large(pg_catalog.format('sync: %s %s', v_bad ->> 'entity', pg_catalog.left((v_bad -> 'key')::text, 200)),
+                                           'the change (bytes)', pg_catalog.pg_column_size(v_bad), v_azi, 'max_document_bytes', v_max_bytes);
+  end if;
   perform sincro_private.sync_run_progress(v_azi, run_id, 'changes', 0, 0, 0, null);
   v_received := pg_catalog.jsonb_array_length(changes);
 
-  -- apply: per row only its last change counts (each carries the row's current state)
-  if pg_catalog.to_regclass('pg_temp.sync_latest_change') is null then
-    create temp table sync_latest_change (entity text, op text, key jsonb, data jsonb) on commit drop;
-  end if;
-  truncate pg_temp.sync_latest_change;
-  insert into pg_temp.sync_latest_change
-    select distinct on (x ->> 'entity', x -> 'key') x ->> 'entity', x ->> 'op', x -> 'key', x -> 'data'
+  -- apply: per row only its last change counts (each carries the row's current state). Held in a
+  -- variable, never in a temporary table: a caller could have created that table first, with a trigger
+  -- of its own that would run here as the owner.
+  select coalesce(pg_catalog.jsonb_agg(l.x order by l.entity, l.key), '[]') into v_latest
+  from (
+    select distinct on (x ->> 'entity', x -> 'key') x ->> 'entity' as entity, x -> 'key' as key, x
     from pg_catalog.jsonb_array_elements(changes) with ordinality e(x, n)
-    order by x ->> 'entity', x -> 'key', e.n desc;
+    order by x ->> 'entity', x -> 'key', e.n desc
+  ) l;
 
   -- orders first: their row locks are shared with other parties, the counter comes after them
   for v_change in
-    select pg_catalog.jsonb_build_object('key', l.key, 'data', l.data, 'op', l.op)
-    from pg_temp.sync_latest_change l where l.entity = 'order' order by l.key ->> 'tor_chia'
+    select l from pg_catalog.jsonb_array_elements(v_latest) l where l ->> 'entity' = 'order' order by l -> 'key' ->> 'tor_chia'
   loop
     if v_change ->> 'op' = 'delete' then
       v_ignored := v_ignored + 1;  -- orders are never deleted in the hub
@@ -97,23 +104,21 @@ begin
   v_changed := v_changed + (select pg_catalog.count(*) from sincro.arportes a where a.azi = v_azi and a.id_sincro is null);
 
   for v_entity in select e.entity from sincro_private.erp_entity e order by e.entity loop
-    if exists (select 1 from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'upsert') then
+    v_rows := (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('key', l -> 'key', 'data', l -> 'data'))
+               from pg_catalog.jsonb_array_elements(v_latest) l where l ->> 'entity' = v_entity and l ->> 'op' = 'upsert');
+    if v_rows is not null then
       if v_entity = 'document' then
-        v_changed := v_changed + sincro_private.upsert_documents(v_azi,
-          (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('key', l.key, 'data', l.data))
-           from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'upsert'));
+        v_changed := v_changed + sincro_private.upsert_documents(v_azi, v_rows);
       else
-        v_changed := v_changed + sincro_private.upsert_erp_rows(v_entity, v_azi,
-          (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('key', l.key, 'data', l.data))
-           from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'upsert'));
+        v_changed := v_changed + sincro_private.upsert_erp_rows(v_entity, v_azi, v_rows);
       end if;
     end if;
-    if exists (select 1 from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'delete') then
-      v_tombstoned := v_tombstoned + sincro_private.tombstone_erp_rows(v_entity, v_azi,
-        (select pg_catalog.jsonb_agg(l.key) from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'delete'));
+    v_rows := (select pg_catalog.jsonb_agg(l -> 'key')
+               from pg_catalog.jsonb_array_elements(v_latest) l where l ->> 'entity' = v_entity and l ->> 'op' = 'delete');
+    if v_rows is not null then
+      v_tombstoned := v_tombstoned + sincro_private.tombstone_erp_rows(v_entity, v_azi, v_rows);
     end if;
   end loop;
-  truncate pg_temp.sync_latest_change;
 
   -- the cursor moves with what it covers
   update sincro_private.company c set erp_cursor = next_cursor where c.azi = v_azi;

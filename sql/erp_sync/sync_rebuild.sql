@@ -29,6 +29,14 @@ begin
   if rows is null or pg_catalog.jsonb_typeof(rows) <> 'array' then
     raise exception using errcode = 'SY201', message = pg_catalog.format('sync: %s snapshot rows must be a JSON array', entity);
   end if;
+  select x into v_row from pg_catalog.jsonb_array_elements(rows) x
+  where pg_catalog.pg_column_size(x) > (select c.max_document_bytes from sincro_private.company c where c.azi = v_azi)
+  limit 1;
+  if found then
+    perform sincro_private.raise_too_large(pg_catalog.format('sync: %s %s', entity, pg_catalog.left((v_row -> 'key')::text, 200)),
+                                           'the snapshot row (bytes)', pg_catalog.pg_column_size(v_row), v_azi, 'max_document_bytes',
+                                           (select c.max_document_bytes from sincro_private.company c where c.azi = v_azi));
+  end if;
   perform sincro_private.sync_run_progress(v_azi, run_id, 'rebuild', 0, 0, 0, null);
   v_received := pg_catalog.jsonb_array_length(rows);
 

@@ -25,17 +25,20 @@ declare
   v_running sincro.sync_runs;
 begin
   -- validate
-  if not exists (select 1 from sincro_private.company c where c.azi = v_azi) then
-    raise exception using
-      errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', v_azi);
-  end if;
   if kind is null or kind not in ('partial', 'changes', 'rebuild') then
     raise exception using
-      errcode = 'SY101', message = pg_catalog.format('sync: kind must be partial, changes or rebuild (got %L)', kind);
+      errcode = 'SY101', message = pg_catalog.format('sync: kind must be partial, changes or rebuild (got %s)', sincro_private.shown(kind));
   end if;
 
-  -- one partial sync, and one sync with the ERP (changes or rebuild), per company at a time
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(pg_catalog.concat_ws('/', 'sync', v_azi, v_with_erp), 0));
+  -- one partial sync, and one sync with the ERP (changes or rebuild), per company at a time: two begins of a
+  -- company queue on its row, which no client can lock (an advisory lock's key any session can compute and
+  -- hold, stopping another company's syncs). NO KEY UPDATE does not wait for the key-share locks that
+  -- client inserts hold on the row through their foreign key.
+  perform 1 from sincro_private.company c where c.azi = v_azi for no key update;
+  if not found then
+    raise exception using
+      errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %s)', sincro_private.shown(v_azi));
+  end if;
 
   -- a crashed run does not block the company: closed when its session is gone or it has made no progress for long
   update sincro.sync_runs r

@@ -2,7 +2,8 @@
  * Writes a batch of the ERP's documents (quotes, delivery notes, invoices):
  * headers through upsert_erp_rows, lines replaced for the documents whose
  * lines differ from the hub's. A document whose lines changed gets a new
- * change number even if its header did not.
+ * change number even if its header did not. At most the company's
+ * max_lines_per_order lines per document (SY140).
  */
 create or replace function sincro_private.upsert_documents(azi text, rows jsonb, run_id bigint default null)
 returns integer
@@ -23,6 +24,9 @@ declare
   v_bad jsonb;
   v_lines_changed text[];
   v_changed integer;
+  v_lines sincro.documenti_righe[];
+  v_max_lines integer := (select c.max_lines_per_order from sincro_private.company c where c.azi = upsert_documents.azi);
+  v_rule text;
 begin
   -- validate
   if rows is null or pg_catalog.jsonb_typeof(rows) <> 'array' then
@@ -41,15 +45,22 @@ begin
       hint = 'Line fields: riga, articolo, descrizione, quantita, unita_misura, prezzo, sconto, iva.';
   end if;
 
-  -- which documents' lines differ (read before anything is written)
+  select x -> 'key' into v_bad from pg_catalog.jsonb_array_elements(rows) x
+    where pg_catalog.jsonb_array_length(coalesce(x -> 'data' -> 'lines', '[]')) > v_max_lines
+    limit 1;
+  if found then
+    perform sincro_private.raise_too_large(pg_catalog.format('sync: document %s', v_bad), 'the number of lines',
+                                           (select pg_catalog.max(pg_catalog.jsonb_array_length(coalesce(x -> 'data' -> 'lines', '[]')))
+                                            from pg_catalog.jsonb_array_elements(rows) x),
+                                           v_azi, 'max_lines_per_order', v_max_lines);
+  end if;
+
+  -- which documents' lines differ (read before anything is written). Held in a variable, never in a
+  -- temporary table: a caller could have created that table first, with a trigger of its own.
   begin
-    if pg_catalog.to_regclass('pg_temp.sync_document_lines') is null then
-      create temp table sync_document_lines (like sincro.documenti_righe) on commit drop;
-    end if;
-    truncate pg_temp.sync_document_lines;
-    insert into pg_temp.sync_document_lines
-    select v_azi, d.tipo_doc, d.numero, coalesce(l.riga, o.n::integer), l.articolo, l.descrizione, l.quantita,
-           l.unita_misura, l.prezzo, l.sconto, l.iva
+    select pg_catalog.array_agg(row(v_azi, d.tipo_doc, d.numero, coalesce(l.riga, o.n::integer), l.articolo, l.descrizione, l.quantita,
+                                    l.unita_misura, l.prezzo, l.sconto, l.iva)::sincro.documenti_righe)
+      into v_lines
     from (
       select distinct on (x -> 'key' ->> 'tipo_doc', x -> 'key' ->> 'numero')
              x -> 'key' ->> 'tipo_doc' as tipo_doc, x -> 'key' ->> 'numero' as numero,
@@ -69,7 +80,7 @@ begin
   select pg_catalog.array_agg(distinct c.tipo_doc || E'\x1f' || c.numero) into v_lines_changed
   from (
     (select n.tipo_doc, n.numero, n.riga, n.articolo, n.descrizione, n.quantita, n.unita_misura, n.prezzo, n.sconto, n.iva
-     from pg_temp.sync_document_lines n
+     from pg_catalog.unnest(v_lines) n
      except all
      select r.tipo_doc, r.numero, r.riga, r.articolo, r.descrizione, r.quantita, r.unita_misura, r.prezzo, r.sconto, r.iva
      from sincro.documenti_righe r
@@ -82,7 +93,7 @@ begin
                                                          from pg_catalog.jsonb_array_elements(rows) x)
      except all
      select n.tipo_doc, n.numero, n.riga, n.articolo, n.descrizione, n.quantita, n.unita_misura, n.prezzo, n.sconto, n.iva
-     from pg_temp.sync_document_lines n)
+     from pg_catalog.unnest(v_lines) n)
   ) c;
 
   -- apply: headers, then the lines of the documents whose lines changed
@@ -90,10 +101,17 @@ begin
   if v_lines_changed is not null then
     delete from sincro.documenti_righe r
       where r.azi = v_azi and r.tipo_doc || E'\x1f' || r.numero = any (v_lines_changed);
-    insert into sincro.documenti_righe
-      select n.* from pg_temp.sync_document_lines n where n.tipo_doc || E'\x1f' || n.numero = any (v_lines_changed);
+    begin
+      insert into sincro.documenti_righe
+        select n.* from pg_catalog.unnest(v_lines) n where n.tipo_doc || E'\x1f' || n.numero = any (v_lines_changed);
+    exception when check_violation then
+      get stacked diagnostics v_rule = constraint_name;
+      raise exception using
+        errcode = 'SY201',
+        message = pg_catalog.format('sync: a document line breaks the rule %s (%s)', v_rule, sqlerrm),
+        hint = 'Numbers must be numbers (not NaN).';
+    end;
   end if;
-  truncate pg_temp.sync_document_lines;
   return v_changed;
 end;
 $$;

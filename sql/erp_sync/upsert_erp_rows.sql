@@ -14,8 +14,8 @@
  * theirs at commit instead; see assign_pending_id_sincro.)
  *
  * Unknown data fields are ignored (an ERP may send more than the hub keeps);
- * missing key fields (SY102) and values that do not fit (SY201) are refused,
- * naming the field. `also_changed` lists keys (as key_text) to count as
+ * missing key fields (SY102), values that do not fit and values the table's
+ * rules refuse (NaN, infinity) (SY201) are refused, naming the field or rule. `also_changed` lists keys (as key_text) to count as
  * changed whatever their columns say: documents whose lines changed.
  * `run_id`, for a total rebuild: the keys received are remembered for the
  * final sweep.
@@ -48,6 +48,7 @@ declare
   v_position integer := 0;
   v_sql text;
   v_changed integer;
+  v_rule text;
 begin
   -- validate
   select e.table_name, e.key_columns into v_table, v_keys
@@ -149,7 +150,14 @@ begin
   -- apply
   begin
     execute v_sql into v_changed using azi, rows, run_id, entity, coalesce(also_changed, '{}');
-  exception when data_exception then
+  exception when check_violation then
+    -- a value of the right type that the table's rules refuse: NaN, an infinite date
+    get stacked diagnostics v_rule = constraint_name;
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('sync: a %s row breaks the rule %s (%s)', entity, v_rule, sqlerrm),
+      hint = 'Numbers must be numbers (not NaN) and dates real dates (not infinity).';
+  when data_exception then
     -- find the row and field that did not fit, and say so
     for v_row in select r from pg_catalog.jsonb_array_elements(rows) r loop
       v_position := v_position + 1;

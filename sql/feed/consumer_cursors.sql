@@ -15,11 +15,13 @@ stable
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
-  select c.tombstones_purged_through from sincro_private.company c where c.azi = tombstones_purged_through.azi
+  -- a company the caller may not see answers like one that does not exist
+  select c.tombstones_purged_through from sincro_private.company c
+  where c.azi = tombstones_purged_through.azi and sincro_private.may_see_company(c.azi)
 $$;
 
 comment on function sincro_private.tombstones_purged_through(text) is
-  E'Largest change number of a purged tombstone of a company (0: none). SECURITY DEFINER: reads the company table.';
+  E'Largest change number of a purged tombstone of a company (0: none); NULL for a company the caller may not see or that does not exist. For all_changes_since, which runs with the caller''s rights. SECURITY DEFINER: reads the company table.';
 
 create or replace function sincro.advance_consumer_cursor(azi text, consumer text, "cursor" bigint)
 returns void
@@ -77,4 +79,4 @@ comment on function sincro.advance_consumer_cursor(text, text, bigint) is
 revoke all on function sincro.advance_consumer_cursor(text,text,bigint) from public;
 grant execute on function sincro.advance_consumer_cursor(text,text,bigint) to sincro_store, sincro_app, sincro_worker, sincro_admin;
 revoke all on function sincro_private.tombstones_purged_through(text) from public;
-grant execute on function sincro_private.tombstones_purged_through(text) to sincro_store, sincro_app, sincro_erp, sincro_worker, sincro_admin;
+grant execute on function sincro_private.tombstones_purged_through(text) to sincro_store, sincro_app, sincro_worker, sincro_admin;

@@ -1,9 +1,10 @@
 /*
  * How far behind each consumer is: its cursor against the company's last
  * change number. Reads the counter as the view's owner; shows a
- * company-bound login only its company.
+ * company-bound login only its company, as a security barrier (a cheap
+ * function of the caller's in a WHERE clause sees only those rows).
  */
-create or replace view sincro.consumer_lag as
+create or replace view sincro.consumer_lag with (security_barrier = true) as
   select k.azi, k.consumer, k.id_sincro_read as "cursor", c.last_value as last_change,
          c.last_value - k.id_sincro_read as lag, k.updated_at
   from sincro.consumer_cursors k

@@ -2,7 +2,9 @@
  * After insert, a store or app may change only acks, and only from 0 to 1
  * ("acquired" is never taken back). Everything else belongs to the ERP side and
  * arrives through sincro.erp_write_order, which acts as party G. Acks never
- * touch id_sincro.
+ * touch id_sincro. An ack that is already 1 writes nothing at all (the row is
+ * skipped: no new version, no history row), so repeating it cannot fill the
+ * history or the table.
  */
 create or replace function sincro_private.tg_arportes__guard_update()
 returns trigger
@@ -41,6 +43,9 @@ begin
       errcode = 'SY107',
       message = pg_catalog.format('arportes: an ack of order %s cannot go back from 1 to 0', old.id_pub),
       hint = 'An ack says the party has acquired the order; follow later changes with sincro.changes_since.';
+  end if;
+  if (new.ack_store, new.ack_gest, new.ack_app) is not distinct from (old.ack_store, old.ack_gest, old.ack_app) then
+    return null;  -- nothing changes: skip the row
   end if;
 
   -- validate: a login sets only its own party's ack

@@ -18,8 +18,8 @@ begin
     insert into sincro.arportes_history values (default, tg_op, coalesce(v_party, 'H'), session_user, pg_catalog.clock_timestamp(), old.*);
     return null;
   end if;
-  if tg_op = 'UPDATE' and old.id_sincro is null and new.id_sincro is not null then
-    return null;
+  if tg_op = 'UPDATE' and (old.id_sincro is null and new.id_sincro is not null or new is not distinct from old) then
+    return null;  -- the commit-time stamp completes a version; an update that changes nothing is none
   end if;
   if v_party is null then
     v_party := case

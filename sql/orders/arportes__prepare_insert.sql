@@ -1,9 +1,14 @@
 /*
  * Every new order passes here. A store or app insert is checked strictly
- * (nothing the hub owns may be supplied), made idempotent on the creator's own
+ * (nothing the hub owns may be supplied, a login writes only as itself and
+ * within its company's size limits), made idempotent on the creator's own
  * key, and given the next public ID. The counter row is locked before the
  * duplicate check, so two identical inserts racing each other are serialized:
  * the second one sees the first and is skipped, burning no number.
+ *
+ * A login's company is checked before anything that could tell it whether
+ * another company exists: "not yours" and "does not exist" both answer SY111.
+ * Client values are shown in messages through sincro_private.shown (cut short).
  */
 create or replace function sincro_private.tg_arportes__prepare_insert()
 returns trigger
@@ -16,13 +21,55 @@ declare
   v_erp constant boolean := sincro_private.current_party() is not distinct from 'G';
   v_existing sincro.arportes;
   v_login sincro_private.login;
+  v_company sincro_private.company;
+  v_longest record;
 begin
+  -- validate: a login writes its own company only (before the company's existence is looked at)
+  if not v_erp then
+    v_login := sincro_private.session_login();
+    if v_login.login is not null and new.azi is distinct from v_login.azi then
+      raise exception using
+        errcode = 'SY111',
+        message = pg_catalog.format('arportes: login %s belongs to company %s, not %s', v_login.login, v_login.azi, sincro_private.shown(new.azi)),
+        hint = 'A login writes orders of its own company only.';
+    end if;
+  end if;
+
   -- validate: company
-  if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
+  select * into v_company from sincro_private.company c where c.azi = new.azi;
+  if not found then
     raise exception using
       errcode = 'SY100',
-      message = pg_catalog.format('arportes: unknown company (azi = %L)', new.azi),
+      message = pg_catalog.format('arportes: unknown company (azi = %s)', sincro_private.shown(new.azi)),
       hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+
+  -- validate: sizes, before anything else is done with the values
+  if greatest(pg_catalog.length(new.id_int), pg_catalog.length(new.prov_id), pg_catalog.length(new.prov_tipo),
+                         pg_catalog.length(new.autore_tipo), pg_catalog.length(new.autore_cod), pg_catalog.length(new.tor_chia),
+                         pg_catalog.length(new.conferma), pg_catalog.length(new.cliente_cod), pg_catalog.length(new.cod_agente),
+                         pg_catalog.length(new.dest_ragione_sociale), pg_catalog.length(new.dest_indirizzo), pg_catalog.length(new.dest_cap),
+                         pg_catalog.length(new.dest_citta), pg_catalog.length(new.dest_provincia), pg_catalog.length(new.dest_nazione),
+                         pg_catalog.length(new.cod_pagamento), pg_catalog.length(new.note), pg_catalog.length(new.valuta))
+     > v_company.max_text_length then
+    select * into v_longest from sincro_private.longest_field(
+      array['id_int', 'prov_id', 'prov_tipo', 'autore_tipo', 'autore_cod', 'tor_chia', 'conferma', 'cliente_cod', 'cod_agente',
+            'dest_ragione_sociale', 'dest_indirizzo', 'dest_cap', 'dest_citta', 'dest_provincia', 'dest_nazione', 'cod_pagamento', 'note', 'valuta'],
+      array[new.id_int, new.prov_id, new.prov_tipo, new.autore_tipo, new.autore_cod, new.tor_chia, new.conferma, new.cliente_cod, new.cod_agente,
+            new.dest_ragione_sociale, new.dest_indirizzo, new.dest_cap, new.dest_citta, new.dest_provincia, new.dest_nazione,
+            new.cod_pagamento, new.note, new.valuta]);
+    perform sincro_private.raise_too_large('arportes', pg_catalog.format('field %s (characters)', v_longest.field), v_longest.field_length,
+                                           new.azi, 'max_text_length', v_company.max_text_length);
+  end if;
+
+  -- validate: numbers and dates (NaN passes numeric, infinity passes date)
+  if new.totale_imponibile = 'NaN' or new.totale_iva = 'NaN' or new.totale_documento = 'NaN' or not pg_catalog.isfinite(new.data_ordine) then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('arportes: %s must be %s',
+                                  case when new.totale_imponibile = 'NaN' then 'totale_imponibile' when new.totale_iva = 'NaN' then 'totale_iva'
+                                       when new.totale_documento = 'NaN' then 'totale_documento' else 'data_ordine' end,
+                                  case when pg_catalog.isfinite(new.data_ordine) is not false then 'a number (got NaN)' else 'a date (got infinity)' end);
   end if;
 
   -- validate: columns the hub owns
@@ -53,7 +100,7 @@ begin
         hint = 'The ERP exports its own orders through sincro.erp_write_order.';
     elsif new.prov_tipo not in ('S', 'A') then
       raise exception using
-        errcode = 'SY101', message = pg_catalog.format('arportes: prov_tipo must be S, A or G (got %L)', new.prov_tipo),
+        errcode = 'SY101', message = pg_catalog.format('arportes: prov_tipo must be S, A or G (got %s)', sincro_private.shown(new.prov_tipo)),
         hint = 'S for the store, A for an app.';
     end if;
     if new.id_int is null or pg_catalog.btrim(new.id_int) = '' then
@@ -70,14 +117,9 @@ begin
         errcode = 'SY101', message = 'arportes: prov_id is for app devices only and must be empty for store orders';
     end if;
 
-    -- validate: a store or app login writes only as itself
-    v_login := sincro_private.session_login();
+    -- validate: a store or app login writes only as itself: its party, its device, its author
     if v_login.login is not null then
-      if new.azi <> v_login.azi then
-        raise exception using
-          errcode = 'SY111',
-          message = pg_catalog.format('arportes: login %s belongs to company %s, not %s', v_login.login, v_login.azi, new.azi);
-      elsif v_login.kind <> 'store' and new.prov_tipo = 'S' or v_login.kind <> 'app' and new.prov_tipo = 'A' then
+      if v_login.kind <> 'store' and new.prov_tipo = 'S' or v_login.kind <> 'app' and new.prov_tipo = 'A' then
         raise exception using
           errcode = 'SY111',
           message = pg_catalog.format('arportes: a %s login cannot insert %s orders', v_login.kind,
@@ -87,8 +129,24 @@ begin
         raise exception using
           errcode = 'SY111',
           message = pg_catalog.format('arportes: login %s is device %s and cannot write prov_id %s',
-                                      v_login.login, v_login.prov_id, coalesce(new.prov_id, 'NULL')),
+                                      v_login.login, v_login.prov_id, sincro_private.shown(new.prov_id)),
           hint = 'An app writes its own device ID in prov_id.';
+      elsif v_login.kind = 'store' and new.autore_tipo is distinct from 'C' then
+        raise exception using
+          errcode = 'SY111',
+          message = pg_catalog.format('arportes: a store login writes orders of customers (autore_tipo C), not %s', sincro_private.shown(new.autore_tipo)),
+          hint = 'Agents write through their apps, operators through the ERP.';
+      elsif v_login.kind = 'app' and (v_login.cod_agente is null or new.autore_tipo is distinct from 'T'
+                                      or new.autore_cod is distinct from v_login.cod_agente
+                                      or coalesce(new.cod_agente, v_login.cod_agente) <> v_login.cod_agente) then
+        raise exception using
+          errcode = 'SY111',
+          message = case when v_login.cod_agente is null
+                         then pg_catalog.format('arportes: login %s has no agent and cannot write orders', v_login.login)
+                         else pg_catalog.format('arportes: login %s writes as agent %s (autore_tipo T, autore_cod and cod_agente %s), not as %s %s',
+                                                v_login.login, v_login.cod_agente, v_login.cod_agente, sincro_private.shown(new.autore_tipo),
+                                                sincro_private.shown(coalesce(nullif(new.cod_agente, v_login.cod_agente), new.autore_cod))) end,
+          hint = 'An app writes orders as its own agent: create the login with cod_agente (sincro.create_login).';
       end if;
     end if;
 
@@ -112,16 +170,20 @@ begin
       hint = 'autore_tipo C customer, T sales agent, O ERP operator; autore_cod their code (0 for a new web customer).';
   elsif new.autore_tipo not in ('C', 'T', 'O') then
     raise exception using
-      errcode = 'SY101', message = pg_catalog.format('arportes: autore_tipo must be C, T or O (got %L)', new.autore_tipo),
+      errcode = 'SY101', message = pg_catalog.format('arportes: autore_tipo must be C, T or O (got %s)', sincro_private.shown(new.autore_tipo)),
       hint = 'C customer, T sales agent, O ERP operator.';
   end if;
+  -- a new customer goes with orders of the party (and device) that wrote it; another's looks like none
   if new.new_customer_id is not null and not exists (
-    select 1 from sincro.new_customers c where c.azi = new.azi and c.customer_id = new.new_customer_id
+    select 1 from sincro.new_customers c
+    where c.azi = new.azi and c.customer_id = new.new_customer_id
+      and c.prov_tipo = new.prov_tipo and c.prov_id is not distinct from new.prov_id
   ) then
     raise exception using
       errcode = 'SY101',
-      message = pg_catalog.format('arportes: new_customer_id %s is not a new customer of company %s', new.new_customer_id, new.azi),
-      hint = 'Insert the customer into sincro.new_customers first and use the customer_id it returns.';
+      message = pg_catalog.format('arportes: new_customer_id %s is not a new customer of this %s', new.new_customer_id,
+                                  case new.prov_tipo when 'S' then 'store' when 'A' then 'device' else 'party' end),
+      hint = 'Insert the customer into sincro.new_customers first (as the same store or device) and use the customer_id it returns.';
   end if;
 
   -- public ID: the counter lock serializes inserts of one company until commit
@@ -161,10 +223,10 @@ begin
       raise exception using
         errcode = 'SY106',
         message = pg_catalog.format('arportes: order %s of %s%s already exists as id_pub %s with different content',
-                                    new.id_int, case new.prov_tipo when 'S' then 'the store' else 'device ' end,
+                                    sincro_private.shown(new.id_int), case new.prov_tipo when 'S' then 'the store' else 'device ' end,
                                     coalesce(new.prov_id, ''), v_existing.id_pub),
         detail = pg_catalog.format('azi %s, prov_tipo %s, prov_id %s, id_int %s', new.azi, new.prov_tipo,
-                                   coalesce(new.prov_id, '(none)'), new.id_int),
+                                   coalesce(new.prov_id, '(none)'), sincro_private.shown(new.id_int)),
         hint = 'A retry must send the same order; a different order needs its own id_int.';
     end if;
   end if;

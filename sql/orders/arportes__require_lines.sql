@@ -1,7 +1,9 @@
 /*
  * An order is its header and its lines, written together: at commit, an order
- * without lines is refused. Deferred, because the header is inserted before
- * its lines.
+ * without lines is refused, and so is one with more lines than its company's
+ * max_lines_per_order (the line guard refuses most such orders earlier, at
+ * the first line numbered past the limit). Deferred, because the header is
+ * inserted before its lines.
  */
 create or replace function sincro_private.tg_arportes__require_lines()
 returns trigger
@@ -10,21 +12,34 @@ volatile
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
+declare
+  v_max_lines integer;
+  v_lines bigint;
 begin
-  if exists (select 1 from sincro.arportes a where a.azi = new.azi and a.id_pub = new.id_pub)
-     and not exists (select 1 from sincro.arporrig r where r.azi = new.azi and r.id_pub = new.id_pub) then
+  if not exists (select 1 from sincro.arportes a where a.azi = new.azi and a.id_pub = new.id_pub) then
+    return null;
+  end if;
+  select c.max_lines_per_order into v_max_lines from sincro_private.company c where c.azi = new.azi;
+  -- (counts no further than one past the limit)
+  select pg_catalog.count(*) into v_lines
+  from (select 1 from sincro.arporrig r where r.azi = new.azi and r.id_pub = new.id_pub limit v_max_lines + 1) r;
+  if v_lines = 0 then
     raise exception using
       errcode = 'SY105',
       message = pg_catalog.format('arportes: order %s of company %s has no lines', new.id_pub, new.azi),
       detail = pg_catalog.format('prov_tipo %s, id_int %s', new.prov_tipo, coalesce(new.id_int, '(none)')),
       hint = 'Insert the header and its lines (sincro.arporrig) in the same transaction.';
+  elsif v_lines > v_max_lines then
+    perform sincro_private.raise_too_large(pg_catalog.format('arportes (order %s)', new.id_pub), 'the number of lines',
+                                           (select pg_catalog.count(*) from sincro.arporrig r where r.azi = new.azi and r.id_pub = new.id_pub),
+                                           new.azi, 'max_lines_per_order', v_max_lines);
   end if;
   return null;
 end;
 $$;
 
 comment on function sincro_private.tg_arportes__require_lines() is
-  E'Deferred (at commit), after insert on arportes: refuses an order that has no lines (SY105). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+  E'Deferred (at commit), after insert on arportes: refuses an order that has no lines (SY105) or more lines than its company allows (SY140). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 create constraint trigger _800_require_lines
   after insert on sincro.arportes

@@ -1,7 +1,12 @@
 /*
- * New customers follow the same rules as orders: checked strictly, idempotent
- * on the creator's key (an advisory lock on that key serializes identical
- * retries), changed afterwards only by the ERP (the customer code).
+ * New customers follow the same rules as orders: checked strictly (a login's
+ * own company first, so "not yours" and "does not exist" answer alike, SY111;
+ * sizes within the company's max_text_length, SY140), idempotent on the
+ * creator's key, changed afterwards only by the ERP (the customer code).
+ * Identical retries racing each other are serialized on the company's
+ * public-ID counter row, which the order that names the customer takes next
+ * in the same transaction anyway: a row no client can lock otherwise (an
+ * advisory lock's key, by contrast, any session can compute and hold).
  */
 create or replace function sincro_private.tg_new_customers__prepare_insert()
 returns trigger
@@ -13,18 +18,40 @@ as $$
 declare
   v_existing sincro.new_customers;
   v_login sincro_private.login := sincro_private.session_login();
+  v_company sincro_private.company;
+  v_longest record;
 begin
-  -- validate
-  if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
+  -- validate: a login writes its own company only (before the company's existence is looked at)
+  if v_login.login is not null and new.azi is distinct from v_login.azi then
+    raise exception using
+      errcode = 'SY111',
+      message = pg_catalog.format('new_customers: login %s belongs to company %s, not %s', v_login.login, v_login.azi, sincro_private.shown(new.azi)),
+      hint = 'A login writes customers of its own company only.';
+  end if;
+  select * into v_company from sincro_private.company c where c.azi = new.azi;
+  if not found then
     raise exception using
       errcode = 'SY100',
-      message = pg_catalog.format('new_customers: unknown company (azi = %L)', new.azi),
+      message = pg_catalog.format('new_customers: unknown company (azi = %s)', sincro_private.shown(new.azi)),
       hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+  if greatest(pg_catalog.length(new.prov_tipo), pg_catalog.length(new.prov_id), pg_catalog.length(new.id_int),
+                         pg_catalog.length(new.ragione_sociale), pg_catalog.length(new.partita_iva), pg_catalog.length(new.codice_fiscale),
+                         pg_catalog.length(new.email), pg_catalog.length(new.telefono), pg_catalog.length(new.indirizzo),
+                         pg_catalog.length(new.cap), pg_catalog.length(new.citta), pg_catalog.length(new.provincia),
+                         pg_catalog.length(new.nazione), pg_catalog.length(new.cod_cli)) > v_company.max_text_length then
+    select * into v_longest from sincro_private.longest_field(
+      array['prov_tipo', 'prov_id', 'id_int', 'ragione_sociale', 'partita_iva', 'codice_fiscale', 'email', 'telefono', 'indirizzo',
+            'cap', 'citta', 'provincia', 'nazione', 'cod_cli'],
+      array[new.prov_tipo, new.prov_id, new.id_int, new.ragione_sociale, new.partita_iva, new.codice_fiscale, new.email, new.telefono,
+            new.indirizzo, new.cap, new.citta, new.provincia, new.nazione, new.cod_cli]);
+    perform sincro_private.raise_too_large('new_customers', pg_catalog.format('field %s (characters)', v_longest.field), v_longest.field_length,
+                                           new.azi, 'max_text_length', v_company.max_text_length);
   end if;
   if new.prov_tipo is null or new.prov_tipo not in ('S', 'A') then
     raise exception using
       errcode = case when new.prov_tipo is null then 'SY102' else 'SY101' end,
-      message = pg_catalog.format('new_customers: prov_tipo must be S or A (got %s)', coalesce(pg_catalog.quote_literal(new.prov_tipo), 'NULL')),
+      message = pg_catalog.format('new_customers: prov_tipo must be S or A (got %s)', sincro_private.shown(new.prov_tipo)),
       hint = 'S for the store, A for an app; the ERP''s own customers arrive by sync.';
   end if;
   if new.id_int is null or pg_catalog.btrim(new.id_int) = '' then
@@ -38,14 +65,13 @@ begin
     raise exception using errcode = 'SY101', message = 'new_customers: prov_id must be empty for store customers';
   end if;
   if v_login.login is not null and (
-       new.azi <> v_login.azi
-       or v_login.kind <> case new.prov_tipo when 'S' then 'store' else 'app' end
+       v_login.kind <> case new.prov_tipo when 'S' then 'store' else 'app' end
        or (v_login.kind = 'app' and new.prov_id is distinct from v_login.prov_id)) then
     raise exception using
       errcode = 'SY111',
-      message = pg_catalog.format('new_customers: login %s (%s of company %s%s) cannot write a customer as %s %s of company %s',
+      message = pg_catalog.format('new_customers: login %s (%s of company %s%s) cannot write a customer as %s %s',
                                   v_login.login, v_login.kind, v_login.azi, coalesce(', device ' || v_login.prov_id, ''),
-                                  new.prov_tipo, coalesce(new.prov_id, ''), new.azi),
+                                  new.prov_tipo, sincro_private.shown(new.prov_id)),
       hint = 'A login writes customers of its own company, as its own party and device.';
   end if;
   if new.ragione_sociale is null or pg_catalog.btrim(new.ragione_sociale) = '' then
@@ -57,9 +83,8 @@ begin
       hint = 'For a customer the ERP already knows, put its code in arportes.cliente_cod instead.';
   end if;
 
-  -- idempotency
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(
-    pg_catalog.concat_ws('/', 'new_customers', new.azi, new.prov_tipo, new.prov_id, new.id_int), 0));
+  -- idempotency: identical retries wait for each other on the company's counter row, then see each other
+  perform 1 from sincro_private.id_pub_counter c where c.azi = new.azi for no key update;
   select * into v_existing from sincro.new_customers c
   where c.azi = new.azi and c.prov_tipo = new.prov_tipo
     and (c.prov_id = new.prov_id or (new.prov_id is null and c.prov_id is null)) and c.id_int = new.id_int;
@@ -75,7 +100,7 @@ begin
     raise exception using
       errcode = 'SY106',
       message = pg_catalog.format('new_customers: customer %s already exists as customer_id %s with different content',
-                                  new.id_int, v_existing.customer_id),
+                                  sincro_private.shown(new.id_int), v_existing.customer_id),
       hint = 'A retry must send the same customer; a different customer needs its own id_int.';
   end if;
 

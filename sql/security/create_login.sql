@@ -3,9 +3,46 @@
  * LOGIN, made a member of its group role, and (for store, app and ERP) bound to
  * one company, and for an app to one device and agent, in sincro_private.login.
  *
+ * Every login gets the limits of its kind (sincro_private.login_limits): how
+ * many connections it may open at once, and its statement, lock and
+ * idle-in-transaction timeouts, so that one login cannot take every
+ * connection and one idle transaction cannot hold a company's counter for
+ * long. A login can lower its timeouts for itself; it cannot raise its
+ * connection limit, and the worker's sweep of overdue sessions
+ * (sincro.end_overdue_sessions) ends client sessions that stay too long
+ * whatever they set. docs/security.md says how to change them (ALTER ROLE).
+ *
  * SECURITY DEFINER: creating roles needs the owner's CREATEROLE; only
  * sincro_admin may execute it.
  */
+/*
+ * The limits a new login gets, by kind: a phone (app) needs one or two
+ * connections and short statements; a store's web servers a handful more; the
+ * ERP's exports and the worker's pushes run longer; an admin runs syncs and
+ * rebuilds (no statement timeout). Values are PostgreSQL settings as ALTER
+ * ROLE ... SET takes them.
+ */
+create or replace function sincro_private.login_limits(
+  kind text,
+  out connection_limit integer, out statement_timeout text, out lock_timeout text, out idle_in_transaction_timeout text)
+language sql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select l.connection_limit, l.statement_timeout, l.lock_timeout, l.idle_in_transaction_timeout
+  from (values
+    ('store', 20, '30s', '10s', '10s'),
+    ('app', 2, '30s', '10s', '10s'),
+    ('erp', 10, '5min', '30s', '1min'),
+    ('worker', 40, '15min', '1min', '5min'),
+    ('admin', 10, '0', '1min', '10min')
+  ) l(kind, connection_limit, statement_timeout, lock_timeout, idle_in_transaction_timeout)
+  where l.kind = login_limits.kind
+$$;
+
+comment on function sincro_private.login_limits(text) is
+  E'Connection limit and statement, lock and idle-in-transaction timeouts that sincro.create_login gives a login of each kind (store, app, erp, worker, admin).';
+
 create or replace function sincro.create_login(
   role_name text, kind text, azi text default null, prov_id text default null,
   password text default null, cod_agente text default null)
@@ -16,6 +53,8 @@ security definer
 set search_path = pg_catalog, pg_temp
 as $$
 #variable_conflict use_variable
+declare
+  v_limits record;
 begin
   -- validate
   if role_name is null or role_name !~ '^[a-z_][a-z0-9_]{0,62}$' then
@@ -53,8 +92,12 @@ begin
   end if;
 
   -- apply
-  execute pg_catalog.format('create role %I login %s in role %I', role_name,
+  select * into v_limits from sincro_private.login_limits(kind);
+  execute pg_catalog.format('create role %I login connection limit %s %s in role %I', role_name, v_limits.connection_limit,
     case when password is null then '' else pg_catalog.format('password %L', password) end, 'sincro_' || kind);
+  execute pg_catalog.format('alter role %I set statement_timeout = %L', role_name, v_limits.statement_timeout);
+  execute pg_catalog.format('alter role %I set lock_timeout = %L', role_name, v_limits.lock_timeout);
+  execute pg_catalog.format('alter role %I set idle_in_transaction_session_timeout = %L', role_name, v_limits.idle_in_transaction_timeout);
   if kind in ('store', 'app', 'erp') then
     insert into sincro_private.login (azi, login, kind, prov_id, cod_agente)
       values (azi, role_name, kind, prov_id, cod_agente);
@@ -63,8 +106,9 @@ end;
 $$;
 
 comment on function sincro.create_login(text, text, text, text, text, text) is
-  E'Creates a login role for a party: kind store, app or erp bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company. Admin only.';
+  E'Creates a login role for a party: kind store, app or erp bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company, with the connection limit and timeouts of its kind (sincro_private.login_limits). Admin only.';
 
 -- who may use it
+revoke all on function sincro_private.login_limits(text) from public;
 revoke all on function sincro.create_login(text,text,text,text,text,text) from public;
 grant execute on function sincro.create_login(text,text,text,text,text,text) to sincro_admin;

@@ -6,6 +6,7 @@ import { Logger as WorkerLogger, run, type Runner, type TaskList } from "graphil
 import { Pool } from "pg";
 import type { Logger } from "pino";
 import type { ErpConnector } from "../erp/connector";
+import { endOverdueSessionsTask } from "../../tasks/end_overdue_sessions";
 import { partialSyncTask } from "../../tasks/partial_sync";
 import { pushOrderTask } from "../../tasks/push_order";
 import { purgeTombstonesTask } from "../../tasks/purge_tombstones";
@@ -19,7 +20,7 @@ export interface WorkerOptions {
   readonly logger: Logger;
   /** Poll interval in ms when LISTEN/NOTIFY misses (default 2000). */
   readonly pollInterval?: number;
-  /** Run the scheduled jobs: the every-minute push sweep and the daily tombstone purge (default true). */
+  /** Run the scheduled jobs: the every-minute push sweep and sweep of overdue client sessions, the daily tombstone purge (default true). */
   readonly sweep?: boolean;
 }
 
@@ -29,6 +30,7 @@ export function sincroTaskList(erp: ErpConnector): TaskList {
     partial_sync: partialSyncTask(erp),
     sweep_pushes: sweepPushesTask,
     purge_tombstones: purgeTombstonesTask,
+    end_overdue_sessions: endOverdueSessionsTask,
   };
 }
 
@@ -87,6 +89,11 @@ function startRunner(options: WorkerOptions, pool: Pool, concurrency: number): P
     logger: workerLogger(options.logger),
     taskList: sincroTaskList(options.erp),
     // one attempt per sweep: a failed sweep is simply run again the next minute; the purge runs at 03:17 daily
-    ...(options.sweep === false ? {} : { crontab: "* * * * * sweep_pushes ?max=1\n17 3 * * * purge_tombstones ?max=3\n" }),
+    ...(options.sweep === false
+      ? {}
+      : {
+          crontab:
+            "* * * * * sweep_pushes ?max=1\n* * * * * end_overdue_sessions ?max=1\n17 3 * * * purge_tombstones ?max=3\n",
+        }),
   });
 }

@@ -11,6 +11,8 @@ import { createHostileWorld, type HostileWorld } from "./hostile-world";
 
 let world: HostileWorld;
 let monitor: Client;
+/** The app of C00001 that tries to stop C00002 (one session: an app login has at most two). */
+let attacker: Session;
 const sessions: Session[] = [];
 
 async function session(url: string): Promise<Session> {
@@ -23,6 +25,7 @@ beforeAll(async () => {
   world = await createHostileWorld("hostile_sessions");
   monitor = new Client({ connectionString: world.ownerUrl });
   await monitor.connect();
+  attacker = await session(world.url("app1_31"));
 }, 60_000);
 
 afterAll(async () => {
@@ -48,7 +51,6 @@ async function holdAdvisoryLock(attacker: Session, key: string): Promise<void> {
 
 describe("H4: no lock a client can take stops another company", () => {
   it("an app of C00001 holding the sync key of C00002 does not stop C00002's sync", async () => {
-    const attacker = await session(world.url("app1_31"));
     const admin = await session(world.url("admin"));
     await holdAdvisoryLock(attacker, ADVISORY_KEYS_OF_0_1.syncWithErp("C00002"));
     const begin = outcomeOf(admin.client.query("select sincro.sync_run_begin('C00002', 'changes')"));
@@ -61,7 +63,6 @@ describe("H4: no lock a client can take stops another company", () => {
   });
 
   it("an app of C00001 holding an export key of C00002 does not stop C00002's ERP", async () => {
-    const attacker = await session(world.url("app1_31"));
     const erp = await session(world.url("erp2"));
     await holdAdvisoryLock(attacker, ADVISORY_KEYS_OF_0_1.export("C00002", "C202600000001"));
     const exported = outcomeOf(
@@ -78,7 +79,6 @@ describe("H4: no lock a client can take stops another company", () => {
   });
 
   it("an app of C00001 holding a new-customer key of C00002 does not stop C00002's store", async () => {
-    const attacker = await session(world.url("app1_31"));
     const store = await session(world.url("store2"));
     await holdAdvisoryLock(attacker, ADVISORY_KEYS_OF_0_1.newCustomer("C00002", "web-42"));
     const inserted = outcomeOf(

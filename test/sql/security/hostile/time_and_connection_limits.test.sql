@@ -9,8 +9,8 @@ select sincro_tests.hostile_logins();
 
 create temp table expected (login name, connection_limit int, statement_timeout text, lock_timeout text, idle_in_transaction text);
 insert into expected values
-  ('hx_store1', 20, '30s', '5s', '10s'),
-  ('hx_app1_31', 2, '30s', '5s', '10s'),
+  ('hx_store1', 20, '30s', '10s', '10s'),
+  ('hx_app1_31', 2, '30s', '10s', '10s'),
   ('hx_erp1', 10, '5min', '30s', '1min'),
   ('hx_worker', 40, '15min', '1min', '5min'),
   ('hx_admin', 10, '0', '1min', '10min');
