@@ -224,10 +224,14 @@ CREATE TABLE sincro.arportes (
     CONSTRAINT ack_gest_is_flag CHECK ((ack_gest = ANY (ARRAY[0, 1]))),
     CONSTRAINT ack_store_is_flag CHECK ((ack_store = ANY (ARRAY[0, 1]))),
     CONSTRAINT autore_tipo_is_known CHECK ((autore_tipo = ANY (ARRAY['C'::text, 'T'::text, 'O'::text]))),
+    CONSTRAINT data_ordine_is_finite CHECK (isfinite(data_ordine)),
     CONSTRAINT id_int_only_for_store_and_app CHECK (((prov_tipo = 'G'::text) = (id_int IS NULL))),
     CONSTRAINT id_sincro_is_not_negative CHECK ((id_sincro >= 0)),
     CONSTRAINT prov_id_only_for_app CHECK (((prov_tipo = 'A'::text) = (prov_id IS NOT NULL))),
     CONSTRAINT prov_tipo_is_known CHECK ((prov_tipo = ANY (ARRAY['S'::text, 'A'::text, 'G'::text]))),
+    CONSTRAINT totale_documento_is_a_number CHECK ((totale_documento <> 'NaN'::numeric)),
+    CONSTRAINT totale_imponibile_is_a_number CHECK ((totale_imponibile <> 'NaN'::numeric)),
+    CONSTRAINT totale_iva_is_a_number CHECK ((totale_iva <> 'NaN'::numeric)),
     CONSTRAINT valuta_is_iso_code CHECK ((valuta ~ '^[A-Z]{3}$'::text))
 );
 
@@ -506,6 +510,8 @@ CREATE FUNCTION sincro.create_login(role_name text, kind text, azi text DEFAULT 
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 #variable_conflict use_variable
+declare
+  v_limits record;
 begin
   -- validate
   if role_name is null or role_name !~ '^[a-z_][a-z0-9_]{0,62}$' then
@@ -543,8 +549,12 @@ begin
   end if;
 
   -- apply
-  execute pg_catalog.format('create role %I login %s in role %I', role_name,
+  select * into v_limits from sincro_private.login_limits(kind);
+  execute pg_catalog.format('create role %I login connection limit %s %s in role %I', role_name, v_limits.connection_limit,
     case when password is null then '' else pg_catalog.format('password %L', password) end, 'sincro_' || kind);
+  execute pg_catalog.format('alter role %I set statement_timeout = %L', role_name, v_limits.statement_timeout);
+  execute pg_catalog.format('alter role %I set lock_timeout = %L', role_name, v_limits.lock_timeout);
+  execute pg_catalog.format('alter role %I set idle_in_transaction_session_timeout = %L', role_name, v_limits.idle_in_transaction_timeout);
   if kind in ('store', 'app', 'erp') then
     insert into sincro_private.login (azi, login, kind, prov_id, cod_agente)
       values (azi, role_name, kind, prov_id, cod_agente);
@@ -559,7 +569,60 @@ ALTER FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id 
 -- Name: FUNCTION create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text) IS 'Creates a login role for a party: kind store, app or erp bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company. Admin only.';
+COMMENT ON FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text) IS 'Creates a login role for a party: kind store, app or erp bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company, with the connection limit and timeouts of its kind (sincro_private.login_limits). Admin only.';
+
+
+--
+-- Name: end_overdue_sessions(interval, interval); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.end_overdue_sessions(idle_in_transaction_after interval DEFAULT '00:01:00'::interval, running_after interval DEFAULT '00:05:00'::interval) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_session record;
+  v_ended integer := 0;
+begin
+  -- validate
+  if not (pg_catalog.pg_has_role('pg_read_all_stats', 'member') and pg_catalog.pg_has_role('pg_signal_backend', 'member')) then
+    raise exception using
+      errcode = 'SY150',
+      message = pg_catalog.format('end_overdue_sessions: the hub''s owner (%s) cannot see or end other sessions', current_user),
+      hint = 'Grant it pg_read_all_stats and pg_signal_backend (docs/security.md, production set-up).';
+  end if;
+  if idle_in_transaction_after is null or running_after is null
+     or idle_in_transaction_after < interval '0' or running_after < interval '0' then
+    raise exception using
+      errcode = 'SY101', message = 'end_overdue_sessions: the times must be 0 or more';
+  end if;
+
+  -- apply
+  for v_session in
+    select a.pid
+    from pg_catalog.pg_stat_activity a
+    join sincro_private.login l on l.login = a.usename
+    where a.datname = pg_catalog.current_database() and a.pid <> pg_catalog.pg_backend_pid()
+      and (a.state in ('idle in transaction', 'idle in transaction (aborted)')
+             and a.state_change < pg_catalog.clock_timestamp() - idle_in_transaction_after
+           or a.state = 'active' and a.query_start < pg_catalog.clock_timestamp() - running_after)
+  loop
+    if pg_catalog.pg_terminate_backend(v_session.pid) then
+      v_ended := v_ended + 1;
+    end if;
+  end loop;
+  return v_ended;
+end;
+$$;
+
+
+ALTER FUNCTION sincro.end_overdue_sessions(idle_in_transaction_after interval, running_after interval) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION end_overdue_sessions(idle_in_transaction_after interval, running_after interval); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.end_overdue_sessions(idle_in_transaction_after interval, running_after interval) IS 'Ends the sessions of store, app and ERP logins idle in a transaction longer than idle_in_transaction_after or running one statement longer than running_after (their transactions roll back); returns how many. The worker runs it every minute. SY150 when the owner lacks pg_read_all_stats and pg_signal_backend. SECURITY DEFINER: sees and ends other roles'' sessions.';
 
 
 --
@@ -591,181 +654,21 @@ CREATE FUNCTION sincro.erp_write_order(azi text, doc jsonb) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-#variable_conflict use_column
 declare
-  c_header_keys constant text[] := array[
-    'id_pub', 'tor_chia', 'conferma', 'autore_tipo', 'autore_cod', 'data_ordine', 'cliente_cod', 'cod_agente',
-    'dest_ragione_sociale', 'dest_indirizzo', 'dest_cap', 'dest_citta', 'dest_provincia', 'dest_nazione',
-    'cod_pagamento', 'note', 'valuta', 'totale_imponibile', 'totale_iva', 'totale_documento', 'lines'];
-  c_hub_keys constant text[] := array[
-    'azi', 'ack_store', 'ack_gest', 'ack_app', 'prov_tipo', 'prov_id', 'id_int', 'id_sincro',
-    'new_customer_id', 'created_xact', 'created_at', 'updated_at'];
-  v_azi constant text := erp_write_order.azi;
-  v_key text;
   v_fields sincro.arportes;
-  v_id_pub bigint;
-  v_tor_chia text;
-  v_old sincro.arportes;
-  v_new sincro.arportes;
-  v_owner bigint;
-  v_lines_changed boolean := false;
+  v_order sincro.arportes;
   v_previous_party text;
-  v_login sincro_private.login := sincro_private.session_login();
+  v_id_pub bigint;
 begin
-  -- validate: an ERP login writes its own company only
-  if v_login.login is not null and (v_login.kind <> 'erp' or v_login.azi is distinct from v_azi) then
-    raise exception using
-      errcode = 'SY111',
-      message = pg_catalog.format('erp_write_order: login %s (%s of company %s) cannot write orders of company %s',
-                                  v_login.login, v_login.kind, v_login.azi, v_azi);
-  end if;
-
-  -- validate: company and document shape
-  if v_azi is null or not exists (select 1 from sincro_private.company c where c.azi = v_azi) then
-    raise exception using
-      errcode = 'SY100',
-      message = pg_catalog.format('erp_write_order: unknown company (azi = %L)', v_azi),
-      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
-  end if;
-  if doc is null or pg_catalog.jsonb_typeof(doc) <> 'object' then
-    raise exception using
-      errcode = 'SY201',
-      message = 'erp_write_order: doc must be a JSON object',
-      hint = 'Keys are arportes column names plus "lines", e.g. {"id_pub": 1, "tor_chia": "C201700001230"}.';
-  end if;
-  for v_key in select k from pg_catalog.jsonb_object_keys(doc) k order by k loop
-    if v_key = any (c_hub_keys) then
-      raise exception using
-        errcode = 'SY103',
-        message = pg_catalog.format('erp_write_order: field "%s" is set by the hub, not by the ERP', v_key),
-        hint = 'Remove it from doc; the hub sets acks, provenance and change numbers itself.';
-    elsif not v_key = any (c_header_keys) then
-      raise exception using
-        errcode = 'SY201',
-        message = pg_catalog.format('erp_write_order: unknown field "%s"', v_key),
-        hint = pg_catalog.format('Fields: %s.', pg_catalog.array_to_string(c_header_keys, ', '));
-    end if;
-  end loop;
-
-  -- validate: field types
-  begin
-    v_fields := pg_catalog.jsonb_populate_record(null::sincro.arportes, doc - 'lines');
-  exception when data_exception then
-    perform sincro_private.raise_bad_field('erp_write_order', doc - 'lines', null::sincro.arportes);
-  end;
-  if doc ? 'id_pub' and (pg_catalog.jsonb_typeof(doc -> 'id_pub') <> 'number' or v_fields.id_pub < 1) then
-    raise exception using
-      errcode = 'SY201',
-      message = pg_catalog.format('erp_write_order: field "id_pub" must be a positive integer (got %s)', doc -> 'id_pub');
-  end if;
-  if doc ? 'tor_chia' and (pg_catalog.jsonb_typeof(doc -> 'tor_chia') <> 'string' or pg_catalog.btrim(v_fields.tor_chia) = '') then
-    raise exception using
-      errcode = 'SY201',
-      message = pg_catalog.format('erp_write_order: field "tor_chia" must be a non-empty string (got %s)', doc -> 'tor_chia'),
-      hint = 'tor_chia is the ERP''s order key, e.g. "C201700001230".';
-  end if;
-  v_id_pub := v_fields.id_pub;
-  v_tor_chia := v_fields.tor_chia;
-
-  -- locate the order: by public ID, else by the ERP's key
-  if v_id_pub is not null then
-    select * into v_old from sincro.arportes a where a.azi = v_azi and a.id_pub = v_id_pub for update;
-    if not found then
-      raise exception using
-        errcode = 'SY200',
-        message = pg_catalog.format('erp_write_order: company %s has no order with id_pub %s', v_azi, v_id_pub),
-        hint = 'To export an order made in the ERP, omit id_pub and send its tor_chia.';
-    end if;
-    if v_tor_chia is not null then
-      select a.id_pub into v_owner from sincro.arportes a
-        where a.azi = v_azi and a.tor_chia = v_tor_chia and a.id_pub <> v_id_pub;
-      if found then
-        raise exception using
-          errcode = 'SY202',
-          message = pg_catalog.format('erp_write_order: tor_chia %s already belongs to order %s, not %s', v_tor_chia, v_owner, v_id_pub);
-      end if;
-    end if;
-  elsif v_tor_chia is not null then
-    -- the same export sent twice at once: the second waits here for the first to
-    -- commit, then finds its order (a new statement sees it) instead of a key clash
-    perform pg_catalog.pg_advisory_xact_lock(
-      pg_catalog.hashtextextended(pg_catalog.concat_ws('/', 'erp_write_order', v_azi, v_tor_chia), 0));
-    select * into v_old from sincro.arportes a where a.azi = v_azi and a.tor_chia = v_tor_chia for update;
-  else
-    raise exception using
-      errcode = 'SY203',
-      message = 'erp_write_order: doc needs "id_pub" (an order the hub sent) or "tor_chia" (an order made in the ERP)',
-      hint = 'With id_pub the ERP answers for a store/app order; with an unknown tor_chia it exports a new order.';
-  end if;
-  if v_old.id_pub is not null and v_tor_chia is not null and v_old.tor_chia is distinct from v_tor_chia
-     and v_old.tor_chia is not null then
-    raise exception using
-      errcode = 'SY202',
-      message = pg_catalog.format('erp_write_order: order %s already has tor_chia %s; the ERP key of an order does not change (got %s)',
-                                  v_old.id_pub, v_old.tor_chia, v_tor_chia);
-  end if;
-
+  v_fields := sincro_private.erp_order_fields(azi, doc);
+  v_order := sincro_private.erp_locate_order(azi, v_fields);
   v_previous_party := sincro_private.set_party('G');
-
-  if v_old.id_pub is null then
-    -- apply: an order made in the ERP (a new public ID, never a lookup)
-    if not doc ? 'lines' then
-      raise exception using
-        errcode = 'SY102',
-        message = 'erp_write_order: field "lines" is required for an order made in the ERP',
-        hint = 'Send the order''s lines as an array of objects.';
-    end if;
-    if v_fields.autore_tipo is null or v_fields.autore_cod is null then
-      raise exception using
-        errcode = 'SY102',
-        message = pg_catalog.format('erp_write_order: field "%s" is required for an order made in the ERP',
-                                    case when v_fields.autore_tipo is null then 'autore_tipo' else 'autore_cod' end),
-        hint = 'An ERP operator is autore_tipo "O" with the operator''s code in autore_cod.';
-    end if;
-    insert into sincro.arportes (
-      azi, prov_tipo, tor_chia, conferma, autore_tipo, autore_cod, data_ordine, cliente_cod, cod_agente,
-      dest_ragione_sociale, dest_indirizzo, dest_cap, dest_citta, dest_provincia, dest_nazione,
-      cod_pagamento, note, valuta, totale_imponibile, totale_iva, totale_documento)
-    values (
-      v_azi, 'G', v_fields.tor_chia, v_fields.conferma, v_fields.autore_tipo, v_fields.autore_cod,
-      v_fields.data_ordine, v_fields.cliente_cod, v_fields.cod_agente, v_fields.dest_ragione_sociale, v_fields.dest_indirizzo,
-      v_fields.dest_cap, v_fields.dest_citta, v_fields.dest_provincia, v_fields.dest_nazione,
-      v_fields.cod_pagamento, v_fields.note, coalesce(v_fields.valuta, 'EUR'), v_fields.totale_imponibile,
-      v_fields.totale_iva, v_fields.totale_documento)
-    returning id_pub into v_id_pub;
-    perform sincro_private.replace_order_lines(v_azi, v_id_pub, doc -> 'lines');
+  if v_order.id_pub is null then
+    v_id_pub := sincro_private.erp_export_order(azi, v_fields, doc -> 'lines');
   else
-    -- apply: the ERP acquired or changed a known order; set what doc carries
-    v_id_pub := v_old.id_pub;
-    v_new := pg_catalog.jsonb_populate_record(v_old, doc - 'lines' - 'id_pub');
-    if doc ? 'lines' then
-      v_lines_changed := sincro_private.replace_order_lines(v_azi, v_id_pub, doc -> 'lines');
-    end if;
-    if v_lines_changed or v_new is distinct from v_old then
-      update sincro.arportes a
-        set tor_chia = v_new.tor_chia, conferma = v_new.conferma, autore_tipo = v_new.autore_tipo,
-            autore_cod = v_new.autore_cod, data_ordine = v_new.data_ordine, cliente_cod = v_new.cliente_cod,
-            cod_agente = v_new.cod_agente,
-            dest_ragione_sociale = v_new.dest_ragione_sociale, dest_indirizzo = v_new.dest_indirizzo,
-            dest_cap = v_new.dest_cap, dest_citta = v_new.dest_citta, dest_provincia = v_new.dest_provincia,
-            dest_nazione = v_new.dest_nazione, cod_pagamento = v_new.cod_pagamento, note = v_new.note,
-            valuta = v_new.valuta, totale_imponibile = v_new.totale_imponibile, totale_iva = v_new.totale_iva,
-            totale_documento = v_new.totale_documento,
-            ack_gest = 1,
-            id_sincro = null  -- bump: the change number is given at commit
-        where a.azi = v_azi and a.id_pub = v_id_pub;
-      if v_new.new_customer_id is not null and v_new.cliente_cod is not null then
-        update sincro.new_customers c
-          set cod_cli = v_new.cliente_cod, updated_at = now()
-          where c.azi = v_azi and c.customer_id = v_new.new_customer_id
-            and c.cod_cli is distinct from v_new.cliente_cod;
-      end if;
-    elsif v_old.ack_gest = 0 then
-      -- an acquisition that changes no data is an ack: no change number
-      update sincro.arportes a set ack_gest = 1 where a.azi = v_azi and a.id_pub = v_id_pub;
-    end if;
+    perform sincro_private.erp_update_order(v_order, doc);
+    v_id_pub := v_order.id_pub;
   end if;
-
   perform sincro_private.restore_party(v_previous_party);
   return v_id_pub;
 end;
@@ -845,9 +748,12 @@ CREATE FUNCTION sincro.partial_sync(azi text) RETURNS bigint
 declare
   v_run_id bigint := sincro.sync_run_begin(azi, 'partial');
 begin
+  -- the run belongs to the job now, not to this session: alive while the job can run (sync_run_begin)
+  update sincro.sync_runs r set backend_pid = null where r.azi = partial_sync.azi and r.run_id = v_run_id;
   perform graphile_worker.add_job(
     identifier := 'partial_sync',
     payload := pg_catalog.json_build_object('azi', azi, 'run_id', v_run_id),
+    job_key := sincro_private.partial_sync_job_key(azi, v_run_id),
     max_attempts := 1);
   return v_run_id;
 end;
@@ -889,6 +795,40 @@ ALTER FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed
 --
 
 COMMENT ON FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) IS 'Ends a partial sync run with its counts; failed when error is given, else succeeded. SECURITY DEFINER: the only writer of sync_runs with the other sync_run_* functions.';
+
+
+--
+-- Name: partial_sync_progress(text, bigint, integer, integer, integer); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  update sincro.sync_runs r
+    set orders_pushed = partial_sync_progress.orders_pushed, orders_rejected = partial_sync_progress.orders_rejected,
+        orders_failed = partial_sync_progress.orders_failed, progress_at = pg_catalog.now(),
+        backend_pid = pg_catalog.pg_backend_pid()
+    where r.azi = partial_sync_progress.azi and r.run_id = partial_sync_progress.run_id and r.kind = 'partial'
+      and r.state = 'running';
+  if not found then
+    raise exception using
+      errcode = 'SY123',
+      message = pg_catalog.format('sync: run %s of company %s is not a running partial sync', run_id, azi),
+      hint = 'It ended or was closed as abandoned (see sincro.sync_runs); start a new one.';
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION sincro.partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer) IS 'A partial run''s counts so far, and that the session working on it is alive (it takes over a run queued for the worker). SY123 if the run is not running. SECURITY DEFINER: writes sync_runs.';
 
 
 --
@@ -1161,7 +1101,7 @@ declare
   v_company sincro_private.company;
 begin
   -- validate
-  select * into v_company from sincro_private.company c where c.azi = set_sync_contract.azi for update;
+  select * into v_company from sincro_private.company c where c.azi = set_sync_contract.azi for no key update;
   if not found then
     raise exception using
       errcode = 'SY100', message = pg_catalog.format('set_sync_contract: unknown company (azi = %L)', set_sync_contract.azi);
@@ -1261,9 +1201,12 @@ declare
   v_changed integer := 0;
   v_tombstoned integer := 0;
   v_ignored integer := 0;
+  v_latest jsonb;
+  v_rows jsonb;
+  v_max_bytes integer;
 begin
   -- validate
-  select c.erp_cursor into v_cursor from sincro_private.company c where c.azi = v_azi for update;
+  select c.erp_cursor, c.max_document_bytes into v_cursor, v_max_bytes from sincro_private.company c where c.azi = v_azi for no key update;
   if not found then
     raise exception using errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', v_azi);
   end if;
@@ -1293,23 +1236,27 @@ begin
       message = pg_catalog.format('sync: malformed change %s', pg_catalog.left(v_bad::text, 300)),
       hint = 'A change is {"entity": order|customer|article|particolarita|accessory|document, "op": "upsert"|"delete", "key": {...}, "data": {...}}; data is required for upsert.';
   end if;
+  select x into v_bad from pg_catalog.jsonb_array_elements(changes) x where pg_catalog.pg_column_size(x) > v_max_bytes limit 1;
+  if found then
+    perform sincro_private.raise_too_large(pg_catalog.format('sync: %s %s', v_bad ->> 'entity', pg_catalog.left((v_bad -> 'key')::text, 200)),
+                                           'the change (bytes)', pg_catalog.pg_column_size(v_bad), v_azi, 'max_document_bytes', v_max_bytes);
+  end if;
   perform sincro_private.sync_run_progress(v_azi, run_id, 'changes', 0, 0, 0, null);
   v_received := pg_catalog.jsonb_array_length(changes);
 
-  -- apply: per row only its last change counts (each carries the row's current state)
-  if pg_catalog.to_regclass('pg_temp.sync_latest_change') is null then
-    create temp table sync_latest_change (entity text, op text, key jsonb, data jsonb) on commit drop;
-  end if;
-  truncate pg_temp.sync_latest_change;
-  insert into pg_temp.sync_latest_change
-    select distinct on (x ->> 'entity', x -> 'key') x ->> 'entity', x ->> 'op', x -> 'key', x -> 'data'
+  -- apply: per row only its last change counts (each carries the row's current state). Held in a
+  -- variable, never in a temporary table: a caller could have created that table first, with a trigger
+  -- of its own that would run here as the owner.
+  select coalesce(pg_catalog.jsonb_agg(l.x order by l.entity, l.key), '[]') into v_latest
+  from (
+    select distinct on (x ->> 'entity', x -> 'key') x ->> 'entity' as entity, x -> 'key' as key, x
     from pg_catalog.jsonb_array_elements(changes) with ordinality e(x, n)
-    order by x ->> 'entity', x -> 'key', e.n desc;
+    order by x ->> 'entity', x -> 'key', e.n desc
+  ) l;
 
   -- orders first: their row locks are shared with other parties, the counter comes after them
   for v_change in
-    select pg_catalog.jsonb_build_object('key', l.key, 'data', l.data, 'op', l.op)
-    from pg_temp.sync_latest_change l where l.entity = 'order' order by l.key ->> 'tor_chia'
+    select l from pg_catalog.jsonb_array_elements(v_latest) l where l ->> 'entity' = 'order' order by l -> 'key' ->> 'tor_chia'
   loop
     if v_change ->> 'op' = 'delete' then
       v_ignored := v_ignored + 1;  -- orders are never deleted in the hub
@@ -1320,23 +1267,21 @@ begin
   v_changed := v_changed + (select pg_catalog.count(*) from sincro.arportes a where a.azi = v_azi and a.id_sincro is null);
 
   for v_entity in select e.entity from sincro_private.erp_entity e order by e.entity loop
-    if exists (select 1 from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'upsert') then
+    v_rows := (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('key', l -> 'key', 'data', l -> 'data'))
+               from pg_catalog.jsonb_array_elements(v_latest) l where l ->> 'entity' = v_entity and l ->> 'op' = 'upsert');
+    if v_rows is not null then
       if v_entity = 'document' then
-        v_changed := v_changed + sincro_private.upsert_documents(v_azi,
-          (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('key', l.key, 'data', l.data))
-           from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'upsert'));
+        v_changed := v_changed + sincro_private.upsert_documents(v_azi, v_rows);
       else
-        v_changed := v_changed + sincro_private.upsert_erp_rows(v_entity, v_azi,
-          (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('key', l.key, 'data', l.data))
-           from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'upsert'));
+        v_changed := v_changed + sincro_private.upsert_erp_rows(v_entity, v_azi, v_rows);
       end if;
     end if;
-    if exists (select 1 from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'delete') then
-      v_tombstoned := v_tombstoned + sincro_private.tombstone_erp_rows(v_entity, v_azi,
-        (select pg_catalog.jsonb_agg(l.key) from pg_temp.sync_latest_change l where l.entity = v_entity and l.op = 'delete'));
+    v_rows := (select pg_catalog.jsonb_agg(l -> 'key')
+               from pg_catalog.jsonb_array_elements(v_latest) l where l ->> 'entity' = v_entity and l ->> 'op' = 'delete');
+    if v_rows is not null then
+      v_tombstoned := v_tombstoned + sincro_private.tombstone_erp_rows(v_entity, v_azi, v_rows);
     end if;
   end loop;
-  truncate pg_temp.sync_latest_change;
 
   -- the cursor moves with what it covers
   update sincro_private.company c set erp_cursor = next_cursor where c.azi = v_azi;
@@ -1374,6 +1319,14 @@ begin
   -- validate
   if rows is null or pg_catalog.jsonb_typeof(rows) <> 'array' then
     raise exception using errcode = 'SY201', message = pg_catalog.format('sync: %s snapshot rows must be a JSON array', entity);
+  end if;
+  select x into v_row from pg_catalog.jsonb_array_elements(rows) x
+  where pg_catalog.pg_column_size(x) > (select c.max_document_bytes from sincro_private.company c where c.azi = v_azi)
+  limit 1;
+  if found then
+    perform sincro_private.raise_too_large(pg_catalog.format('sync: %s %s', entity, pg_catalog.left((v_row -> 'key')::text, 200)),
+                                           'the snapshot row (bytes)', pg_catalog.pg_column_size(v_row), v_azi, 'max_document_bytes',
+                                           (select c.max_document_bytes from sincro_private.company c where c.azi = v_azi));
   end if;
   perform sincro_private.sync_run_progress(v_azi, run_id, 'rebuild', 0, 0, 0, null);
   v_received := pg_catalog.jsonb_array_length(rows);
@@ -1473,28 +1426,37 @@ declare
   v_running sincro.sync_runs;
 begin
   -- validate
-  if not exists (select 1 from sincro_private.company c where c.azi = v_azi) then
-    raise exception using
-      errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', v_azi);
-  end if;
   if kind is null or kind not in ('partial', 'changes', 'rebuild') then
     raise exception using
-      errcode = 'SY101', message = pg_catalog.format('sync: kind must be partial, changes or rebuild (got %L)', kind);
+      errcode = 'SY101', message = pg_catalog.format('sync: kind must be partial, changes or rebuild (got %s)', sincro_private.shown(kind));
   end if;
 
-  -- one partial sync, and one sync with the ERP (changes or rebuild), per company at a time
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(pg_catalog.concat_ws('/', 'sync', v_azi, v_with_erp), 0));
+  -- one partial sync, and one sync with the ERP (changes or rebuild), per company at a time: two begins of a
+  -- company queue on its row, which no client can lock (an advisory lock's key any session can compute and
+  -- hold, stopping another company's syncs). NO KEY UPDATE does not wait for the key-share locks that
+  -- client inserts hold on the row through their foreign key.
+  perform 1 from sincro_private.company c where c.azi = v_azi for no key update;
+  if not found then
+    raise exception using
+      errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %s)', sincro_private.shown(v_azi));
+  end if;
 
   -- a crashed run does not block the company: closed when its session is gone or it has made no progress for long
   update sincro.sync_runs r
     set state = 'failed', finished_at = pg_catalog.now(),
         error = case when r.progress_at < pg_catalog.now() - sincro_private.sync_run_stale_after(r.kind)
-                     then pg_catalog.format('abandoned: no progress since %s', r.progress_at)
+                       then pg_catalog.format('abandoned: no progress since %s', r.progress_at)
+                     when r.backend_pid is null then 'abandoned: its worker job is gone'
                      else 'abandoned: the session that ran it is gone' end
     where r.azi = v_azi and (r.kind <> 'partial') = v_with_erp and r.state = 'running'
       and (r.progress_at < pg_catalog.now() - sincro_private.sync_run_stale_after(r.kind)
            or (r.backend_pid is not null and r.backend_pid <> pg_catalog.pg_backend_pid()
-               and not exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = r.backend_pid)));
+               and not exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = r.backend_pid))
+           or (r.backend_pid is null and not exists (
+                 -- queued by sincro.partial_sync and not yet taken by a worker: alive while its job can still run
+                 select 1 from graphile_worker.jobs j
+                 where j.key = sincro_private.partial_sync_job_key(r.azi, r.run_id)
+                   and (j.locked_at is not null or j.attempts < j.max_attempts))));
   if kind = 'rebuild' then
     -- keys left by a rebuild that crashed (a failed or finished rebuild removes its own)
     delete from sincro_private.rebuild_seen s
@@ -1509,7 +1471,7 @@ begin
       errcode = 'SY120',
       message = pg_catalog.format('sync: company %s already has a %s sync running (run %s, started %s); a second one is refused',
                                   v_azi, v_running.kind, v_running.run_id, v_running.started_at),
-      hint = 'Wait for it to finish (see sincro.sync_runs). A run whose process died is closed by the next attempt.';
+      hint = 'Wait for it to finish (see sincro.sync_runs). A run whose process died is closed by the next attempt at once.';
   end if;
 
   -- the contract: a sync with the ERP needs a unit of quota left in the current period
@@ -1529,7 +1491,7 @@ begin
 
   insert into sincro.sync_runs (azi, kind, uses_quota, backend_pid, erp_cursor_from, id_sincro_at_start)
     values (v_azi, kind, v_with_erp,
-            case when v_with_erp then pg_catalog.pg_backend_pid() end,
+            pg_catalog.pg_backend_pid(),
             case when v_with_erp then (select c.erp_cursor from sincro_private.company c where c.azi = v_azi) end,
             case when kind = 'rebuild' then (select s.last_value from sincro_private.id_sincro_counter s where s.azi = v_azi) end)
     returning run_id into v_run_id;
@@ -1544,7 +1506,7 @@ ALTER FUNCTION sincro.sync_run_begin(azi text, kind text) OWNER TO CURRENT_USER;
 -- Name: FUNCTION sync_run_begin(azi text, kind text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.sync_run_begin(azi text, kind text) IS 'Starts a sync run (partial, changes, rebuild) for a company and returns its run_id. SY120 if one is running (changes and rebuild exclude each other); SY121 if a changes/rebuild run finds the quota used up. A refusal writes nothing. The session that begins a changes/rebuild run should run it to the end. SECURITY DEFINER: the only writer of sync_runs with the other sync_run_* functions.';
+COMMENT ON FUNCTION sincro.sync_run_begin(azi text, kind text) IS 'Starts a sync run (partial, changes, rebuild) for a company and returns its run_id. SY120 if one is running (changes and rebuild exclude each other); SY121 if a changes/rebuild run finds the quota used up. A refusal writes nothing. The session that begins a run works on it (or hands a partial run to the worker, see partial_sync); when that session is gone, the next begin closes the run as failed. SECURITY DEFINER: the only writer of sync_runs with the other sync_run_* functions.';
 
 
 --
@@ -1707,6 +1669,30 @@ COMMENT ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cur
 
 
 --
+-- Name: column_list(text[], text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.column_list(columns text[], alias text DEFAULT NULL::text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.string_agg(
+           case when alias is null then pg_catalog.quote_ident(c) else pg_catalog.quote_ident(alias) || '.' || pg_catalog.quote_ident(c) end,
+           ', ' order by o)
+  from pg_catalog.unnest(columns) with ordinality u(c, o)
+$$;
+
+
+ALTER FUNCTION sincro_private.column_list(columns text[], alias text) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION column_list(columns text[], alias text); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.column_list(columns text[], alias text) IS 'Quoted, comma-separated column names, each prefixed by alias when given: for SQL templates.';
+
+
+--
 -- Name: current_party(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -1793,6 +1779,376 @@ COMMENT ON FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) I
 
 
 --
+-- Name: erp_export_order(text, sincro.arportes, jsonb); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.erp_export_order(azi text, fields sincro.arportes, lines jsonb) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id_pub bigint;
+begin
+  if lines is null then
+    raise exception using
+      errcode = 'SY102',
+      message = 'erp_write_order: field "lines" is required for an order made in the ERP',
+      hint = 'Send the order''s lines as an array of objects.';
+  end if;
+  if fields.autore_tipo is null or fields.autore_cod is null then
+    raise exception using
+      errcode = 'SY102',
+      message = pg_catalog.format('erp_write_order: field "%s" is required for an order made in the ERP',
+                                  case when fields.autore_tipo is null then 'autore_tipo' else 'autore_cod' end),
+      hint = 'An ERP operator is autore_tipo "O" with the operator''s code in autore_cod.';
+  end if;
+  -- a new public ID, never a lookup (the insert trigger takes it from the company's counter)
+  insert into sincro.arportes (
+    azi, prov_tipo, tor_chia, conferma, autore_tipo, autore_cod, data_ordine, cliente_cod, cod_agente,
+    dest_ragione_sociale, dest_indirizzo, dest_cap, dest_citta, dest_provincia, dest_nazione,
+    cod_pagamento, note, valuta, totale_imponibile, totale_iva, totale_documento)
+  values (
+    azi, 'G', fields.tor_chia, fields.conferma, fields.autore_tipo, fields.autore_cod,
+    fields.data_ordine, fields.cliente_cod, fields.cod_agente, fields.dest_ragione_sociale, fields.dest_indirizzo,
+    fields.dest_cap, fields.dest_citta, fields.dest_provincia, fields.dest_nazione,
+    fields.cod_pagamento, fields.note, coalesce(fields.valuta, 'EUR'), fields.totale_imponibile,
+    fields.totale_iva, fields.totale_documento)
+  returning id_pub into v_id_pub;
+  perform sincro_private.replace_order_lines(azi, v_id_pub, lines);
+  return v_id_pub;
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.erp_export_order(azi text, fields sincro.arportes, lines jsonb) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION erp_export_order(azi text, fields sincro.arportes, lines jsonb); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.erp_export_order(azi text, fields sincro.arportes, lines jsonb) IS 'Step 3a of erp_write_order: an order made in the ERP (prov_tipo G) with its lines and a new public ID; needs lines, autore_tipo and autore_cod (SY102). Returns the id_pub.';
+
+
+--
+-- Name: erp_locate_order(text, sincro.arportes); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.erp_locate_order(azi text, fields sincro.arportes) RETURNS sincro.arportes
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_azi constant text := erp_locate_order.azi;
+  v_order sincro.arportes;
+  v_owner bigint;
+begin
+  if fields.id_pub is not null then
+    -- an order the hub sent: it must exist, and the ERP key may not belong to another one
+    select * into v_order from sincro.arportes a where a.azi = v_azi and a.id_pub = fields.id_pub for update;
+    if not found then
+      raise exception using
+        errcode = 'SY200',
+        message = pg_catalog.format('erp_write_order: company %s has no order with id_pub %s', v_azi, fields.id_pub),
+        hint = 'To export an order made in the ERP, omit id_pub and send its tor_chia.';
+    end if;
+    if fields.tor_chia is not null then
+      select a.id_pub into v_owner from sincro.arportes a
+        where a.azi = v_azi and a.tor_chia = fields.tor_chia and a.id_pub <> fields.id_pub;
+      if found then
+        raise exception using
+          errcode = 'SY202',
+          message = pg_catalog.format('erp_write_order: tor_chia %s already belongs to order %s, not %s', fields.tor_chia, v_owner, fields.id_pub);
+      end if;
+    end if;
+  else
+    -- by the ERP's key
+    select * into v_order from sincro.arportes a where a.azi = v_azi and a.tor_chia = fields.tor_chia for update;
+    if not found then
+      -- a new export: it takes the company's public-ID counter (the insert would anyway). The same export
+      -- sent twice at once: the second waits here for the first to commit, then finds its order (a new
+      -- statement sees it) instead of a key clash. A row lock, not an advisory one: any session can
+      -- compute an advisory key and hold it; no client can lock this row.
+      perform 1 from sincro_private.id_pub_counter c where c.azi = v_azi for no key update;
+      select * into v_order from sincro.arportes a where a.azi = v_azi and a.tor_chia = fields.tor_chia for update;
+    end if;
+  end if;
+  if v_order.id_pub is not null and fields.tor_chia is not null and v_order.tor_chia is not null
+     and v_order.tor_chia <> fields.tor_chia then
+    raise exception using
+      errcode = 'SY202',
+      message = pg_catalog.format('erp_write_order: order %s already has tor_chia %s; the ERP key of an order does not change (got %s)',
+                                  v_order.id_pub, v_order.tor_chia, fields.tor_chia);
+  end if;
+  return v_order;  -- all null: no such order yet (an export)
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.erp_locate_order(azi text, fields sincro.arportes) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION erp_locate_order(azi text, fields sincro.arportes); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.erp_locate_order(azi text, fields sincro.arportes) IS 'Step 2 of erp_write_order: the order doc is about, locked (by id_pub, else by tor_chia); a row of nulls when tor_chia is new. Refuses an unknown id_pub (SY200) and an ERP key that belongs to another order or would change (SY202).';
+
+
+--
+-- Name: erp_order_fields(text, jsonb); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.erp_order_fields(azi text, doc jsonb) RETURNS sincro.arportes
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  c_header_keys constant text[] := array[
+    'id_pub', 'tor_chia', 'conferma', 'autore_tipo', 'autore_cod', 'data_ordine', 'cliente_cod', 'cod_agente',
+    'dest_ragione_sociale', 'dest_indirizzo', 'dest_cap', 'dest_citta', 'dest_provincia', 'dest_nazione',
+    'cod_pagamento', 'note', 'valuta', 'totale_imponibile', 'totale_iva', 'totale_documento', 'lines'];
+  c_hub_keys constant text[] := array[
+    'azi', 'ack_store', 'ack_gest', 'ack_app', 'prov_tipo', 'prov_id', 'id_int', 'id_sincro',
+    'new_customer_id', 'created_xact', 'created_at', 'updated_at'];
+  v_azi constant text := erp_order_fields.azi;
+  v_key text;
+  v_fields sincro.arportes;
+  v_company sincro_private.company;
+  v_login sincro_private.login := sincro_private.session_login();
+begin
+  -- an ERP login writes its own company only
+  if v_login.login is not null and (v_login.kind <> 'erp' or v_login.azi is distinct from v_azi) then
+    raise exception using
+      errcode = 'SY111',
+      message = pg_catalog.format('erp_write_order: login %s (%s of company %s) cannot write orders of company %s',
+                                  v_login.login, v_login.kind, v_login.azi, v_azi);
+  end if;
+
+  -- company and document shape
+  select * into v_company from sincro_private.company c where c.azi = v_azi;
+  if not found then
+    raise exception using
+      errcode = 'SY100',
+      message = pg_catalog.format('erp_write_order: unknown company (azi = %s)', sincro_private.shown(v_azi)),
+      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+  if doc is null or pg_catalog.jsonb_typeof(doc) <> 'object' then
+    raise exception using
+      errcode = 'SY201',
+      message = 'erp_write_order: doc must be a JSON object',
+      hint = 'Keys are arportes column names plus "lines", e.g. {"id_pub": 1, "tor_chia": "C201700001230"}.';
+  end if;
+  if pg_catalog.pg_column_size(doc) > v_company.max_document_bytes then
+    perform sincro_private.raise_too_large('erp_write_order', 'the document (bytes)', pg_catalog.pg_column_size(doc),
+                                           v_azi, 'max_document_bytes', v_company.max_document_bytes);
+  end if;
+  for v_key in select k from pg_catalog.jsonb_object_keys(doc) k order by k loop
+    if v_key <> 'lines' and pg_catalog.jsonb_typeof(doc -> v_key) in ('object', 'array') then
+      raise exception using
+        errcode = 'SY201',
+        message = pg_catalog.format('erp_write_order: field "%s" must be a string, a number or null (got a JSON %s)',
+                                    v_key, pg_catalog.jsonb_typeof(doc -> v_key)),
+        hint = 'Only "lines" holds a list; every other field is one value.';
+    elsif v_key <> 'lines' and pg_catalog.length(doc ->> v_key) > v_company.max_text_length then
+      perform sincro_private.raise_too_large('erp_write_order', pg_catalog.format('field %s (characters)', v_key),
+                                             pg_catalog.length(doc ->> v_key), v_azi, 'max_text_length', v_company.max_text_length);
+    end if;
+    if v_key = any (c_hub_keys) then
+      raise exception using
+        errcode = 'SY103',
+        message = pg_catalog.format('erp_write_order: field "%s" is set by the hub, not by the ERP', v_key),
+        hint = 'Remove it from doc; the hub sets acks, provenance and change numbers itself.';
+    elsif not v_key = any (c_header_keys) then
+      raise exception using
+        errcode = 'SY201',
+        message = pg_catalog.format('erp_write_order: unknown field "%s"', v_key),
+        hint = pg_catalog.format('Fields: %s.', pg_catalog.array_to_string(c_header_keys, ', '));
+    end if;
+  end loop;
+
+  -- field types
+  begin
+    v_fields := pg_catalog.jsonb_populate_record(null::sincro.arportes, doc - 'lines');
+  exception when data_exception then
+    perform sincro_private.raise_bad_field('erp_write_order', doc - 'lines', null::sincro.arportes);
+  end;
+  if v_fields.totale_imponibile = 'NaN' or v_fields.totale_iva = 'NaN' or v_fields.totale_documento = 'NaN'
+     or not pg_catalog.isfinite(v_fields.data_ordine) then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('erp_write_order: field "%s" must be %s',
+                                  case when v_fields.totale_imponibile = 'NaN' then 'totale_imponibile' when v_fields.totale_iva = 'NaN' then 'totale_iva'
+                                       when v_fields.totale_documento = 'NaN' then 'totale_documento' else 'data_ordine' end,
+                                  case when pg_catalog.isfinite(v_fields.data_ordine) is not false then 'a number (got NaN)' else 'a date (got infinity)' end);
+  end if;
+  if doc ? 'id_pub' and (pg_catalog.jsonb_typeof(doc -> 'id_pub') <> 'number' or v_fields.id_pub < 1) then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('erp_write_order: field "id_pub" must be a positive integer (got %s)', doc -> 'id_pub');
+  end if;
+  if doc ? 'tor_chia' and (pg_catalog.jsonb_typeof(doc -> 'tor_chia') <> 'string' or pg_catalog.btrim(v_fields.tor_chia) = '') then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('erp_write_order: field "tor_chia" must be a non-empty string (got %s)', doc -> 'tor_chia'),
+      hint = 'tor_chia is the ERP''s order key, e.g. "C201700001230".';
+  end if;
+  if v_fields.id_pub is null and v_fields.tor_chia is null then
+    raise exception using
+      errcode = 'SY203',
+      message = 'erp_write_order: doc needs "id_pub" (an order the hub sent) or "tor_chia" (an order made in the ERP)',
+      hint = 'With id_pub the ERP answers for a store/app order; with an unknown tor_chia it exports a new order.';
+  end if;
+  return v_fields;
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.erp_order_fields(azi text, doc jsonb) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION erp_order_fields(azi text, doc jsonb); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.erp_order_fields(azi text, doc jsonb) IS 'Step 1 of erp_write_order: refuses a login writing another company (SY111), an unknown company (SY100), a doc that is not an object, larger than the company allows (SY140), hub-owned (SY103) or unknown fields, fields that are not single values, too long (SY140), do not fit, are NaN or infinity (SY201, naming the field), a doc with neither id_pub nor tor_chia (SY203); returns doc''s header as an arportes row.';
+
+
+--
+-- Name: erp_update_order(sincro.arportes, jsonb); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.erp_update_order(old sincro.arportes, doc jsonb) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_new sincro.arportes := pg_catalog.jsonb_populate_record(old, doc - 'lines' - 'id_pub');
+  v_lines_changed boolean := false;
+begin
+  if doc ? 'lines' then
+    v_lines_changed := sincro_private.replace_order_lines(old.azi, old.id_pub, doc -> 'lines');
+  end if;
+  if v_lines_changed or v_new is distinct from old then
+    update sincro.arportes a
+      set tor_chia = v_new.tor_chia, conferma = v_new.conferma, autore_tipo = v_new.autore_tipo,
+          autore_cod = v_new.autore_cod, data_ordine = v_new.data_ordine, cliente_cod = v_new.cliente_cod,
+          cod_agente = v_new.cod_agente,
+          dest_ragione_sociale = v_new.dest_ragione_sociale, dest_indirizzo = v_new.dest_indirizzo,
+          dest_cap = v_new.dest_cap, dest_citta = v_new.dest_citta, dest_provincia = v_new.dest_provincia,
+          dest_nazione = v_new.dest_nazione, cod_pagamento = v_new.cod_pagamento, note = v_new.note,
+          valuta = v_new.valuta, totale_imponibile = v_new.totale_imponibile, totale_iva = v_new.totale_iva,
+          totale_documento = v_new.totale_documento,
+          ack_gest = 1,
+          id_sincro = null  -- bump: the change number is given at commit
+      where a.azi = old.azi and a.id_pub = old.id_pub;
+    -- the ERP's code for the order's new customer goes to the customer too
+    if v_new.new_customer_id is not null and v_new.cliente_cod is not null then
+      update sincro.new_customers c
+        set cod_cli = v_new.cliente_cod, updated_at = pg_catalog.now()
+        where c.azi = old.azi and c.customer_id = v_new.new_customer_id
+          and c.cod_cli is distinct from v_new.cliente_cod;
+    end if;
+  elsif old.ack_gest = 0 then
+    -- an acquisition that changes no data is an ack: no change number
+    update sincro.arportes a set ack_gest = 1 where a.azi = old.azi and a.id_pub = old.id_pub;
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.erp_update_order(old sincro.arportes, doc jsonb) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION erp_update_order(old sincro.arportes, doc jsonb); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.erp_update_order(old sincro.arportes, doc jsonb) IS 'Step 3b of erp_write_order: the ERP acquired or changed a known order: sets what doc carries (lines replaced when sent), ack_gest = 1, a new change number at commit only when data changed; the order''s new customer gets the ERP''s customer code.';
+
+
+--
+-- Name: fill_sql_template(text, jsonb); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.fill_sql_template(template text, fragments jsonb) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_sql text := template;
+  v_slot record;
+begin
+  for v_slot in select f.key, f.value from pg_catalog.jsonb_each_text(fragments) f loop
+    v_sql := pg_catalog.replace(v_sql, '{' || v_slot.key || '}', v_slot.value);
+  end loop;
+  if v_sql ~ '\{[a-z_.]+\}' then
+    raise exception 'fill_sql_template: slot % has no value', pg_catalog.substring(v_sql, '\{[a-z_.]+\}');
+  end if;
+  return v_sql;
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.fill_sql_template(template text, fragments jsonb) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION fill_sql_template(template text, fragments jsonb); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.fill_sql_template(template text, fragments jsonb) IS 'Replaces each {name} in a SQL template by fragments->>name; refuses a template with a slot left unfilled.';
+
+
+--
+-- Name: login_limits(text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.login_limits(kind text, OUT connection_limit integer, OUT statement_timeout text, OUT lock_timeout text, OUT idle_in_transaction_timeout text) RETURNS record
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select l.connection_limit, l.statement_timeout, l.lock_timeout, l.idle_in_transaction_timeout
+  from (values
+    ('store', 20, '30s', '10s', '10s'),
+    ('app', 2, '30s', '10s', '10s'),
+    ('erp', 10, '5min', '30s', '1min'),
+    ('worker', 40, '15min', '1min', '5min'),
+    ('admin', 10, '0', '1min', '10min')
+  ) l(kind, connection_limit, statement_timeout, lock_timeout, idle_in_transaction_timeout)
+  where l.kind = login_limits.kind
+$$;
+
+
+ALTER FUNCTION sincro_private.login_limits(kind text, OUT connection_limit integer, OUT statement_timeout text, OUT lock_timeout text, OUT idle_in_transaction_timeout text) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION login_limits(kind text, OUT connection_limit integer, OUT statement_timeout text, OUT lock_timeout text, OUT idle_in_transaction_timeout text); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.login_limits(kind text, OUT connection_limit integer, OUT statement_timeout text, OUT lock_timeout text, OUT idle_in_transaction_timeout text) IS 'Connection limit and statement, lock and idle-in-transaction timeouts that sincro.create_login gives a login of each kind (store, app, erp, worker, admin).';
+
+
+--
+-- Name: longest_field(text[], text[]); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.longest_field(names text[], vals text[], OUT field text, OUT field_length integer) RETURNS record
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select f.name, pg_catalog.length(f.val)
+  from rows from (pg_catalog.unnest(names), pg_catalog.unnest(vals)) f(name, val)
+  order by pg_catalog.length(f.val) desc nulls last
+  limit 1
+$$;
+
+
+ALTER FUNCTION sincro_private.longest_field(names text[], vals text[], OUT field text, OUT field_length integer) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION longest_field(names text[], vals text[], OUT field text, OUT field_length integer); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.longest_field(names text[], vals text[], OUT field text, OUT field_length integer) IS 'The name and length of the longest of the values (names and vals in the same order).';
+
+
+--
 -- Name: may_see_company(text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -1811,6 +2167,27 @@ ALTER FUNCTION sincro_private.may_see_company(azi text) OWNER TO CURRENT_USER;
 --
 
 COMMENT ON FUNCTION sincro_private.may_see_company(azi text) IS 'True when this connection may see the company: its own for store/app/ERP logins, all for admin, worker and owner.';
+
+
+--
+-- Name: partial_sync_job_key(text, bigint); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.partial_sync_job_key(azi text, run_id bigint) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select 'partial_sync/' || azi || '/' || run_id
+$$;
+
+
+ALTER FUNCTION sincro_private.partial_sync_job_key(azi text, run_id bigint) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION partial_sync_job_key(azi text, run_id bigint); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.partial_sync_job_key(azi text, run_id bigint) IS 'The graphile-worker job key of a queued partial sync run: how sync_run_begin tells a queued run from an abandoned one.';
 
 
 --
@@ -1852,6 +2229,33 @@ COMMENT ON FUNCTION sincro_private.raise_bad_field(context text, doc jsonb, temp
 
 
 --
+-- Name: raise_too_large(text, text, bigint, text, text, bigint); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.raise_too_large(context text, what text, size bigint, azi text, setting text, size_limit bigint) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  raise exception using
+    errcode = 'SY140',
+    message = pg_catalog.format('%s: %s is %s; company %s allows at most %s (%s)', context, what, size, azi, size_limit, setting),
+    hint = pg_catalog.format('Send less, or have an administrator raise the company''s limit: update sincro.apstatosyn set %s = ... where azi = %L.',
+                             setting, azi);
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.raise_too_large(context text, what text, size bigint, azi text, setting text, size_limit bigint) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION raise_too_large(context text, what text, size bigint, azi text, setting text, size_limit bigint); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.raise_too_large(context text, what text, size bigint, azi text, setting text, size_limit bigint) IS 'Raises SY140: something is larger than the company''s setting allows, naming the setting to raise.';
+
+
+--
 -- Name: replace_order_lines(text, bigint, jsonb); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -1873,6 +2277,7 @@ declare
   v_row sincro.arporrig;
   v_deleted integer;
   v_written integer;
+  v_max_lines integer;
 begin
   -- validate
   if lines is null or pg_catalog.jsonb_typeof(lines) <> 'array' or pg_catalog.jsonb_array_length(lines) = 0 then
@@ -1880,6 +2285,11 @@ begin
       errcode = 'SY201',
       message = 'erp_write_order: "lines" must be a non-empty array of line objects',
       hint = 'Send every line of the order: the list replaces the lines the hub holds.';
+  end if;
+  select c.max_lines_per_order into v_max_lines from sincro_private.company c where c.azi = v_azi;
+  if pg_catalog.jsonb_array_length(lines) > v_max_lines then
+    perform sincro_private.raise_too_large('erp_write_order', 'the number of lines', pg_catalog.jsonb_array_length(lines),
+                                           v_azi, 'max_lines_per_order', v_max_lines);
   end if;
   for v_line in select * from pg_catalog.jsonb_array_elements(lines) loop
     v_position := v_position + 1;
@@ -1894,6 +2304,11 @@ begin
           errcode = 'SY201',
           message = pg_catalog.format('erp_write_order: lines[%s] has unknown field "%s"', v_position, v_key),
           hint = pg_catalog.format('Line fields: %s.', pg_catalog.array_to_string(c_line_keys, ', '));
+      elsif pg_catalog.jsonb_typeof(v_line -> v_key) in ('object', 'array') then
+        raise exception using
+          errcode = 'SY201',
+          message = pg_catalog.format('erp_write_order: lines[%s] field "%s" must be a string, a number or null (got a JSON %s)',
+                                      v_position, v_key, pg_catalog.jsonb_typeof(v_line -> v_key));
       end if;
     end loop;
     begin
@@ -1985,7 +2400,7 @@ declare
   v_company sincro_private.company;
   v_start date;
 begin
-  select * into v_company from sincro_private.company c where c.azi = roll_sync_period.azi for update;
+  select * into v_company from sincro_private.company c where c.azi = roll_sync_period.azi for no key update;
   v_start := sincro_private.current_period_start(v_company.sync_period_start, v_company.sync_period, current_date);
   if v_start <> v_company.sync_period_start then
     update sincro_private.company c set sync_period_start = v_start, sync_used = 0 where c.azi = roll_sync_period.azi;
@@ -2186,6 +2601,29 @@ COMMENT ON FUNCTION sincro_private.set_party(party text) IS 'Claims an acting pa
 
 
 --
+-- Name: shown(text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.shown(value text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select case when value is null then 'NULL'
+              when pg_catalog.length(value) <= 40 then pg_catalog.quote_literal(value)
+              else pg_catalog.quote_literal(pg_catalog.left(value, 40)) || pg_catalog.format('... (%s characters)', pg_catalog.length(value)) end
+$$;
+
+
+ALTER FUNCTION sincro_private.shown(value text) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION shown(value text); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.shown(value text) IS 'A value for an error message: quoted, at most 40 characters of it.';
+
+
+--
 -- Name: sync_run_progress(text, bigint, text, bigint, bigint, bigint, text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -2227,7 +2665,8 @@ CREATE FUNCTION sincro_private.sync_run_stale_after(kind text) RETURNS interval
     LANGUAGE sql IMMUTABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select case when kind = 'partial' then interval '1 hour' else interval '10 minutes' end
+  -- every kind notes progress at least once per batch or order, each far shorter than this
+  select interval '10 minutes'
 $$;
 
 
@@ -2279,7 +2718,12 @@ begin
   raise exception using
     errcode = 'SY108',
     message = pg_catalog.format('%s: rows are never deleted', tg_table_name),
-    hint = 'Orders and their lines are kept for good; the ERP changes lines through sincro.erp_write_order.';
+    hint = case tg_table_name
+             when 'arportes' then 'Orders are kept for good; the ERP changes an order through sincro.erp_write_order.'
+             when 'arporrig' then 'Order lines are kept for good; the ERP replaces lines through sincro.erp_write_order.'
+             when 'new_customers' then 'New customers are kept for good; the ERP gives them a code through sincro.erp_write_order.'
+             else pg_catalog.format('%s keeps its rows for good.', tg_table_name)
+           end;
 end;
 $$;
 
@@ -2339,18 +2783,32 @@ begin
     raise exception using
       errcode = 'SY101', message = 'apstatosyn: sync_quota and sync_used cannot be negative';
   end if;
+  if new.max_lines_per_order < 1 or new.max_text_length < 1 or new.max_document_bytes < 1 then
+    raise exception using
+      errcode = 'SY101', message = 'apstatosyn: max_lines_per_order, max_text_length and max_document_bytes must be 1 or more',
+      hint = 'They bound what one order, field or ERP document may hold; omit them for the defaults.';
+  end if;
 
   -- apply
   if tg_op = 'INSERT' then
     insert into sincro_private.company (azi, ragione_sociale, sync_quota, sync_used, sync_period_start, push_mode)
       values (new.azi, new.ragione_sociale, coalesce(new.sync_quota, 0), coalesce(new.sync_used, 0),
               coalesce(new.sync_period_start, current_date), coalesce(new.push_mode, 'auto'));
+    -- the limits: the table's defaults unless given
+    update sincro_private.company c
+      set max_lines_per_order = coalesce(new.max_lines_per_order, c.max_lines_per_order),
+          max_text_length = coalesce(new.max_text_length, c.max_text_length),
+          max_document_bytes = coalesce(new.max_document_bytes, c.max_document_bytes)
+      where c.azi = new.azi
+        and (new.max_lines_per_order is not null or new.max_text_length is not null or new.max_document_bytes is not null);
     insert into sincro_private.id_pub_counter (azi) values (new.azi);
     insert into sincro_private.id_sincro_counter (azi) values (new.azi);
   else
     update sincro_private.company c
       set ragione_sociale = new.ragione_sociale, sync_quota = new.sync_quota, sync_used = new.sync_used,
-          sync_period_start = new.sync_period_start, push_mode = new.push_mode
+          sync_period_start = new.sync_period_start, push_mode = new.push_mode,
+          max_lines_per_order = new.max_lines_per_order, max_text_length = new.max_text_length,
+          max_document_bytes = new.max_document_bytes
       where c.azi = old.azi;
   end if;
   select v.* into new from sincro.apstatosyn v where v.azi = new.azi;
@@ -2365,7 +2823,7 @@ ALTER FUNCTION sincro_private.tg_apstatosyn__write() OWNER TO CURRENT_USER;
 -- Name: FUNCTION tg_apstatosyn__write(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro_private.tg_apstatosyn__write() IS 'INSTEAD OF trigger on sincro.apstatosyn: registers a company (with both counters at 0), updates its name and quota, refuses counter edits and deletes. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+COMMENT ON FUNCTION sincro_private.tg_apstatosyn__write() IS 'INSTEAD OF trigger on sincro.apstatosyn: registers a company (with both counters at 0), updates its name, quota and size limits, refuses counter edits and deletes. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 
 --
@@ -2378,7 +2836,10 @@ CREATE FUNCTION sincro_private.tg_arporrig__guard() RETURNS trigger
     AS $$
 declare
   v_party constant text := sincro_private.current_party();
-  v_created_xact xid8;
+  v_login sincro_private.login;
+  v_order record;
+  v_lines bigint;
+  v_longest record;
 begin
   if tg_op = 'DELETE' then
     if v_party in ('G', 'H') then
@@ -2390,6 +2851,26 @@ begin
       hint = 'Lines change only through the ERP (sincro.erp_write_order).';
   end if;
 
+  -- the order and its company's limits; for a client login, only an order it may write lines of
+  if v_party is null then
+    v_login := sincro_private.session_login();
+  end if;
+  select a.created_xact, a.prov_tipo, a.prov_id, c.max_text_length, c.max_lines_per_order into v_order
+  from sincro.arportes a
+  join sincro_private.company c on c.azi = a.azi
+  where a.azi = new.azi and a.id_pub = new.id_pub
+    and (v_login.login is null
+         or (a.azi = v_login.azi
+             and (v_login.kind = 'store' and a.prov_tipo = 'S'
+                  or v_login.kind = 'app' and a.prov_tipo = 'A' and a.prov_id = v_login.prov_id)));
+  if not found then
+    raise exception using
+      errcode = 'SY109',
+      message = pg_catalog.format('arporrig: company %s has no order with id_pub %s%s', sincro_private.shown(new.azi), new.id_pub,
+                                  case when v_login.login is not null then ' of this login' else '' end),
+      hint = 'Insert the header first and use the id_pub that INSERT ... RETURNING gives back.';
+  end if;
+
   -- validate: fields
   if new.riga is null or new.articolo is null or pg_catalog.btrim(new.articolo) = '' or new.quantita is null then
     raise exception using
@@ -2399,16 +2880,39 @@ begin
                                   new.id_pub),
       hint = 'Each line needs riga (1, 2, ...), articolo and quantita.';
   end if;
-  if new.riga <= 0 or new.quantita <= 0 or new.prezzo < 0 or new.sconto < 0 or new.sconto > 100 then
+  if greatest(pg_catalog.length(new.articolo), pg_catalog.length(new.descrizione), pg_catalog.length(new.unita_misura),
+                         pg_catalog.length(new.iva), pg_catalog.length(new.note)) > v_order.max_text_length then
+    select * into v_longest from sincro_private.longest_field(array['articolo', 'descrizione', 'unita_misura', 'iva', 'note'],
+                                                              array[new.articolo, new.descrizione, new.unita_misura, new.iva, new.note]);
+    perform sincro_private.raise_too_large(pg_catalog.format('arporrig (order %s, line %s)', new.id_pub, new.riga),
+                                           pg_catalog.format('field %s (characters)', v_longest.field), v_longest.field_length,
+                                           new.azi, 'max_text_length', v_order.max_text_length);
+  end if;
+  -- (NaN sorts above every number in PostgreSQL: it passes quantita > 0, so it is named first)
+  if new.quantita = 'NaN' or new.prezzo = 'NaN' or new.sconto = 'NaN' or not pg_catalog.isfinite(new.data_consegna)
+     or new.riga <= 0 or new.quantita <= 0 or new.prezzo < 0 or new.sconto < 0 or new.sconto > 100 then
     raise exception using
       errcode = 'SY104',
       message = pg_catalog.format('arporrig: %s (order %s, line %s)',
-                                  case when new.riga <= 0 then pg_catalog.format('riga must be positive (got %s)', new.riga)
+                                  case when new.quantita = 'NaN' then 'quantita must be a number (got NaN)'
+                                       when new.prezzo = 'NaN' then 'prezzo must be a number (got NaN)'
+                                       when new.sconto = 'NaN' then 'sconto must be a number (got NaN)'
+                                       when not pg_catalog.isfinite(new.data_consegna) then pg_catalog.format('data_consegna must be a date (got %s)', new.data_consegna)
+                                       when new.riga <= 0 then pg_catalog.format('riga must be positive (got %s)', new.riga)
                                        when new.quantita <= 0 then pg_catalog.format('quantita must be greater than 0 (got %s)', new.quantita)
                                        when new.prezzo < 0 then pg_catalog.format('prezzo cannot be negative (got %s)', new.prezzo)
                                        else pg_catalog.format('sconto must be a percentage from 0 to 100 (got %s)', new.sconto) end,
                                   new.id_pub, new.riga),
       hint = 'Fix the line and send the whole order again in one transaction.';
+  end if;
+  if tg_op = 'INSERT' and new.riga > v_order.max_lines_per_order then
+    -- numbers up to the limit cannot make more lines than the limit; beyond it, count
+    select pg_catalog.count(*) + 1 into v_lines
+    from sincro.arporrig r where r.azi = new.azi and r.id_pub = new.id_pub;
+    if v_lines > v_order.max_lines_per_order then
+      perform sincro_private.raise_too_large(pg_catalog.format('arporrig (order %s)', new.id_pub), 'the number of lines', v_lines,
+                                             new.azi, 'max_lines_per_order', v_order.max_lines_per_order);
+    end if;
   end if;
 
   if v_party in ('G', 'H') then
@@ -2417,16 +2921,7 @@ begin
   end if;
 
   -- validate: the order is being created in this very transaction
-  select a.created_xact into v_created_xact
-  from sincro.arportes a
-  where a.azi = new.azi and a.id_pub = new.id_pub;
-  if not found then
-    raise exception using
-      errcode = 'SY109',
-      message = pg_catalog.format('arporrig: company %s has no order with id_pub %s', new.azi, new.id_pub),
-      hint = 'Insert the header first and use the id_pub that INSERT ... RETURNING gives back.';
-  end if;
-  if tg_op = 'UPDATE' or v_created_xact <> pg_catalog.pg_current_xact_id() then
+  if tg_op = 'UPDATE' or v_order.created_xact <> pg_catalog.pg_current_xact_id() then
     raise exception using
       errcode = 'SY107',
       message = pg_catalog.format('arporrig: the lines of order %s can no longer be changed by a store or app', new.id_pub),
@@ -2512,6 +3007,9 @@ begin
       message = pg_catalog.format('arportes: an ack of order %s cannot go back from 1 to 0', old.id_pub),
       hint = 'An ack says the party has acquired the order; follow later changes with sincro.changes_since.';
   end if;
+  if (new.ack_store, new.ack_gest, new.ack_app) is not distinct from (old.ack_store, old.ack_gest, old.ack_app) then
+    return null;  -- nothing changes: skip the row
+  end if;
 
   -- validate: a login sets only its own party's ack
   v_login := sincro_private.session_login();
@@ -2559,8 +3057,8 @@ begin
     insert into sincro.arportes_history values (default, tg_op, coalesce(v_party, 'H'), session_user, pg_catalog.clock_timestamp(), old.*);
     return null;
   end if;
-  if tg_op = 'UPDATE' and old.id_sincro is null and new.id_sincro is not null then
-    return null;
+  if tg_op = 'UPDATE' and (old.id_sincro is null and new.id_sincro is not null or new is not distinct from old) then
+    return null;  -- the commit-time stamp completes a version; an update that changes nothing is none
   end if;
   if v_party is null then
     v_party := case
@@ -2597,13 +3095,55 @@ declare
   v_erp constant boolean := sincro_private.current_party() is not distinct from 'G';
   v_existing sincro.arportes;
   v_login sincro_private.login;
+  v_company sincro_private.company;
+  v_longest record;
 begin
+  -- validate: a login writes its own company only (before the company's existence is looked at)
+  if not v_erp then
+    v_login := sincro_private.session_login();
+    if v_login.login is not null and new.azi is distinct from v_login.azi then
+      raise exception using
+        errcode = 'SY111',
+        message = pg_catalog.format('arportes: login %s belongs to company %s, not %s', v_login.login, v_login.azi, sincro_private.shown(new.azi)),
+        hint = 'A login writes orders of its own company only.';
+    end if;
+  end if;
+
   -- validate: company
-  if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
+  select * into v_company from sincro_private.company c where c.azi = new.azi;
+  if not found then
     raise exception using
       errcode = 'SY100',
-      message = pg_catalog.format('arportes: unknown company (azi = %L)', new.azi),
+      message = pg_catalog.format('arportes: unknown company (azi = %s)', sincro_private.shown(new.azi)),
       hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+
+  -- validate: sizes, before anything else is done with the values
+  if greatest(pg_catalog.length(new.id_int), pg_catalog.length(new.prov_id), pg_catalog.length(new.prov_tipo),
+                         pg_catalog.length(new.autore_tipo), pg_catalog.length(new.autore_cod), pg_catalog.length(new.tor_chia),
+                         pg_catalog.length(new.conferma), pg_catalog.length(new.cliente_cod), pg_catalog.length(new.cod_agente),
+                         pg_catalog.length(new.dest_ragione_sociale), pg_catalog.length(new.dest_indirizzo), pg_catalog.length(new.dest_cap),
+                         pg_catalog.length(new.dest_citta), pg_catalog.length(new.dest_provincia), pg_catalog.length(new.dest_nazione),
+                         pg_catalog.length(new.cod_pagamento), pg_catalog.length(new.note), pg_catalog.length(new.valuta))
+     > v_company.max_text_length then
+    select * into v_longest from sincro_private.longest_field(
+      array['id_int', 'prov_id', 'prov_tipo', 'autore_tipo', 'autore_cod', 'tor_chia', 'conferma', 'cliente_cod', 'cod_agente',
+            'dest_ragione_sociale', 'dest_indirizzo', 'dest_cap', 'dest_citta', 'dest_provincia', 'dest_nazione', 'cod_pagamento', 'note', 'valuta'],
+      array[new.id_int, new.prov_id, new.prov_tipo, new.autore_tipo, new.autore_cod, new.tor_chia, new.conferma, new.cliente_cod, new.cod_agente,
+            new.dest_ragione_sociale, new.dest_indirizzo, new.dest_cap, new.dest_citta, new.dest_provincia, new.dest_nazione,
+            new.cod_pagamento, new.note, new.valuta]);
+    perform sincro_private.raise_too_large('arportes', pg_catalog.format('field %s (characters)', v_longest.field), v_longest.field_length,
+                                           new.azi, 'max_text_length', v_company.max_text_length);
+  end if;
+
+  -- validate: numbers and dates (NaN passes numeric, infinity passes date)
+  if new.totale_imponibile = 'NaN' or new.totale_iva = 'NaN' or new.totale_documento = 'NaN' or not pg_catalog.isfinite(new.data_ordine) then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('arportes: %s must be %s',
+                                  case when new.totale_imponibile = 'NaN' then 'totale_imponibile' when new.totale_iva = 'NaN' then 'totale_iva'
+                                       when new.totale_documento = 'NaN' then 'totale_documento' else 'data_ordine' end,
+                                  case when pg_catalog.isfinite(new.data_ordine) is not false then 'a number (got NaN)' else 'a date (got infinity)' end);
   end if;
 
   -- validate: columns the hub owns
@@ -2634,7 +3174,7 @@ begin
         hint = 'The ERP exports its own orders through sincro.erp_write_order.';
     elsif new.prov_tipo not in ('S', 'A') then
       raise exception using
-        errcode = 'SY101', message = pg_catalog.format('arportes: prov_tipo must be S, A or G (got %L)', new.prov_tipo),
+        errcode = 'SY101', message = pg_catalog.format('arportes: prov_tipo must be S, A or G (got %s)', sincro_private.shown(new.prov_tipo)),
         hint = 'S for the store, A for an app.';
     end if;
     if new.id_int is null or pg_catalog.btrim(new.id_int) = '' then
@@ -2651,14 +3191,9 @@ begin
         errcode = 'SY101', message = 'arportes: prov_id is for app devices only and must be empty for store orders';
     end if;
 
-    -- validate: a store or app login writes only as itself
-    v_login := sincro_private.session_login();
+    -- validate: a store or app login writes only as itself: its party, its device, its author
     if v_login.login is not null then
-      if new.azi <> v_login.azi then
-        raise exception using
-          errcode = 'SY111',
-          message = pg_catalog.format('arportes: login %s belongs to company %s, not %s', v_login.login, v_login.azi, new.azi);
-      elsif v_login.kind <> 'store' and new.prov_tipo = 'S' or v_login.kind <> 'app' and new.prov_tipo = 'A' then
+      if v_login.kind <> 'store' and new.prov_tipo = 'S' or v_login.kind <> 'app' and new.prov_tipo = 'A' then
         raise exception using
           errcode = 'SY111',
           message = pg_catalog.format('arportes: a %s login cannot insert %s orders', v_login.kind,
@@ -2668,8 +3203,24 @@ begin
         raise exception using
           errcode = 'SY111',
           message = pg_catalog.format('arportes: login %s is device %s and cannot write prov_id %s',
-                                      v_login.login, v_login.prov_id, coalesce(new.prov_id, 'NULL')),
+                                      v_login.login, v_login.prov_id, sincro_private.shown(new.prov_id)),
           hint = 'An app writes its own device ID in prov_id.';
+      elsif v_login.kind = 'store' and new.autore_tipo is distinct from 'C' then
+        raise exception using
+          errcode = 'SY111',
+          message = pg_catalog.format('arportes: a store login writes orders of customers (autore_tipo C), not %s', sincro_private.shown(new.autore_tipo)),
+          hint = 'Agents write through their apps, operators through the ERP.';
+      elsif v_login.kind = 'app' and (v_login.cod_agente is null or new.autore_tipo is distinct from 'T'
+                                      or new.autore_cod is distinct from v_login.cod_agente
+                                      or coalesce(new.cod_agente, v_login.cod_agente) <> v_login.cod_agente) then
+        raise exception using
+          errcode = 'SY111',
+          message = case when v_login.cod_agente is null
+                         then pg_catalog.format('arportes: login %s has no agent and cannot write orders', v_login.login)
+                         else pg_catalog.format('arportes: login %s writes as agent %s (autore_tipo T, autore_cod and cod_agente %s), not as %s %s',
+                                                v_login.login, v_login.cod_agente, v_login.cod_agente, sincro_private.shown(new.autore_tipo),
+                                                sincro_private.shown(coalesce(nullif(new.cod_agente, v_login.cod_agente), new.autore_cod))) end,
+          hint = 'An app writes orders as its own agent: create the login with cod_agente (sincro.create_login).';
       end if;
     end if;
 
@@ -2693,16 +3244,20 @@ begin
       hint = 'autore_tipo C customer, T sales agent, O ERP operator; autore_cod their code (0 for a new web customer).';
   elsif new.autore_tipo not in ('C', 'T', 'O') then
     raise exception using
-      errcode = 'SY101', message = pg_catalog.format('arportes: autore_tipo must be C, T or O (got %L)', new.autore_tipo),
+      errcode = 'SY101', message = pg_catalog.format('arportes: autore_tipo must be C, T or O (got %s)', sincro_private.shown(new.autore_tipo)),
       hint = 'C customer, T sales agent, O ERP operator.';
   end if;
+  -- a new customer goes with orders of the party (and device) that wrote it; another's looks like none
   if new.new_customer_id is not null and not exists (
-    select 1 from sincro.new_customers c where c.azi = new.azi and c.customer_id = new.new_customer_id
+    select 1 from sincro.new_customers c
+    where c.azi = new.azi and c.customer_id = new.new_customer_id
+      and c.prov_tipo = new.prov_tipo and c.prov_id is not distinct from new.prov_id
   ) then
     raise exception using
       errcode = 'SY101',
-      message = pg_catalog.format('arportes: new_customer_id %s is not a new customer of company %s', new.new_customer_id, new.azi),
-      hint = 'Insert the customer into sincro.new_customers first and use the customer_id it returns.';
+      message = pg_catalog.format('arportes: new_customer_id %s is not a new customer of this %s', new.new_customer_id,
+                                  case new.prov_tipo when 'S' then 'store' when 'A' then 'device' else 'party' end),
+      hint = 'Insert the customer into sincro.new_customers first (as the same store or device) and use the customer_id it returns.';
   end if;
 
   -- public ID: the counter lock serializes inserts of one company until commit
@@ -2742,10 +3297,10 @@ begin
       raise exception using
         errcode = 'SY106',
         message = pg_catalog.format('arportes: order %s of %s%s already exists as id_pub %s with different content',
-                                    new.id_int, case new.prov_tipo when 'S' then 'the store' else 'device ' end,
+                                    sincro_private.shown(new.id_int), case new.prov_tipo when 'S' then 'the store' else 'device ' end,
                                     coalesce(new.prov_id, ''), v_existing.id_pub),
         detail = pg_catalog.format('azi %s, prov_tipo %s, prov_id %s, id_int %s', new.azi, new.prov_tipo,
-                                   coalesce(new.prov_id, '(none)'), new.id_int),
+                                   coalesce(new.prov_id, '(none)'), sincro_private.shown(new.id_int)),
         hint = 'A retry must send the same order; a different order needs its own id_int.';
     end if;
   end if;
@@ -2782,14 +3337,27 @@ CREATE FUNCTION sincro_private.tg_arportes__require_lines() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+declare
+  v_max_lines integer;
+  v_lines bigint;
 begin
-  if exists (select 1 from sincro.arportes a where a.azi = new.azi and a.id_pub = new.id_pub)
-     and not exists (select 1 from sincro.arporrig r where r.azi = new.azi and r.id_pub = new.id_pub) then
+  if not exists (select 1 from sincro.arportes a where a.azi = new.azi and a.id_pub = new.id_pub) then
+    return null;
+  end if;
+  select c.max_lines_per_order into v_max_lines from sincro_private.company c where c.azi = new.azi;
+  -- (counts no further than one past the limit)
+  select pg_catalog.count(*) into v_lines
+  from (select 1 from sincro.arporrig r where r.azi = new.azi and r.id_pub = new.id_pub limit v_max_lines + 1) r;
+  if v_lines = 0 then
     raise exception using
       errcode = 'SY105',
       message = pg_catalog.format('arportes: order %s of company %s has no lines', new.id_pub, new.azi),
       detail = pg_catalog.format('prov_tipo %s, id_int %s', new.prov_tipo, coalesce(new.id_int, '(none)')),
       hint = 'Insert the header and its lines (sincro.arporrig) in the same transaction.';
+  elsif v_lines > v_max_lines then
+    perform sincro_private.raise_too_large(pg_catalog.format('arportes (order %s)', new.id_pub), 'the number of lines',
+                                           (select pg_catalog.count(*) from sincro.arporrig r where r.azi = new.azi and r.id_pub = new.id_pub),
+                                           new.azi, 'max_lines_per_order', v_max_lines);
   end if;
   return null;
 end;
@@ -2802,7 +3370,7 @@ ALTER FUNCTION sincro_private.tg_arportes__require_lines() OWNER TO CURRENT_USER
 -- Name: FUNCTION tg_arportes__require_lines(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro_private.tg_arportes__require_lines() IS 'Deferred (at commit), after insert on arportes: refuses an order that has no lines (SY105). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+COMMENT ON FUNCTION sincro_private.tg_arportes__require_lines() IS 'Deferred (at commit), after insert on arportes: refuses an order that has no lines (SY105) or more lines than its company allows (SY140). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
 
 
 --
@@ -2877,18 +3445,40 @@ CREATE FUNCTION sincro_private.tg_new_customers__prepare_insert() RETURNS trigge
 declare
   v_existing sincro.new_customers;
   v_login sincro_private.login := sincro_private.session_login();
+  v_company sincro_private.company;
+  v_longest record;
 begin
-  -- validate
-  if new.azi is null or not exists (select 1 from sincro_private.company c where c.azi = new.azi) then
+  -- validate: a login writes its own company only (before the company's existence is looked at)
+  if v_login.login is not null and new.azi is distinct from v_login.azi then
+    raise exception using
+      errcode = 'SY111',
+      message = pg_catalog.format('new_customers: login %s belongs to company %s, not %s', v_login.login, v_login.azi, sincro_private.shown(new.azi)),
+      hint = 'A login writes customers of its own company only.';
+  end if;
+  select * into v_company from sincro_private.company c where c.azi = new.azi;
+  if not found then
     raise exception using
       errcode = 'SY100',
-      message = pg_catalog.format('new_customers: unknown company (azi = %L)', new.azi),
+      message = pg_catalog.format('new_customers: unknown company (azi = %s)', sincro_private.shown(new.azi)),
       hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+  if greatest(pg_catalog.length(new.prov_tipo), pg_catalog.length(new.prov_id), pg_catalog.length(new.id_int),
+                         pg_catalog.length(new.ragione_sociale), pg_catalog.length(new.partita_iva), pg_catalog.length(new.codice_fiscale),
+                         pg_catalog.length(new.email), pg_catalog.length(new.telefono), pg_catalog.length(new.indirizzo),
+                         pg_catalog.length(new.cap), pg_catalog.length(new.citta), pg_catalog.length(new.provincia),
+                         pg_catalog.length(new.nazione), pg_catalog.length(new.cod_cli)) > v_company.max_text_length then
+    select * into v_longest from sincro_private.longest_field(
+      array['prov_tipo', 'prov_id', 'id_int', 'ragione_sociale', 'partita_iva', 'codice_fiscale', 'email', 'telefono', 'indirizzo',
+            'cap', 'citta', 'provincia', 'nazione', 'cod_cli'],
+      array[new.prov_tipo, new.prov_id, new.id_int, new.ragione_sociale, new.partita_iva, new.codice_fiscale, new.email, new.telefono,
+            new.indirizzo, new.cap, new.citta, new.provincia, new.nazione, new.cod_cli]);
+    perform sincro_private.raise_too_large('new_customers', pg_catalog.format('field %s (characters)', v_longest.field), v_longest.field_length,
+                                           new.azi, 'max_text_length', v_company.max_text_length);
   end if;
   if new.prov_tipo is null or new.prov_tipo not in ('S', 'A') then
     raise exception using
       errcode = case when new.prov_tipo is null then 'SY102' else 'SY101' end,
-      message = pg_catalog.format('new_customers: prov_tipo must be S or A (got %s)', coalesce(pg_catalog.quote_literal(new.prov_tipo), 'NULL')),
+      message = pg_catalog.format('new_customers: prov_tipo must be S or A (got %s)', sincro_private.shown(new.prov_tipo)),
       hint = 'S for the store, A for an app; the ERP''s own customers arrive by sync.';
   end if;
   if new.id_int is null or pg_catalog.btrim(new.id_int) = '' then
@@ -2902,14 +3492,13 @@ begin
     raise exception using errcode = 'SY101', message = 'new_customers: prov_id must be empty for store customers';
   end if;
   if v_login.login is not null and (
-       new.azi <> v_login.azi
-       or v_login.kind <> case new.prov_tipo when 'S' then 'store' else 'app' end
+       v_login.kind <> case new.prov_tipo when 'S' then 'store' else 'app' end
        or (v_login.kind = 'app' and new.prov_id is distinct from v_login.prov_id)) then
     raise exception using
       errcode = 'SY111',
-      message = pg_catalog.format('new_customers: login %s (%s of company %s%s) cannot write a customer as %s %s of company %s',
+      message = pg_catalog.format('new_customers: login %s (%s of company %s%s) cannot write a customer as %s %s',
                                   v_login.login, v_login.kind, v_login.azi, coalesce(', device ' || v_login.prov_id, ''),
-                                  new.prov_tipo, coalesce(new.prov_id, ''), new.azi),
+                                  new.prov_tipo, sincro_private.shown(new.prov_id)),
       hint = 'A login writes customers of its own company, as its own party and device.';
   end if;
   if new.ragione_sociale is null or pg_catalog.btrim(new.ragione_sociale) = '' then
@@ -2921,9 +3510,8 @@ begin
       hint = 'For a customer the ERP already knows, put its code in arportes.cliente_cod instead.';
   end if;
 
-  -- idempotency
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(
-    pg_catalog.concat_ws('/', 'new_customers', new.azi, new.prov_tipo, new.prov_id, new.id_int), 0));
+  -- idempotency: identical retries wait for each other on the company's counter row, then see each other
+  perform 1 from sincro_private.id_pub_counter c where c.azi = new.azi for no key update;
   select * into v_existing from sincro.new_customers c
   where c.azi = new.azi and c.prov_tipo = new.prov_tipo
     and (c.prov_id = new.prov_id or (new.prov_id is null and c.prov_id is null)) and c.id_int = new.id_int;
@@ -2939,7 +3527,7 @@ begin
     raise exception using
       errcode = 'SY106',
       message = pg_catalog.format('new_customers: customer %s already exists as customer_id %s with different content',
-                                  new.id_int, v_existing.customer_id),
+                                  sincro_private.shown(new.id_int), v_existing.customer_id),
       hint = 'A retry must send the same customer; a different customer needs its own id_int.';
   end if;
 
@@ -3069,7 +3657,9 @@ CREATE FUNCTION sincro_private.tombstones_purged_through(azi text) RETURNS bigin
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select c.tombstones_purged_through from sincro_private.company c where c.azi = tombstones_purged_through.azi
+  -- a company the caller may not see answers like one that does not exist
+  select c.tombstones_purged_through from sincro_private.company c
+  where c.azi = tombstones_purged_through.azi and sincro_private.may_see_company(c.azi)
 $$;
 
 
@@ -3079,7 +3669,7 @@ ALTER FUNCTION sincro_private.tombstones_purged_through(azi text) OWNER TO CURRE
 -- Name: FUNCTION tombstones_purged_through(azi text); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro_private.tombstones_purged_through(azi text) IS 'Largest change number of a purged tombstone of a company (0: none). SECURITY DEFINER: reads the company table.';
+COMMENT ON FUNCTION sincro_private.tombstones_purged_through(azi text) IS 'Largest change number of a purged tombstone of a company (0: none); NULL for a company the caller may not see or that does not exist. For all_changes_since, which runs with the caller''s rights. SECURITY DEFINER: reads the company table.';
 
 
 --
@@ -3100,6 +3690,9 @@ declare
   v_bad jsonb;
   v_lines_changed text[];
   v_changed integer;
+  v_lines sincro.documenti_righe[];
+  v_max_lines integer := (select c.max_lines_per_order from sincro_private.company c where c.azi = upsert_documents.azi);
+  v_rule text;
 begin
   -- validate
   if rows is null or pg_catalog.jsonb_typeof(rows) <> 'array' then
@@ -3118,15 +3711,22 @@ begin
       hint = 'Line fields: riga, articolo, descrizione, quantita, unita_misura, prezzo, sconto, iva.';
   end if;
 
-  -- which documents' lines differ (read before anything is written)
+  select x -> 'key' into v_bad from pg_catalog.jsonb_array_elements(rows) x
+    where pg_catalog.jsonb_array_length(coalesce(x -> 'data' -> 'lines', '[]')) > v_max_lines
+    limit 1;
+  if found then
+    perform sincro_private.raise_too_large(pg_catalog.format('sync: document %s', v_bad), 'the number of lines',
+                                           (select pg_catalog.max(pg_catalog.jsonb_array_length(coalesce(x -> 'data' -> 'lines', '[]')))
+                                            from pg_catalog.jsonb_array_elements(rows) x),
+                                           v_azi, 'max_lines_per_order', v_max_lines);
+  end if;
+
+  -- which documents' lines differ (read before anything is written). Held in a variable, never in a
+  -- temporary table: a caller could have created that table first, with a trigger of its own.
   begin
-    if pg_catalog.to_regclass('pg_temp.sync_document_lines') is null then
-      create temp table sync_document_lines (like sincro.documenti_righe) on commit drop;
-    end if;
-    truncate pg_temp.sync_document_lines;
-    insert into pg_temp.sync_document_lines
-    select v_azi, d.tipo_doc, d.numero, coalesce(l.riga, o.n::integer), l.articolo, l.descrizione, l.quantita,
-           l.unita_misura, l.prezzo, l.sconto, l.iva
+    select pg_catalog.array_agg(row(v_azi, d.tipo_doc, d.numero, coalesce(l.riga, o.n::integer), l.articolo, l.descrizione, l.quantita,
+                                    l.unita_misura, l.prezzo, l.sconto, l.iva)::sincro.documenti_righe)
+      into v_lines
     from (
       select distinct on (x -> 'key' ->> 'tipo_doc', x -> 'key' ->> 'numero')
              x -> 'key' ->> 'tipo_doc' as tipo_doc, x -> 'key' ->> 'numero' as numero,
@@ -3146,7 +3746,7 @@ begin
   select pg_catalog.array_agg(distinct c.tipo_doc || E'\x1f' || c.numero) into v_lines_changed
   from (
     (select n.tipo_doc, n.numero, n.riga, n.articolo, n.descrizione, n.quantita, n.unita_misura, n.prezzo, n.sconto, n.iva
-     from pg_temp.sync_document_lines n
+     from pg_catalog.unnest(v_lines) n
      except all
      select r.tipo_doc, r.numero, r.riga, r.articolo, r.descrizione, r.quantita, r.unita_misura, r.prezzo, r.sconto, r.iva
      from sincro.documenti_righe r
@@ -3159,7 +3759,7 @@ begin
                                                          from pg_catalog.jsonb_array_elements(rows) x)
      except all
      select n.tipo_doc, n.numero, n.riga, n.articolo, n.descrizione, n.quantita, n.unita_misura, n.prezzo, n.sconto, n.iva
-     from pg_temp.sync_document_lines n)
+     from pg_catalog.unnest(v_lines) n)
   ) c;
 
   -- apply: headers, then the lines of the documents whose lines changed
@@ -3167,10 +3767,17 @@ begin
   if v_lines_changed is not null then
     delete from sincro.documenti_righe r
       where r.azi = v_azi and r.tipo_doc || E'\x1f' || r.numero = any (v_lines_changed);
-    insert into sincro.documenti_righe
-      select n.* from pg_temp.sync_document_lines n where n.tipo_doc || E'\x1f' || n.numero = any (v_lines_changed);
+    begin
+      insert into sincro.documenti_righe
+        select n.* from pg_catalog.unnest(v_lines) n where n.tipo_doc || E'\x1f' || n.numero = any (v_lines_changed);
+    exception when check_violation then
+      get stacked diagnostics v_rule = constraint_name;
+      raise exception using
+        errcode = 'SY201',
+        message = pg_catalog.format('sync: a document line breaks the rule %s (%s)', v_rule, sqlerrm),
+        hint = 'Numbers must be numbers (not NaN).';
+    end;
   end if;
-  truncate pg_temp.sync_document_lines;
   return v_changed;
 end;
 $$;
@@ -3205,10 +3812,9 @@ declare
   v_key text;
   v_row jsonb;
   v_position integer := 0;
-  v_key_list text;
-  v_dedupe integer;
+  v_sql text;
   v_changed integer;
-  v_expected integer;
+  v_rule text;
 begin
   -- validate
   select e.table_name, e.key_columns into v_table, v_keys
@@ -3246,100 +3852,92 @@ begin
       hint = pg_catalog.format('The key of a %s is {%s}, every field a string.', entity, pg_catalog.array_to_string(v_keys, ', '));
   end if;
 
+  -- the statement, for this entity's table: its key columns and its data columns (all but the hub's own)
   select pg_catalog.array_agg(a.attname::text order by a.attnum) into v_data
     from pg_catalog.pg_attribute a
     where a.attrelid = v_table and a.attnum > 0 and not a.attisdropped
       and a.attname::text <> all (v_keys || '{azi,id_sincro,deleted,updated_at}'::text[]);
-  v_key_list := (select pg_catalog.string_agg(pg_catalog.quote_ident(k), ', ') from pg_catalog.unnest(v_keys) k);
+  v_sql := sincro_private.fill_sql_template($sql$
+    with incoming as (
+      -- the last state of each key in the batch, numbered in batch order
+      select distinct on ({keys}) r.*, {key_text} as key_text, e.n
+      from pg_catalog.jsonb_array_elements($2) with ordinality e(x, n)
+      cross join lateral pg_catalog.jsonb_populate_record(null::{table}, (e.x -> 'key') || coalesce(e.x -> 'data', '{}')) r
+      order by {keys}, e.n desc
+    ),
+    seen as (
+      insert into sincro_private.rebuild_seen (azi, run_id, entity, key)
+      select $1, $3, $4, i.key_text from incoming i where $3 is not null
+    ),
+    changed as (
+      -- new keys, tombstones coming back, rows whose data differ, and the ones the caller says changed
+      select i.*, pg_catalog.row_number() over (order by i.n) as position, t.row_id
+      from incoming i
+      left join lateral (
+        select t.ctid as row_id, t.deleted, {t.data}
+        from {table} t where t.azi = $1 and ({t.keys}) = ({i.keys})
+        limit 1  -- keeps the probe a per-row primary-key lookup (not flattened into a join)
+      ) t on true
+      where t.row_id is null or t.deleted or i.key_text = any ($5)
+         or row({i.data}) is distinct from row({t.data})
+    ),
+    bump as (
+      update sincro_private.id_sincro_counter c
+        set last_value = c.last_value + (select pg_catalog.count(*) from changed)
+        where c.azi = $1 and exists (select 1 from changed)
+        returning c.last_value - (select pg_catalog.count(*) from changed) as base
+    ),
+    inserted as (
+      -- only syncs write these tables, one per company at a time: a plain insert cannot race
+      insert into {table} (azi, {keys}, {data}, id_sincro, deleted, updated_at)
+      select $1, {c.keys}, {c.data}, (select b.base from bump b) + c.position, false, pg_catalog.now()
+      from changed c
+      where c.row_id is null
+    ),
+    updated as (
+      update {table} t
+        set ({data}, id_sincro, deleted, updated_at) = ({c.data}, (select b.base from bump b) + c.position, false, pg_catalog.now())
+        from changed c
+        where c.row_id is not null and t.ctid = c.row_id
+    )
+    select pg_catalog.count(*) from changed
+    $sql$,
+    pg_catalog.jsonb_build_object(
+      'table', v_table::text,
+      'keys', sincro_private.column_list(v_keys),
+      'data', sincro_private.column_list(v_data),
+      't.keys', sincro_private.column_list(v_keys, 't'), 'i.keys', sincro_private.column_list(v_keys, 'i'),
+      'c.keys', sincro_private.column_list(v_keys, 'c'),
+      't.data', sincro_private.column_list(v_data, 't'), 'i.data', sincro_private.column_list(v_data, 'i'),
+      'c.data', sincro_private.column_list(v_data, 'c'),
+      -- the key as one text (fields joined by the unit separator), as rebuild_seen and also_changed hold it
+      'key_text', (select pg_catalog.string_agg(pg_catalog.format('r.%I::text', k), ' || E''\x1f'' || ') from pg_catalog.unnest(v_keys) k)));
 
-  -- apply: first as sent; if a key comes twice in the batch (21000), again keeping its last state
-  for v_dedupe in 0 .. 1 loop
-    begin
-      execute pg_catalog.format($sql$
-        with incoming as (
-          select %2$s r.*, %5$s as key_text
-          from pg_catalog.jsonb_array_elements($2) with ordinality e(x, n)
-          cross join lateral pg_catalog.jsonb_populate_record(null::%3$s, (e.x -> 'key') || coalesce(e.x -> 'data', '{}')) r
-          %4$s
-        ),
-        seen as (
-          insert into sincro_private.rebuild_seen (azi, run_id, entity, key)
-          select $1, $3, $4, i.key_text from incoming i where $3 is not null
-        ),
-        changed as (
-          select i.*, pg_catalog.row_number() over () as position, t.row_id
-          from incoming i
-          left join lateral (
-            select t.ctid as row_id, t.deleted, %8$s
-            from %3$s t where t.azi = $1 and (%6$s) = (%7$s)
-            limit 1  -- keeps the probe a per-row primary-key lookup (not flattened into a join)
-          ) t on true
-          where t.row_id is null or t.deleted or i.key_text = any ($5)
-             or (%9$s) is distinct from (%14$s)
-        ),
-        bump as (
-          update sincro_private.id_sincro_counter c
-            set last_value = c.last_value + (select pg_catalog.count(*) from changed)
-            where c.azi = $1 and exists (select 1 from changed)
-            returning c.last_value - (select pg_catalog.count(*) from changed) as base
-        ),
-        inserted as (
-          -- only syncs write these tables, one per company at a time: a plain insert cannot race
-          insert into %3$s (azi, %1$s, %10$s, id_sincro, deleted, updated_at)
-          select $1, %11$s, %12$s, (select b.base from bump b) + c.position, false, pg_catalog.now()
-          from changed c
-          where c.row_id is null
-          returning 1
-        ),
-        updated as (
-          update %3$s t
-            set (%10$s, id_sincro, deleted, updated_at) = (%12$s, (select b.base from bump b) + c.position, false, pg_catalog.now())
-            from changed c
-            where c.row_id is not null and t.ctid = c.row_id
-          returning 1
-        )
-        select (select pg_catalog.count(*) from inserted) + (select pg_catalog.count(*) from updated), (select pg_catalog.count(*) from changed)
-        $sql$,
-        v_key_list,                                                                                       -- 1 keys
-        case when v_dedupe = 1 then pg_catalog.format('distinct on (%s)', v_key_list) else '' end,     -- 2
-        v_table,                                                                                          -- 3
-        case when v_dedupe = 1 then pg_catalog.format('order by %s, e.n desc', v_key_list) else '' end, -- 4
-        (select pg_catalog.string_agg(pg_catalog.format('r.%I::text', k), ' || E''\x1f'' || ') from pg_catalog.unnest(v_keys) k), -- 5 key_text
-        (select pg_catalog.string_agg(pg_catalog.format('t.%I', k), ', ') from pg_catalog.unnest(v_keys) k),  -- 6
-        (select pg_catalog.string_agg(pg_catalog.format('i.%I', k), ', ') from pg_catalog.unnest(v_keys) k),  -- 7
-        (select pg_catalog.string_agg(pg_catalog.format('t.%I', d), ', ') from pg_catalog.unnest(v_data) d),  -- 8
-        (select pg_catalog.string_agg(pg_catalog.format('i.%I', d), ', ') from pg_catalog.unnest(v_data) d) || ', null',  -- 9
-        (select pg_catalog.string_agg(pg_catalog.quote_ident(d), ', ') from pg_catalog.unnest(v_data) d),   -- 10 data columns
-        (select pg_catalog.string_agg(pg_catalog.format('c.%I', k), ', ') from pg_catalog.unnest(v_keys) k), -- 11
-        (select pg_catalog.string_agg(pg_catalog.format('c.%I', d), ', ') from pg_catalog.unnest(v_data) d), -- 12
-        null,                                                                                             -- 13
-        (select pg_catalog.string_agg(pg_catalog.format('t.%I', d), ', ') from pg_catalog.unnest(v_data) d) || ', null'  -- 14
-      ) into v_changed, v_expected using azi, rows, run_id, entity, coalesce(also_changed, '{}');
-      if v_changed <> v_expected then
-        -- a known key twice in the batch: an update uses only one of them; undo and dedupe
-        raise exception using errcode = '21000', message = 'a key appears twice in the batch';
-      end if;
-      exit;
-    exception
-      when cardinality_violation or unique_violation then
-        -- a key twice in the batch: the update touched a row twice (21000) or the insert clashed with itself
-        if v_dedupe = 1 then raise; end if;
-      when data_exception then
-        -- find the row and field that did not fit, and say so
-        for v_row in select r from pg_catalog.jsonb_array_elements(rows) r loop
-          v_position := v_position + 1;
-          begin
-            execute pg_catalog.format('select pg_catalog.jsonb_populate_record(null::%s, $1)', v_table)
-              using (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
-          exception when data_exception then
-            execute pg_catalog.format('select sincro_private.raise_bad_field($1, $2, null::%s)', v_table)
-              using pg_catalog.format('sync: %s row %s (key %s)', entity, v_position, v_row -> 'key'),
-                    (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
-          end;
-        end loop;
-        raise;
-    end;
-  end loop;
+  -- apply
+  begin
+    execute v_sql into v_changed using azi, rows, run_id, entity, coalesce(also_changed, '{}');
+  exception when check_violation then
+    -- a value of the right type that the table's rules refuse: NaN, an infinite date
+    get stacked diagnostics v_rule = constraint_name;
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('sync: a %s row breaks the rule %s (%s)', entity, v_rule, sqlerrm),
+      hint = 'Numbers must be numbers (not NaN) and dates real dates (not infinity).';
+  when data_exception then
+    -- find the row and field that did not fit, and say so
+    for v_row in select r from pg_catalog.jsonb_array_elements(rows) r loop
+      v_position := v_position + 1;
+      begin
+        execute pg_catalog.format('select pg_catalog.jsonb_populate_record(null::%s, $1)', v_table)
+          using (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
+      exception when data_exception then
+        execute pg_catalog.format('select sincro_private.raise_bad_field($1, $2, null::%s)', v_table)
+          using pg_catalog.format('sync: %s row %s (key %s)', entity, v_position, v_row -> 'key'),
+                (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
+      end;
+    end loop;
+    raise;
+  end;
   return v_changed;
 end;
 $_$;
@@ -3370,7 +3968,13 @@ CREATE TABLE sincro_private.company (
     tombstone_retention interval DEFAULT '90 days'::interval NOT NULL,
     tombstones_purged_through bigint DEFAULT 0 NOT NULL,
     erp_cursor text DEFAULT ''::text NOT NULL,
+    max_lines_per_order integer DEFAULT 1000 NOT NULL,
+    max_text_length integer DEFAULT 4000 NOT NULL,
+    max_document_bytes integer DEFAULT 1048576 NOT NULL,
     CONSTRAINT azi_is_well_formed CHECK ((azi ~ '^[A-Za-z0-9_-]{1,20}$'::text)),
+    CONSTRAINT max_document_bytes_is_positive CHECK ((max_document_bytes > 0)),
+    CONSTRAINT max_lines_per_order_is_positive CHECK ((max_lines_per_order > 0)),
+    CONSTRAINT max_text_length_is_positive CHECK ((max_text_length > 0)),
     CONSTRAINT push_mode_is_known CHECK ((push_mode = ANY (ARRAY['auto'::text, 'manual'::text]))),
     CONSTRAINT sync_period_is_positive CHECK ((sync_period > '00:00:00'::interval)),
     CONSTRAINT sync_quota_is_not_negative CHECK ((sync_quota >= 0)),
@@ -3466,6 +4070,27 @@ COMMENT ON COLUMN sincro_private.company.erp_cursor IS 'The ERP''s change cursor
 
 
 --
+-- Name: COLUMN company.max_lines_per_order; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro_private.company.max_lines_per_order IS 'Most lines one order (or ERP document) may have; more is refused with SY140.';
+
+
+--
+-- Name: COLUMN company.max_text_length; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro_private.company.max_text_length IS 'Most characters any one text field of an order, line or new customer may hold; more is refused with SY140.';
+
+
+--
+-- Name: COLUMN company.max_document_bytes; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro_private.company.max_document_bytes IS 'Most bytes one ERP document (erp_write_order''s doc, one change or snapshot row of a sync) may take; more is refused with SY140.';
+
+
+--
 -- Name: id_pub_counter; Type: TABLE; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -3537,7 +4162,7 @@ COMMENT ON COLUMN sincro_private.id_sincro_counter.last_value IS 'Last id_sincro
 -- Name: apstatosyn; Type: VIEW; Schema: sincro; Owner: CURRENT_USER
 --
 
-CREATE VIEW sincro.apstatosyn AS
+CREATE VIEW sincro.apstatosyn WITH (security_barrier='true') AS
  SELECT c.azi,
     c.ragione_sociale,
     p.last_value AS last_id_pub,
@@ -3546,7 +4171,10 @@ CREATE VIEW sincro.apstatosyn AS
     c.sync_used,
     c.sync_period_start,
     c.push_mode,
-    c.created_at
+    c.created_at,
+    c.max_lines_per_order,
+    c.max_text_length,
+    c.max_document_bytes
    FROM ((sincro_private.company c
      JOIN sincro_private.id_pub_counter p USING (azi))
      JOIN sincro_private.id_sincro_counter s USING (azi))
@@ -3626,6 +4254,27 @@ COMMENT ON COLUMN sincro.apstatosyn.created_at IS 'When the company was register
 
 
 --
+-- Name: COLUMN apstatosyn.max_lines_per_order; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.apstatosyn.max_lines_per_order IS 'Most lines an order or ERP document may have (default 1000); more is refused (SY140).';
+
+
+--
+-- Name: COLUMN apstatosyn.max_text_length; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.apstatosyn.max_text_length IS 'Most characters one text field of an order, line or new customer may hold (default 4000); more is refused (SY140).';
+
+
+--
+-- Name: COLUMN apstatosyn.max_document_bytes; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.apstatosyn.max_document_bytes IS 'Most bytes one ERP document or sync row may take (default 1 MiB); more is refused (SY140).';
+
+
+--
 -- Name: arporrig; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -3645,9 +4294,13 @@ CREATE TABLE sincro.arporrig (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT articolo_is_not_blank CHECK ((btrim(articolo) <> ''::text)),
+    CONSTRAINT data_consegna_is_finite CHECK (isfinite(data_consegna)),
+    CONSTRAINT prezzo_is_a_number CHECK ((prezzo <> 'NaN'::numeric)),
     CONSTRAINT prezzo_is_not_negative CHECK ((prezzo >= (0)::numeric)),
+    CONSTRAINT quantita_is_a_number CHECK ((quantita <> 'NaN'::numeric)),
     CONSTRAINT quantita_is_positive CHECK ((quantita > (0)::numeric)),
     CONSTRAINT riga_is_positive CHECK ((riga > 0)),
+    CONSTRAINT sconto_is_a_number CHECK ((sconto <> 'NaN'::numeric)),
     CONSTRAINT sconto_is_percentage CHECK (((sconto >= (0)::numeric) AND (sconto <= (100)::numeric)))
 );
 
@@ -4103,7 +4756,9 @@ CREATE TABLE sincro.articoli (
     id_sincro bigint NOT NULL,
     deleted boolean DEFAULT false NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0))
+    CONSTRAINT giacenza_is_a_number CHECK ((giacenza <> 'NaN'::numeric)),
+    CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0)),
+    CONSTRAINT prezzo_is_a_number CHECK ((prezzo <> 'NaN'::numeric))
 );
 ALTER TABLE ONLY sincro.articoli ALTER COLUMN azi SET STATISTICS 0;
 
@@ -4354,7 +5009,7 @@ COMMENT ON COLUMN sincro.clienti.updated_at IS 'Last change in the hub.';
 -- Name: company_status; Type: VIEW; Schema: sincro; Owner: CURRENT_USER
 --
 
-CREATE VIEW sincro.company_status AS
+CREATE VIEW sincro.company_status WITH (security_barrier='true') AS
  SELECT c.azi,
     ( SELECT count(*) AS count
            FROM sincro.arportes a
@@ -4521,7 +5176,7 @@ COMMENT ON COLUMN sincro.consumer_cursors.updated_at IS 'When the consumer last 
 -- Name: consumer_lag; Type: VIEW; Schema: sincro; Owner: CURRENT_USER
 --
 
-CREATE VIEW sincro.consumer_lag AS
+CREATE VIEW sincro.consumer_lag WITH (security_barrier='true') AS
  SELECT k.azi,
     k.consumer,
     k.id_sincro_read AS cursor,
@@ -4602,8 +5257,12 @@ CREATE TABLE sincro.documenti (
     id_sincro bigint NOT NULL,
     deleted boolean DEFAULT false NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT data_doc_is_finite CHECK (isfinite(data_doc)),
     CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0)),
-    CONSTRAINT tipo_doc_is_known CHECK ((tipo_doc = ANY (ARRAY['preventivo'::text, 'ddt'::text, 'fattura'::text])))
+    CONSTRAINT tipo_doc_is_known CHECK ((tipo_doc = ANY (ARRAY['preventivo'::text, 'ddt'::text, 'fattura'::text]))),
+    CONSTRAINT totale_documento_is_a_number CHECK ((totale_documento <> 'NaN'::numeric)),
+    CONSTRAINT totale_imponibile_is_a_number CHECK ((totale_imponibile <> 'NaN'::numeric)),
+    CONSTRAINT totale_iva_is_a_number CHECK ((totale_iva <> 'NaN'::numeric))
 );
 ALTER TABLE ONLY sincro.documenti ALTER COLUMN azi SET STATISTICS 0;
 
@@ -4723,7 +5382,10 @@ CREATE TABLE sincro.documenti_righe (
     unita_misura text,
     prezzo numeric(14,4),
     sconto numeric(6,2),
-    iva text
+    iva text,
+    CONSTRAINT prezzo_is_a_number CHECK ((prezzo <> 'NaN'::numeric)),
+    CONSTRAINT quantita_is_a_number CHECK ((quantita <> 'NaN'::numeric)),
+    CONSTRAINT sconto_is_a_number CHECK ((sconto <> 'NaN'::numeric))
 );
 ALTER TABLE ONLY sincro.documenti_righe ALTER COLUMN azi SET STATISTICS 0;
 
@@ -5113,7 +5775,11 @@ CREATE TABLE sincro.particolarita (
     id_sincro bigint NOT NULL,
     deleted boolean DEFAULT false NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0))
+    CONSTRAINT id_sincro_is_positive CHECK ((id_sincro > 0)),
+    CONSTRAINT prezzo_is_a_number CHECK ((prezzo <> 'NaN'::numeric)),
+    CONSTRAINT sconto_is_a_number CHECK ((sconto <> 'NaN'::numeric)),
+    CONSTRAINT valido_al_is_finite CHECK (isfinite(valido_al)),
+    CONSTRAINT valido_dal_is_finite CHECK (isfinite(valido_dal))
 );
 ALTER TABLE ONLY sincro.particolarita ALTER COLUMN azi SET STATISTICS 0;
 
@@ -7193,6 +7859,13 @@ ALTER TABLE sincro.new_customers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sincro.order_push ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: arporrig own_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE POLICY own_company ON sincro.arporrig FOR INSERT TO sincro_store, sincro_app WITH CHECK ((azi = sincro_private.session_company()));
+
+
+--
 -- Name: articoli own_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -7277,7 +7950,7 @@ ALTER TABLE sincro.tabelle_accessorie ENABLE ROW LEVEL SECURITY;
 -- Name: arporrig visible_order; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
-CREATE POLICY visible_order ON sincro.arporrig USING ((EXISTS ( SELECT 1
+CREATE POLICY visible_order ON sincro.arporrig FOR SELECT USING ((EXISTS ( SELECT 1
    FROM sincro.arportes a
   WHERE ((a.azi = arporrig.azi) AND (a.id_pub = arporrig.id_pub)))));
 
@@ -7608,6 +8281,15 @@ GRANT ALL ON FUNCTION sincro.create_login(role_name text, kind text, azi text, p
 
 
 --
+-- Name: FUNCTION end_overdue_sessions(idle_in_transaction_after interval, running_after interval); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.end_overdue_sessions(idle_in_transaction_after interval, running_after interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.end_overdue_sessions(idle_in_transaction_after interval, running_after interval) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.end_overdue_sessions(idle_in_transaction_after interval, running_after interval) TO sincro_admin;
+
+
+--
 -- Name: FUNCTION erp_cursor(azi text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -7664,6 +8346,15 @@ GRANT ALL ON FUNCTION sincro.partial_sync(azi text) TO sincro_admin;
 REVOKE ALL ON FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) TO sincro_worker;
 GRANT ALL ON FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer) TO sincro_admin;
 
 
 --
@@ -7813,6 +8504,13 @@ GRANT ALL ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, c
 
 
 --
+-- Name: FUNCTION column_list(columns text[], alias text); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.column_list(columns text[], alias text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION current_party(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -7834,6 +8532,55 @@ REVOKE ALL ON FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint
 
 
 --
+-- Name: FUNCTION erp_export_order(azi text, fields sincro.arportes, lines jsonb); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.erp_export_order(azi text, fields sincro.arportes, lines jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION erp_locate_order(azi text, fields sincro.arportes); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.erp_locate_order(azi text, fields sincro.arportes) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION erp_order_fields(azi text, doc jsonb); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.erp_order_fields(azi text, doc jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION erp_update_order(old sincro.arportes, doc jsonb); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.erp_update_order(old sincro.arportes, doc jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fill_sql_template(template text, fragments jsonb); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.fill_sql_template(template text, fragments jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION login_limits(kind text, OUT connection_limit integer, OUT statement_timeout text, OUT lock_timeout text, OUT idle_in_transaction_timeout text); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.login_limits(kind text, OUT connection_limit integer, OUT statement_timeout text, OUT lock_timeout text, OUT idle_in_transaction_timeout text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION longest_field(names text[], vals text[], OUT field text, OUT field_length integer); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.longest_field(names text[], vals text[], OUT field text, OUT field_length integer) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION may_see_company(azi text); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -7846,10 +8593,24 @@ GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_admin;
 
 
 --
+-- Name: FUNCTION partial_sync_job_key(azi text, run_id bigint); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.partial_sync_job_key(azi text, run_id bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION raise_bad_field(context text, doc jsonb, template anyelement); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
 --
 
 REVOKE ALL ON FUNCTION sincro_private.raise_bad_field(context text, doc jsonb, template anyelement) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION raise_too_large(context text, what text, size bigint, azi text, setting text, size_limit bigint); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.raise_too_large(context text, what text, size bigint, azi text, setting text, size_limit bigint) FROM PUBLIC;
 
 
 --
@@ -7921,6 +8682,13 @@ REVOKE ALL ON FUNCTION sincro_private.session_login() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION sincro_private.set_party(party text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION shown(value text); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.shown(value text) FROM PUBLIC;
 
 
 --
@@ -8035,7 +8803,6 @@ REVOKE ALL ON FUNCTION sincro_private.tombstone_erp_rows(entity text, azi text, 
 REVOKE ALL ON FUNCTION sincro_private.tombstones_purged_through(azi text) FROM PUBLIC;
 GRANT ALL ON FUNCTION sincro_private.tombstones_purged_through(azi text) TO sincro_store;
 GRANT ALL ON FUNCTION sincro_private.tombstones_purged_through(azi text) TO sincro_app;
-GRANT ALL ON FUNCTION sincro_private.tombstones_purged_through(azi text) TO sincro_erp;
 GRANT ALL ON FUNCTION sincro_private.tombstones_purged_through(azi text) TO sincro_worker;
 GRANT ALL ON FUNCTION sincro_private.tombstones_purged_through(azi text) TO sincro_admin;
 
@@ -8105,6 +8872,27 @@ GRANT INSERT(sync_period_start),UPDATE(sync_period_start) ON TABLE sincro.apstat
 --
 
 GRANT INSERT(push_mode),UPDATE(push_mode) ON TABLE sincro.apstatosyn TO sincro_admin;
+
+
+--
+-- Name: COLUMN apstatosyn.max_lines_per_order; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(max_lines_per_order),UPDATE(max_lines_per_order) ON TABLE sincro.apstatosyn TO sincro_admin;
+
+
+--
+-- Name: COLUMN apstatosyn.max_text_length; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(max_text_length),UPDATE(max_text_length) ON TABLE sincro.apstatosyn TO sincro_admin;
+
+
+--
+-- Name: COLUMN apstatosyn.max_document_bytes; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT INSERT(max_document_bytes),UPDATE(max_document_bytes) ON TABLE sincro.apstatosyn TO sincro_admin;
 
 
 --
