@@ -1,4 +1,6 @@
 -- The role matrix: role x object x privilege -> allowed or denied, from one table; every cell checked.
+-- Every function of sincro, sincro_private and graphile_worker is a cell (from pg_proc): a new function is
+-- denied to every party until this table says otherwise, and a grant this table does not list fails.
 begin;
 
 create temp table expected_allow (role name, object text, privilege text);
@@ -22,31 +24,52 @@ select r, o, p from (values
   ('sincro.push_problems',            '{SELECT}',                  '{sincro_erp,sincro_worker,sincro_admin}'),
   ('sincro.sync_runs',                '{SELECT}',                  '{sincro_erp,sincro_worker,sincro_admin}'),
   ('sincro.consumer_cursors',         '{SELECT}',                  '{sincro_store,sincro_app,sincro_worker,sincro_admin}'),
-  ('sincro.push_claim(text,bigint)',                    '{EXECUTE}', '{sincro_worker,sincro_admin}'),
-  ('sincro.push_acquired(text,bigint,text,text)',       '{EXECUTE}', '{sincro_worker,sincro_admin}'),
-  ('sincro.sweep_pushes(interval)',                     '{EXECUTE}', '{sincro_worker,sincro_admin}'),
-  ('sincro.partial_sync(text)',                         '{EXECUTE}', '{sincro_admin}'),
-  ('sincro.erp_write_order(text,jsonb)',                '{EXECUTE}', '{sincro_erp,sincro_worker,sincro_admin}'),
-  ('sincro.changes_since(text,bigint,integer)',         '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
-  ('sincro.find_order(text,text,text,text)',            '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
-  ('sincro.find_new_customer(text,text,text,text)',     '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
-  ('sincro.create_login(text,text,text,text,text,text)', '{EXECUTE}', '{sincro_admin}'),
-  ('sincro_private.session_company()',                  '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
-  ('graphile_worker.add_job(text,json,text,timestamptz,integer,text,integer,text[],text)', '{EXECUTE}', '{sincro_worker}'),
   -- ERP-owned data: read by every party, written by the sync functions only
   ('sincro.articoli',                 '{SELECT}',                  '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
   ('sincro.clienti',                  '{SELECT}',                  '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
   ('sincro.documenti_righe',          '{SELECT}',                  '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
   ('sincro.consumer_lag',             '{SELECT}',                  '{sincro_store,sincro_app,sincro_worker,sincro_admin}'),
   ('sincro.company_status',           '{SELECT}',                  '{sincro_worker,sincro_admin}'),
-  ('sincro.all_changes_since(text,bigint,integer)',     '{EXECUTE}', '{sincro_store,sincro_app,sincro_worker,sincro_admin}'),
-  ('sincro.advance_consumer_cursor(text,text,bigint)',  '{EXECUTE}', '{sincro_store,sincro_app,sincro_worker,sincro_admin}'),
+  -- functions (every function of sincro, sincro_private and graphile_worker is a cell: one not listed is denied to all)
+  ('sincro.changes_since(text,bigint,integer)',              '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.find_order(text,text,text,text)',                 '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.find_new_customer(text,text,text,text)',          '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro_private.check_feed_arguments(text,text,bigint,integer)', '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro_private.session_company()',                       '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro_private.session_device()',                        '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro_private.session_agent()',                         '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro_private.may_see_company(text)',                   '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.all_changes_since(text,bigint,integer)',          '{EXECUTE}', '{sincro_store,sincro_app,sincro_worker,sincro_admin}'),
+  ('sincro.advance_consumer_cursor(text,text,bigint)',       '{EXECUTE}', '{sincro_store,sincro_app,sincro_worker,sincro_admin}'),
+  ('sincro_private.tombstones_purged_through(text)',         '{EXECUTE}', '{sincro_store,sincro_app,sincro_worker,sincro_admin}'),
+  ('sincro.erp_write_order(text,jsonb)',                     '{EXECUTE}', '{sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro.push_claim(text,bigint)',                         '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.push_acquired(text,bigint,text,text)',            '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.push_rejected(text,bigint,text)',                 '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.push_failed(text,bigint,text)',                   '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.sweep_pushes(interval)',                          '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.pushable_orders(text)',                           '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.partial_sync_progress(text,bigint,integer,integer,integer)', '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.partial_sync_finish(text,bigint,integer,integer,integer,text)', '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.purge_tombstones(text)',                          '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.end_overdue_sessions(interval,interval)',         '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.create_login(text,text,text,text,text,text)',     '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.partial_sync(text)',                              '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.sync_run_begin(text,text)',                       '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.sync_run_complete(text,bigint)',                  '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.sync_run_fail(text,bigint,text)',                 '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.erp_cursor(text)',                                '{EXECUTE}', '{sincro_admin}'),
   ('sincro.sync_changes_apply(text,bigint,text,text,jsonb)', '{EXECUTE}', '{sincro_admin}'),
-  ('sincro.sync_rebuild_apply(text,bigint,text,jsonb)', '{EXECUTE}', '{sincro_admin}'),
-  ('sincro.sync_run_complete(text,bigint)',             '{EXECUTE}', '{sincro_admin}'),
-  ('sincro.quota(text)',                                '{EXECUTE}', '{sincro_admin}'),
-  ('sincro.set_sync_contract(text,integer,interval,date)', '{EXECUTE}', '{sincro_admin}')
+  ('sincro.sync_rebuild_apply(text,bigint,text,jsonb)',      '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.sync_rebuild_sweep(text,bigint,text)',            '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.quota(text)',                                     '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.set_sync_contract(text,integer,interval,date)',   '{EXECUTE}', '{sincro_admin}')
 ) as t(o, ps, rs), unnest(ps::text[]) p, unnest(rs::text[]) r;
+-- functions by their canonical name (an unknown one becomes NULL and fails the first test); the worker group
+-- executes every function of graphile-worker's, nobody else any
+update expected_allow set object = to_regprocedure(object)::text where privilege = 'EXECUTE';
+insert into expected_allow
+select 'sincro_worker', p.oid::regprocedure::text, 'EXECUTE' from pg_proc p where p.pronamespace = 'graphile_worker'::regnamespace;
 
 create temp table cells as
 select r.role, o.object, o.kind, p.privilege,
@@ -60,26 +83,17 @@ cross join (values
   ('sincro_private.id_sincro_counter', 'table'), ('sincro_private.party_secret', 'table'), ('sincro_private.login', 'table'),
   ('graphile_worker._private_jobs', 'table'),
   ('sincro.order_push', 'table'), ('sincro.push_problems', 'table'), ('sincro.sync_runs', 'table'),
-  ('sincro.push_claim(text,bigint)', 'function'), ('sincro.push_acquired(text,bigint,text,text)', 'function'),
-  ('sincro.sweep_pushes(interval)', 'function'), ('sincro.partial_sync(text)', 'function'),
-  ('sincro.erp_write_order(text,jsonb)', 'function'), ('sincro.changes_since(text,bigint,integer)', 'function'),
-  ('sincro.find_order(text,text,text,text)', 'function'), ('sincro.find_new_customer(text,text,text,text)', 'function'),
-  ('sincro.create_login(text,text,text,text,text,text)', 'function'),
-  ('sincro_private.session_company()', 'function'), ('sincro_private.set_party(text)', 'function'),
-  ('sincro_private.restore_party(text)', 'function'), ('sincro_private.assign_pending_id_sincro()', 'function'),
-  ('sincro_private.enqueue_push_order(text,bigint)', 'function'), ('sincro_private.replace_order_lines(text,bigint,jsonb)', 'function'),
-  ('graphile_worker.add_job(text,json,text,timestamptz,integer,text,integer,text[],text)', 'function'),
   ('sincro.articoli', 'table'), ('sincro.clienti', 'table'), ('sincro.documenti_righe', 'table'),
   ('sincro.consumer_cursors', 'table'), ('sincro.consumer_lag', 'table'), ('sincro.company_status', 'table'),
-  ('sincro_private.rebuild_seen', 'table'), ('sincro_private.erp_entity', 'table'),
-  ('sincro.all_changes_since(text,bigint,integer)', 'function'), ('sincro.advance_consumer_cursor(text,text,bigint)', 'function'),
-  ('sincro.sync_changes_apply(text,bigint,text,text,jsonb)', 'function'), ('sincro.sync_rebuild_apply(text,bigint,text,jsonb)', 'function'),
-  ('sincro.sync_run_complete(text,bigint)', 'function'), ('sincro.quota(text)', 'function'),
-  ('sincro.set_sync_contract(text,integer,interval,date)', 'function'),
-  ('sincro_private.upsert_erp_rows(text,text,jsonb,bigint,text[])', 'function'),
-  ('sincro_private.tombstone_erp_rows(text,text,jsonb,bigint)', 'function')
+  ('sincro_private.rebuild_seen', 'table'), ('sincro_private.erp_entity', 'table')
 ) o(object, kind)
-cross join lateral unnest(case o.kind when 'table' then array['SELECT', 'INSERT', 'UPDATE', 'DELETE'] else array['EXECUTE'] end) p(privilege);
+cross join lateral unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p(privilege)
+union all
+select r.role, p.oid::regprocedure::text, 'function', 'EXECUTE',
+       exists (select 1 from expected_allow e where e.role = r.role and e.object = p.oid::regprocedure::text and e.privilege = 'EXECUTE')
+from (values ('sincro_store'::name), ('sincro_app'), ('sincro_erp'), ('sincro_worker'), ('sincro_admin')) r(role)
+cross join pg_proc p
+where p.pronamespace in ('sincro'::regnamespace, 'sincro_private'::regnamespace, 'graphile_worker'::regnamespace);
 
 select plan((select count(*)::int from cells) + 1);
 
