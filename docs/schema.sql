@@ -2836,7 +2836,6 @@ CREATE FUNCTION sincro_private.tg_arporrig__guard() RETURNS trigger
     AS $$
 declare
   v_party constant text := sincro_private.current_party();
-  v_login sincro_private.login;
   v_order record;
   v_lines bigint;
   v_longest record;
@@ -2851,23 +2850,23 @@ begin
       hint = 'Lines change only through the ERP (sincro.erp_write_order).';
   end if;
 
-  -- the order and its company's limits; for a client login, only an order it may write lines of
-  if v_party is null then
-    v_login := sincro_private.session_login();
-  end if;
-  select a.created_xact, a.prov_tipo, a.prov_id, c.max_text_length, c.max_lines_per_order into v_order
+  -- the order, its company's limits and the connection's login (one query: this runs for every line while
+  -- the order's transaction holds its company's counter); for a client login, only an order it may write
+  -- lines of, so that another company's or device's order looks like a missing one
+  select a.created_xact, c.max_text_length, c.max_lines_per_order, l.login into v_order
   from sincro.arportes a
   join sincro_private.company c on c.azi = a.azi
+  left join sincro_private.login l on l.login = session_user and v_party is null
   where a.azi = new.azi and a.id_pub = new.id_pub
-    and (v_login.login is null
-         or (a.azi = v_login.azi
-             and (v_login.kind = 'store' and a.prov_tipo = 'S'
-                  or v_login.kind = 'app' and a.prov_tipo = 'A' and a.prov_id = v_login.prov_id)));
+    and (l.login is null
+         or (a.azi = l.azi
+             and (l.kind = 'store' and a.prov_tipo = 'S'
+                  or l.kind = 'app' and a.prov_tipo = 'A' and a.prov_id = l.prov_id)));
   if not found then
     raise exception using
       errcode = 'SY109',
-      message = pg_catalog.format('arporrig: company %s has no order with id_pub %s%s', sincro_private.shown(new.azi), new.id_pub,
-                                  case when v_login.login is not null then ' of this login' else '' end),
+      message = pg_catalog.format('arporrig: company %s has no order with id_pub %s that this connection may write lines of',
+                                  sincro_private.shown(new.azi), new.id_pub),
       hint = 'Insert the header first and use the id_pub that INSERT ... RETURNING gives back.';
   end if;
 
@@ -2881,7 +2880,7 @@ begin
       hint = 'Each line needs riga (1, 2, ...), articolo and quantita.';
   end if;
   if greatest(pg_catalog.length(new.articolo), pg_catalog.length(new.descrizione), pg_catalog.length(new.unita_misura),
-                         pg_catalog.length(new.iva), pg_catalog.length(new.note)) > v_order.max_text_length then
+              pg_catalog.length(new.iva), pg_catalog.length(new.note)) > v_order.max_text_length then
     select * into v_longest from sincro_private.longest_field(array['articolo', 'descrizione', 'unita_misura', 'iva', 'note'],
                                                               array[new.articolo, new.descrizione, new.unita_misura, new.iva, new.note]);
     perform sincro_private.raise_too_large(pg_catalog.format('arporrig (order %s, line %s)', new.id_pub, new.riga),
@@ -3120,11 +3119,11 @@ begin
 
   -- validate: sizes, before anything else is done with the values
   if greatest(pg_catalog.length(new.id_int), pg_catalog.length(new.prov_id), pg_catalog.length(new.prov_tipo),
-                         pg_catalog.length(new.autore_tipo), pg_catalog.length(new.autore_cod), pg_catalog.length(new.tor_chia),
-                         pg_catalog.length(new.conferma), pg_catalog.length(new.cliente_cod), pg_catalog.length(new.cod_agente),
-                         pg_catalog.length(new.dest_ragione_sociale), pg_catalog.length(new.dest_indirizzo), pg_catalog.length(new.dest_cap),
-                         pg_catalog.length(new.dest_citta), pg_catalog.length(new.dest_provincia), pg_catalog.length(new.dest_nazione),
-                         pg_catalog.length(new.cod_pagamento), pg_catalog.length(new.note), pg_catalog.length(new.valuta))
+              pg_catalog.length(new.autore_tipo), pg_catalog.length(new.autore_cod), pg_catalog.length(new.tor_chia),
+              pg_catalog.length(new.conferma), pg_catalog.length(new.cliente_cod), pg_catalog.length(new.cod_agente),
+              pg_catalog.length(new.dest_ragione_sociale), pg_catalog.length(new.dest_indirizzo), pg_catalog.length(new.dest_cap),
+              pg_catalog.length(new.dest_citta), pg_catalog.length(new.dest_provincia), pg_catalog.length(new.dest_nazione),
+              pg_catalog.length(new.cod_pagamento), pg_catalog.length(new.note), pg_catalog.length(new.valuta))
      > v_company.max_text_length then
     select * into v_longest from sincro_private.longest_field(
       array['id_int', 'prov_id', 'prov_tipo', 'autore_tipo', 'autore_cod', 'tor_chia', 'conferma', 'cliente_cod', 'cod_agente',
@@ -3341,13 +3340,17 @@ declare
   v_max_lines integer;
   v_lines bigint;
 begin
-  if not exists (select 1 from sincro.arportes a where a.azi = new.azi and a.id_pub = new.id_pub) then
+  -- one query (this runs at commit, while the transaction holds its company's counter); it counts no
+  -- further than one past the limit, and finds nothing when the header is gone
+  select c.max_lines_per_order,
+         (select pg_catalog.count(*) from (select 1 from sincro.arporrig r where r.azi = a.azi and r.id_pub = a.id_pub
+                                           limit c.max_lines_per_order + 1) r)
+    into v_max_lines, v_lines
+  from sincro.arportes a join sincro_private.company c on c.azi = a.azi
+  where a.azi = new.azi and a.id_pub = new.id_pub;
+  if not found then
     return null;
   end if;
-  select c.max_lines_per_order into v_max_lines from sincro_private.company c where c.azi = new.azi;
-  -- (counts no further than one past the limit)
-  select pg_catalog.count(*) into v_lines
-  from (select 1 from sincro.arporrig r where r.azi = new.azi and r.id_pub = new.id_pub limit v_max_lines + 1) r;
   if v_lines = 0 then
     raise exception using
       errcode = 'SY105',
@@ -3463,10 +3466,10 @@ begin
       hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
   end if;
   if greatest(pg_catalog.length(new.prov_tipo), pg_catalog.length(new.prov_id), pg_catalog.length(new.id_int),
-                         pg_catalog.length(new.ragione_sociale), pg_catalog.length(new.partita_iva), pg_catalog.length(new.codice_fiscale),
-                         pg_catalog.length(new.email), pg_catalog.length(new.telefono), pg_catalog.length(new.indirizzo),
-                         pg_catalog.length(new.cap), pg_catalog.length(new.citta), pg_catalog.length(new.provincia),
-                         pg_catalog.length(new.nazione), pg_catalog.length(new.cod_cli)) > v_company.max_text_length then
+              pg_catalog.length(new.ragione_sociale), pg_catalog.length(new.partita_iva), pg_catalog.length(new.codice_fiscale),
+              pg_catalog.length(new.email), pg_catalog.length(new.telefono), pg_catalog.length(new.indirizzo),
+              pg_catalog.length(new.cap), pg_catalog.length(new.citta), pg_catalog.length(new.provincia),
+              pg_catalog.length(new.nazione), pg_catalog.length(new.cod_cli)) > v_company.max_text_length then
     select * into v_longest from sincro_private.longest_field(
       array['prov_tipo', 'prov_id', 'id_int', 'ragione_sociale', 'partita_iva', 'codice_fiscale', 'email', 'telefono', 'indirizzo',
             'cap', 'citta', 'provincia', 'nazione', 'cod_cli'],

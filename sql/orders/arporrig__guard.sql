@@ -18,7 +18,6 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_party constant text := sincro_private.current_party();
-  v_login sincro_private.login;
   v_order record;
   v_lines bigint;
   v_longest record;
@@ -33,23 +32,23 @@ begin
       hint = 'Lines change only through the ERP (sincro.erp_write_order).';
   end if;
 
-  -- the order and its company's limits; for a client login, only an order it may write lines of
-  if v_party is null then
-    v_login := sincro_private.session_login();
-  end if;
-  select a.created_xact, a.prov_tipo, a.prov_id, c.max_text_length, c.max_lines_per_order into v_order
+  -- the order, its company's limits and the connection's login (one query: this runs for every line while
+  -- the order's transaction holds its company's counter); for a client login, only an order it may write
+  -- lines of, so that another company's or device's order looks like a missing one
+  select a.created_xact, c.max_text_length, c.max_lines_per_order, l.login into v_order
   from sincro.arportes a
   join sincro_private.company c on c.azi = a.azi
+  left join sincro_private.login l on l.login = session_user and v_party is null
   where a.azi = new.azi and a.id_pub = new.id_pub
-    and (v_login.login is null
-         or (a.azi = v_login.azi
-             and (v_login.kind = 'store' and a.prov_tipo = 'S'
-                  or v_login.kind = 'app' and a.prov_tipo = 'A' and a.prov_id = v_login.prov_id)));
+    and (l.login is null
+         or (a.azi = l.azi
+             and (l.kind = 'store' and a.prov_tipo = 'S'
+                  or l.kind = 'app' and a.prov_tipo = 'A' and a.prov_id = l.prov_id)));
   if not found then
     raise exception using
       errcode = 'SY109',
-      message = pg_catalog.format('arporrig: company %s has no order with id_pub %s%s', sincro_private.shown(new.azi), new.id_pub,
-                                  case when v_login.login is not null then ' of this login' else '' end),
+      message = pg_catalog.format('arporrig: company %s has no order with id_pub %s that this connection may write lines of',
+                                  sincro_private.shown(new.azi), new.id_pub),
       hint = 'Insert the header first and use the id_pub that INSERT ... RETURNING gives back.';
   end if;
 
@@ -63,7 +62,7 @@ begin
       hint = 'Each line needs riga (1, 2, ...), articolo and quantita.';
   end if;
   if greatest(pg_catalog.length(new.articolo), pg_catalog.length(new.descrizione), pg_catalog.length(new.unita_misura),
-                         pg_catalog.length(new.iva), pg_catalog.length(new.note)) > v_order.max_text_length then
+              pg_catalog.length(new.iva), pg_catalog.length(new.note)) > v_order.max_text_length then
     select * into v_longest from sincro_private.longest_field(array['articolo', 'descrizione', 'unita_misura', 'iva', 'note'],
                                                               array[new.articolo, new.descrizione, new.unita_misura, new.iva, new.note]);
     perform sincro_private.raise_too_large(pg_catalog.format('arporrig (order %s, line %s)', new.id_pub, new.riga),

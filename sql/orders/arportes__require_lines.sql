@@ -16,13 +16,17 @@ declare
   v_max_lines integer;
   v_lines bigint;
 begin
-  if not exists (select 1 from sincro.arportes a where a.azi = new.azi and a.id_pub = new.id_pub) then
+  -- one query (this runs at commit, while the transaction holds its company's counter); it counts no
+  -- further than one past the limit, and finds nothing when the header is gone
+  select c.max_lines_per_order,
+         (select pg_catalog.count(*) from (select 1 from sincro.arporrig r where r.azi = a.azi and r.id_pub = a.id_pub
+                                           limit c.max_lines_per_order + 1) r)
+    into v_max_lines, v_lines
+  from sincro.arportes a join sincro_private.company c on c.azi = a.azi
+  where a.azi = new.azi and a.id_pub = new.id_pub;
+  if not found then
     return null;
   end if;
-  select c.max_lines_per_order into v_max_lines from sincro_private.company c where c.azi = new.azi;
-  -- (counts no further than one past the limit)
-  select pg_catalog.count(*) into v_lines
-  from (select 1 from sincro.arporrig r where r.azi = new.azi and r.id_pub = new.id_pub limit v_max_lines + 1) r;
   if v_lines = 0 then
     raise exception using
       errcode = 'SY105',
