@@ -28,7 +28,7 @@ select sincro.advance_consumer_cursor('C00001', 'app:50', 5);
 select results_eq($$ select consumer, "cursor", last_change, lag from sincro.consumer_lag order by consumer $$,
                   $$ values ('app:50', 5::bigint, 5::bigint, 0::bigint), ('store', 3, 5, 2) $$, 'store 2 behind, app:50 up to date');
 select throws_ok($$ select sincro.advance_consumer_cursor('C00001', 'store', 6) $$, 'SY101', null, 'a cursor beyond the last change: SY101');
-select throws_like($$ select sincro.advance_consumer_cursor('C00001', 'bad name!', 1) $$, '%"consumer"%', 'a bad consumer name: field named');
+select throws_ok($$ select sincro.advance_consumer_cursor('C00001', 'bad name!', 1) $$, 'SY201', null, 'a bad consumer name: SY201');
 -- TEST: a store login may move only the store's cursor
 select sincro.create_login('t_store_cc', 'store', 'C00001');
 set local session authorization t_store_cc;
