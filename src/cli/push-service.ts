@@ -8,8 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import { withDatabase } from "../db/connection";
-import { createHttpConnector } from "../erp/http-connector";
-import { readErpSettings } from "../erp/settings";
+import { connectErp, readErpSettings } from "../erp/settings";
 import { startReferenceErp, type ReferenceErp } from "../reference-erp/server";
 import { startWorker } from "../worker/run-worker";
 import type { Logger } from "./logger";
@@ -61,7 +60,7 @@ export const pushService: Service = {
         `no SINCRO_ERP_URL: reference ERP at ${erpUrl} (token ${token}); try: curl -H "Authorization: Bearer ${token}" "${erpUrl}/orders?azi=C00001"`,
       );
     }
-    const erp = createHttpConnector({ baseUrl: erpUrl, token, timeoutMs: settings.timeoutMs });
+    const erp = connectErp({ url: erpUrl, token }, settings);
     const runner = await startWorker({
       connectionString: context.databaseUrl,
       erp,

@@ -1,9 +1,11 @@
 /*
- * Which ERP the worker talks to, from the environment. With no SINCRO_ERP_URL,
- * `sincro start` runs the reference ERP and points the worker at it; `sincro
- * worker` and `sincro sync` need a real one.
+ * Which ERP the worker talks to, from the environment, and the connector to
+ * it. With no SINCRO_ERP_URL, `sincro start` runs the reference ERP and points
+ * the worker at it; `sincro worker` and `sincro sync` need a real one.
  */
 import { z } from "zod";
+import type { ErpConnector } from "./connector";
+import { createHttpConnector } from "./http-connector";
 
 function blankAsUnset<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema);
@@ -36,4 +38,20 @@ export function readErpSettings(env: NodeJS.ProcessEnv): ErpSettings {
     timeoutMs: parsed.data.SINCRO_ERP_TIMEOUT_MS,
     workerConcurrency: parsed.data.SINCRO_WORKER_CONCURRENCY,
   };
+}
+
+/** An ERP's HTTP API and its bearer token. */
+export interface ErpEndpoint {
+  readonly url: string;
+  readonly token: string;
+}
+
+/** The configured ERP (SINCRO_ERP_URL, SINCRO_ERP_TOKEN), if any. */
+export function configuredErp(settings: ErpSettings): ErpEndpoint | undefined {
+  return settings.url === undefined ? undefined : { url: settings.url, token: settings.token ?? "" };
+}
+
+/** The connector to an ERP, with the configured timeout: the one place sincro builds it. */
+export function connectErp(endpoint: ErpEndpoint, settings: ErpSettings): ErpConnector {
+  return createHttpConnector({ baseUrl: endpoint.url, token: endpoint.token, timeoutMs: settings.timeoutMs });
 }

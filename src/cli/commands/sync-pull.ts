@@ -92,7 +92,7 @@ async function pull(context: CliContext, kind: SyncKind, options: PullOptions): 
   const abort = new AbortController();
   void shutdown.requested.then((reason) => abort.abort(new Error(reason.kind === "signal" ? `interrupted by ${reason.signal}` : reason.error.message)));
   try {
-    const erp = openErp(context, command);
+    const erp = openErp(context, command).connector;
     const companies = await companiesFor(pool, options.azi);
     const failed: string[] = [];
     for (const azi of companies) {

@@ -10,13 +10,9 @@
  */
 import { SingleBar, Presets } from "cli-progress";
 import type { Command } from "commander";
-import { Pool } from "pg";
-import { createHttpConnector } from "../../erp/http-connector";
-import { readErpSettings } from "../../erp/settings";
 import { beginPartialSync, runPartialSync, type PartialSyncResult } from "../../push/partial-sync";
 import type { CliContext } from "../context";
-import { readSettings } from "../environment";
-import { UsageError } from "../errors";
+import { openErp, openHub } from "../hub";
 import { registerPullCommands } from "./sync-pull";
 
 export function registerSyncCommand(program: Command, context: CliContext): void {
@@ -27,15 +23,10 @@ export function registerSyncCommand(program: Command, context: CliContext): void
     .option("--azi <company>", "only this company")
     .action(async (options: { azi?: string }) => {
       const { logger } = context;
-      const { databaseUrl } = readSettings(context.env);
-      const erpSettings = readErpSettings(context.env);
-      if (databaseUrl === undefined || erpSettings.url === undefined) {
-        throw new UsageError("`sincro sync partial` needs DATABASE_URL (the hub) and SINCRO_ERP_URL (the ERP's API; SINCRO_ERP_TOKEN its token)");
-      }
-      const erp = createHttpConnector({ baseUrl: erpSettings.url, token: erpSettings.token ?? "", timeoutMs: erpSettings.timeoutMs });
-      const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+      const pool = openHub(context, "sync partial");
       let failedOrders = 0;
       try {
+        const erp = openErp(context, "sync partial").connector;
         const companies = options.azi
           ? [options.azi]
           : (await pool.query<{ azi: string }>("select azi from sincro.apstatosyn order by azi")).rows.map((row) => row.azi);
