@@ -40,7 +40,7 @@ export async function runPartialSync(
     const pending = await db.query<{ id_pub: string }>("select id_pub from sincro.pushable_orders(azi => $1) as id_pub", [azi]);
     progress.onStart?.(pending.rows.length);
     for (const row of pending.rows) {
-      if (options.signal?.aborted) throw new Error("partial sync interrupted");
+      if (options.signal?.aborted) throw new Error(`partial sync ${runId} of company ${azi} stopped (${stopReason(options.signal)})`);
       const idPub = Number(row.id_pub);
       try {
         const outcome = await pushOrder(db, erp, { azi, idPub }, options);
@@ -61,6 +61,10 @@ export async function runPartialSync(
   }
   await finish(db, azi, runId, pushed, rejected, failed, failed > 0 ? `${failed} order(s) did not reach the ERP; last error: ${lastError}` : null);
   return { runId, pushed, rejected, failed };
+}
+
+function stopReason(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : "interrupted";
 }
 
 async function finish(
