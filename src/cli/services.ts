@@ -12,6 +12,8 @@ import type { Logger } from "./logger";
 import { pushService } from "./push-service";
 
 export interface ServiceContext {
+  /** The environment sincro was started with (its settings are read from here, not from process.env). */
+  readonly env: NodeJS.ProcessEnv;
   /** Connection string of the migrated database sincro serves. */
   readonly databaseUrl: string;
   /** Logger with a `service` field naming the service. */

@@ -20,10 +20,8 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
       const erp = openErp(context, "worker", ". `sincro start` runs a worker against the reference ERP without it.");
       const shutdown = new Shutdown(logger);
       const runner = await startWorker({ connectionString: databaseUrl, erp: erp.connector, logger, concurrency: erp.settings.workerConcurrency });
-      logger.info(
-        { event: "worker_ready", url: redactPassword(databaseUrl), erp: erp.url },
-        `worker pushing orders of ${redactPassword(databaseUrl)} to ${erp.url}`,
-      );
+      const shown = { url: redactPassword(databaseUrl), erp: redactPassword(erp.url) };
+      logger.info({ event: "worker_ready", ...shown }, `worker pushing orders of ${shown.url} to ${shown.erp}`);
       void runner.promise.catch((error: unknown) => shutdown.fail(error instanceof Error ? error : new Error(String(error))));
       const reason = await shutdown.requested;
       await runner.stop();
