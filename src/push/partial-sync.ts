@@ -3,8 +3,9 @@
  * nothing, use no quota. One run row in sincro.sync_runs records it. Used by
  * the worker's partial_sync task and by `npx sincro sync partial`.
  */
+import type { Queryable } from "../db/queryable";
 import type { ErpConnector } from "../erp/connector";
-import { messageOf, pushOrder, type Queryable } from "./push-order";
+import { messageOf, pushOrder } from "./push-order";
 
 export interface PartialSyncResult {
   readonly runId: number;

@@ -12,8 +12,8 @@
  * quota) live in sync-pull.ts.
  */
 import type { Command } from "commander";
+import { withRunSession } from "../../db/run-session";
 import { beginPartialSync, runPartialSync } from "../../push/partial-sync";
-import { withRunSession } from "../../sync/runs";
 import { runForCompanies, type CompanyRun } from "../company-runs";
 import type { CliContext } from "../context";
 import { SyncProgress } from "../progress";
@@ -22,7 +22,7 @@ import { registerPullCommands } from "./sync-pull";
 async function syncPartial({ pool, erp, logger, azi, signal }: CompanyRun): Promise<void> {
   let progress: SyncProgress | undefined;
   let done = 0;
-  // one session for the whole run, as for the other syncs (runs.ts)
+  // one session for the whole run, as for the other syncs (db/run-session.ts)
   const result = await withRunSession(pool, async (session) => {
     const runId = await beginPartialSync(session, azi);
     try {
