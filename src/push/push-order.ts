@@ -11,7 +11,7 @@
  */
 import type { Queryable } from "../db/queryable";
 import { ErpRejectedError, type ErpConnector } from "../erp/connector";
-import { parseErpOrderRequest } from "./erp-request";
+import { parseErpOrderRequest } from "../erp/order-request";
 
 export type PushOutcome = "acquired" | "rejected" | "nothing_to_push";
 

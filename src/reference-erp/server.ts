@@ -12,7 +12,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Pool } from "pg";
 import { z } from "zod";
-import { erpOrderRequestSchema } from "../push/erp-request";
+import { erpOrderRequestSchema } from "../erp/order-request";
 import { registerAdminDataRoutes } from "./admin-data-routes";
 import { InvalidRecord } from "./operator-edits";
 import { registerOperatorDataRoutes } from "./operator-data-routes";
