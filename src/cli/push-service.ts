@@ -15,7 +15,7 @@ import { startReferenceErp, type ReferenceErp } from "../reference-erp/server";
 import { startWorker } from "../worker/run-worker";
 import { redactPassword } from "./environment";
 import type { Logger } from "./logger";
-import type { RunningService, Service, ServiceContext } from "./services";
+import type { RunningService, Service, ServiceContext } from "./service";
 
 /** The name of the reference ERP's database beside a hub database. */
 export function referenceErpDatabaseName(hubUrl: string): string {

@@ -19,7 +19,8 @@ import { readSettings, redactPassword } from "../environment";
 import { describeError } from "../errors";
 import type { Logger } from "../logger";
 import { applyMigrations } from "../migrations";
-import { SERVICES, type Service } from "../services";
+import type { Service } from "../service";
+import { SERVICES } from "../services";
 import { Shutdown } from "../shutdown";
 
 /** The database the embedded server creates and serves. */
