@@ -135,6 +135,18 @@ function urlOf(line: LogLine): string {
   return url;
 }
 
+/** The embedded server's generated password, from the file the "ready" line names (the log never shows it). */
+function embeddedPassword(dataDir: string): string {
+  return (JSON.parse(fs.readFileSync(path.join(dataDir, "postgres.json"), "utf8")) as { password: string }).password;
+}
+
+/** The "ready" line's URL with the password put back. */
+function connectableUrl(line: LogLine, dataDir: string): string {
+  const url = new URL(urlOf(line));
+  url.password = embeddedPassword(dataDir);
+  return url.toString();
+}
+
 async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -182,8 +194,12 @@ describe("sincro start", () => {
     const environment = { SINCRO_DATA_DIR: dataDir, SINCRO_POSTGRES_PORT: String(port) };
     const sincro = runCli(["start"], environment);
 
-    const url = urlOf(await sincro.waitFor("ready"));
+    const ready = await sincro.waitFor("ready");
+    const url = connectableUrl(ready, dataDir);
     expect(new URL(url).port).toBe(String(port));
+    // TEST: the generated password is never logged; the line names the file that holds it
+    expect(ready.passwordFile).toBe(path.join(dataDir, "postgres.json"));
+    expect(sincro.output()).not.toContain(embeddedPassword(dataDir));
     expect(await companyCount(url)).toBe(0);
     await withClient(url, (client) => client.query("insert into sincro.apstatosyn (azi) values ('C00001')"));
     expect(await companyCount(url)).toBe(1);
@@ -207,7 +223,7 @@ describe("sincro start", () => {
     const environment = { SINCRO_DATA_DIR: dataDir, SINCRO_POSTGRES_PORT: String(port) };
 
     const killed = runCli(["start"], environment);
-    const url = urlOf(await killed.waitFor("ready"));
+    const url = connectableUrl(await killed.waitFor("ready"), dataDir);
     await withClient(url, (client) => client.query("insert into sincro.apstatosyn (azi) values ('C00002')"));
     killed.child.kill("SIGKILL");
     await killed.exited;
@@ -218,7 +234,7 @@ describe("sincro start", () => {
     await restarted.waitFor("stale_lock_removed");
     await restarted.waitFor("orphan_stopped");
     expect((await restarted.waitFor("companies")).companies).toEqual(["C00002"]);
-    expect(urlOf(await restarted.waitFor("ready"))).toBe(url);
+    expect(connectableUrl(await restarted.waitFor("ready"), dataDir)).toBe(url);
 
     restarted.child.kill("SIGTERM");
     expect(await restarted.exited, restarted.output()).toEqual({ code: 0, signal: null });

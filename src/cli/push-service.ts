@@ -3,17 +3,19 @@
  * orders to the ERP. With SINCRO_ERP_URL set it talks to that ERP; without,
  * it first starts the reference ERP (src/reference-erp) for demos, with its
  * own database `<hub database>_reference_erp` on the same server (or, if that
- * cannot be created, its own schema in the hub's database) and a fresh token.
+ * cannot be created, its own schema in the hub's database) and SINCRO_ERP_TOKEN
+ * as its token, else a fresh random one. Settings come from the service
+ * context's environment; no token or password is ever logged.
  */
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import { withDatabase } from "../db/connection";
-import { createHttpConnector } from "../erp/http-connector";
-import { readErpSettings } from "../erp/settings";
+import { configuredErp, connectErp, readErpSettings, type ErpEndpoint, type ErpSettings } from "../erp/settings";
 import { startReferenceErp, type ReferenceErp } from "../reference-erp/server";
 import { startWorker } from "../worker/run-worker";
+import { redactPassword } from "./environment";
 import type { Logger } from "./logger";
-import type { RunningService, Service, ServiceContext } from "./services";
+import type { RunningService, Service, ServiceContext } from "./service";
 
 /** The name of the reference ERP's database beside a hub database. */
 export function referenceErpDatabaseName(hubUrl: string): string {
@@ -40,40 +42,45 @@ async function referenceErpDatabase(hubUrl: string, logger: Logger): Promise<str
   }
 }
 
+/** The reference ERP, for demos: SINCRO_ERP_TOKEN as its token if set, else a random one that only the worker knows. */
+async function startDemoErp(context: ServiceContext, settings: ErpSettings): Promise<{ erp: ReferenceErp; endpoint: ErpEndpoint }> {
+  const { logger } = context;
+  const token = settings.token ?? randomBytes(16).toString("hex");
+  const erp = await startReferenceErp({
+    databaseUrl: await referenceErpDatabase(context.databaseUrl, logger),
+    port: settings.referenceErpPort,
+    token,
+  });
+  // never the token itself: logs are read by more people than the ERP's operators
+  const access =
+    settings.token === undefined
+      ? "with a random token only the worker knows (set SINCRO_ERP_TOKEN before starting to call it yourself)"
+      : `with SINCRO_ERP_TOKEN as its token; try: curl -H "Authorization: Bearer $SINCRO_ERP_TOKEN" "${erp.url}/orders?azi=C00001"`;
+  logger.info({ event: "reference_erp", url: erp.url }, `no SINCRO_ERP_URL: reference ERP at ${erp.url} ${access}`);
+  return { erp, endpoint: { url: erp.url, token } };
+}
+
 export const pushService: Service = {
   name: "push",
   async start(context: ServiceContext): Promise<RunningService> {
     const { logger } = context;
-    const settings = readErpSettings(process.env);
-    let referenceErp: ReferenceErp | undefined;
-    let erpUrl = settings.url;
-    let token = settings.token ?? "";
-    if (erpUrl === undefined) {
-      token = settings.token ?? randomBytes(16).toString("hex");
-      referenceErp = await startReferenceErp({
-        databaseUrl: await referenceErpDatabase(context.databaseUrl, logger),
-        port: Number(process.env.SINCRO_REFERENCE_ERP_PORT ?? 0),
-        token,
-      });
-      erpUrl = referenceErp.url;
-      logger.info(
-        { event: "reference_erp", url: erpUrl },
-        `no SINCRO_ERP_URL: reference ERP at ${erpUrl} (token ${token}); try: curl -H "Authorization: Bearer ${token}" "${erpUrl}/orders?azi=C00001"`,
-      );
-    }
-    const erp = createHttpConnector({ baseUrl: erpUrl, token, timeoutMs: settings.timeoutMs });
+    const settings = readErpSettings(context.env);
+    let demo: ReferenceErp | undefined;
+    let endpoint = configuredErp(settings);
+    if (endpoint === undefined) ({ erp: demo, endpoint } = await startDemoErp(context, settings));
     const runner = await startWorker({
       connectionString: context.databaseUrl,
-      erp,
+      erp: connectErp(endpoint, settings),
       logger,
       concurrency: settings.workerConcurrency,
     });
-    logger.info({ event: "worker_ready", erp: erpUrl }, `worker pushing new orders to ${erpUrl}`);
+    const shownUrl = redactPassword(endpoint.url);
+    logger.info({ event: "worker_ready", erp: shownUrl }, `worker pushing new orders to ${shownUrl}`);
     return {
       ended: runner.promise,
       stop: async () => {
         await runner.stop();
-        await referenceErp?.close();
+        await demo?.close();
       },
     };
   },

@@ -3,8 +3,9 @@
  * nothing, use no quota. One run row in sincro.sync_runs records it. Used by
  * the worker's partial_sync task and by `npx sincro sync partial`.
  */
+import type { Queryable } from "../db/queryable";
 import type { ErpConnector } from "../erp/connector";
-import { messageOf, pushOrder, type Queryable } from "./push-order";
+import { messageOf, pushOrder } from "./push-order";
 
 export interface PartialSyncResult {
   readonly runId: number;
@@ -40,7 +41,7 @@ export async function runPartialSync(
     const pending = await db.query<{ id_pub: string }>("select id_pub from sincro.pushable_orders(azi => $1) as id_pub", [azi]);
     progress.onStart?.(pending.rows.length);
     for (const row of pending.rows) {
-      if (options.signal?.aborted) throw new Error("partial sync interrupted");
+      if (options.signal?.aborted) throw new Error(`partial sync ${runId} of company ${azi} stopped (${stopReason(options.signal)})`);
       const idPub = Number(row.id_pub);
       try {
         const outcome = await pushOrder(db, erp, { azi, idPub }, options);
@@ -61,6 +62,10 @@ export async function runPartialSync(
   }
   await finish(db, azi, runId, pushed, rejected, failed, failed > 0 ? `${failed} order(s) did not reach the ERP; last error: ${lastError}` : null);
   return { runId, pushed, rejected, failed };
+}
+
+function stopReason(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : "interrupted";
 }
 
 async function finish(

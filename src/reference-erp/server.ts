@@ -14,7 +14,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Pool } from "pg";
 import { z } from "zod";
 import type { ErpOrderRequest } from "../erp/connector";
-import { erpOrderRequestSchema } from "../push/erp-request";
+import { erpOrderRequestSchema } from "../erp/order-request";
 import { registerAdminDataRoutes } from "./admin-data-routes";
 import { InvalidRecord } from "./operator-edits";
 import { registerOperatorDataRoutes } from "./operator-data-routes";

@@ -15,9 +15,10 @@
  * (SY121 quota used up, SY120 already running) writes nothing.
  */
 import type { Pool } from "pg";
+import type { Queryable } from "../db/queryable";
+import { withRunSession } from "../db/run-session";
 import type { ErpConnector } from "../erp/connector";
-import type { Queryable } from "../push/push-order";
-import { beginRun, completeRun, failRun, SyncFailedError, withRunSession } from "./runs";
+import { beginRun, completeRun, failRun, SyncFailedError } from "./runs";
 
 export const DEFAULT_CHANGES_BATCH_SIZE = 1000;
 

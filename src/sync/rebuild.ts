@@ -29,9 +29,10 @@
  * bump nothing the second time.
  */
 import type { Pool } from "pg";
+import { withRunSession } from "../db/run-session";
 import { ERP_ENTITIES, type ErpConnector, type ErpEntity, type ErpSnapshot } from "../erp/connector";
 import { periodicCollector } from "./heap";
-import { beginRun, completeRun, failRun, SyncFailedError, withRunSession } from "./runs";
+import { beginRun, completeRun, failRun, SyncFailedError } from "./runs";
 
 export const DEFAULT_REBUILD_BATCH_SIZE = 5000;
 

@@ -1,8 +1,9 @@
 /*
  * The operator's commands as processes: `sincro sync partial` pushes what
  * waits and records the run (exit 0; exit 1 when orders could not reach the
- * ERP), and `sincro worker` pushes in real time and stops gracefully on
- * SIGTERM (exit 0).
+ * ERP), stops between orders on SIGINT (exit 1, its run failed, nothing left
+ * in flight, the next run finishes the job), and `sincro worker` pushes in
+ * real time and stops gracefully on SIGTERM (exit 0).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, insertStoreOrder, pushStates, registerCompany, startPushHarness, type PushHarness } from "./harness";
@@ -10,6 +11,14 @@ import { startSincro } from "../support/cli";
 
 function sincro(harness: PushHarness, args: readonly string[]) {
   return startSincro({ hubUrl: harness.hub.url, erpUrl: harness.erpUrl, erpToken: harness.erpToken }, args, { erpTimeoutMs: 1000 });
+}
+
+/** The JSON log lines of a run (stdout is not a terminal, so pino writes JSON). */
+function logLines(output: string): Record<string, unknown>[] {
+  return output
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe("sincro sync partial / sincro worker", () => {
@@ -53,5 +62,37 @@ describe("sincro sync partial / sincro worker", () => {
     worker.child.kill("SIGTERM");
     const stopped = await worker.finished;
     expect(stopped.code, stopped.output).toBe(0);
+  });
+
+  it("sync partial, SIGINT half-way: stops between orders, exit 1 with one error line, run failed, nothing in flight; the next run pushes the rest", async () => {
+    await registerCompany(harness.pool, "C00002", "manual");
+    for (let n = 1; n <= 40; n++) await insertStoreOrder(harness.pool, "C00002", `i${n}`);
+    harness.setFaults({ latencyMs: 100 });
+    try {
+      const run = sincro(harness, ["sync", "partial", "--azi", "C00002"]);
+      await eventually("a few orders pushed", () => pushStates(harness.pool, "C00002"), (states) => (states.acquired ?? 0) >= 3, 20_000);
+      run.child.kill("SIGINT");
+      const stopped = await run.finished;
+      // TEST: the process ended itself (not killed by the signal), non-zero, with one error line
+      expect(stopped.code, stopped.output).toBe(1);
+      expect(logLines(stopped.output).filter((line) => line.level === 50), stopped.output).toHaveLength(1);
+      // TEST: it stopped early, its run is failed (not running), no order is left in flight
+      const states = await pushStates(harness.pool, "C00002");
+      expect(states.acquired ?? 0).toBeLessThan(40);
+      expect(states.in_flight).toBeUndefined();
+      const runs = await harness.pool.query<{ state: string; error: string | null }>("select state, error from sincro.sync_runs where azi = 'C00002' order by run_id");
+      expect(runs.rows).toMatchObject([{ state: "failed" }]);
+      expect(runs.rows[0]?.error).toContain("SIGINT");
+    } finally {
+      harness.setFaults({ latencyMs: 0 });
+    }
+    // TEST: the next partial sync is not refused and pushes the rest
+    const next = await sincro(harness, ["sync", "partial", "--azi", "C00002"]).finished;
+    expect(next.code, next.output).toBe(0);
+    expect(await pushStates(harness.pool, "C00002")).toEqual({ acquired: 40 });
+    expect((await harness.pool.query("select state from sincro.sync_runs where azi = 'C00002' order by run_id")).rows).toEqual([
+      { state: "failed" },
+      { state: "succeeded" },
+    ]);
   });
 });

@@ -19,7 +19,8 @@ import { readSettings, redactPassword } from "../environment";
 import { describeError } from "../errors";
 import type { Logger } from "../logger";
 import { applyMigrations } from "../migrations";
-import { SERVICES, type Service } from "../services";
+import type { Service } from "../service";
+import { SERVICES } from "../services";
 import { Shutdown } from "../shutdown";
 
 /** The database the embedded server creates and serves. */
@@ -28,9 +29,11 @@ const COMPANIES_LISTED = 20;
 
 interface ServedDatabase {
   readonly url: string;
-  /** What the log shows: the embedded server's URL in full, DATABASE_URL without its password. */
+  /** What the log shows: the URL without its password. */
   readonly shownUrl: string;
   readonly fromEnvironment: boolean;
+  /** Where the embedded server's generated password is kept. */
+  readonly passwordFile?: string;
 }
 
 interface Stoppable {
@@ -53,8 +56,10 @@ async function announce(database: ServedDatabase, logger: Logger): Promise<void>
     { event: "companies", count: companies.length, companies: listed },
     companies.length === 0 ? "no company registered yet" : `companies registered: ${listed.join(", ")}${more}`,
   );
-  logger.info({ event: "ready", url: database.shownUrl }, `ready: stores, apps and psql connect to ${database.shownUrl}`);
-  const psqlTarget = database.fromEnvironment ? `"$DATABASE_URL"` : `"${database.shownUrl}"`;
+  const { passwordFile } = database;
+  const password = passwordFile === undefined ? "" : ` (the password is "password" in ${passwordFile})`;
+  logger.info({ event: "ready", url: database.shownUrl, passwordFile }, `ready: stores, apps and psql connect to ${database.shownUrl}${password}`);
+  const psqlTarget = database.fromEnvironment ? `"$DATABASE_URL"` : `"<that URL with its password>"`;
   logger.info(
     { event: "hint" },
     `register a company: psql ${psqlTarget} -c "insert into sincro.apstatosyn (azi) values ('C00001')"; Ctrl-C stops sincro`,
@@ -95,14 +100,14 @@ export async function startSincro(context: CliContext, services: readonly Servic
       });
       started.push({ name: "the embedded PostgreSQL", stop: () => server.stop() });
       void server.exited.then((exit) => shutdown.fail(new Error(`the embedded PostgreSQL exited unexpectedly (${describeExit(exit)})`)));
-      database = { url: server.url, shownUrl: server.url, fromEnvironment: false };
+      database = { url: server.url, shownUrl: redactPassword(server.url), fromEnvironment: false, passwordFile: server.passwordFile };
     }
 
     if (!shutdown.isRequested) await applyMigrations(database.url, logger);
 
     for (const service of services) {
       if (shutdown.isRequested) break;
-      const running = await service.start({ databaseUrl: database.url, logger: logger.child({ service: service.name }) });
+      const running = await service.start({ env: context.env, databaseUrl: database.url, logger: logger.child({ service: service.name }) });
       started.push({ name: service.name, stop: () => running.stop() });
       running.ended?.then(
         () => shutdown.fail(new Error(`service ${service.name} ended on its own`)),

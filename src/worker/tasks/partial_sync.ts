@@ -1,7 +1,7 @@
 /* partial_sync: started by sincro.partial_sync(azi); pushes the company's pending orders and closes the run. */
 import type { Task } from "graphile-worker";
-import type { ErpConnector } from "../src/erp/connector";
-import { runPartialSync } from "../src/push/partial-sync";
+import type { ErpConnector } from "../../erp/connector";
+import { runPartialSync } from "../../push/partial-sync";
 import { partialSyncPayload } from "./payloads";
 
 export function partialSyncTask(erp: ErpConnector): Task {
