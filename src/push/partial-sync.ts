@@ -38,6 +38,8 @@ export async function runPartialSync(
   let failed = 0;
   let lastError: string | null = null;
   try {
+    // taking the run over: from now on it is alive while this session is (a queued run belonged to its job)
+    await reportProgress(db, azi, runId, 0, 0, 0);
     const pending = await db.query<{ id_pub: string }>("select id_pub from sincro.pushable_orders(azi => $1) as id_pub", [azi]);
     progress.onStart?.(pending.rows.length);
     for (const row of pending.rows) {
@@ -54,6 +56,8 @@ export async function runPartialSync(
         lastError = messageOf(error);
         progress.onOrder?.(idPub, "failed");
       }
+      // SY123 here: the run was closed meanwhile (abandoned); stop pushing for it
+      await reportProgress(db, azi, runId, pushed, rejected, failed);
     }
   } catch (error) {
     lastError = messageOf(error);
@@ -66,6 +70,14 @@ export async function runPartialSync(
 
 function stopReason(signal: AbortSignal): string {
   return signal.reason instanceof Error ? signal.reason.message : "interrupted";
+}
+
+/* The counts so far, and that the session working on the run is alive (sync_run_begin frees runs whose session is gone). */
+async function reportProgress(db: Queryable, azi: string, runId: number, pushed: number, rejected: number, failed: number): Promise<void> {
+  await db.query(
+    "select sincro.partial_sync_progress(azi => $1, run_id => $2, orders_pushed => $3, orders_rejected => $4, orders_failed => $5)",
+    [azi, runId, pushed, rejected, failed],
+  );
 }
 
 async function finish(

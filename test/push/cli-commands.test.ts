@@ -95,4 +95,40 @@ describe("sincro sync partial / sincro worker", () => {
       { state: "succeeded" },
     ]);
   });
+
+  it("sync partial, SIGKILL half-way (no chance to clean up): the next partial sync runs at once, closes the dead run and pushes the rest, the held order included", async () => {
+    await registerCompany(harness.pool, "C00003", "manual");
+    for (let n = 1; n <= 40; n++) await insertStoreOrder(harness.pool, "C00003", `k${n}`);
+    harness.setFaults({ latencyMs: 200 });
+    try {
+      const run = sincro(harness, ["sync", "partial", "--azi", "C00003"]);
+      await eventually("a few orders pushed", () => pushStates(harness.pool, "C00003"), (states) => (states.acquired ?? 0) >= 3, 20_000);
+      run.child.kill("SIGKILL");
+      await run.finished;
+    } finally {
+      harness.setFaults({ latencyMs: 0 });
+    }
+    // the killed process's run is still "running": nobody closed it
+    const left = await harness.pool.query<{ state: string }>("select state from sincro.sync_runs where azi = 'C00003'");
+    expect(left.rows).toEqual([{ state: "running" }]);
+    // TEST: the next partial sync is not refused (its session is gone), and pushes everything, the order left in flight too
+    // (the server ends the killed process's backend when it sees the socket close; wait for that, not for a clock)
+    await eventually(
+      "the killed process's sessions to end on the server",
+      async () =>
+        (await harness.pool.query<{ n: number }>(
+          "select count(*)::int as n from sincro.sync_runs r join pg_stat_activity a on a.pid = r.backend_pid where r.azi = 'C00003'",
+        )).rows[0]?.n,
+      (n) => n === 0,
+      10_000,
+    );
+    const next = await sincro(harness, ["sync", "partial", "--azi", "C00003"]).finished;
+    expect(next.code, next.output).toBe(0);
+    expect(await pushStates(harness.pool, "C00003")).toEqual({ acquired: 40 });
+    const runs = await harness.pool.query<{ state: string; error: string | null }>("select state, error from sincro.sync_runs where azi = 'C00003' order by run_id");
+    expect(runs.rows).toEqual([
+      { state: "failed", error: "abandoned: the session that ran it is gone" },
+      { state: "succeeded", error: null },
+    ]);
+  });
 });
