@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from "../src/db/migrate";
 import { createTestDatabase } from "./support/database";
 import { referenceErpDatabaseName } from "../src/cli/push-service";
 import { serverUrlFromEnvironment, withDatabase } from "../src/db/connection";
+import { isAlive } from "../src/embedded/processes";
 
 const BIN = path.join(PROJECT_ROOT, "bin", "sincro");
 const EVENT_TIMEOUT_MS = 30_000;
@@ -40,9 +41,18 @@ const running: RunningCli[] = [];
 const dataDirs: string[] = [];
 
 function runCli(args: readonly string[], environment: Readonly<Record<string, string>>): RunningCli {
+  return runProcess(BIN, args, environment);
+}
+
+/**
+ * A command in a real process with sincro's environment (DATABASE_URL only if
+ * given). `detached` puts it in a process group of its own, as a shell does
+ * with a foreground job: a terminal's Ctrl-C is a SIGINT to that group.
+ */
+function runProcess(command: string, args: readonly string[], environment: Readonly<Record<string, string>>, options: { detached?: boolean } = {}): RunningCli {
   const env: NodeJS.ProcessEnv = { ...process.env, SINCRO_LOG_LEVEL: "info", ...environment };
   if (!("DATABASE_URL" in environment)) delete env.DATABASE_URL;
-  const child = spawn(BIN, [...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, [...args], { env, cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"], detached: options.detached ?? false });
   const lines: LogLine[] = [];
   const raw: string[] = [];
   const waiters = new Set<() => void>();
@@ -243,6 +253,64 @@ describe("sincro start", () => {
       await admin.query(`drop database if exists "${referenceErpDatabaseName(database.url)}" with (force)`);
       await admin.end();
     }
+  });
+});
+
+/** Polls (no deadline of its own: the test's timeout bounds it) until the process is gone. */
+async function gone(pid: number): Promise<void> {
+  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+function pidOf(line: LogLine): number {
+  if (typeof line.pid !== "number") throw new Error(`log line without a pid: ${JSON.stringify(line)}`);
+  return line.pid;
+}
+
+describe("npm start under a supervisor or a terminal", () => {
+  /*
+   * Supervisors and scripts signal the PID they started, which for `npm start`
+   * is npm's. Whatever reaches it, npm must not exit before sincro has stopped,
+   * and sincro and its PostgreSQL must be gone once it has.
+   */
+  async function startThenStop(stop: (npm: RunningCli) => void): Promise<void> {
+    const dataDir = makeDataDir();
+    const port = await freePort();
+    const npm = runProcess("npm", ["start", "--silent"], { SINCRO_DATA_DIR: dataDir, SINCRO_POSTGRES_PORT: String(port) }, { detached: true });
+    const sincroPid = pidOf(await npm.waitFor("ready"));
+    const postgresPid = pidOf(await npm.waitFor("postgres_started"));
+    const erpUrl = new URL(String((await npm.waitFor("reference_erp")).url));
+    expect(sincroPid).not.toBe(npm.child.pid);
+    try {
+      stop(npm);
+      expect(await npm.exited, npm.output()).toEqual({ code: 0, signal: null });
+      // npm waited for sincro, and sincro for its PostgreSQL: nothing is left
+      expect(isAlive(sincroPid), `sincro (pid ${sincroPid}) outlived npm:\n${npm.output()}`).toBe(false);
+      expect(isAlive(postgresPid), `PostgreSQL (pid ${postgresPid}) outlived npm`).toBe(false);
+      expect(await connectionRefused(port)).toBe(true);
+      expect(await connectionRefused(Number(erpUrl.port))).toBe(true);
+      await npm.waitFor("stopped");
+      expect(npm.output()).not.toContain("forced_exit");
+      expect(fs.existsSync(path.join(dataDir, "sincro.pid"))).toBe(false);
+    } finally {
+      // leave nothing behind a failed assertion
+      for (const pid of [sincroPid, postgresPid]) {
+        if (isAlive(pid)) process.kill(pid, "SIGKILL");
+        await gone(pid);
+      }
+    }
+  }
+
+  it("SIGTERM to npm's PID stops sincro and its PostgreSQL, then npm exits 0", async () => {
+    await startThenStop((npm) => npm.child.kill("SIGTERM"));
+  });
+
+  it("SIGINT to npm's PID stops sincro and its PostgreSQL, then npm exits 0", async () => {
+    await startThenStop((npm) => npm.child.kill("SIGINT"));
+  });
+
+  it("Ctrl-C in a terminal (SIGINT to the whole process group) stops everything cleanly, not by force", async () => {
+    // sincro gets this SIGINT twice: from the terminal, and forwarded by npm
+    await startThenStop((npm) => process.kill(-npm.child.pid!, "SIGINT"));
   });
 });
 
