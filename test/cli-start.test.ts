@@ -238,7 +238,8 @@ describe("sincro start", () => {
   it("with DATABASE_URL migrates and serves that database", async () => {
     const database = await createTestDatabase("cli", { migrate: false });
     try {
-      const sincro = runCli(["start"], { DATABASE_URL: database.url });
+      // the reference ERP's address is kept in the data folder: not the project's
+      const sincro = runCli(["start"], { DATABASE_URL: database.url, SINCRO_DATA_DIR: makeDataDir() });
       await sincro.waitFor("migration_applied");
       await sincro.waitFor("ready");
       expect(await companyCount(database.url)).toBe(0);
@@ -311,6 +312,49 @@ describe("npm start under a supervisor or a terminal", () => {
   it("Ctrl-C in a terminal (SIGINT to the whole process group) stops everything cleanly, not by force", async () => {
     // sincro gets this SIGINT twice: from the terminal, and forwarded by npm
     await startThenStop((npm) => process.kill(-npm.child.pid!, "SIGINT"));
+  });
+});
+
+/** The variables of the `export` line `start` prints for the operator commands. */
+async function exported(cli: RunningCli): Promise<Record<string, string>> {
+  const message = String((await cli.waitFor("export")).msg);
+  const line = message.slice(message.indexOf("export "));
+  return Object.fromEntries([...line.matchAll(/([A-Z_]+)='([^']*)'/g)].map((match) => [match[1]!, match[2]!]));
+}
+
+async function erpHealth(url: string, token: string): Promise<number> {
+  return (await fetch(`${url}/v1/health`, { headers: { authorization: `Bearer ${token}` } })).status;
+}
+
+describe("the reference ERP that start runs", () => {
+  it("keeps its URL and token across restarts, prints them as an export line; settings override them", async () => {
+    const dataDir = makeDataDir();
+    const environment = { SINCRO_DATA_DIR: dataDir, SINCRO_POSTGRES_PORT: String(await freePort()) };
+    const startAndStop = async (extra: Record<string, string> = {}): Promise<Record<string, string>> => {
+      const sincro = runCli(["start"], { ...environment, ...extra });
+      const variables = await exported(sincro);
+      expect(variables.DATABASE_URL).toBe(urlOf(await sincro.waitFor("ready")));
+      expect(await erpHealth(variables.SINCRO_ERP_URL!, variables.SINCRO_ERP_TOKEN!)).toBe(200);
+      sincro.child.kill("SIGTERM");
+      expect(await sincro.exited, sincro.output()).toEqual({ code: 0, signal: null });
+      return variables;
+    };
+
+    const first = await startAndStop();
+    expect(Object.keys(first).sort()).toEqual(["DATABASE_URL", "SINCRO_ERP_TOKEN", "SINCRO_ERP_URL"]);
+    expect(fs.statSync(path.join(dataDir, "reference-erp.json")).mode & 0o777).toBe(0o600);
+    // TEST: a restart: the same line, so what was exported still works
+    expect(await startAndStop()).toEqual(first);
+
+    // TEST: settings win; a token from the environment is not written down
+    const port = await freePort();
+    const overridden = await startAndStop({ SINCRO_ERP_TOKEN: "operator-chosen-token", SINCRO_REFERENCE_ERP_PORT: String(port) });
+    expect(overridden.SINCRO_ERP_URL).toBe(`http://127.0.0.1:${port}`);
+    expect(overridden.SINCRO_ERP_TOKEN).toBe("operator-chosen-token");
+    expect(fs.readFileSync(path.join(dataDir, "reference-erp.json"), "utf8")).not.toContain("operator-chosen-token");
+
+    // without them: the stored token again, at the port used last
+    expect(await startAndStop()).toEqual({ ...first, SINCRO_ERP_URL: `http://127.0.0.1:${port}` });
   });
 });
 

@@ -3,15 +3,17 @@
  * orders to the ERP. With SINCRO_ERP_URL set it talks to that ERP; without,
  * it first starts the reference ERP (src/reference-erp) for demos, with its
  * own database `<hub database>_reference_erp` on the same server (or, if that
- * cannot be created, its own schema in the hub's database) and a fresh token.
+ * cannot be created, its own schema in the hub's database), at the URL and
+ * with the token of the previous start (local-reference-erp.ts).
  */
-import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import { withDatabase } from "../db/connection";
 import { createHttpConnector } from "../erp/http-connector";
 import { readErpSettings } from "../erp/settings";
-import { startReferenceErp, type ReferenceErp } from "../reference-erp/server";
+import type { ReferenceErp } from "../reference-erp/server";
 import { startWorker } from "../worker/run-worker";
+import { readSettings } from "./environment";
+import { startLocalReferenceErp } from "./local-reference-erp";
 import type { Logger } from "./logger";
 import type { RunningService, Service, ServiceContext } from "./services";
 
@@ -49,12 +51,15 @@ export const pushService: Service = {
     let erpUrl = settings.url;
     let token = settings.token ?? "";
     if (erpUrl === undefined) {
-      token = settings.token ?? randomBytes(16).toString("hex");
-      referenceErp = await startReferenceErp({
+      const local = await startLocalReferenceErp({
+        dataDir: readSettings(process.env).dataDir,
         databaseUrl: await referenceErpDatabase(context.databaseUrl, logger),
-        port: Number(process.env.SINCRO_REFERENCE_ERP_PORT ?? 0),
-        token,
+        token: settings.token,
+        port: process.env.SINCRO_REFERENCE_ERP_PORT,
+        logger,
       });
+      referenceErp = local.erp;
+      token = local.token;
       erpUrl = referenceErp.url;
       logger.info(
         { event: "reference_erp", url: erpUrl },
@@ -70,6 +75,7 @@ export const pushService: Service = {
     });
     logger.info({ event: "worker_ready", erp: erpUrl }, `worker pushing new orders to ${erpUrl}`);
     return {
+      environment: referenceErp === undefined ? {} : { SINCRO_ERP_URL: erpUrl, SINCRO_ERP_TOKEN: token },
       ended: runner.promise,
       stop: async () => {
         await runner.stop();

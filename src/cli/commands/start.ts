@@ -5,7 +5,8 @@
  *              SINCRO_DATA_DIR (default .sincro/), database `sincro`
  *   migrate    graphile-worker's schema, then sincro's migrations
  *   services   SERVICES (services.ts), in order
- *   announce   connection string, registered companies, a hint; "ready"
+ *   announce   connection string, registered companies, a hint; "ready";
+ *              an `export` line for the operator commands in another terminal
  *   wait       for SIGINT/SIGTERM/SIGHUP, or a failure
  *   stop       services in reverse order, then the embedded PostgreSQL
  * A signal during startup takes effect after the current step.
@@ -38,7 +39,18 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
-async function announce(database: ServedDatabase, logger: Logger): Promise<void> {
+/** A value the shell takes literally: single-quoted, each ' as '\''. */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `export A='…' B='…'`, or undefined when there is nothing to export. */
+export function exportLine(variables: Readonly<Record<string, string>>): string | undefined {
+  const assignments = Object.entries(variables).map(([name, value]) => `${name}=${shellQuote(value)}`);
+  return assignments.length === 0 ? undefined : `export ${assignments.join(" ")}`;
+}
+
+async function announce(database: ServedDatabase, environment: Readonly<Record<string, string>>, logger: Logger): Promise<void> {
   const client = new Client({ connectionString: database.url });
   await client.connect();
   let companies: string[];
@@ -54,6 +66,9 @@ async function announce(database: ServedDatabase, logger: Logger): Promise<void>
     companies.length === 0 ? "no company registered yet" : `companies registered: ${listed.join(", ")}${more}`,
   );
   logger.info({ event: "ready", url: database.shownUrl }, `ready: stores, apps and psql connect to ${database.shownUrl}`);
+  // DATABASE_URL from the environment is already the user's to export (and shown here without its password)
+  const line = exportLine({ ...(database.fromEnvironment ? {} : { DATABASE_URL: database.url }), ...environment });
+  if (line !== undefined) logger.info({ event: "export" }, `for npx sincro sync/status/quota in another terminal: ${line}`);
   const psqlTarget = database.fromEnvironment ? `"$DATABASE_URL"` : `"${database.shownUrl}"`;
   logger.info(
     { event: "hint" },
@@ -80,6 +95,7 @@ export async function startSincro(context: CliContext, services: readonly Servic
   const settings = readSettings(context.env);
   const shutdown = new Shutdown(logger);
   const started: Stoppable[] = [];
+  const environment: Record<string, string> = {};
   let failure: unknown;
   try {
     let database: ServedDatabase;
@@ -104,6 +120,7 @@ export async function startSincro(context: CliContext, services: readonly Servic
       if (shutdown.isRequested) break;
       const running = await service.start({ databaseUrl: database.url, logger: logger.child({ service: service.name }) });
       started.push({ name: service.name, stop: () => running.stop() });
+      Object.assign(environment, running.environment);
       running.ended?.then(
         () => shutdown.fail(new Error(`service ${service.name} ended on its own`)),
         (error: unknown) => shutdown.fail(new Error(`service ${service.name} failed: ${describeError(error)}`)),
@@ -111,7 +128,7 @@ export async function startSincro(context: CliContext, services: readonly Servic
       logger.info({ event: "service_started", service: service.name }, `started ${service.name}`);
     }
 
-    if (!shutdown.isRequested) await announce(database, logger);
+    if (!shutdown.isRequested) await announce(database, environment, logger);
     const reason = await shutdown.requested;
     if (reason.kind === "failure") failure = reason.error;
   } catch (error) {
