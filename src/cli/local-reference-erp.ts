@@ -10,7 +10,8 @@
  * SINCRO_ERP_TOKEN for the token. A token from the environment is the user's
  * secret and is never written down; the stored one stays for the next start
  * without it. The port used is stored, whoever chose it. If the stored port
- * is taken by now, the ERP takes any free one and says that the URL changed.
+ * is taken by now, the ERP takes any free one and says that the URL changed;
+ * if the folder cannot be written (a read-only container), it says so and runs.
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -54,8 +55,11 @@ function readStored(file: string, logger: Logger): Stored {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") {
+      logger.warn({ event: "reference_erp_state_unreadable", file, reason: (error as Error).message }, `cannot read ${file}: a new port and token are chosen`);
+    }
+    return {};
   }
   let value: unknown;
   try {
@@ -107,8 +111,11 @@ export async function startLocalReferenceErp(options: LocalReferenceErpOptions):
   try {
     writeStored(file, { port: Number(new URL(erp.url).port), token: options.token === undefined ? token : stored.token });
   } catch (error) {
-    await erp.close();
-    throw error;
+    // a read-only folder (a container's) costs the next start its address, not this start its ERP
+    logger.warn(
+      { event: "reference_erp_state_not_saved", file, reason: (error as Error).message },
+      `cannot keep the reference ERP's port and token in ${file} (${(error as Error).message}): the next start chooses new ones`,
+    );
   }
   return { erp, token };
 }
