@@ -1,5 +1,5 @@
 /*
- * Total rebuild (rule 3 of the protocol): read every entity's snapshot from
+ * Total rebuild (rule 3 of docs/protocol.md): read every entity's snapshot from
  * the ERP, upsert it into the hub batch by batch, then, in one transaction,
  * tombstone every live row no snapshot contained (with a new change number, so
  * consumers learn of the deletion) and set the ERP cursor.

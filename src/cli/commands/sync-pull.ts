@@ -1,7 +1,7 @@
 /*
  * `sincro sync changes [--azi X] [--batch-size N]` and `sincro sync rebuild
  * [--azi X] [--batch-size N]`: bring the ERP's own changes into the hub (rule 3
- * of the protocol, docs/sync.md), for one company or every registered one, in
+ * of docs/protocol.md; docs/sync.md), for one company or every registered one, in
  * this process. Each completed run uses one unit of the company's sync quota;
  * a refusal (quota used up, SY121; another run of the company going on, SY120)
  * changes nothing and is reported in one line. Progress bar on a terminal, one
