@@ -235,6 +235,7 @@ export function createHttpConnector(options: HttpConnectorOptions): ErpConnector
       }
       return {
         cursor,
+        rowCount: expectedRows,
         batches: (): AsyncIterable<readonly ErpSnapshotRow[]> => read(readSnapshotBatches),
         rawBatches: (): AsyncIterable<readonly string[]> => read(readSnapshotLineBatches),
       };

@@ -33,16 +33,6 @@ function positiveInteger(value: string): number {
   return number;
 }
 
-/** Rows the last completed rebuild of the company received: the estimate for this one's bar. */
-async function lastRebuildRows(pool: Pool, azi: string): Promise<number | undefined> {
-  const result = await pool.query<{ rows_received: string | null }>(
-    "select rows_received from sincro.sync_runs where azi = $1 and kind = 'rebuild' and state = 'succeeded' order by run_id desc limit 1",
-    [azi],
-  );
-  const rows = Number(result.rows[0]?.rows_received ?? 0);
-  return rows > 0 ? rows : undefined;
-}
-
 async function syncChanges(pool: Pool, erp: ErpConnector, logger: Logger, azi: string, options: PullOptions, signal: AbortSignal): Promise<void> {
   const progress = new RowsProgress({ label: `${azi} changes` });
   try {
@@ -63,12 +53,16 @@ async function syncChanges(pool: Pool, erp: ErpConnector, logger: Logger, azi: s
 }
 
 async function syncRebuild(pool: Pool, erp: ErpConnector, logger: Logger, azi: string, options: PullOptions, signal: AbortSignal): Promise<void> {
-  const progress = new RowsProgress({ label: `${azi} rebuild`, total: await lastRebuildRows(pool, azi) });
+  // one line per entity: a bar when the ERP announced the snapshot's row count, else counts only
+  const progress = new RowsProgress({ label: `${azi} rebuild` });
   try {
     const result = await runRebuild(pool, erp, azi, {
       batchSize: options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE,
       signal,
-      onProgress: (p) => progress.update(p.received, p.phase),
+      onProgress: (p) => {
+        if (p.phase === "sweep") progress.stop();
+        else progress.update(p.entityReceived, `${p.phase} (${p.entityIndex}/${p.entityCount})`, p.entityExpected);
+      },
     });
     progress.stop();
     const rate = progress.rate(result.received);
