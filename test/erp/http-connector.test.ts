@@ -74,6 +74,16 @@ describe("HTTP connector and reference ERP", () => {
     await expect(createHttpConnector({ baseUrl: "http://127.0.0.1:9", token }).createOrder(order(7))).rejects.toBeInstanceOf(ErpUnavailableError);
   });
 
+  it("no ERP at the URL: 'unavailable', saying why in words (a port fetch refuses, a refused connection)", async () => {
+    const refusedPort = await createHttpConnector({ baseUrl: "http://127.0.0.1:1", token }).createOrder(order(8)).catch((error: unknown) => error);
+    expect(refusedPort).toBeInstanceOf(ErpUnavailableError);
+    expect((refusedPort as Error).message).toMatch(/fetch never connects to port 1 .*another port in SINCRO_ERP_URL/);
+    expect((refusedPort as Error).message).not.toContain("Error: bad port");
+    const nobody = await createHttpConnector({ baseUrl: "http://127.0.0.1:2", token }).health();
+    expect(nobody.ok).toBe(false);
+    expect(nobody.detail).toMatch(/^ERP GET \/v1\/health: connect ECONNREFUSED 127\.0\.0\.1:2$/);
+  });
+
   it("an operator's own order and confirmation land in the ERP's change log", async () => {
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
     const entered = await fetch(`${erp.url}/operator/companies/C00001/orders`, {
