@@ -195,6 +195,8 @@ describe("sincro start", () => {
     const url = urlOf(await sincro.waitFor("ready"));
     expect(new URL(url).port).toBe(String(port));
     expect(await companyCount(url)).toBe(0);
+    // TEST: with no company yet, the hint says how to register one
+    expect(String((await sincro.waitFor("hint")).msg)).toContain("register a company");
     await withClient(url, (client) => client.query("insert into sincro.apstatosyn (azi) values ('C00001')"));
     expect(await companyCount(url)).toBe(1);
 
@@ -229,6 +231,8 @@ describe("sincro start", () => {
     await restarted.waitFor("orphan_stopped");
     expect((await restarted.waitFor("companies")).companies).toEqual(["C00002"]);
     expect(urlOf(await restarted.waitFor("ready"))).toBe(url);
+    // TEST: a company is registered: no hint to register one
+    expect(String((await restarted.waitFor("hint")).msg)).not.toContain("register a company");
 
     restarted.child.kill("SIGTERM");
     expect(await restarted.exited, restarted.output()).toEqual({ code: 0, signal: null });

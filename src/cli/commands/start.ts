@@ -70,9 +70,12 @@ async function announce(database: ServedDatabase, environment: Readonly<Record<s
   const line = exportLine({ ...(database.fromEnvironment ? {} : { DATABASE_URL: database.url }), ...environment });
   if (line !== undefined) logger.info({ event: "export" }, `for npx sincro sync/status/quota in another terminal: ${line}`);
   const psqlTarget = database.fromEnvironment ? `"$DATABASE_URL"` : `"${database.shownUrl}"`;
+  // the first start's next step; once a company is registered it would only invite a duplicate-key error
   logger.info(
     { event: "hint" },
-    `register a company: psql ${psqlTarget} -c "insert into sincro.apstatosyn (azi) values ('C00001')"; Ctrl-C stops sincro`,
+    companies.length === 0
+      ? `register a company: psql ${psqlTarget} -c "insert into sincro.apstatosyn (azi) values ('C00001')"; Ctrl-C stops sincro`
+      : "Ctrl-C stops sincro",
   );
 }
 
