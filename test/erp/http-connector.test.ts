@@ -84,6 +84,23 @@ describe("HTTP connector and reference ERP", () => {
     expect(nobody.detail).toMatch(/^ERP GET \/v1\/health: connect ECONNREFUSED 127\.0\.0\.1:2$/);
   });
 
+  it("stopping the reference ERP as the README shows: PUT /_admin/faults with the bearer token", async () => {
+    const put = (body: unknown, authorization?: string) =>
+      fetch(`${erp.url}/_admin/faults`, {
+        method: "PUT",
+        headers: { "content-type": "application/json", ...(authorization === undefined ? {} : { authorization }) },
+        body: JSON.stringify(body),
+      });
+    expect((await put({ down: true })).status).toBe(401);
+    const down = await put({ down: true }, `Bearer ${token}`);
+    expect(down.status).toBe(200);
+    expect(await down.json()).toEqual({ down: true, latencyMs: 0, errorRate: 0, dieAfterCommitRate: 0 });
+    const connector = createHttpConnector({ baseUrl: erp.url, token });
+    expect((await connector.health()).detail).toMatch(/^503 /);
+    expect((await put({ down: false }, `Bearer ${token}`)).status).toBe(200);
+    expect(await connector.health()).toEqual({ ok: true, detail: "ok" });
+  });
+
   it("an operator's own order and confirmation land in the ERP's change log", async () => {
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
     const entered = await fetch(`${erp.url}/operator/companies/C00001/orders`, {
