@@ -45,7 +45,7 @@ function shellQuote(value: string): string {
 }
 
 /** `export A='…' B='…'`, or undefined when there is nothing to export. */
-export function exportLine(variables: Readonly<Record<string, string>>): string | undefined {
+function exportLine(variables: Readonly<Record<string, string>>): string | undefined {
   const assignments = Object.entries(variables).map(([name, value]) => `${name}=${shellQuote(value)}`);
   return assignments.length === 0 ? undefined : `export ${assignments.join(" ")}`;
 }
