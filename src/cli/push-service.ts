@@ -3,17 +3,19 @@
  * orders to the ERP. With SINCRO_ERP_URL set it talks to that ERP; without,
  * it first starts the reference ERP (src/reference-erp) for demos, with its
  * own database `<hub database>_reference_erp` on the same server (or, if that
- * cannot be created, its own schema in the hub's database) and SINCRO_ERP_TOKEN
- * as its token, else a fresh random one. Settings come from the service
- * context's environment; no token or password is ever logged.
+ * cannot be created, its own schema in the hub's database), at the URL and
+ * with the token of the previous start (local-reference-erp.ts); SINCRO_ERP_TOKEN
+ * overrides the token. Settings come from the service context's environment.
+ * No token or password is logged: the local reference ERP's address and demo
+ * token reach the operator only through the `export` line `sincro start` prints.
  */
-import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import { withDatabase } from "../db/connection";
 import { configuredErp, connectErp, readErpSettings, type ErpEndpoint, type ErpSettings } from "../erp/settings";
-import { startReferenceErp, type ReferenceErp } from "../reference-erp/server";
+import type { ReferenceErp } from "../reference-erp/server";
 import { startWorker } from "../worker/run-worker";
-import { redactPassword } from "./environment";
+import { readSettings, redactPassword } from "./environment";
+import { startLocalReferenceErp } from "./local-reference-erp";
 import type { Logger } from "./logger";
 import type { RunningService, Service, ServiceContext } from "./service";
 
@@ -42,22 +44,19 @@ async function referenceErpDatabase(hubUrl: string, logger: Logger): Promise<str
   }
 }
 
-/** The reference ERP, for demos: SINCRO_ERP_TOKEN as its token if set, else a random one that only the worker knows. */
+/** The reference ERP, for demos: at the address and with the token of the previous start (SINCRO_ERP_TOKEN overrides). */
 async function startDemoErp(context: ServiceContext, settings: ErpSettings): Promise<{ erp: ReferenceErp; endpoint: ErpEndpoint }> {
   const { logger } = context;
-  const token = settings.token ?? randomBytes(16).toString("hex");
-  const erp = await startReferenceErp({
+  const local = await startLocalReferenceErp({
+    dataDir: readSettings(context.env).dataDir,
     databaseUrl: await referenceErpDatabase(context.databaseUrl, logger),
-    port: settings.referenceErpPort,
-    token,
+    token: settings.token,
+    port: context.env.SINCRO_REFERENCE_ERP_PORT,
+    logger,
   });
-  // never the token itself: logs are read by more people than the ERP's operators
-  const access =
-    settings.token === undefined
-      ? "with a random token only the worker knows (set SINCRO_ERP_TOKEN before starting to call it yourself)"
-      : `with SINCRO_ERP_TOKEN as its token; try: curl -H "Authorization: Bearer $SINCRO_ERP_TOKEN" "${erp.url}/orders?azi=C00001"`;
-  logger.info({ event: "reference_erp", url: erp.url }, `no SINCRO_ERP_URL: reference ERP at ${erp.url} ${access}`);
-  return { erp, endpoint: { url: erp.url, token } };
+  // never the token itself in the log: `sincro start` prints the export line for the operator
+  logger.info({ event: "reference_erp", url: local.erp.url }, `no SINCRO_ERP_URL: reference ERP at ${local.erp.url}`);
+  return { erp: local.erp, endpoint: { url: local.erp.url, token: local.token } };
 }
 
 export const pushService: Service = {
@@ -77,6 +76,7 @@ export const pushService: Service = {
     const shownUrl = redactPassword(endpoint.url);
     logger.info({ event: "worker_ready", erp: shownUrl }, `worker pushing new orders to ${shownUrl}`);
     return {
+      environment: demo === undefined ? {} : { SINCRO_ERP_URL: endpoint.url, SINCRO_ERP_TOKEN: endpoint.token },
       ended: runner.promise,
       stop: async () => {
         await runner.stop();

@@ -19,6 +19,8 @@ export interface RunningService {
   stop(): Promise<void>;
   /** Settles if the service ends without being asked to (crash, lost connection). */
   readonly ended?: Promise<unknown>;
+  /** Settings the operator commands need to reach what it serves (e.g. the reference ERP's URL and token): `start` prints them as an `export` line. */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 export interface Service {

@@ -201,7 +201,14 @@ export async function startReferenceErp(options: ReferenceErpOptions): Promise<R
   const faults = { current: { ...NO_FAULTS, ...stripUndefined(options.faults ?? {}) } };
   const app = buildServer(pool, options.token, faults, options.onOrderRequest);
   const host = options.host ?? "127.0.0.1";
-  await app.listen({ port: options.port ?? 0, host });
+  try {
+    await app.listen({ port: options.port ?? 0, host });
+  } catch (error) {
+    // e.g. the port is taken: the caller may try another, so leave no pool behind
+    await app.close().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
   return {

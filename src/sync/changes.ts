@@ -1,5 +1,5 @@
 /*
- * Sync for changes (rule 3 of the protocol): pull the ERP's change log from the
+ * Sync for changes (rule 3 of docs/protocol.md): pull the ERP's change log from the
  * cursor the hub holds and apply it batch by batch. Each batch is applied and
  * the cursor moved in ONE hub transaction (sincro.sync_changes_apply), and the
  * cursor is re-read from the hub before every pull, so:

@@ -1,5 +1,5 @@
 /*
- * The hub's part of "exactly once towards the ERP" (PROTOCOL.md), under faults:
+ * The hub's part of "exactly once towards the ERP" (docs/protocol.md), under faults:
  * worker processes are SIGKILLed over and over — two run at once, so pushes also
  * race — while 500 orders come in, and the reference ERP now and then commits an
  * order and dies before replying. Then a partial sync races the restarted worker,

@@ -1,7 +1,7 @@
 /*
  * `sincro sync changes [--azi X] [--batch-size N]` and `sincro sync rebuild
  * [--azi X] [--batch-size N]`: bring the ERP's own changes into the hub (rule 3
- * of the protocol, docs/sync.md), for one company or every registered one, in
+ * of docs/protocol.md; docs/sync.md), for one company or every registered one, in
  * this process. Each completed run uses one unit of the company's sync quota;
  * a refusal (quota used up, SY121; another run of the company going on, SY120)
  * changes nothing and is reported in one line. Progress bar on a terminal, one
@@ -30,16 +30,6 @@ function positiveInteger(value: string): number {
   return number;
 }
 
-/** Rows the last completed rebuild of the company received: the estimate for this one's bar. */
-async function lastRebuildRows(pool: Pool, azi: string): Promise<number | undefined> {
-  const result = await pool.query<{ rows_received: string | null }>(
-    "select rows_received from sincro.sync_runs where azi = $1 and kind = 'rebuild' and state = 'succeeded' order by run_id desc limit 1",
-    [azi],
-  );
-  const rows = Number(result.rows[0]?.rows_received ?? 0);
-  return rows > 0 ? rows : undefined;
-}
-
 async function syncChanges({ pool, erp, logger, azi, signal }: CompanyRun, options: PullOptions): Promise<void> {
   const progress = new SyncProgress({ label: `${azi} changes` });
   try {
@@ -60,12 +50,16 @@ async function syncChanges({ pool, erp, logger, azi, signal }: CompanyRun, optio
 }
 
 async function syncRebuild({ pool, erp, logger, azi, signal }: CompanyRun, options: PullOptions): Promise<void> {
-  const progress = new SyncProgress({ label: `${azi} rebuild`, total: await lastRebuildRows(pool, azi), estimated: true });
+  // one line per entity: a bar when the ERP announced the snapshot's row count, else counts only
+  const progress = new SyncProgress({ label: `${azi} rebuild` });
   try {
     const result = await runRebuild(pool, erp, azi, {
       batchSize: options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE,
       signal,
-      onProgress: (p) => progress.update(p.received, p.phase),
+      onProgress: (p) => {
+        if (p.phase === "sweep") progress.stop();
+        else progress.update(p.entityReceived, `${p.phase} (${p.entityIndex}/${p.entityCount})`, p.entityExpected);
+      },
     });
     progress.stop();
     const rate = progress.rate(result.received);
