@@ -6,11 +6,10 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 
 # Dependencies first, so that code changes do not reinstall them. ts-node and
-# typescript are devDependencies but the CLI runs through ts-node: install all.
-# `npm install` honours the lockfile; `npm ci` rejects it (npm 11 leaves other
-# platforms' optional packages out of it), as in .ci/run.
+# typescript are devDependencies but the CLI runs through ts-node: install all,
+# exactly as package-lock.json says (as in .ci/run).
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund && npm cache clean --force
+RUN npm ci --no-audit --no-fund && npm cache clean --force
 
 COPY . .
 

@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from "../src/db/migrate";
 import { createTestDatabase } from "./support/database";
 import { referenceErpDatabaseName } from "../src/cli/push-service";
 import { serverUrlFromEnvironment, withDatabase } from "../src/db/connection";
+import { isAlive } from "../src/embedded/processes";
 
 const BIN = path.join(PROJECT_ROOT, "bin", "sincro");
 const EVENT_TIMEOUT_MS = 30_000;
@@ -40,9 +41,18 @@ const running: RunningCli[] = [];
 const dataDirs: string[] = [];
 
 function runCli(args: readonly string[], environment: Readonly<Record<string, string>>): RunningCli {
+  return runProcess(BIN, args, environment);
+}
+
+/**
+ * A command in a real process with sincro's environment (DATABASE_URL only if
+ * given). `detached` puts it in a process group of its own, as a shell does
+ * with a foreground job: a terminal's Ctrl-C is a SIGINT to that group.
+ */
+function runProcess(command: string, args: readonly string[], environment: Readonly<Record<string, string>>, options: { detached?: boolean } = {}): RunningCli {
   const env: NodeJS.ProcessEnv = { ...process.env, SINCRO_LOG_LEVEL: "info", ...environment };
   if (!("DATABASE_URL" in environment)) delete env.DATABASE_URL;
-  const child = spawn(BIN, [...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, [...args], { env, cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"], detached: options.detached ?? false });
   const lines: LogLine[] = [];
   const raw: string[] = [];
   const waiters = new Set<() => void>();
@@ -135,6 +145,18 @@ function urlOf(line: LogLine): string {
   return url;
 }
 
+/** The embedded server's generated password, from the file the "ready" line names (the log never shows it). */
+function embeddedPassword(dataDir: string): string {
+  return (JSON.parse(fs.readFileSync(path.join(dataDir, "postgres.json"), "utf8")) as { password: string }).password;
+}
+
+/** The "ready" line's URL with the password put back. */
+function connectableUrl(line: LogLine, dataDir: string): string {
+  const url = new URL(urlOf(line));
+  url.password = embeddedPassword(dataDir);
+  return url.toString();
+}
+
 async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -182,9 +204,15 @@ describe("sincro start", () => {
     const environment = { SINCRO_DATA_DIR: dataDir, SINCRO_POSTGRES_PORT: String(port) };
     const sincro = runCli(["start"], environment);
 
-    const url = urlOf(await sincro.waitFor("ready"));
+    const ready = await sincro.waitFor("ready");
+    const url = connectableUrl(ready, dataDir);
     expect(new URL(url).port).toBe(String(port));
+    // TEST: the generated password is never logged; the line names the file that holds it
+    expect(ready.passwordFile).toBe(path.join(dataDir, "postgres.json"));
+    expect(sincro.output()).not.toContain(embeddedPassword(dataDir));
     expect(await companyCount(url)).toBe(0);
+    // TEST: with no company yet, the hint says how to register one
+    expect(String((await sincro.waitFor("hint")).msg)).toContain("register a company");
     await withClient(url, (client) => client.query("insert into sincro.apstatosyn (azi) values ('C00001')"));
     expect(await companyCount(url)).toBe(1);
 
@@ -207,7 +235,7 @@ describe("sincro start", () => {
     const environment = { SINCRO_DATA_DIR: dataDir, SINCRO_POSTGRES_PORT: String(port) };
 
     const killed = runCli(["start"], environment);
-    const url = urlOf(await killed.waitFor("ready"));
+    const url = connectableUrl(await killed.waitFor("ready"), dataDir);
     await withClient(url, (client) => client.query("insert into sincro.apstatosyn (azi) values ('C00002')"));
     killed.child.kill("SIGKILL");
     await killed.exited;
@@ -218,7 +246,9 @@ describe("sincro start", () => {
     await restarted.waitFor("stale_lock_removed");
     await restarted.waitFor("orphan_stopped");
     expect((await restarted.waitFor("companies")).companies).toEqual(["C00002"]);
-    expect(urlOf(await restarted.waitFor("ready"))).toBe(url);
+    expect(connectableUrl(await restarted.waitFor("ready"), dataDir)).toBe(url);
+    // TEST: a company is registered: no hint to register one
+    expect(String((await restarted.waitFor("hint")).msg)).not.toContain("register a company");
 
     restarted.child.kill("SIGTERM");
     expect(await restarted.exited, restarted.output()).toEqual({ code: 0, signal: null });
@@ -228,7 +258,8 @@ describe("sincro start", () => {
   it("with DATABASE_URL migrates and serves that database", async () => {
     const database = await createTestDatabase("cli", { migrate: false });
     try {
-      const sincro = runCli(["start"], { DATABASE_URL: database.url });
+      // the reference ERP's address is kept in the data folder: not the project's
+      const sincro = runCli(["start"], { DATABASE_URL: database.url, SINCRO_DATA_DIR: makeDataDir() });
       await sincro.waitFor("migration_applied");
       await sincro.waitFor("ready");
       expect(await companyCount(database.url)).toBe(0);
@@ -243,6 +274,115 @@ describe("sincro start", () => {
       await admin.query(`drop database if exists "${referenceErpDatabaseName(database.url)}" with (force)`);
       await admin.end();
     }
+  });
+});
+
+/** Polls (no deadline of its own: the test's timeout bounds it) until the process is gone. */
+async function gone(pid: number): Promise<void> {
+  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+function pidOf(line: LogLine): number {
+  if (typeof line.pid !== "number") throw new Error(`log line without a pid: ${JSON.stringify(line)}`);
+  return line.pid;
+}
+
+describe("npm start under a supervisor or a terminal", () => {
+  /*
+   * Supervisors and scripts signal the PID they started, which for `npm start`
+   * is npm's. Whatever reaches it, npm must not exit before sincro has stopped,
+   * and sincro and its PostgreSQL must be gone once it has.
+   */
+  async function startThenStop(stop: (npm: RunningCli) => void): Promise<void> {
+    const dataDir = makeDataDir();
+    const port = await freePort();
+    const npm = runProcess("npm", ["start", "--silent"], { SINCRO_DATA_DIR: dataDir, SINCRO_POSTGRES_PORT: String(port) }, { detached: true });
+    const sincroPid = pidOf(await npm.waitFor("ready"));
+    const postgresPid = pidOf(await npm.waitFor("postgres_started"));
+    const erpUrl = new URL(String((await npm.waitFor("reference_erp")).url));
+    expect(sincroPid).not.toBe(npm.child.pid);
+    try {
+      stop(npm);
+      expect(await npm.exited, npm.output()).toEqual({ code: 0, signal: null });
+      // npm waited for sincro, and sincro for its PostgreSQL: nothing is left
+      expect(isAlive(sincroPid), `sincro (pid ${sincroPid}) outlived npm:\n${npm.output()}`).toBe(false);
+      expect(isAlive(postgresPid), `PostgreSQL (pid ${postgresPid}) outlived npm`).toBe(false);
+      expect(await connectionRefused(port)).toBe(true);
+      expect(await connectionRefused(Number(erpUrl.port))).toBe(true);
+      await npm.waitFor("stopped");
+      expect(npm.output()).not.toContain("forced_exit");
+      expect(fs.existsSync(path.join(dataDir, "sincro.pid"))).toBe(false);
+    } finally {
+      // leave nothing behind a failed assertion
+      for (const pid of [sincroPid, postgresPid]) {
+        if (isAlive(pid)) process.kill(pid, "SIGKILL");
+        await gone(pid);
+      }
+    }
+  }
+
+  it("SIGTERM to npm's PID stops sincro and its PostgreSQL, then npm exits 0", async () => {
+    await startThenStop((npm) => npm.child.kill("SIGTERM"));
+  });
+
+  it("SIGINT to npm's PID stops sincro and its PostgreSQL, then npm exits 0", async () => {
+    await startThenStop((npm) => npm.child.kill("SIGINT"));
+  });
+
+  it("Ctrl-C in a terminal (SIGINT to the whole process group) stops everything cleanly, not by force", async () => {
+    // sincro gets this SIGINT twice: from the terminal, and forwarded by npm
+    await startThenStop((npm) => process.kill(-npm.child.pid!, "SIGINT"));
+  });
+});
+
+/** The variables of the `export` line `start` writes for the operator commands (the line it prints says to source it). */
+async function exported(cli: RunningCli): Promise<Record<string, string>> {
+  const event = await cli.waitFor("export");
+  const file = String(event.file);
+  expect(String(event.msg)).toContain(`. '${file}'`);
+  // TEST: only its owner may read it, and no secret of it is in the output
+  expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  const line = fs.readFileSync(file, "utf8");
+  const variables = Object.fromEntries([...line.matchAll(/([A-Z_]+)='([^']*)'/g)].map((match) => [match[1]!, match[2]!]));
+  for (const secret of [variables.SINCRO_ERP_TOKEN, new URL(variables.DATABASE_URL ?? "postgres://x@h/d").password].filter(Boolean)) {
+    expect(cli.output()).not.toContain(secret);
+  }
+  return variables;
+}
+
+async function erpHealth(url: string, token: string): Promise<number> {
+  return (await fetch(`${url}/v1/health`, { headers: { authorization: `Bearer ${token}` } })).status;
+}
+
+describe("the reference ERP that start runs", () => {
+  it("keeps its URL and token across restarts, prints them as an export line; settings override them", async () => {
+    const dataDir = makeDataDir();
+    const environment = { SINCRO_DATA_DIR: dataDir, SINCRO_POSTGRES_PORT: String(await freePort()) };
+    const startAndStop = async (extra: Record<string, string> = {}): Promise<Record<string, string>> => {
+      const sincro = runCli(["start"], { ...environment, ...extra });
+      const variables = await exported(sincro);
+      expect(variables.DATABASE_URL).toBe(connectableUrl(await sincro.waitFor("ready"), dataDir));
+      expect(await erpHealth(variables.SINCRO_ERP_URL!, variables.SINCRO_ERP_TOKEN!)).toBe(200);
+      sincro.child.kill("SIGTERM");
+      expect(await sincro.exited, sincro.output()).toEqual({ code: 0, signal: null });
+      return variables;
+    };
+
+    const first = await startAndStop();
+    expect(Object.keys(first).sort()).toEqual(["DATABASE_URL", "SINCRO_ERP_TOKEN", "SINCRO_ERP_URL"]);
+    expect(fs.statSync(path.join(dataDir, "reference-erp.json")).mode & 0o777).toBe(0o600);
+    // TEST: a restart: the same line, so what was exported still works
+    expect(await startAndStop()).toEqual(first);
+
+    // TEST: settings win; a token from the environment is not written down
+    const port = await freePort();
+    const overridden = await startAndStop({ SINCRO_ERP_TOKEN: "operator-chosen-token", SINCRO_REFERENCE_ERP_PORT: String(port) });
+    expect(overridden.SINCRO_ERP_URL).toBe(`http://127.0.0.1:${port}`);
+    expect(overridden.SINCRO_ERP_TOKEN).toBe("operator-chosen-token");
+    expect(fs.readFileSync(path.join(dataDir, "reference-erp.json"), "utf8")).not.toContain("operator-chosen-token");
+
+    // without them: the stored token again, at the port used last
+    expect(await startAndStop()).toEqual({ ...first, SINCRO_ERP_URL: `http://127.0.0.1:${port}` });
   });
 });
 

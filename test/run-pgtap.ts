@@ -2,14 +2,18 @@
  * Runs the pgTAP suite (test/sql/**\/*.test.sql) with pg_prove against a
  * throwaway database: migrations applied, pgTAP and the sincro_tests helpers
  * installed, dropped afterwards. Fails when pg_prove fails or ran no test
- * (pg_prove exits 0 with "NOTESTS" when it finds no file to run).
+ * (pg_prove exits 0 with "NOTESTS" when it finds no file to run). Checks
+ * first that the machine has what it needs (support/test-tools.ts): a missing
+ * pgTAP or pg_prove is one line saying how to install it.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { Client } from "pg";
+import { serverUrlFromEnvironment } from "../src/db/connection";
 import { PROJECT_ROOT } from "../src/db/migrate";
 import { createTestDatabase } from "./support/database";
+import { missingTestTools } from "./support/test-tools";
 
 const SUITE = path.join(PROJECT_ROOT, "test", "sql");
 const HELPERS = ["sincro_tests.sql", "sincro_tests_hostile.sql"].map((file) => path.join(PROJECT_ROOT, "test", "fixtures", file));
@@ -27,6 +31,11 @@ async function installTestTools(url: string): Promise<void> {
 
 async function main(): Promise<number> {
   const pattern = process.argv[2];
+  const missing = await missingTestTools(serverUrlFromEnvironment());
+  if (missing.length > 0) {
+    for (const line of missing) console.error(`test:sql: ${line}`);
+    return 1;
+  }
   const database = await createTestDatabase("pgtap");
   try {
     await installTestTools(database.url);
@@ -55,7 +64,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error);
+    // one line, not the driver's error object (DEBUG=1 shows the stack)
+    console.error(`test:sql: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.DEBUG) console.error(error);
     process.exit(1);
   },
 );

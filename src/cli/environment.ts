@@ -58,6 +58,28 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
   };
 }
 
+/**
+ * Every setting sincro reads, for `sincro --help` (README's settings table says
+ * the same at more length; test/cli-help.test.ts keeps the two in step).
+ */
+export const ENVIRONMENT_HELP: readonly (readonly [name: string, meaning: string])[] = [
+  ["DATABASE_URL", "the hub's database (postgres://…); unset: start runs an embedded PostgreSQL"],
+  ["SINCRO_DATA_DIR", "folder of the embedded PostgreSQL and of the reference ERP's port and token (default .sincro/)"],
+  ["SINCRO_POSTGRES_PORT", "port of the embedded PostgreSQL (default 54329, else any free port)"],
+  ["SINCRO_LOG_LEVEL", "fatal, error, warn, info (default), debug, trace or silent"],
+  ["SINCRO_ERP_URL", "the ERP's HTTP API (docs/erp-api.md); unset: start runs the reference ERP"],
+  ["SINCRO_ERP_TOKEN", "the ERP's bearer token"],
+  ["SINCRO_ERP_TIMEOUT_MS", "timeout of each ERP call (default 10000)"],
+  ["SINCRO_WORKER_CONCURRENCY", "orders pushed at once by the worker (default 8)"],
+  ["SINCRO_REFERENCE_ERP_PORT", "port of the reference ERP start runs (default: the one it used last, else any free port)"],
+];
+
+/** The help's closing section: the environment variables, one a line. */
+export function environmentHelp(): string {
+  const width = Math.max(...ENVIRONMENT_HELP.map(([name]) => name.length));
+  return `\nEnvironment variables:\n${ENVIRONMENT_HELP.map(([name, meaning]) => `  ${name.padEnd(width)}  ${meaning}`).join("\n")}\n`;
+}
+
 /** The log level before the rest is validated (the logger reports invalid settings): info if unusable. */
 export function logLevelFrom(env: NodeJS.ProcessEnv): LevelWithSilent {
   const parsed = EnvironmentSchema.shape.SINCRO_LOG_LEVEL.safeParse(env.SINCRO_LOG_LEVEL);

@@ -1,31 +1,45 @@
 /*
- * What the operator commands (sync, quota, status) open: a small pool on the
- * hub named by DATABASE_URL, the ERP connector named by SINCRO_ERP_URL, and
- * the companies to work on (one, or every registered one).
+ * What the operator commands (worker, sync, quota, status) open: the hub named
+ * by DATABASE_URL (a small pool, or just its connection string), the ERP
+ * connector named by SINCRO_ERP_URL, and the companies to work on (one, or
+ * every registered one). A setting that is missing is a UsageError naming it.
  */
 import { Pool } from "pg";
 import type { ErpConnector } from "../erp/connector";
-import { createHttpConnector } from "../erp/http-connector";
-import { readErpSettings } from "../erp/settings";
+import { configuredErp, connectErp, readErpSettings, type ErpSettings } from "../erp/settings";
 import type { CliContext } from "./context";
 import { readSettings } from "./environment";
 import { UsageError } from "./errors";
 
-export function openHub(context: CliContext, command: string): Pool {
+/** DATABASE_URL, which `sincro <command>` needs. */
+export function hubUrl(context: CliContext, command: string): string {
   const { databaseUrl } = readSettings(context.env);
   if (databaseUrl === undefined) throw new UsageError(`\`sincro ${command}\` needs DATABASE_URL (the hub's database)`);
-  const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  return databaseUrl;
+}
+
+export function openHub(context: CliContext, command: string): Pool {
+  const pool = new Pool({ connectionString: hubUrl(context, command), max: 2 });
   // an idle client dropped by the server is reported by the next query, not here
   pool.on("error", () => undefined);
   return pool;
 }
 
-export function openErp(context: CliContext, command: string): ErpConnector {
+export interface OpenedErp {
+  readonly connector: ErpConnector;
+  /** SINCRO_ERP_URL. */
+  readonly url: string;
+  readonly settings: ErpSettings;
+}
+
+/** The ERP at SINCRO_ERP_URL, which `sincro <command>` needs; `hint` is added to the message when it is missing. */
+export function openErp(context: CliContext, command: string, hint = ""): OpenedErp {
   const settings = readErpSettings(context.env);
-  if (settings.url === undefined) {
-    throw new UsageError(`\`sincro ${command}\` needs SINCRO_ERP_URL (the ERP's API; SINCRO_ERP_TOKEN its bearer token)`);
+  const endpoint = configuredErp(settings);
+  if (endpoint === undefined) {
+    throw new UsageError(`\`sincro ${command}\` needs SINCRO_ERP_URL (the ERP's API; SINCRO_ERP_TOKEN its bearer token)${hint}`);
   }
-  return createHttpConnector({ baseUrl: settings.url, token: settings.token ?? "", timeoutMs: settings.timeoutMs });
+  return { connector: connectErp(endpoint, settings), url: endpoint.url, settings };
 }
 
 /** The company named by --azi (checked to exist), or every registered company. */

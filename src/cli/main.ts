@@ -13,7 +13,7 @@
 import { Command, CommanderError } from "commander";
 import { version } from "../../package.json";
 import type { CliContext } from "./context";
-import { logLevelFrom } from "./environment";
+import { environmentHelp, logLevelFrom } from "./environment";
 import { describeError, exitCodeFor } from "./errors";
 import { createLogger } from "./logger";
 
@@ -34,6 +34,7 @@ export async function buildProgram(context: CliContext, argv: readonly string[] 
   const program = new Command("sincro")
     .description("order-synchronisation hub between an ERP, an e-commerce store and offline sales apps")
     .version(version)
+    .addHelpText("after", environmentHelp())
     .exitOverride();
   const asked = argv.slice(2).find((arg) => !arg.startsWith("-"));
   const wanted = COMMANDS.some(([name]) => name === asked) ? COMMANDS.filter(([name]) => name === asked) : COMMANDS;

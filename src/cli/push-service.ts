@@ -3,17 +3,21 @@
  * orders to the ERP. With SINCRO_ERP_URL set it talks to that ERP; without,
  * it first starts the reference ERP (src/reference-erp) for demos, with its
  * own database `<hub database>_reference_erp` on the same server (or, if that
- * cannot be created, its own schema in the hub's database) and a fresh token.
+ * cannot be created, its own schema in the hub's database), at the URL and
+ * with the token of the previous start (local-reference-erp.ts); SINCRO_ERP_TOKEN
+ * overrides the token. Settings come from the service context's environment.
+ * No token or password is logged: the local reference ERP's address and demo
+ * token reach the operator only through the `export` line `sincro start` prints.
  */
-import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import { withDatabase } from "../db/connection";
-import { createHttpConnector } from "../erp/http-connector";
-import { readErpSettings } from "../erp/settings";
-import { startReferenceErp, type ReferenceErp } from "../reference-erp/server";
+import { configuredErp, connectErp, readErpSettings, type ErpEndpoint, type ErpSettings } from "../erp/settings";
+import type { ReferenceErp } from "../reference-erp/server";
 import { startWorker } from "../worker/run-worker";
+import { readSettings, redactPassword } from "./environment";
+import { startLocalReferenceErp } from "./local-reference-erp";
 import type { Logger } from "./logger";
-import type { RunningService, Service, ServiceContext } from "./services";
+import type { RunningService, Service, ServiceContext } from "./service";
 
 /** The name of the reference ERP's database beside a hub database. */
 export function referenceErpDatabaseName(hubUrl: string): string {
@@ -40,40 +44,43 @@ async function referenceErpDatabase(hubUrl: string, logger: Logger): Promise<str
   }
 }
 
+/** The reference ERP, for demos: at the address and with the token of the previous start (SINCRO_ERP_TOKEN overrides). */
+async function startDemoErp(context: ServiceContext, settings: ErpSettings): Promise<{ erp: ReferenceErp; endpoint: ErpEndpoint }> {
+  const { logger } = context;
+  const local = await startLocalReferenceErp({
+    dataDir: readSettings(context.env).dataDir,
+    databaseUrl: await referenceErpDatabase(context.databaseUrl, logger),
+    token: settings.token,
+    port: context.env.SINCRO_REFERENCE_ERP_PORT,
+    logger,
+  });
+  // never the token itself in the log: `sincro start` prints the export line for the operator
+  logger.info({ event: "reference_erp", url: local.erp.url }, `no SINCRO_ERP_URL: reference ERP at ${local.erp.url}`);
+  return { erp: local.erp, endpoint: { url: local.erp.url, token: local.token } };
+}
+
 export const pushService: Service = {
   name: "push",
   async start(context: ServiceContext): Promise<RunningService> {
     const { logger } = context;
-    const settings = readErpSettings(process.env);
-    let referenceErp: ReferenceErp | undefined;
-    let erpUrl = settings.url;
-    let token = settings.token ?? "";
-    if (erpUrl === undefined) {
-      token = settings.token ?? randomBytes(16).toString("hex");
-      referenceErp = await startReferenceErp({
-        databaseUrl: await referenceErpDatabase(context.databaseUrl, logger),
-        port: Number(process.env.SINCRO_REFERENCE_ERP_PORT ?? 0),
-        token,
-      });
-      erpUrl = referenceErp.url;
-      logger.info(
-        { event: "reference_erp", url: erpUrl },
-        `no SINCRO_ERP_URL: reference ERP at ${erpUrl} (token ${token}); try: curl -H "Authorization: Bearer ${token}" "${erpUrl}/orders?azi=C00001"`,
-      );
-    }
-    const erp = createHttpConnector({ baseUrl: erpUrl, token, timeoutMs: settings.timeoutMs });
+    const settings = readErpSettings(context.env);
+    let demo: ReferenceErp | undefined;
+    let endpoint = configuredErp(settings);
+    if (endpoint === undefined) ({ erp: demo, endpoint } = await startDemoErp(context, settings));
     const runner = await startWorker({
       connectionString: context.databaseUrl,
-      erp,
+      erp: connectErp(endpoint, settings),
       logger,
       concurrency: settings.workerConcurrency,
     });
-    logger.info({ event: "worker_ready", erp: erpUrl }, `worker pushing new orders to ${erpUrl}`);
+    const shownUrl = redactPassword(endpoint.url);
+    logger.info({ event: "worker_ready", erp: shownUrl }, `worker pushing new orders to ${shownUrl}`);
     return {
+      environment: demo === undefined ? {} : { SINCRO_ERP_URL: endpoint.url, SINCRO_ERP_TOKEN: endpoint.token },
       ended: runner.promise,
       stop: async () => {
         await runner.stop();
-        await referenceErp?.close();
+        await demo?.close();
       },
     };
   },

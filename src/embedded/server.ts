@@ -27,8 +27,10 @@ export interface EmbeddedServerOptions {
 
 export interface EmbeddedServer {
   readonly port: number;
-  /** Connection string of the served database (superuser, generated password). */
+  /** Connection string of the served database (superuser, generated password): a secret, never logged. */
   readonly url: string;
+  /** The file that holds the generated password (readable by its owner only). */
+  readonly passwordFile: string;
   /** Resolves when the server process ends, whether asked to or not. */
   readonly exited: Promise<PostmasterExit>;
   /** Stops the server and releases the folder's lock. */
@@ -84,6 +86,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     return {
       port,
       url: connectionString(state.user, state.password, port, options.database),
+      passwordFile: folder.state,
       exited: postmaster.exited,
       async stop() {
         try {

@@ -131,6 +131,11 @@ export interface ErpSnapshotRow {
 export interface ErpSnapshot {
   /** The ERP change-log position this snapshot reflects. */
   readonly cursor: string;
+  /**
+   * How many rows the ERP announced for this snapshot (x-erp-row-count), when it did: a progress
+   * bar's total. A reader that sees more or fewer fails rather than pass off a cut snapshot.
+   */
+  readonly rowCount?: number | undefined;
   /** The rows in batches of at most batchSize, read from the network as they are consumed (backpressure: memory stays flat whatever the size). */
   batches(): AsyncIterable<readonly ErpSnapshotRow[]>;
   /**

@@ -92,9 +92,21 @@ export function createHttpConnector(options: HttpConnectorOptions): ErpConnector
   const base = options.baseUrl.replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? 10_000;
 
+  /** Why a request got no answer, in words: fetch's own error says only "fetch failed", its cause says why. */
+  function reasonOf(error: unknown): string {
+    if (error instanceof Error && error.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+    const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    if (message === "bad port") {
+      // the Fetch standard's blocked ports (1, 7, 9, 22, 25, 6000…): fetch refuses them without trying
+      const port = new URL(base).port || "(default)";
+      return `fetch never connects to port ${port} (a "bad port" of the Fetch standard, like 1, 9, 22 or 6000): give the ERP another port in SINCRO_ERP_URL`;
+    }
+    return message;
+  }
+
   function unreachable(method: string, path: string, error: unknown): ErpUnavailableError {
-    const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : String(error instanceof Error ? (error.cause ?? error.message) : error);
-    return new ErpUnavailableError(`ERP ${method} ${path}: ${reason}`, { cause: error });
+    return new ErpUnavailableError(`ERP ${method} ${path}: ${reasonOf(error)}`, { cause: error });
   }
 
   async function call(method: string, path: string, body: unknown, callOptions: CallOptions | undefined): Promise<Response> {
@@ -235,6 +247,7 @@ export function createHttpConnector(options: HttpConnectorOptions): ErpConnector
       }
       return {
         cursor,
+        rowCount: expectedRows,
         batches: (): AsyncIterable<readonly ErpSnapshotRow[]> => read(readSnapshotBatches),
         rawBatches: (): AsyncIterable<readonly string[]> => read(readSnapshotLineBatches),
       };

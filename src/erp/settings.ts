@@ -1,9 +1,11 @@
 /*
- * Which ERP the worker talks to, from the environment. With no SINCRO_ERP_URL,
- * `sincro start` runs the reference ERP and points the worker at it; `sincro
- * worker` and `sincro sync` need a real one.
+ * Which ERP the worker talks to, from the environment, and the connector to
+ * it. With no SINCRO_ERP_URL, `sincro start` runs the reference ERP and points
+ * the worker at it; `sincro worker` and `sincro sync` need a real one.
  */
 import { z } from "zod";
+import type { ErpConnector } from "./connector";
+import { createHttpConnector } from "./http-connector";
 
 function blankAsUnset<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema);
@@ -14,6 +16,7 @@ const ErpEnvironment = z.object({
   SINCRO_ERP_TOKEN: blankAsUnset(z.string().optional()),
   SINCRO_ERP_TIMEOUT_MS: blankAsUnset(z.coerce.number().int().min(100).max(600_000).default(10_000)),
   SINCRO_WORKER_CONCURRENCY: blankAsUnset(z.coerce.number().int().min(1).max(256).default(8)),
+  SINCRO_REFERENCE_ERP_PORT: blankAsUnset(z.coerce.number().int().min(0).max(65535).default(0)),
 });
 
 export interface ErpSettings {
@@ -22,6 +25,8 @@ export interface ErpSettings {
   readonly token: string | undefined;
   readonly timeoutMs: number;
   readonly workerConcurrency: number;
+  /** Port of the reference ERP `sincro start` runs when no ERP is configured; 0: any free port. */
+  readonly referenceErpPort: number;
 }
 
 export function readErpSettings(env: NodeJS.ProcessEnv): ErpSettings {
@@ -35,5 +40,22 @@ export function readErpSettings(env: NodeJS.ProcessEnv): ErpSettings {
     token: parsed.data.SINCRO_ERP_TOKEN,
     timeoutMs: parsed.data.SINCRO_ERP_TIMEOUT_MS,
     workerConcurrency: parsed.data.SINCRO_WORKER_CONCURRENCY,
+    referenceErpPort: parsed.data.SINCRO_REFERENCE_ERP_PORT,
   };
+}
+
+/** An ERP's HTTP API and its bearer token. */
+export interface ErpEndpoint {
+  readonly url: string;
+  readonly token: string;
+}
+
+/** The configured ERP (SINCRO_ERP_URL, SINCRO_ERP_TOKEN), if any. */
+export function configuredErp(settings: ErpSettings): ErpEndpoint | undefined {
+  return settings.url === undefined ? undefined : { url: settings.url, token: settings.token ?? "" };
+}
+
+/** The connector to an ERP, with the configured timeout: the one place sincro builds it. */
+export function connectErp(endpoint: ErpEndpoint, settings: ErpSettings): ErpConnector {
+  return createHttpConnector({ baseUrl: endpoint.url, token: endpoint.token, timeoutMs: settings.timeoutMs });
 }

@@ -3,8 +3,9 @@
  * nothing, use no quota. One run row in sincro.sync_runs records it. Used by
  * the worker's partial_sync task and by `npx sincro sync partial`.
  */
+import type { Queryable } from "../db/queryable";
 import type { ErpConnector } from "../erp/connector";
-import { messageOf, pushOrder, type Queryable } from "./push-order";
+import { messageOf, pushOrder } from "./push-order";
 
 export interface PartialSyncResult {
   readonly runId: number;
@@ -37,10 +38,12 @@ export async function runPartialSync(
   let failed = 0;
   let lastError: string | null = null;
   try {
+    // taking the run over: from now on it is alive while this session is (a queued run belonged to its job)
+    await reportProgress(db, azi, runId, 0, 0, 0);
     const pending = await db.query<{ id_pub: string }>("select id_pub from sincro.pushable_orders(azi => $1) as id_pub", [azi]);
     progress.onStart?.(pending.rows.length);
     for (const row of pending.rows) {
-      if (options.signal?.aborted) throw new Error("partial sync interrupted");
+      if (options.signal?.aborted) throw new Error(`partial sync ${runId} of company ${azi} stopped (${stopReason(options.signal)})`);
       const idPub = Number(row.id_pub);
       try {
         const outcome = await pushOrder(db, erp, { azi, idPub }, options);
@@ -53,6 +56,8 @@ export async function runPartialSync(
         lastError = messageOf(error);
         progress.onOrder?.(idPub, "failed");
       }
+      // SY123 here: the run was closed meanwhile (abandoned); stop pushing for it
+      await reportProgress(db, azi, runId, pushed, rejected, failed);
     }
   } catch (error) {
     lastError = messageOf(error);
@@ -61,6 +66,18 @@ export async function runPartialSync(
   }
   await finish(db, azi, runId, pushed, rejected, failed, failed > 0 ? `${failed} order(s) did not reach the ERP; last error: ${lastError}` : null);
   return { runId, pushed, rejected, failed };
+}
+
+function stopReason(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : "interrupted";
+}
+
+/* The counts so far, and that the session working on the run is alive (sync_run_begin frees runs whose session is gone). */
+async function reportProgress(db: Queryable, azi: string, runId: number, pushed: number, rejected: number, failed: number): Promise<void> {
+  await db.query(
+    "select sincro.partial_sync_progress(azi => $1, run_id => $2, orders_pushed => $3, orders_rejected => $4, orders_failed => $5)",
+    [azi, runId, pushed, rejected, failed],
+  );
 }
 
 async function finish(

@@ -9,20 +9,15 @@
  * stays in flight; the next attempt (a retry, the sweep or a partial sync)
  * calls the ERP again and gets the same key back (created = false).
  */
-import type { QueryResult, QueryResultRow } from "pg";
+import type { Queryable } from "../db/queryable";
 import { ErpRejectedError, type ErpConnector } from "../erp/connector";
-import { parseErpOrderRequest } from "./erp-request";
+import { parseErpOrderRequest } from "../erp/order-request";
 
 export type PushOutcome = "acquired" | "rejected" | "nothing_to_push";
 
 export interface OrderRef {
   readonly azi: string;
   readonly idPub: number;
-}
-
-/** Runs one statement: a pg Pool or Client, or graphile-worker's helpers.query. */
-export interface Queryable {
-  query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
 }
 
 export class PushFailedError extends Error {

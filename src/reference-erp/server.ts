@@ -7,12 +7,14 @@
  * enter an operator's own order, add a customer, and edit customers and the
  * other ERP-owned data (operator-data-routes.ts); the sync routes serve the
  * change feed and snapshots (sync-routes.ts); admin routes seed demo data
- * (admin-data-routes.ts). Every write appends to the change log.
+ * (admin-data-routes.ts). Every write appends to the change log. A test can
+ * watch every order-creation request as it arrives (onOrderRequest).
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Pool } from "pg";
 import { z } from "zod";
-import { erpOrderRequestSchema } from "../push/erp-request";
+import type { ErpOrderRequest } from "../erp/connector";
+import { erpOrderRequestSchema } from "../erp/order-request";
 import { registerAdminDataRoutes } from "./admin-data-routes";
 import { InvalidRecord } from "./operator-edits";
 import { registerOperatorDataRoutes } from "./operator-data-routes";
@@ -58,6 +60,12 @@ export interface ReferenceErpOptions {
   readonly host?: string;
   readonly token: string;
   readonly faults?: { readonly [K in keyof Faults]?: Faults[K] | undefined };
+  /**
+   * For tests: called with every valid order-creation request, before the ERP
+   * looks it up or creates it (so before the caller can hear back), and awaited.
+   * It must not throw.
+   */
+  readonly onOrderRequest?: (request: ErpOrderRequest) => Promise<void>;
 }
 
 export interface ReferenceErp {
@@ -77,7 +85,12 @@ const operatorOrderSchema = z.object({
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function buildServer(pool: Pool, token: string, faults: { current: Faults }): FastifyInstance {
+function buildServer(
+  pool: Pool,
+  token: string,
+  faults: { current: Faults },
+  onOrderRequest: ((request: ErpOrderRequest) => Promise<void>) | undefined,
+): FastifyInstance {
   const app = Fastify({ logger: false });
 
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
@@ -105,6 +118,7 @@ function buildServer(pool: Pool, token: string, faults: { current: Faults }): Fa
     if (parsed.data.azi !== request.params.azi) {
       return reply.code(422).send({ error: "invalid_order", message: `azi ${parsed.data.azi} does not match the URL's ${request.params.azi}` });
     }
+    await onOrderRequest?.(parsed.data);
     try {
       const created = await createOrder(pool, parsed.data);
       if (created.created && faults.current.dieAfterCommitRate > 0 && Math.random() < faults.current.dieAfterCommitRate) {
@@ -185,9 +199,16 @@ export async function startReferenceErp(options: ReferenceErpOptions): Promise<R
   pool.on("error", () => undefined);
   await installSchema(pool);
   const faults = { current: { ...NO_FAULTS, ...stripUndefined(options.faults ?? {}) } };
-  const app = buildServer(pool, options.token, faults);
+  const app = buildServer(pool, options.token, faults, options.onOrderRequest);
   const host = options.host ?? "127.0.0.1";
-  await app.listen({ port: options.port ?? 0, host });
+  try {
+    await app.listen({ port: options.port ?? 0, host });
+  } catch (error) {
+    // e.g. the port is taken: the caller may try another, so leave no pool behind
+    await app.close().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
   return {

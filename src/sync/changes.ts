@@ -1,5 +1,5 @@
 /*
- * Sync for changes (rule 3 of the protocol): pull the ERP's change log from the
+ * Sync for changes (rule 3 of docs/protocol.md): pull the ERP's change log from the
  * cursor the hub holds and apply it batch by batch. Each batch is applied and
  * the cursor moved in ONE hub transaction (sincro.sync_changes_apply), and the
  * cursor is re-read from the hub before every pull, so:
@@ -15,9 +15,10 @@
  * (SY121 quota used up, SY120 already running) writes nothing.
  */
 import type { Pool } from "pg";
+import type { Queryable } from "../db/queryable";
+import { withRunSession } from "../db/run-session";
 import type { ErpConnector } from "../erp/connector";
-import type { Queryable } from "../push/push-order";
-import { beginRun, completeRun, failRun, SyncFailedError, withRunSession } from "./runs";
+import { beginRun, completeRun, failRun, SyncFailedError } from "./runs";
 
 export const DEFAULT_CHANGES_BATCH_SIZE = 1000;
 

@@ -1,5 +1,5 @@
 /*
- * Total rebuild (rule 3 of the protocol): read every entity's snapshot from
+ * Total rebuild (rule 3 of docs/protocol.md): read every entity's snapshot from
  * the ERP, upsert it into the hub batch by batch, then, in one transaction,
  * tombstone every live row no snapshot contained (with a new change number, so
  * consumers learn of the deletion) and set the ERP cursor.
@@ -29,9 +29,10 @@
  * bump nothing the second time.
  */
 import type { Pool } from "pg";
+import { withRunSession } from "../db/run-session";
 import { ERP_ENTITIES, type ErpConnector, type ErpEntity, type ErpSnapshot } from "../erp/connector";
 import { periodicCollector } from "./heap";
-import { beginRun, completeRun, failRun, SyncFailedError, withRunSession } from "./runs";
+import { beginRun, completeRun, failRun, SyncFailedError } from "./runs";
 
 export const DEFAULT_REBUILD_BATCH_SIZE = 5000;
 
@@ -51,6 +52,13 @@ export interface RebuildProgress {
   readonly received: number;
   /** Hub rows they changed (an unchanged row is not rewritten). */
   readonly changed: number;
+  /** Rows of the entity being read received so far (0 in the sweep). */
+  readonly entityReceived: number;
+  /** Rows the ERP announced for that entity's snapshot (x-erp-row-count), if it did: the bar's total. */
+  readonly entityExpected: number | undefined;
+  /** Which entity this is, from 1, of how many (ERP_ENTITIES). */
+  readonly entityIndex: number;
+  readonly entityCount: number;
 }
 
 export interface RebuildOptions {
@@ -118,11 +126,13 @@ export async function runRebuild(pool: Pool, erp: ErpConnector, azi: string, opt
     const collectNow = periodicCollector(COLLECT_EVERY_BATCHES);
     try {
       let firstCursor: string | undefined;
-      for (const entity of ERP_ENTITIES) {
+      const entityCount = ERP_ENTITIES.length;
+      for (const [position, entity] of ERP_ENTITIES.entries()) {
         signal?.throwIfAborted();
         const snapshot = await erp.openSnapshot(azi, entity, signal === undefined ? { batchSize } : { batchSize, signal });
         firstCursor ??= snapshot.cursor;
-        options.onProgress?.({ runId, phase: entity, received, changed });
+        const where = { entityExpected: snapshot.rowCount, entityIndex: position + 1, entityCount };
+        options.onProgress?.({ runId, phase: entity, received, changed, entityReceived: 0, ...where });
         await readOneAhead(jsonBatches(snapshot), async (rowsJson: string) => {
           signal?.throwIfAborted();
           collectNow();
@@ -136,12 +146,12 @@ export async function runRebuild(pool: Pool, erp: ErpConnector, azi: string, opt
           entities[entity] = { received: counts.received + Number(applied.received), changed: counts.changed + Number(applied.changed) };
           received += Number(applied.received);
           changed += Number(applied.changed);
-          options.onProgress?.({ runId, phase: entity, received, changed });
+          options.onProgress?.({ runId, phase: entity, received, changed, entityReceived: entities[entity].received, ...where });
         });
       }
       signal?.throwIfAborted();
       const cursor = firstCursor ?? "";
-      options.onProgress?.({ runId, phase: "sweep", received, changed });
+      options.onProgress?.({ runId, phase: "sweep", received, changed, entityReceived: 0, entityExpected: undefined, entityIndex: entityCount, entityCount });
       const swept = await db.query<{ swept: { tombstoned: number } }>(
         "select sincro.sync_rebuild_sweep(azi => $1, run_id => $2, erp_cursor => $3) as swept",
         [azi, runId, cursor],

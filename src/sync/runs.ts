@@ -4,8 +4,8 @@
  * sync_run_fail (charges nothing). The rules — quota, one run at a time — are
  * in SQL; here the two refusals become one readable error naming the company.
  */
-import { DatabaseError, type Pool, type PoolClient } from "pg";
-import type { Queryable } from "../push/push-order";
+import { DatabaseError } from "pg";
+import type { Queryable } from "../db/queryable";
 
 export type SyncKind = "changes" | "rebuild";
 
@@ -77,23 +77,4 @@ export async function completeRun(db: Queryable, azi: string, runId: number): Pr
  */
 export async function failRun(db: Queryable, azi: string, runId: number, cause: unknown): Promise<void> {
   await db.query("select sincro.sync_run_fail(azi => $1, run_id => $2, error => $3)", [azi, runId, messageOf(cause).slice(0, 2000)]).catch(() => undefined);
-}
-
-/**
- * Runs a whole sync run on one session of the pool: the hub tells a crashed
- * run (its session gone) from a live one by the session that began it, so
- * begin, every batch and the end go through the same connection. A session
- * that failed is discarded rather than returned to the pool.
- */
-export async function withRunSession<T>(pool: Pool, work: (session: PoolClient) => Promise<T>): Promise<T> {
-  const session = await pool.connect();
-  let failed = false;
-  try {
-    return await work(session);
-  } catch (error) {
-    failed = true;
-    throw error;
-  } finally {
-    session.release(failed);
-  }
 }

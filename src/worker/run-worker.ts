@@ -6,11 +6,11 @@ import { Logger as WorkerLogger, run, type Runner, type TaskList } from "graphil
 import { Pool } from "pg";
 import type { Logger } from "pino";
 import type { ErpConnector } from "../erp/connector";
-import { endOverdueSessionsTask } from "../../tasks/end_overdue_sessions";
-import { partialSyncTask } from "../../tasks/partial_sync";
-import { pushOrderTask } from "../../tasks/push_order";
-import { purgeTombstonesTask } from "../../tasks/purge_tombstones";
-import { sweepPushesTask } from "../../tasks/sweep_pushes";
+import { endOverdueSessionsTask } from "./tasks/end_overdue_sessions";
+import { partialSyncTask } from "./tasks/partial_sync";
+import { pushOrderTask } from "./tasks/push_order";
+import { purgeTombstonesTask } from "./tasks/purge_tombstones";
+import { sweepPushesTask } from "./tasks/sweep_pushes";
 
 export interface WorkerOptions {
   readonly connectionString: string;

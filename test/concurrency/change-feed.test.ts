@@ -1,6 +1,6 @@
 /*
- * The change feed under real concurrency (PROTOCOL.md, "The counters table";
- * STACK-NOTES.md, "The change-number counter").
+ * The change feed under real concurrency (docs/protocol.md, "The company's
+ * counters": change numbers grow in commit order).
  *
  * Consumers read `sincro.changes_since(azi, cursor)` and keep the largest
  * id_sincro they saw as their next cursor. That never misses a change only if

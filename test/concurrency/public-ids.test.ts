@@ -1,6 +1,6 @@
 /*
- * Public order IDs under concurrent inserts (PROTOCOL.md, "The counters
- * table"): per company they run 1..N with no gap and no duplicate, however
+ * Public order IDs under concurrent inserts (docs/protocol.md, "The
+ * company's counters"): per company they run 1..N with no gap and no duplicate, however
  * many parties insert at once, whatever rolls back, and however often a party
  * retries an order the hub already has.
  *

@@ -74,6 +74,33 @@ describe("HTTP connector and reference ERP", () => {
     await expect(createHttpConnector({ baseUrl: "http://127.0.0.1:9", token }).createOrder(order(7))).rejects.toBeInstanceOf(ErpUnavailableError);
   });
 
+  it("no ERP at the URL: 'unavailable', saying why in words (a port fetch refuses, a refused connection)", async () => {
+    const refusedPort = await createHttpConnector({ baseUrl: "http://127.0.0.1:1", token }).createOrder(order(8)).catch((error: unknown) => error);
+    expect(refusedPort).toBeInstanceOf(ErpUnavailableError);
+    expect((refusedPort as Error).message).toMatch(/fetch never connects to port 1 .*another port in SINCRO_ERP_URL/);
+    expect((refusedPort as Error).message).not.toContain("Error: bad port");
+    const nobody = await createHttpConnector({ baseUrl: "http://127.0.0.1:2", token }).health();
+    expect(nobody.ok).toBe(false);
+    expect(nobody.detail).toMatch(/^ERP GET \/v1\/health: connect ECONNREFUSED 127\.0\.0\.1:2$/);
+  });
+
+  it("stopping the reference ERP as the README shows: PUT /_admin/faults with the bearer token", async () => {
+    const put = (body: unknown, authorization?: string) =>
+      fetch(`${erp.url}/_admin/faults`, {
+        method: "PUT",
+        headers: { "content-type": "application/json", ...(authorization === undefined ? {} : { authorization }) },
+        body: JSON.stringify(body),
+      });
+    expect((await put({ down: true })).status).toBe(401);
+    const down = await put({ down: true }, `Bearer ${token}`);
+    expect(down.status).toBe(200);
+    expect(await down.json()).toEqual({ down: true, latencyMs: 0, errorRate: 0, dieAfterCommitRate: 0 });
+    const connector = createHttpConnector({ baseUrl: erp.url, token });
+    expect((await connector.health()).detail).toMatch(/^503 /);
+    expect((await put({ down: false }, `Bearer ${token}`)).status).toBe(200);
+    expect(await connector.health()).toEqual({ ok: true, detail: "ok" });
+  });
+
   it("an operator's own order and confirmation land in the ERP's change log", async () => {
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
     const entered = await fetch(`${erp.url}/operator/companies/C00001/orders`, {

@@ -200,6 +200,14 @@ describe("a snapshot body that stalls or breaks", () => {
     expect(await read()).toEqual([{ key: { cod_art: "A" }, data: {} }, { key: { cod_art: "B" }, data: { x: 1 } }]);
   });
 
+  it("tells the row count the ERP announced (a progress bar's total), and nothing when it announced none", async () => {
+    const open = () => createHttpConnector({ baseUrl: url, token: "t" }).openSnapshot("S1", "article");
+    answer = { body: '{"key":{"cod_art":"A"},"data":{}}\n', end: true, rowCount: "1" };
+    expect((await open()).rowCount).toBe(1);
+    answer = { body: '{"key":{"cod_art":"A"},"data":{}}\n', end: true };
+    expect((await open()).rowCount).toBeUndefined();
+  });
+
   it("fails when the stream ends cleanly with fewer rows than x-erp-row-count announced (a rebuild would tombstone the rest)", async () => {
     answer = { body: '{"key":{"cod_art":"A"},"data":{}}\n{"key":{"cod_art":"B"},"data":{}}\n', end: true, rowCount: "3" };
     await expect(read()).rejects.toThrow(/ended after 2 rows, the ERP announced 3/);

@@ -1,13 +1,33 @@
 /*
- * Exactly once towards the ERP (PROTOCOL.md), under faults: worker processes
- * are SIGKILLed over and over — two run at once, so pushes also race — while
- * 500 orders come in, and the reference ERP now and then commits an order and
- * dies before replying. Then a partial sync races the restarted worker.
- * At the end every order is acquired, and the ERP holds exactly one order per
- * public ID, under the key the hub recorded: 0 lost, 0 duplicated.
+ * The hub's part of "exactly once towards the ERP" (docs/protocol.md), under faults:
+ * worker processes are SIGKILLed over and over — two run at once, so pushes also
+ * race — while 500 orders come in, and the reference ERP now and then commits an
+ * order and dies before replying. Then a partial sync races the restarted worker,
+ * and finally every order's doorbell is rung again (as when a job runs again
+ * after its push was written back).
+ *
+ * The ERP's own unique (azi, web_id) keeps it from holding an order twice
+ * whatever the hub sends, so counting the ERP's orders proves nothing about the
+ * hub. What the hub guarantees is that it never sends an order again once it
+ * has recorded it as acquired (push_claim refuses it; 'acquired' is final).
+ * The test watches every create request the reference ERP receives and, on
+ * arrival, before the ERP answers, reads the hub's record of that order in one
+ * statement:
+ *   - not acquired yet (ack_gest 0): a first push, or a retry — allowed;
+ *   - acquired (ack_gest 1) and still 'acquired': a second pusher that had
+ *     claimed the order before the first one wrote the answer back, and is
+ *     late — allowed (the ERP's idempotency answers it), counted;
+ *   - acquired (ack_gest 1) but claimed again (order_push not 'acquired'): the
+ *     hub sent an order it had already acquired — the defect this test catches.
+ *     (Here only pushes write ack_gest, together with the state; no sync with
+ *     the ERP runs.) Seen failing with push_claim's guard removed: 946 such
+ *     requests; the ERP-side counts stayed green.
+ * And every order ends acquired, under the key the ERP gave it: none lost.
  */
 import type { ChildProcess } from "node:child_process";
+import { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ErpOrderRequest } from "../../src/erp/connector";
 import { beginPartialSync, runPartialSync } from "../../src/push/partial-sync";
 import { eventually, insertStoreOrder, pushStates, registerCompany, startPushHarness, type PushHarness } from "./harness";
 import { startSincro } from "../support/cli";
@@ -23,43 +43,73 @@ function startWorkerProcess(harness: PushHarness): ChildProcess {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe("exactly once towards the ERP", () => {
+/** A create request as the ERP received it, with the hub's record of the order at that moment. */
+interface CreateRequestSeen {
+  readonly webId: number;
+  readonly ackGest: number | null;
+  readonly pushState: string | null;
+}
+
+describe("pushing orders to the ERP under faults", () => {
   let harness: PushHarness;
+  let observer: Pool;
   const workers = new Set<ChildProcess>();
+  const requests: CreateRequestSeen[] = [];
+  const observerErrors: string[] = [];
+
+  // runs inside the reference ERP's request handling, before it answers: the pusher
+  // cannot write the answer back before this read
+  async function seeCreateRequest(request: ErpOrderRequest): Promise<void> {
+    try {
+      const hub = await observer.query<{ ack_gest: number; state: string }>(
+        "select a.ack_gest, p.state from sincro.arportes a join sincro.order_push p using (azi, id_pub) where a.azi = $1 and a.id_pub = $2",
+        [request.azi, request.web_id],
+      );
+      requests.push({ webId: request.web_id, ackGest: hub.rows[0]?.ack_gest ?? null, pushState: hub.rows[0]?.state ?? null });
+    } catch (error) {
+      observerErrors.push(error instanceof Error ? error.message : String(error));
+    }
+  }
 
   beforeAll(async () => {
-    harness = await startPushHarness("push_once", { timeoutMs: 2000 });
+    harness = await startPushHarness("push_once", { timeoutMs: 2000, onOrderRequest: seeCreateRequest });
+    // its own connections, so the watch never waits behind the store's inserts
+    observer = new Pool({ connectionString: harness.hub.url, max: 4 });
     await registerCompany(harness.pool, AZI);
   });
 
   afterAll(async () => {
     for (const worker of workers) worker.kill("SIGKILL");
+    await observer?.end();
     await harness?.stop();
   });
 
-  it("SIGKILLed workers, two at once, an ERP dying after commit, a racing partial sync: 0 lost, 0 duplicated", async () => {
+  it("never sends an order again once the hub has it acquired, and loses none, through SIGKILLs, an ERP dying after commit and a racing partial sync", async () => {
     harness.setFaults({ dieAfterCommitRate: 0.05 });
     let inserting = true;
     let kills = 0;
 
-    // the killer: keeps two workers alive, SIGKILLs one every 0.8-2.5 s, among those that have
-    // had 2.5 s to start (on a loaded machine a worker killed sooner never pushes anything)
-    const startedAt = new Map<ChildProcess, number>();
+    // the killer: keeps two workers alive and SIGKILLs the older one every 0.8-2.5 s, but only once
+    // orders were acquired since the last kill (on a loaded machine a worker may need seconds to
+    // start, and killing it sooner tests nothing); it goes on after the store is done until three
+    // workers were killed while pushing, or nothing is left to push
     const killer = (async () => {
-      while (inserting) {
+      let acquiredAtLastKill = 0;
+      for (;;) {
         while (workers.size < 2) {
           const worker = startWorkerProcess(harness);
           workers.add(worker);
-          startedAt.set(worker, Date.now());
           worker.on("exit", () => workers.delete(worker));
         }
         await sleep(800 + Math.random() * 1700);
-        const started = [...workers].filter((worker) => Date.now() - (startedAt.get(worker) ?? 0) >= 2500);
-        const victim = started[Math.floor(Math.random() * started.length)];
-        if (victim && inserting) {
+        const acquired = (await pushStates(harness.pool, AZI)).acquired ?? 0;
+        if (!inserting && (kills >= 3 || acquired === ORDERS)) return;
+        const victim = [...workers][0];
+        if (victim && acquired > acquiredAtLastKill) {
           victim.kill("SIGKILL");
           workers.delete(victim);
           kills++;
+          acquiredAtLastKill = acquired;
         }
       }
     })();
@@ -102,11 +152,32 @@ describe("exactly once towards the ERP", () => {
       90_000,
     );
 
+    // every doorbell rung again, as when a job runs again after its push was written back:
+    // each must find its order acquired and push nothing
+    await harness.pool.query("select sincro_private.enqueue_push_order(azi, id_pub) from sincro.arportes where azi = $1", [AZI]);
+    await eventually(
+      "the re-rung push jobs done",
+      async () => {
+        const jobs = await harness.pool.query<{ n: string }>("select count(*) as n from graphile_worker.jobs where key like 'push_order:%'");
+        return Number(jobs.rows[0]?.n);
+      },
+      (waiting) => waiting === 0,
+      60_000,
+    );
+
     // TEST: the faults really happened, while the killed workers were pushing
     expect(kills).toBeGreaterThanOrEqual(3);
     expect(beforeRecovery.acquired ?? 0).toBeGreaterThan(0);
     const retried = await harness.pool.query<{ n: string }>("select count(*) as n from sincro.order_push where azi = $1 and attempts >= 2", [AZI]);
     expect(Number(retried.rows[0]?.n)).toBeGreaterThan(0);
+    // TEST: the hub never sent a create request for an order it had already acquired
+    expect(observerErrors).toEqual([]);
+    expect(requests.length).toBeGreaterThanOrEqual(ORDERS);
+    expect(requests.filter((request) => request.ackGest === null)).toEqual([]);
+    const sentAfterAcquired = requests.filter((request) => request.ackGest === 1 && request.pushState !== "acquired");
+    expect(sentAfterAcquired).toEqual([]);
+    const lateSecondPushes = requests.filter((request) => request.ackGest === 1).length;
+    console.info(`${requests.length} create requests for ${ORDERS} orders; ${lateSecondPushes} late second pushes of a claim made before acquisition`);
     // TEST: every public ID 1..500 exists once in the hub, acquired
     expect([...ids].sort((a, b) => a - b)).toEqual(Array.from({ length: ORDERS }, (_, i) => i + 1));
     const hub = await harness.pool.query<{ id_pub: string; tor_chia: string; ack_gest: number }>(
@@ -114,7 +185,7 @@ describe("exactly once towards the ERP", () => {
       [AZI],
     );
     expect(hub.rows.every((row) => row.ack_gest === 1)).toBe(true);
-    // TEST: the ERP holds exactly one order per public ID, with the key the hub recorded
+    // TEST: the hub recorded, for each order, the key under which the ERP holds it (nothing lost on the way back)
     const erpOrders = await harness.erpOrders(AZI);
     expect(erpOrders.length).toBe(ORDERS);
     const erpKeyByWebId = new Map(erpOrders.map((order) => [order.web_id, order.tor_chia]));

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { Client, Pool } from "pg";
 import { createHttpConnector } from "../../src/erp/http-connector";
-import type { ErpConnector } from "../../src/erp/connector";
+import type { ErpConnector, ErpOrderRequest } from "../../src/erp/connector";
 import { startReferenceErp, type Faults } from "../../src/reference-erp/server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
@@ -27,11 +27,17 @@ export interface ErpListedOrder {
   readonly conferma: string | null;
 }
 
-export async function startPushHarness(label: string, options: { timeoutMs?: number } = {}): Promise<PushHarness> {
+export interface PushHarnessOptions {
+  readonly timeoutMs?: number;
+  /** Sees every order-creation request the reference ERP receives, before it is handled (see ReferenceErpOptions). */
+  readonly onOrderRequest?: (request: ErpOrderRequest) => Promise<void>;
+}
+
+export async function startPushHarness(label: string, options: PushHarnessOptions = {}): Promise<PushHarness> {
   const hub = await createTestDatabase(`${label}_hub`);
   const erpDatabase = await createTestDatabase(`${label}_erp`, { migrate: false });
   const erpToken = randomBytes(12).toString("hex");
-  const server = await startReferenceErp({ databaseUrl: erpDatabase.url, port: 0, token: erpToken });
+  const server = await startReferenceErp({ databaseUrl: erpDatabase.url, port: 0, token: erpToken, onOrderRequest: options.onOrderRequest });
   const erp = createHttpConnector({ baseUrl: server.url, token: erpToken, timeoutMs: options.timeoutMs ?? 2000 });
   const pool = new Pool({ connectionString: hub.url, max: 8 });
   return {

@@ -1,5 +1,5 @@
 /*
- * Rules 1 and 2 of the protocol against a real reference ERP over HTTP and a
+ * Rules 1 and 2 of the protocol (docs/protocol.md) against a real reference ERP over HTTP and a
  * real graphile-worker: an order reaches the ERP at once when it is reachable;
  * when it is not, it waits (nothing lost) and a partial sync pushes it later;
  * manual mode, rejections and timeouts.

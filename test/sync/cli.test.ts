@@ -26,6 +26,21 @@ function logLines(output: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+/** The runs table of `sincro status` output, each row by column header (cells are separated by two spaces or more). */
+function runsTable(output: string): Record<string, string>[] {
+  const lines = output.split("\n");
+  const header = lines.findIndex((line) => line.startsWith("run "));
+  if (header === -1) return [];
+  const columns = lines[header]!.trim().split(/\s{2,}/);
+  const rows: Record<string, string>[] = [];
+  for (const line of lines.slice(header + 2)) {
+    if (line.trim() === "") break;
+    const cells = line.trim().split(/\s{2,}/);
+    rows.push(Object.fromEntries(columns.map((column, index) => [column, cells[index] ?? ""])));
+  }
+  return rows;
+}
+
 describe("sincro sync changes / rebuild, quota, status", () => {
   let harness: SyncHarness;
 
@@ -130,6 +145,13 @@ describe("sincro sync changes / rebuild, quota, status", () => {
     expect(done.output).toMatch(/store\s+5\s+\d+\s+\d+/);
     expect(done.output).toMatch(/rebuild\s+succeeded/);
     expect(done.output).toMatch(/changes\s+succeeded/);
+    // TEST: each run shows what it charged: the interrupted sync of C00003 nothing, the one after it one unit
+    const runs = await sincro(harness, ["status", "--azi", "C00003"]);
+    expect(runs.code, runs.output).toBe(0);
+    expect(runsTable(runs.output).map((run) => [run.kind, run.state, run["quota used"]])).toEqual([
+      ["changes", "succeeded", "1"],
+      ["changes", "failed", "none"],
+    ]);
     const all = await sincro(harness, ["status"]);
     expect(all.code, all.output).toBe(0);
     expect(all.output).toContain("== C00002 ==");

@@ -8,7 +8,7 @@
  * no quota, leaves the ERP cursor alone, and the next rebuild completes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runRebuild } from "../../src/sync/rebuild";
+import { runRebuild, type RebuildProgress } from "../../src/sync/rebuild";
 import { SyncFailedError } from "../../src/sync/runs";
 import { erpCursorOf, lastChangeNumber, quotaOf, registerSyncCompany, runsOf, startSyncHarness, type SyncHarness } from "./harness";
 
@@ -60,7 +60,15 @@ describe("total rebuild", () => {
   });
 
   it("the first rebuild brings every article; the consumer reads them all", async () => {
-    const result = await runRebuild(harness.pool, harness.erp, AZI);
+    const progress: RebuildProgress[] = [];
+    const result = await runRebuild(harness.pool, harness.erp, AZI, { onProgress: (p) => progress.push(p) });
+    // TEST: the progress of each entity is measured against the row count its snapshot announced
+    const articles = progress.filter((p) => p.phase === "article");
+    expect(articles.every((p) => p.entityExpected === ARTICLES && p.entityCount === 6)).toBe(true);
+    expect(articles.map((p) => p.entityReceived)).toEqual([...articles.map((p) => p.entityReceived)].sort((a, b) => a - b));
+    expect(articles.at(-1)?.entityReceived).toBe(ARTICLES);
+    expect(progress.filter((p) => p.phase === "customer").every((p) => p.entityExpected === 0)).toBe(true);
+    expect(progress.at(-1)?.phase).toBe("sweep");
     expect(result).toMatchObject({ received: ARTICLES, changed: ARTICLES, tombstoned: 0 });
     expect(result.entities.article).toEqual({ received: ARTICLES, changed: ARTICLES });
     expect(await liveArticles(harness)).toBe(ARTICLES);

@@ -1,5 +1,5 @@
 /*
- * Scenario D of the protocol end to end, through a sync for changes: an order
+ * Scenario D of the protocol (docs/protocol.md) end to end, through a sync for changes: an order
  * typed into the ERP by operator 75 reaches the hub with a new public ID, the
  * store finds it above its cursor and acks it. And A5–A6: the ERP confirms a
  * store order and the next sync for changes brings the confirmation with a new

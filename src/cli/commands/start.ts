@@ -5,11 +5,14 @@
  *              SINCRO_DATA_DIR (default .sincro/), database `sincro`
  *   migrate    graphile-worker's schema, then sincro's migrations
  *   services   SERVICES (services.ts), in order
- *   announce   connection string, registered companies, a hint; "ready"
+ *   announce   connection string, registered companies, a hint; "ready";
+ *              an `export` line for the operator commands in another terminal
  *   wait       for SIGINT/SIGTERM/SIGHUP, or a failure
  *   stop       services in reverse order, then the embedded PostgreSQL
  * A signal during startup takes effect after the current step.
  */
+import fs from "node:fs";
+import path from "node:path";
 import type { Command } from "commander";
 import { Client } from "pg";
 import { startEmbeddedServer } from "../../embedded/server";
@@ -19,7 +22,8 @@ import { readSettings, redactPassword } from "../environment";
 import { describeError } from "../errors";
 import type { Logger } from "../logger";
 import { applyMigrations } from "../migrations";
-import { SERVICES, type Service } from "../services";
+import type { Service } from "../service";
+import { SERVICES } from "../services";
 import { Shutdown } from "../shutdown";
 
 /** The database the embedded server creates and serves. */
@@ -28,9 +32,11 @@ const COMPANIES_LISTED = 20;
 
 interface ServedDatabase {
   readonly url: string;
-  /** What the log shows: the embedded server's URL in full, DATABASE_URL without its password. */
+  /** What the log shows: the URL without its password. */
   readonly shownUrl: string;
   readonly fromEnvironment: boolean;
+  /** Where the embedded server's generated password is kept. */
+  readonly passwordFile?: string;
 }
 
 interface Stoppable {
@@ -38,7 +44,18 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
-async function announce(database: ServedDatabase, logger: Logger): Promise<void> {
+/** A value the shell takes literally: single-quoted, each ' as '\''. */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `export A='…' B='…'`, or undefined when there is nothing to export. */
+function exportLine(variables: Readonly<Record<string, string>>): string | undefined {
+  const assignments = Object.entries(variables).map(([name, value]) => `${name}=${shellQuote(value)}`);
+  return assignments.length === 0 ? undefined : `export ${assignments.join(" ")}`;
+}
+
+async function announce(database: ServedDatabase, environment: Readonly<Record<string, string>>, dataDir: string, logger: Logger): Promise<void> {
   const client = new Client({ connectionString: database.url });
   await client.connect();
   let companies: string[];
@@ -53,11 +70,31 @@ async function announce(database: ServedDatabase, logger: Logger): Promise<void>
     { event: "companies", count: companies.length, companies: listed },
     companies.length === 0 ? "no company registered yet" : `companies registered: ${listed.join(", ")}${more}`,
   );
-  logger.info({ event: "ready", url: database.shownUrl }, `ready: stores, apps and psql connect to ${database.shownUrl}`);
-  const psqlTarget = database.fromEnvironment ? `"$DATABASE_URL"` : `"${database.shownUrl}"`;
+  const { passwordFile } = database;
+  const password = passwordFile === undefined ? "" : ` (the password is "password" in ${passwordFile})`;
+  logger.info({ event: "ready", url: database.shownUrl, passwordFile }, `ready: stores, apps and psql connect to ${database.shownUrl}${password}`);
+  // DATABASE_URL from the environment is already the user's to export; the local cluster's and the
+  // reference ERP's credentials go to a file only its owner reads, and the line says to source it
+  const variables = { ...(database.fromEnvironment ? {} : { DATABASE_URL: database.url }), ...environment };
+  const line = exportLine(variables);
+  if (line !== undefined) {
+    const file = path.join(dataDir, "env");
+    try {
+      fs.mkdirSync(dataDir, { recursive: true });
+      fs.writeFileSync(file, `${line}\n`, { mode: 0o600 });
+      fs.chmodSync(file, 0o600);
+      logger.info({ event: "export", file, variables: Object.keys(variables) }, `for npx sincro sync/status/quota in another terminal: . ${shellQuote(file)}`);
+    } catch (error) {
+      logger.warn({ event: "export_unwritable", file, reason: describeError(error) }, `cannot write ${file}: set ${Object.keys(variables).join(", ")} by hand`);
+    }
+  }
+  const psqlTarget = database.fromEnvironment ? `"$DATABASE_URL"` : `"<that URL with its password>"`;
+  // the first start's next step; once a company is registered it would only invite a duplicate-key error
   logger.info(
     { event: "hint" },
-    `register a company: psql ${psqlTarget} -c "insert into sincro.apstatosyn (azi) values ('C00001')"; Ctrl-C stops sincro`,
+    companies.length === 0
+      ? `register a company: psql ${psqlTarget} -c "insert into sincro.apstatosyn (azi) values ('C00001')"; Ctrl-C stops sincro`
+      : "Ctrl-C stops sincro",
   );
 }
 
@@ -80,6 +117,7 @@ export async function startSincro(context: CliContext, services: readonly Servic
   const settings = readSettings(context.env);
   const shutdown = new Shutdown(logger);
   const started: Stoppable[] = [];
+  const environment: Record<string, string> = {};
   let failure: unknown;
   try {
     let database: ServedDatabase;
@@ -95,15 +133,16 @@ export async function startSincro(context: CliContext, services: readonly Servic
       });
       started.push({ name: "the embedded PostgreSQL", stop: () => server.stop() });
       void server.exited.then((exit) => shutdown.fail(new Error(`the embedded PostgreSQL exited unexpectedly (${describeExit(exit)})`)));
-      database = { url: server.url, shownUrl: server.url, fromEnvironment: false };
+      database = { url: server.url, shownUrl: redactPassword(server.url), fromEnvironment: false, passwordFile: server.passwordFile };
     }
 
     if (!shutdown.isRequested) await applyMigrations(database.url, logger);
 
     for (const service of services) {
       if (shutdown.isRequested) break;
-      const running = await service.start({ databaseUrl: database.url, logger: logger.child({ service: service.name }) });
+      const running = await service.start({ env: context.env, databaseUrl: database.url, logger: logger.child({ service: service.name }) });
       started.push({ name: service.name, stop: () => running.stop() });
+      Object.assign(environment, running.environment);
       running.ended?.then(
         () => shutdown.fail(new Error(`service ${service.name} ended on its own`)),
         (error: unknown) => shutdown.fail(new Error(`service ${service.name} failed: ${describeError(error)}`)),
@@ -111,7 +150,7 @@ export async function startSincro(context: CliContext, services: readonly Servic
       logger.info({ event: "service_started", service: service.name }, `started ${service.name}`);
     }
 
-    if (!shutdown.isRequested) await announce(database, logger);
+    if (!shutdown.isRequested) await announce(database, environment, settings.dataDir, logger);
     const reason = await shutdown.requested;
     if (reason.kind === "failure") failure = reason.error;
   } catch (error) {

@@ -2,9 +2,9 @@
  * `sincro status [--azi X]`: for each company, what is waiting and how far
  * behind everyone is — orders each party has not acquired yet, the age of the
  * oldest one, the ERP cursor the hub holds, each consumer's lag behind the
- * change feed, the last five sync runs and the quota. Read-only; all figures
- * come from views (sincro.company_status, sincro.consumer_lag) and
- * sincro.sync_runs.
+ * change feed, the last five sync runs (with what each charged to the quota)
+ * and the quota. Read-only; all figures come from views (sincro.company_status,
+ * sincro.consumer_lag) and sincro.sync_runs.
  */
 import type { Command } from "commander";
 import type { Pool } from "pg";
@@ -45,6 +45,19 @@ interface RunRow {
   readonly orders_pushed: number;
   readonly uses_quota: boolean;
   readonly error: string | null;
+}
+
+/**
+ * What a run charged to the quota, from its row: a sync for changes or a
+ * rebuild (uses_quota) charges one unit when it succeeds, in the transaction
+ * that marks it succeeded; a failed one charged nothing, a running one will
+ * charge one only if it succeeds; a partial sync never charges.
+ */
+export function quotaCharged(run: Pick<RunRow, "kind" | "state" | "uses_quota">): string {
+  if (!run.uses_quota) return "none";
+  if (run.state === "succeeded") return "1";
+  if (run.state === "running") return "1 if it succeeds";
+  return "none";
 }
 
 async function companyStatus(pool: Pool, azi: string): Promise<CompanyStatus | undefined> {
@@ -110,7 +123,7 @@ function formatCompany(status: CompanyStatus, consumers: readonly ConsumerLag[],
     runs.length === 0
       ? "runs: none yet"
       : formatTable(
-          ["run", "kind", "state", "started", "took", "received", "changed", "tombstoned", "pushed", "quota", "error"],
+          ["run", "kind", "state", "started", "took", "received", "changed", "tombstoned", "pushed", "quota used", "error"],
           runs.map((r) => [
             Number(r.run_id),
             r.kind,
@@ -122,7 +135,7 @@ function formatCompany(status: CompanyStatus, consumers: readonly ConsumerLag[],
             r.kind === "partial" ? null : Number(r.rows_changed),
             r.kind === "partial" ? null : Number(r.rows_tombstoned),
             r.kind === "partial" ? r.orders_pushed : null,
-            r.uses_quota ? "yes" : "no",
+            quotaCharged(r),
             r.error === null ? null : r.error.replace(/\s+/g, " ").slice(0, 80),
           ]),
         ),

@@ -1,26 +1,23 @@
 /*
  * `sincro sync changes [--azi X] [--batch-size N]` and `sincro sync rebuild
  * [--azi X] [--batch-size N]`: bring the ERP's own changes into the hub (rule 3
- * of the protocol, docs/sync.md), for one company or every registered one, in
+ * of docs/protocol.md; docs/sync.md), for one company or every registered one, in
  * this process. Each completed run uses one unit of the company's sync quota;
  * a refusal (quota used up, SY121; another run of the company going on, SY120)
  * changes nothing and is reported in one line. Progress bar on a terminal, one
  * log line per company at the end. SIGINT/SIGTERM stop the run between batches:
  * it is marked failed, uses no quota, and the next run carries on (changes) or
- * starts again (rebuild). Exit 1 if any company's run failed or was refused.
+ * starts again (rebuild) (company-runs.ts). Exit 1 if any company's run failed
+ * or was refused.
  */
 import { InvalidArgumentError, type Command } from "commander";
 import type { Pool } from "pg";
-import type { ErpConnector } from "../../erp/connector";
 import { DEFAULT_CHANGES_BATCH_SIZE, runChangesSync } from "../../sync/changes";
 import { DEFAULT_REBUILD_BATCH_SIZE, runRebuild } from "../../sync/rebuild";
 import type { SyncKind } from "../../sync/runs";
+import { runForCompanies, type CompanyRun } from "../company-runs";
 import type { CliContext } from "../context";
-import { describeError } from "../errors";
-import { companiesFor, openErp, openHub } from "../hub";
-import type { Logger } from "../logger";
-import { RowsProgress } from "../progress";
-import { Shutdown } from "../shutdown";
+import { SyncProgress } from "../progress";
 
 interface PullOptions {
   readonly azi?: string;
@@ -33,18 +30,8 @@ function positiveInteger(value: string): number {
   return number;
 }
 
-/** Rows the last completed rebuild of the company received: the estimate for this one's bar. */
-async function lastRebuildRows(pool: Pool, azi: string): Promise<number | undefined> {
-  const result = await pool.query<{ rows_received: string | null }>(
-    "select rows_received from sincro.sync_runs where azi = $1 and kind = 'rebuild' and state = 'succeeded' order by run_id desc limit 1",
-    [azi],
-  );
-  const rows = Number(result.rows[0]?.rows_received ?? 0);
-  return rows > 0 ? rows : undefined;
-}
-
-async function syncChanges(pool: Pool, erp: ErpConnector, logger: Logger, azi: string, options: PullOptions, signal: AbortSignal): Promise<void> {
-  const progress = new RowsProgress({ label: `${azi} changes` });
+async function syncChanges({ pool, erp, logger, azi, signal }: CompanyRun, options: PullOptions): Promise<void> {
+  const progress = new SyncProgress({ label: `${azi} changes` });
   try {
     const result = await runChangesSync(pool, erp, azi, {
       batchSize: options.batchSize ?? DEFAULT_CHANGES_BATCH_SIZE,
@@ -62,13 +49,17 @@ async function syncChanges(pool: Pool, erp: ErpConnector, logger: Logger, azi: s
   }
 }
 
-async function syncRebuild(pool: Pool, erp: ErpConnector, logger: Logger, azi: string, options: PullOptions, signal: AbortSignal): Promise<void> {
-  const progress = new RowsProgress({ label: `${azi} rebuild`, total: await lastRebuildRows(pool, azi) });
+async function syncRebuild({ pool, erp, logger, azi, signal }: CompanyRun, options: PullOptions): Promise<void> {
+  // one line per entity: a bar when the ERP announced the snapshot's row count, else counts only
+  const progress = new SyncProgress({ label: `${azi} rebuild` });
   try {
     const result = await runRebuild(pool, erp, azi, {
       batchSize: options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE,
       signal,
-      onProgress: (p) => progress.update(p.received, p.phase),
+      onProgress: (p) => {
+        if (p.phase === "sweep") progress.stop();
+        else progress.update(p.entityReceived, `${p.phase} (${p.entityIndex}/${p.entityCount})`, p.entityExpected);
+      },
     });
     progress.stop();
     const rate = progress.rate(result.received);
@@ -84,35 +75,9 @@ async function syncRebuild(pool: Pool, erp: ErpConnector, logger: Logger, azi: s
   }
 }
 
-async function pull(context: CliContext, kind: SyncKind, options: PullOptions): Promise<void> {
-  const { logger } = context;
-  const command = `sync ${kind}`;
-  const pool = openHub(context, command);
-  const shutdown = new Shutdown(logger);
-  const abort = new AbortController();
-  void shutdown.requested.then((reason) => abort.abort(new Error(reason.kind === "signal" ? `interrupted by ${reason.signal}` : reason.error.message)));
-  try {
-    const erp = openErp(context, command);
-    const companies = await companiesFor(pool, options.azi);
-    const failed: string[] = [];
-    for (const azi of companies) {
-      if (abort.signal.aborted) break;
-      try {
-        if (kind === "changes") await syncChanges(pool, erp, logger, azi, options, abort.signal);
-        else await syncRebuild(pool, erp, logger, azi, options, abort.signal);
-      } catch (error) {
-        // one company: main() reports it; several: report each, go on with the others
-        if (companies.length === 1) throw error;
-        failed.push(azi);
-        logger.error({ event: `sync_${kind}_failed`, azi }, describeError(error));
-      }
-    }
-    if (abort.signal.aborted) throw abort.signal.reason;
-    if (failed.length > 0) throw new Error(`${command}: ${failed.length} of ${companies.length} companies failed (${failed.join(", ")})`);
-  } finally {
-    shutdown.dispose();
-    await pool.end();
-  }
+function pull(context: CliContext, kind: SyncKind, options: PullOptions): Promise<void> {
+  const sync = kind === "changes" ? syncChanges : syncRebuild;
+  return runForCompanies(context, `sync ${kind}`, options.azi, (run) => sync(run, options));
 }
 
 export function registerPullCommands(sync: Command, context: CliContext): void {

@@ -1,4 +1,4 @@
--- The worked example of ../shared/spec/PROTOCOL.md (corrected), scenarios A to D,
+-- The worked example of docs/protocol.md (corrected), scenarios A to D,
 -- one company, step by step; every column of the protocol table at every step.
 -- Steps A1, A3, A5 (and B/C's ERP-internal halves) happen inside the ERP: the
 -- hub row is unchanged by them, which the next hub step's row shows.

@@ -5,8 +5,8 @@
  * retries with backoff (one attempt in manual mode).
  */
 import type { Task } from "graphile-worker";
-import type { ErpConnector } from "../src/erp/connector";
-import { pushOrder } from "../src/push/push-order";
+import type { ErpConnector } from "../../erp/connector";
+import { pushOrder } from "../../push/push-order";
 import { pushOrderPayload } from "./payloads";
 
 export function pushOrderTask(erp: ErpConnector): Task {

@@ -1,10 +1,12 @@
 /*
- * The order as push_claim returns it, checked at the edge before it leaves for
- * the ERP: the SQL builds it, but a column renamed in a later migration must
- * fail here, loudly, not reach the ERP half-empty.
+ * The order creation request of the ERP API (docs/erp-api.md), as a schema.
+ * The push checks the order push_claim returns against it before it leaves for
+ * the ERP (the SQL builds it, but a column renamed in a later migration must
+ * fail here, loudly, not reach the ERP half-empty); the reference ERP checks
+ * what it receives against it.
  */
 import { z } from "zod";
-import type { ErpOrderRequest } from "../erp/connector";
+import type { ErpOrderRequest } from "./connector";
 
 const text = z.string();
 const maybeText = z.string().nullable();
