@@ -3863,10 +3863,11 @@ begin
   v_sql := sincro_private.fill_sql_template($sql$
     with incoming as (
       -- the last state of each key in the batch, numbered in batch order
-      select distinct on ({keys}) r.*, {key_text} as key_text, e.n
+      -- (a field the ERP leaves out is null, or the column's default where the column needs a value)
+      select distinct on ({r.keys}) {r.keys}, {incoming_data}, {key_text} as key_text, e.n
       from pg_catalog.jsonb_array_elements($2) with ordinality e(x, n)
       cross join lateral pg_catalog.jsonb_populate_record(null::{table}, (e.x -> 'key') || coalesce(e.x -> 'data', '{}')) r
-      order by {keys}, e.n desc
+      order by {r.keys}, e.n desc
     ),
     seen as (
       insert into sincro_private.rebuild_seen (azi, run_id, entity, key)
@@ -3912,7 +3913,16 @@ begin
       't.keys', sincro_private.column_list(v_keys, 't'), 'i.keys', sincro_private.column_list(v_keys, 'i'),
       'c.keys', sincro_private.column_list(v_keys, 'c'),
       't.data', sincro_private.column_list(v_data, 't'), 'i.data', sincro_private.column_list(v_data, 'i'),
-      'c.data', sincro_private.column_list(v_data, 'c'),
+      'c.data', sincro_private.column_list(v_data, 'c'), 'r.keys', sincro_private.column_list(v_keys, 'r'),
+      'incoming_data', (
+        select pg_catalog.string_agg(
+                 case when a.attnotnull and d.adbin is not null
+                      then pg_catalog.format('coalesce(r.%1$I, %2$s) as %1$I', a.attname, pg_catalog.pg_get_expr(d.adbin, d.adrelid))
+                      else pg_catalog.format('r.%I', a.attname) end,
+                 ', ' order by u.o)
+        from pg_catalog.unnest(v_data) with ordinality u(c, o)
+        join pg_catalog.pg_attribute a on a.attrelid = v_table and a.attname = u.c
+        left join pg_catalog.pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum),
       -- the key as one text (fields joined by the unit separator), as rebuild_seen and also_changed hold it
       'key_text', (select pg_catalog.string_agg(pg_catalog.format('r.%I::text', k), ' || E''\x1f'' || ') from pg_catalog.unnest(v_keys) k)));
 
@@ -7083,7 +7093,7 @@ ALTER TABLE sincro_private.erp_entity OWNER TO CURRENT_USER;
 -- Name: TABLE erp_entity; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-COMMENT ON TABLE sincro_private.erp_entity IS 'ERP-owned entities other than orders: the wire name the ERP uses, the hub table, its key columns after azi.';
+COMMENT ON TABLE sincro_private.erp_entity IS 'ERP-owned entities other than orders: the wire name the ERP uses, the hub table, its key columns after azi. The generic upsert, tombstone and purge read it; sincro.all_changes_since names each table (documents carry their lines), so a new entity is a table, a row here and a branch there.';
 
 
 --
