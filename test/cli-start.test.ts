@@ -40,7 +40,8 @@ const running: RunningCli[] = [];
 const dataDirs: string[] = [];
 
 function runCli(args: readonly string[], environment: Readonly<Record<string, string>>): RunningCli {
-  const env: NodeJS.ProcessEnv = { ...process.env, SINCRO_LOG_LEVEL: "info", ...environment };
+  // the HTTP server on any free port: tests run beside other programs that may hold 8787
+  const env: NodeJS.ProcessEnv = { ...process.env, SINCRO_LOG_LEVEL: "info", SINCRO_HTTP_PORT: "0", ...environment };
   if (!("DATABASE_URL" in environment)) delete env.DATABASE_URL;
   const child = spawn(BIN, [...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   const lines: LogLine[] = [];
@@ -246,8 +247,12 @@ describe("sincro start", () => {
     try {
       const sincro = runCli(["start"], { DATABASE_URL: database.url });
       await sincro.waitFor("migration_applied");
+      const http = await sincro.waitFor("http_ready");
       await sincro.waitFor("ready");
       expect(await companyCount(database.url)).toBe(0);
+      // TEST: the start log gives the console's URL, and the server answers there
+      expect(http.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect((await fetch(`${String(http.url)}login`)).status).toBe(200);
 
       sincro.child.kill("SIGTERM");
       expect(await sincro.exited, sincro.output()).toEqual({ code: 0, signal: null });

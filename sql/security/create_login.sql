@@ -1,7 +1,7 @@
 /*
  * How an integrator gives a party its own login. The role is created with
- * LOGIN, made a member of its group role, and (for store, app and ERP) bound to
- * one company, and for an app to one device and agent, in sincro_private.login.
+ * LOGIN, made a member of its group role, and (for store, app, ERP and console
+ * operator) bound to one company, and for an app to one device and agent, in sincro_private.login.
  *
  * SECURITY DEFINER: creating roles needs the owner's CREATEROLE; only
  * sincro_admin may execute it.
@@ -24,12 +24,12 @@ begin
       message = pg_catalog.format('create_login: role_name must be lowercase letters, digits and _ (got %s)', coalesce(pg_catalog.quote_literal(role_name), 'NULL')),
       hint = 'For example store_c00001 or app_c00001_dev50.';
   end if;
-  if kind is null or kind not in ('store', 'app', 'erp', 'worker', 'admin') then
+  if kind is null or kind not in ('store', 'app', 'erp', 'operator', 'worker', 'admin') then
     raise exception using
       errcode = 'SY101',
-      message = pg_catalog.format('create_login: kind must be store, app, erp, worker or admin (got %s)', coalesce(pg_catalog.quote_literal(kind), 'NULL'));
+      message = pg_catalog.format('create_login: kind must be store, app, erp, operator, worker or admin (got %s)', coalesce(pg_catalog.quote_literal(kind), 'NULL'));
   end if;
-  if kind in ('store', 'app', 'erp') and (azi is null or not exists (select 1 from sincro_private.company c where c.azi = create_login.azi)) then
+  if kind in ('store', 'app', 'erp', 'operator') and (azi is null or not exists (select 1 from sincro_private.company c where c.azi = create_login.azi)) then
     raise exception using
       errcode = case when azi is null then 'SY102' else 'SY100' end,
       message = pg_catalog.format('create_login: a %s login needs a registered company (azi = %s)', kind, coalesce(pg_catalog.quote_literal(azi), 'NULL'));
@@ -55,7 +55,7 @@ begin
   -- apply
   execute pg_catalog.format('create role %I login %s in role %I', role_name,
     case when password is null then '' else pg_catalog.format('password %L', password) end, 'sincro_' || kind);
-  if kind in ('store', 'app', 'erp') then
+  if kind in ('store', 'app', 'erp', 'operator') then
     insert into sincro_private.login (azi, login, kind, prov_id, cod_agente)
       values (azi, role_name, kind, prov_id, cod_agente);
   end if;
@@ -63,7 +63,7 @@ end;
 $$;
 
 comment on function sincro.create_login(text, text, text, text, text, text) is
-  E'Creates a login role for a party: kind store, app or erp bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company. Admin only.';
+  E'Creates a login role for a party: kind store, app, erp or operator (the console''s) bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company. Admin only.';
 
 -- who may use it
 revoke all on function sincro.create_login(text,text,text,text,text,text) from public;
