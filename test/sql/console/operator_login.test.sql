@@ -2,7 +2,7 @@
 -- company's orders, lines, history, push state, events, runs, status and quota, and nothing
 -- of another company; it writes nothing directly.
 begin;
-select plan(13);
+select plan(14);
 
 select sincro_tests.setup_company('C00001');
 select sincro_tests.setup_company('C00002');
@@ -37,7 +37,9 @@ select results_eq($$ select azi, id_pub, erp_message from sincro.push_problems $
 -- TEST: writes nothing directly
 select throws_ok($$ update sincro.order_push set state = 'pending' $$, '42501', null, 'order_push: permission denied');
 select throws_ok($$ insert into sincro.order_events (azi, id_pub, event) values ('C00001', 1, 'retry') $$, '42501', null, 'order_events: permission denied');
-select throws_ok($$ select sincro.partial_sync('C00002') $$, '42501', null, 'no partial sync of another company');
+-- TEST: starts its own company's partial sync, not another's
+select lives_ok($$ select sincro.partial_sync('C00001') $$, 'a partial sync of C00001');
+select throws_ok($$ select sincro.partial_sync('C00002') $$, 'SY100', null, 'no partial sync of another company: unknown to it');
 reset session authorization;
 
 select * from finish();

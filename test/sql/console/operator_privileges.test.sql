@@ -24,9 +24,9 @@ select results_eq(
      where n.nspname in ('sincro', 'sincro_private', 'graphile_worker') and has_function_privilege('sincro_operator', p.oid, 'EXECUTE')
      order by 1 $$,
   $$ values ('sincro.locate_order(text,bigint,text,text,text,text)'), ('sincro.order_problems(text,text,interval,integer,integer)'),
-            ('sincro.order_timeline(text,bigint)'), ('sincro.push_resolve(text,bigint,text)'), ('sincro.push_retry(text,bigint)'),
+            ('sincro.order_timeline(text,bigint)'), ('sincro.partial_sync(text)'), ('sincro.push_resolve(text,bigint,text)'), ('sincro.push_retry(text,bigint)'),
             ('sincro.quota(text)'), ('sincro_private.may_see_company(text)'), ('sincro_private.session_company()') $$,
-  'sincro_operator acts only through retry, resolve and the console''s readers');
+  'sincro_operator acts only through retry, resolve, partial sync and the console''s readers');
 -- TEST: the metrics function is the admin's alone
 select results_eq(
   $$ select r from unnest(array['sincro_store', 'sincro_app', 'sincro_erp', 'sincro_worker', 'sincro_admin', 'sincro_operator']) r
