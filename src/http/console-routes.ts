@@ -40,7 +40,9 @@ const timelineQuery = z.object({
   device: optional(z.string().max(100)),
   device_order: optional(z.string().max(100)),
 });
-const syncForm = z.object({ kind: z.literal("partial") });
+const SYNC_KINDS = { partial: "Partial sync", changes: "Sync for changes", rebuild: "Total rebuild" } as const;
+const syncKind = z.enum(["partial", "changes", "rebuild"]);
+const syncForm = z.object({ kind: syncKind, confirm: optional(z.literal("yes")) });
 
 interface HttpError {
   readonly status: number;
@@ -51,8 +53,12 @@ interface HttpError {
 function fromDatabaseError(error: unknown): HttpError {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
+  const hint = (error as { hint?: unknown }).hint;
   if (code === "SY140") return { status: 404, text: "Not found: no such order in a company you serve." };
-  if (typeof code === "string" && /^SY1[2-4]\d$/.test(code)) return { status: code === "SY120" || code === "SY121" ? 409 : 400, text: message };
+  if (code === "SY100") return { status: 404, text: "Not found: no such company among those you serve." };
+  if (typeof code === "string" && /^SY1[2-4]\d$/.test(code)) {
+    return { status: code === "SY120" || code === "SY121" ? 409 : 400, text: typeof hint === "string" ? `${message} ${hint}` : message };
+  }
   if (code === "42501") return { status: 403, text: "Your login may not do that." };
   return { status: 500, text: "The hub could not do that (see the server's log)." };
 }
@@ -182,6 +188,8 @@ export function registerConsoleRoutes(app: FastifyInstance, sessions: SessionSto
       <form method="post" action="/company/${encodeURIComponent(azi.data)}/sync" class="inline">
         <input type="hidden" name="_csrf" value="${user.csrf}"><input type="hidden" name="kind" value="partial">
         <button type="submit">Partial sync (push pending orders; uses no quota)</button></form>
+      <a href="/company/${encodeURIComponent(azi.data)}/sync?kind=changes">Sync for changes…</a>
+      <a href="/company/${encodeURIComponent(azi.data)}/sync?kind=rebuild">Total rebuild…</a>
       ${done.success && done.data.done ? html`<p class="msg ok" role="status">${done.data.done}</p>` : html``}
       <h3>Last runs</h3><div id="runs">${runsTable(live.runs)}</div></section></div>`,
     );
@@ -196,15 +204,53 @@ export function registerConsoleRoutes(app: FastifyInstance, sessions: SessionSto
     return reply.header("cache-control", "no-store").send({ ...live, runsHtml: runsTable(live.runs).text });
   });
 
+  // a run that uses quota is confirmed first, on a page that says how much is left
+  app.get<{ Params: { azi: string } }>("/company/:azi/sync", async (request, reply) => {
+    const session = sessionOf(request, reply);
+    if (session === undefined) return reply;
+    const azi = aziSchema.safeParse(request.params.azi);
+    const kind = z.object({ kind: z.enum(["changes", "rebuild"]) }).safeParse(request.query);
+    if (!azi.success || !kind.success) return fail(reply, session, { status: 400, text: "Unknown sync." });
+    const quota = await session.pool.query<{ sync_quota: number; sync_used: number; sync_remaining: number; period_end: string }>(
+      "select q.sync_quota, q.sync_used, q.sync_remaining, q.period_end::text from sincro.quota(only_azi => $1) q",
+      [azi.data],
+    );
+    const q = quota.rows[0];
+    if (q === undefined) return fail(reply, session, { status: 404, text: "Not found: no such company among those you serve." });
+    const user = userOf(session, reply);
+    const what = SYNC_KINDS[kind.data.kind];
+    const usage =
+      q.sync_remaining > 0
+        ? `This ${what.toLowerCase()} uses 1 of ${q.sync_remaining} remaining this period (${q.sync_used} of ${q.sync_quota} used; the period ends ${q.period_end}) once it succeeds.`
+        : `No quota is left this period (${q.sync_used} of ${q.sync_quota} used; the period ends ${q.period_end}): the hub will refuse the run.`;
+    return send(
+      reply,
+      200,
+      `${what} of ${azi.data}?`,
+      user,
+      html`<p id="quota-usage">${usage}</p>
+      <form method="post" action="/company/${encodeURIComponent(azi.data)}/sync"><input type="hidden" name="_csrf" value="${user.csrf}">
+        <input type="hidden" name="kind" value="${kind.data.kind}"><input type="hidden" name="confirm" value="yes">
+        <button type="submit">Start the ${what.toLowerCase()}</button> <a href="/company/${encodeURIComponent(azi.data)}">Cancel</a></form>`,
+    );
+  });
+
   app.post<{ Params: { azi: string } }>("/company/:azi/sync", async (request, reply) => {
     const session = sessionOf(request, reply);
     if (session === undefined) return reply;
     const azi = aziSchema.safeParse(request.params.azi);
     const form = syncForm.safeParse(request.body);
     if (!azi.success || !form.success) return fail(reply, session, { status: 400, text: "Unknown sync." });
+    const { kind } = form.data;
+    if (kind !== "partial" && form.data.confirm !== "yes") return reply.redirect(`/company/${encodeURIComponent(azi.data)}/sync?kind=${kind}`, 303);
     try {
-      const run = await session.pool.query<{ run_id: string }>("select sincro.partial_sync(azi => $1) as run_id", [azi.data]);
-      const text = `Partial sync run ${run.rows[0]?.run_id} started; the worker runs it.`;
+      const run =
+        kind === "partial"
+          ? await session.pool.query<{ run_id: string }>("select sincro.partial_sync(azi => $1) as run_id", [azi.data])
+          : await session.pool.query<{ run_id: string }>("select sincro.sync_request(azi => $1, kind => $2) as run_id", [azi.data, kind]);
+      const runId = run.rows[0]?.run_id;
+      log.info({ event: "console_sync", login: session.login, azi: azi.data, kind, runId }, "sync started from the console");
+      const text = `${SYNC_KINDS[kind]} run ${runId} started; the worker runs it.`;
       return reply.redirect(`/company/${encodeURIComponent(azi.data)}?done=${encodeURIComponent(text)}`, 303);
     } catch (error) {
       return fail(reply, session, fromDatabaseError(error));

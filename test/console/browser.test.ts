@@ -221,6 +221,32 @@ describe("operator console in a browser", () => {
     await shot("company-after-sync");
   });
 
+  it("a sync for changes from the button: the quota is shown and confirmed, the worker runs it, the next one is refused for quota", async () => {
+    await harness.pool.query("select sincro.set_sync_contract(azi => 'K1', sync_quota => 1)");
+    await page.goto(`${base}company/K1`);
+    await page.getByRole("link", { name: "Sync for changes…" }).click();
+    // TEST: the console says what the run will use before it starts
+    expect(await page.locator("#quota-usage").textContent()).toContain("uses 1 of 1 remaining this period");
+    await shot("sync-confirm");
+    await page.getByRole("button", { name: "Start the sync for changes" }).click();
+    const started = await page.getByText(/Sync for changes run \d+ started/).textContent();
+    const runId = /run (\d+)/.exec(started ?? "")?.[1] ?? "";
+    // TEST: the worker runs it; the page shows it finish without a reload
+    await page.locator(`#runs tr[data-run="${runId}"] .run-state`, { hasText: "succeeded" }).waitFor({ timeout: 20_000 });
+    const run = await harness.pool.query<{ kind: string; backend_pid: number | null }>("select kind, backend_pid from sincro.sync_runs where azi = 'K1' and run_id = $1", [runId]);
+    expect(run.rows[0]?.kind).toBe("changes");
+    expect(run.rows[0]?.backend_pid).not.toBeNull();
+    await shot("sync-done");
+
+    await page.getByRole("link", { name: "Sync for changes…" }).click();
+    expect(await page.locator("#quota-usage").textContent()).toContain("No quota is left this period");
+    await page.getByRole("button", { name: "Start the sync for changes" }).click();
+    // TEST: the hub's refusal, shown as it is; no run was added
+    expect(await page.getByRole("alert").textContent()).toContain("has used 1 of its 1 syncs");
+    expect((await harness.pool.query("select 1 from sincro.sync_runs where azi = 'K1' and kind = 'changes'")).rowCount).toBe(1);
+    await shot("sync-refused");
+  });
+
   it("sign-out ends the session; another company's operator sees only its own", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByText("Signed out.").waitFor();
