@@ -25,6 +25,7 @@ const SIGN_IN_PER_MINUTE = 12;
 const suffix = randomBytes(3).toString("hex");
 const OPERATOR_1 = `t_console_op1_${suffix}`;
 const OPERATOR_2 = `t_console_op2_${suffix}`;
+const ADMIN = `t_console_admin_${suffix}`;
 const PASSWORD = "console-test-password";
 
 async function pushState(harness: PushHarness, azi: string, idPub: number): Promise<string | undefined> {
@@ -68,6 +69,7 @@ describe("operator console in a browser", () => {
     await registerCompany(harness.pool, "K2");
     await harness.pool.query("select sincro.create_login($1, 'operator', 'K1', password => $2)", [OPERATOR_1, PASSWORD]);
     await harness.pool.query("select sincro.create_login($1, 'operator', 'K2', password => $2)", [OPERATOR_2, PASSWORD]);
+    await harness.pool.query("select sincro.create_login($1, 'admin', password => $2)", [ADMIN, PASSWORD]);
     // K1: order 1 names a customer the ERP does not have yet, order 2 one it will never have; K2: one rejected order
     await insertStoreOrder(harness.pool, "K1", "1001", { clienteCod: "NEWCO1" });
     await insertStoreOrder(harness.pool, "K1", "1002", { clienteCod: "GONE" });
@@ -89,7 +91,7 @@ describe("operator console in a browser", () => {
     // logins are roles of the whole cluster: remove this run's
     const admin = new Client({ connectionString: withDatabase(serverUrlFromEnvironment(), "postgres") });
     await admin.connect();
-    for (const role of [OPERATOR_1, OPERATOR_2]) await admin.query(`drop role if exists ${role}`);
+    for (const role of [OPERATOR_1, OPERATOR_2, ADMIN]) await admin.query(`drop role if exists ${role}`);
     await admin.end();
   });
 
@@ -193,12 +195,12 @@ describe("operator console in a browser", () => {
 
   it("an action without the CSRF token is refused", async () => {
     await page.goto(`${base}problems`);
-    // TEST: 403, nothing done
-    const response = await page.request.post(`${base}problems/retry`, { form: { azi: "K1", id_pub: "2" } });
+    // TEST: 403, nothing done (a partial sync of its own company, which the login may start)
+    const response = await page.request.post(`${base}company/K1/sync`, { form: { kind: "partial" }, maxRedirects: 0 });
     expect(response.status()).toBe(403);
-    const forgedToken = await page.request.post(`${base}problems/retry`, { form: { _csrf: "not-a-token", azi: "K1", id_pub: "2" } });
+    const forgedToken = await page.request.post(`${base}company/K1/sync`, { form: { _csrf: "not-a-token", kind: "partial" }, maxRedirects: 0 });
     expect(forgedToken.status()).toBe(403);
-    expect(await pushState(harness, "K1", 2)).toBe("resolved");
+    expect((await harness.pool.query("select 1 from sincro.sync_runs where azi = 'K1'")).rowCount).toBe(0);
   });
 
   it("live numbers update without a reload; the partial sync button runs in the worker and its run shows up", async () => {
@@ -258,6 +260,17 @@ describe("operator console in a browser", () => {
     expect(await page.locator("tr[data-order]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-order")))).toEqual(["K2:1"]);
     // TEST: and K1 is out of its reach
     expect((await page.goto(`${base}timeline?azi=K1&id_pub=1`))?.status()).toBe(404);
+  });
+
+  it("an admin sees every company, and filters Problems by company", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await signIn(ADMIN);
+    await page.getByRole("heading", { name: "Companies" }).waitFor();
+    // TEST: both companies listed
+    expect(await page.locator("tbody tr td:first-child a").allTextContents()).toEqual(["K1", "K2"]);
+    await shot("companies");
+    await page.goto(`${base}problems?azi=K2`);
+    expect(await page.locator("tr[data-order]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-order")))).toEqual(["K2:1"]);
   });
 
   it("a 10 MB post gets 413; a sign-in flood is throttled", async () => {
