@@ -31,7 +31,7 @@ create table sincro.order_events (
   event text not null,
   detail text,
   primary key (azi, event_id),
-  constraint event_is_known check (event in ('push_started', 'push_acquired', 'push_rejected', 'push_failed', 'retry', 'resolved')),
+  constraint event_is_known check (event in ('push_started', 'push_acquired', 'push_rejected', 'push_failed', 'retry', 'resolved', 'corrected')),
   constraint order_events_order_fk foreign key (azi, id_pub) references sincro.arportes (azi, id_pub) on delete restrict
 );
 create index idx_order_events__order on sincro.order_events (azi, id_pub, event_id);
@@ -45,5 +45,5 @@ comment on column sincro.order_events.azi is E'Company code.';
 comment on column sincro.order_events.id_pub is E'The order.';
 comment on column sincro.order_events.recorded_at is E'When it happened (clock time).';
 comment on column sincro.order_events.db_user is E'The login that caused it (session_user): the worker for pushes, the operator for actions.';
-comment on column sincro.order_events.event is E'push_started, push_acquired, push_rejected, push_failed, retry, resolved.';
-comment on column sincro.order_events.detail is E'The ERP''s key or message, the error, or the operator''s note.';
+comment on column sincro.order_events.event is E'push_started, push_acquired, push_rejected, push_failed, retry, resolved, corrected (the new customer''s fields an operator corrected).';
+comment on column sincro.order_events.detail is E'The ERP''s key or message, the error, the operator''s note, or the corrected fields (before → after).';

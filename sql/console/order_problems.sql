@@ -12,7 +12,7 @@ create or replace function sincro.order_problems(
   only_azi text default null, kind text default null, older_than interval default null,
   page_size integer default 50, page_offset integer default 0)
 returns table (
-  azi text, id_pub bigint, kind text, state text, prov_tipo text, prov_id text, id_int text,
+  azi text, id_pub bigint, kind text, state text, prov_tipo text, prov_id text, id_int text, new_customer_id bigint,
   attempts integer, last_attempt_at timestamptz, last_error text, erp_message text,
   created_at timestamptz, next_try_at timestamptz, total bigint)
 language sql
@@ -32,7 +32,7 @@ as $$
       and (order_problems.only_azi is null or p.azi = order_problems.only_azi)
       and sincro_private.may_see_company(p.azi)
   )
-  select pr.azi, pr.id_pub, pr.kind, pr.state, a.prov_tipo, a.prov_id, a.id_int,
+  select pr.azi, pr.id_pub, pr.kind, pr.state, a.prov_tipo, a.prov_id, a.id_int, a.new_customer_id,
          pr.attempts, pr.last_attempt_at, pr.last_error, pr.erp_message, pr.created_at,
          (select j.run_at from graphile_worker.jobs j
            where j.key = pg_catalog.format('push_order:%s:%s', pr.azi, pr.id_pub) and j.attempts < j.max_attempts),
@@ -48,7 +48,7 @@ as $$
 $$;
 
 comment on function sincro.order_problems(text, text, interval, integer, integer) is
-  E'Problem orders the caller may see, oldest first: kind rejected (erp_message), failing (last_error, next_try_at) or stuck (in flight for over 5 minutes); filtered by company, kind and age (queued before now() - older_than), paged (page_size at most 500); total counts every match. SECURITY DEFINER: reads the job queue; filters companies with may_see_company.';
+  E'Problem orders the caller may see, oldest first, with their creator and new customer: kind rejected (erp_message), failing (last_error, next_try_at) or stuck (in flight for over 5 minutes); filtered by company, kind and age (queued before now() - older_than), paged (page_size at most 500); total counts every match. SECURITY DEFINER: reads the job queue; filters companies with may_see_company.';
 
 -- who may use it
 revoke all on function sincro.order_problems(text,text,interval,integer,integer) from public;

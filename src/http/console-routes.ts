@@ -25,6 +25,9 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankAsUndefin
 const signInForm = z.object({ login: z.string().min(1).max(63), password: z.string().max(1000) });
 const orderForm = z.object({ azi: aziSchema, id_pub: idPubSchema });
 const resolveForm = orderForm.extend({ note: z.string().max(2000) });
+const CUSTOMER_FIELDS = ["ragione_sociale", "partita_iva", "codice_fiscale", "email", "telefono", "indirizzo", "cap", "citta", "provincia", "nazione"] as const;
+type CustomerField = (typeof CUSTOMER_FIELDS)[number];
+const correctForm = orderForm.extend(Object.fromEntries(CUSTOMER_FIELDS.map((f) => [f, z.string().max(200).optional()])) as Record<CustomerField, z.ZodOptional<z.ZodString>>);
 const problemsQuery = z.object({
   azi: optional(aziSchema),
   kind: optional(z.enum(["rejected", "failing", "stuck"])),
@@ -301,7 +304,10 @@ export function registerConsoleRoutes(app: FastifyInstance, sessions: SessionSto
             <form method="post" action="/problems/resolve" class="inline"><input type="hidden" name="_csrf" value="${user.csrf}">
               <input type="hidden" name="azi" value="${row.azi}"><input type="hidden" name="id_pub" value="${row.id_pub}">
               <label>Note <input name="note" required maxlength="2000" aria-label="Why order ${row.id_pub} is resolved by hand"></label>
-              <button type="submit" aria-label="Resolve order ${row.id_pub}">Resolve</button></form></td></tr>`,
+              <button type="submit" aria-label="Resolve order ${row.id_pub}">Resolve</button></form>
+            ${row.kind === "rejected" && row.new_customer_id !== null
+              ? html`<a href="/problems/correct?azi=${encodeURIComponent(row.azi)}&amp;id_pub=${row.id_pub}">Correct the new customer and resend</a>`
+              : html``}</td></tr>`,
       )}</tbody></table>
       <nav aria-label="Pages">${page > 1 ? html`<a href="${pageLink(page - 1)}">Previous page</a> ` : html``}${page * PAGE_SIZE < total ? html`<a href="${pageLink(page + 1)}">Next page</a>` : html``}</nav>`,
     );
@@ -330,6 +336,53 @@ export function registerConsoleRoutes(app: FastifyInstance, sessions: SessionSto
       await session.pool.query("select sincro.push_resolve(azi => $1, id_pub => $2, note => $3)", [form.data.azi, form.data.id_pub, form.data.note]);
       log.info({ event: "console_resolve", login: session.login, azi: form.data.azi, id_pub: form.data.id_pub }, "resolved from the console");
       return reply.redirect(`/problems?done=${encodeURIComponent(`Order ${form.data.id_pub} of ${form.data.azi} is resolved; the note is in its timeline.`)}`, 303);
+    } catch (error) {
+      return fail(reply, session, fromDatabaseError(error));
+    }
+  });
+
+  // -- correct and resend: a rejection caused by the new customer's data
+  app.get("/problems/correct", async (request, reply) => {
+    const session = sessionOf(request, reply);
+    if (session === undefined) return reply;
+    const query = orderForm.safeParse(request.query);
+    if (!query.success) return fail(reply, session, { status: 400, text: "Which order?" });
+    const { azi, id_pub: idPub } = query.data;
+    const found = await session.pool.query<Record<CustomerField, string | null> & { erp_message: string | null }>(
+      `select ${CUSTOMER_FIELDS.map((f) => `c.${f}`).join(", ")}, p.erp_message
+       from sincro.arportes a join sincro.new_customers c on c.azi = a.azi and c.customer_id = a.new_customer_id
+       join sincro.order_push p on p.azi = a.azi and p.id_pub = a.id_pub
+       where a.azi = $1 and a.id_pub = $2 and p.state = 'rejected'`,
+      [azi, idPub],
+    );
+    const customer = found.rows[0];
+    if (customer === undefined) return fail(reply, session, { status: 404, text: "Not found: no rejected order with a new customer by that ID in a company you serve." });
+    const user = userOf(session, reply);
+    return send(
+      reply,
+      200,
+      `Correct the new customer of order ${idPub} of ${azi}`,
+      user,
+      html`<p>The ERP said: <strong id="erp-message">${customer.erp_message}</strong></p>
+      <form method="post" action="/problems/correct"><input type="hidden" name="_csrf" value="${user.csrf}">
+        <input type="hidden" name="azi" value="${azi}"><input type="hidden" name="id_pub" value="${idPub}">
+        <fieldset><legend>New customer (only these fields; the changes go to the order's history)</legend>
+        ${CUSTOMER_FIELDS.map((f) => html`<p><label for="f-${f}">${f}</label> <input id="f-${f}" name="${f}" value="${customer[f] ?? ""}" maxlength="200"${f === "ragione_sociale" || f === "nazione" ? html` required` : html``}></p>`)}
+        </fieldset><button type="submit">Save and resend</button> <a href="/problems">Cancel</a></form>`,
+    );
+  });
+
+  app.post("/problems/correct", async (request, reply) => {
+    const session = sessionOf(request, reply);
+    if (session === undefined) return reply;
+    const form = correctForm.safeParse(request.body);
+    if (!form.success) return fail(reply, session, { status: 400, text: "Which order, and which fields?" });
+    const { azi, id_pub: idPub } = form.data;
+    const corrections = Object.fromEntries(CUSTOMER_FIELDS.map((f) => [f, form.data[f] === undefined || form.data[f].trim() === "" ? null : form.data[f].trim()]));
+    try {
+      await session.pool.query("select sincro.new_customer_correct(azi => $1, id_pub => $2, corrections => $3::jsonb)", [azi, idPub, JSON.stringify(corrections)]);
+      log.info({ event: "console_correct", login: session.login, azi, id_pub: idPub }, "new customer corrected from the console");
+      return reply.redirect(`/problems?done=${encodeURIComponent(`Order ${idPub} of ${azi}: new customer corrected; the order goes to the ERP again now.`)}`, 303);
     } catch (error) {
       return fail(reply, session, fromDatabaseError(error));
     }
@@ -471,6 +524,7 @@ interface ProblemRow {
   readonly prov_tipo: string;
   readonly prov_id: string | null;
   readonly id_int: string | null;
+  readonly new_customer_id: string | null;
   readonly attempts: number;
   readonly last_attempt_age: number | null;
   readonly last_error: string | null;
@@ -481,7 +535,7 @@ interface ProblemRow {
 
 async function problemRows(pool: Pool, azi: string | null, kind: string | null, olderThanMinutes: number | null, page: number): Promise<ProblemRow[]> {
   const result = await pool.query<ProblemRow>(
-    `select p.azi, p.id_pub::text, p.kind, p.prov_tipo, p.prov_id, p.id_int, p.attempts,
+    `select p.azi, p.id_pub::text, p.kind, p.prov_tipo, p.prov_id, p.id_int, p.new_customer_id::text, p.attempts,
             extract(epoch from now() - p.last_attempt_at)::float8 as last_attempt_age, p.last_error, p.erp_message,
             extract(epoch from p.next_try_at - now())::float8 as next_try_in, p.total::text
      from sincro.order_problems(only_azi => $1, kind => $2, older_than => make_interval(mins => $3), page_size => $4, page_offset => $5) p`,

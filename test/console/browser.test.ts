@@ -203,6 +203,41 @@ describe("operator console in a browser", () => {
     expect((await harness.pool.query("select 1 from sincro.sync_runs where azi = 'K1'")).rowCount).toBe(0);
   });
 
+  it("a rejection caused by the new customer's data: correct and resend, recorded in the timeline", async () => {
+    const client = await harness.pool.connect();
+    let idPub = 0;
+    try {
+      await client.query("begin");
+      const customer = await client.query<{ customer_id: string }>(
+        "insert into sincro.new_customers (azi, prov_tipo, id_int, ragione_sociale, partita_iva) values ('K1', 'S', 'c-1004', 'Bianchi Srl', '123') returning customer_id",
+      );
+      const order = await client.query<{ id_pub: string }>(
+        "insert into sincro.arportes (azi, prov_tipo, id_int, autore_tipo, autore_cod, new_customer_id) values ('K1', 'S', '1004', 'C', '0', $1) returning id_pub",
+        [customer.rows[0]?.customer_id],
+      );
+      idPub = Number(order.rows[0]?.id_pub);
+      await client.query("insert into sincro.arporrig (azi, id_pub, riga, articolo, quantita, prezzo) values ('K1', $1, 1, 'ART1', 1, 10)", [idPub]);
+      await client.query("commit");
+    } finally {
+      client.release();
+    }
+    await eventually("rejected", () => pushState(harness, "K1", idPub), (state) => state === "rejected");
+    await page.goto(`${base}problems`);
+    await page.locator(`tr[data-order="K1:${idPub}"]`).getByRole("link", { name: "Correct the new customer and resend" }).click();
+    // TEST: the ERP's reason beside the customer's fields
+    expect(await page.locator("#erp-message").textContent()).toBe("new customer: partita_iva 123 must be 11 digits");
+    await page.getByLabel("partita_iva").fill("01234567890");
+    await shot("correct");
+    await page.getByRole("button", { name: "Save and resend" }).click();
+    await page.getByText(`Order ${idPub} of K1: new customer corrected; the order goes to the ERP again now.`).waitFor();
+    // TEST: acquired; the correction (only what changed) and the login are in the timeline
+    await eventually("acquired", () => pushState(harness, "K1", idPub), (state) => state === "acquired");
+    await page.goto(`${base}timeline?azi=K1&id_pub=${idPub}`);
+    const corrected = (await page.locator("#timeline tbody tr").allTextContents()).find((row) => row.includes("corrected")) ?? "";
+    expect(corrected).toContain("partita_iva: 123 → 01234567890");
+    expect(corrected).toContain(OPERATOR_1);
+  });
+
   it("live numbers update without a reload; the partial sync button runs in the worker and its run shows up", async () => {
     await page.goto(`${base}company/K1`);
     // (the resolved order 2 is still one the ERP has not acquired)

@@ -23,7 +23,7 @@ select results_eq(
      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname in ('sincro', 'sincro_private', 'graphile_worker') and has_function_privilege('sincro_operator', p.oid, 'EXECUTE')
      order by 1 $$,
-  $$ values ('sincro.locate_order(text,bigint,text,text,text,text)'), ('sincro.order_problems(text,text,interval,integer,integer)'),
+  $$ values ('sincro.locate_order(text,bigint,text,text,text,text)'), ('sincro.new_customer_correct(text,bigint,jsonb)'), ('sincro.order_problems(text,text,interval,integer,integer)'),
             ('sincro.order_timeline(text,bigint)'), ('sincro.partial_sync(text)'), ('sincro.push_resolve(text,bigint,text)'), ('sincro.push_retry(text,bigint)'),
             ('sincro.quota(text)'), ('sincro.sync_request(text,text)'), ('sincro_private.may_see_company(text)'), ('sincro_private.session_company()') $$,
   'sincro_operator acts only through retry, resolve, partial sync and the console''s readers');
