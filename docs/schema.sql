@@ -514,12 +514,12 @@ begin
       message = pg_catalog.format('create_login: role_name must be lowercase letters, digits and _ (got %s)', coalesce(pg_catalog.quote_literal(role_name), 'NULL')),
       hint = 'For example store_c00001 or app_c00001_dev50.';
   end if;
-  if kind is null or kind not in ('store', 'app', 'erp', 'worker', 'admin') then
+  if kind is null or kind not in ('store', 'app', 'erp', 'operator', 'worker', 'admin') then
     raise exception using
       errcode = 'SY101',
-      message = pg_catalog.format('create_login: kind must be store, app, erp, worker or admin (got %s)', coalesce(pg_catalog.quote_literal(kind), 'NULL'));
+      message = pg_catalog.format('create_login: kind must be store, app, erp, operator, worker or admin (got %s)', coalesce(pg_catalog.quote_literal(kind), 'NULL'));
   end if;
-  if kind in ('store', 'app', 'erp') and (azi is null or not exists (select 1 from sincro_private.company c where c.azi = create_login.azi)) then
+  if kind in ('store', 'app', 'erp', 'operator') and (azi is null or not exists (select 1 from sincro_private.company c where c.azi = create_login.azi)) then
     raise exception using
       errcode = case when azi is null then 'SY102' else 'SY100' end,
       message = pg_catalog.format('create_login: a %s login needs a registered company (azi = %s)', kind, coalesce(pg_catalog.quote_literal(azi), 'NULL'));
@@ -545,7 +545,7 @@ begin
   -- apply
   execute pg_catalog.format('create role %I login %s in role %I', role_name,
     case when password is null then '' else pg_catalog.format('password %L', password) end, 'sincro_' || kind);
-  if kind in ('store', 'app', 'erp') then
+  if kind in ('store', 'app', 'erp', 'operator') then
     insert into sincro_private.login (azi, login, kind, prov_id, cod_agente)
       values (azi, role_name, kind, prov_id, cod_agente);
   end if;
@@ -559,7 +559,7 @@ ALTER FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id 
 -- Name: FUNCTION create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text) IS 'Creates a login role for a party: kind store, app or erp bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company. Admin only.';
+COMMENT ON FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text) IS 'Creates a login role for a party: kind store, app, erp or operator (the console''s) bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company. Admin only.';
 
 
 --
@@ -591,181 +591,21 @@ CREATE FUNCTION sincro.erp_write_order(azi text, doc jsonb) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-#variable_conflict use_column
 declare
-  c_header_keys constant text[] := array[
-    'id_pub', 'tor_chia', 'conferma', 'autore_tipo', 'autore_cod', 'data_ordine', 'cliente_cod', 'cod_agente',
-    'dest_ragione_sociale', 'dest_indirizzo', 'dest_cap', 'dest_citta', 'dest_provincia', 'dest_nazione',
-    'cod_pagamento', 'note', 'valuta', 'totale_imponibile', 'totale_iva', 'totale_documento', 'lines'];
-  c_hub_keys constant text[] := array[
-    'azi', 'ack_store', 'ack_gest', 'ack_app', 'prov_tipo', 'prov_id', 'id_int', 'id_sincro',
-    'new_customer_id', 'created_xact', 'created_at', 'updated_at'];
-  v_azi constant text := erp_write_order.azi;
-  v_key text;
   v_fields sincro.arportes;
-  v_id_pub bigint;
-  v_tor_chia text;
-  v_old sincro.arportes;
-  v_new sincro.arportes;
-  v_owner bigint;
-  v_lines_changed boolean := false;
+  v_order sincro.arportes;
   v_previous_party text;
-  v_login sincro_private.login := sincro_private.session_login();
+  v_id_pub bigint;
 begin
-  -- validate: an ERP login writes its own company only
-  if v_login.login is not null and (v_login.kind <> 'erp' or v_login.azi is distinct from v_azi) then
-    raise exception using
-      errcode = 'SY111',
-      message = pg_catalog.format('erp_write_order: login %s (%s of company %s) cannot write orders of company %s',
-                                  v_login.login, v_login.kind, v_login.azi, v_azi);
-  end if;
-
-  -- validate: company and document shape
-  if v_azi is null or not exists (select 1 from sincro_private.company c where c.azi = v_azi) then
-    raise exception using
-      errcode = 'SY100',
-      message = pg_catalog.format('erp_write_order: unknown company (azi = %L)', v_azi),
-      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
-  end if;
-  if doc is null or pg_catalog.jsonb_typeof(doc) <> 'object' then
-    raise exception using
-      errcode = 'SY201',
-      message = 'erp_write_order: doc must be a JSON object',
-      hint = 'Keys are arportes column names plus "lines", e.g. {"id_pub": 1, "tor_chia": "C201700001230"}.';
-  end if;
-  for v_key in select k from pg_catalog.jsonb_object_keys(doc) k order by k loop
-    if v_key = any (c_hub_keys) then
-      raise exception using
-        errcode = 'SY103',
-        message = pg_catalog.format('erp_write_order: field "%s" is set by the hub, not by the ERP', v_key),
-        hint = 'Remove it from doc; the hub sets acks, provenance and change numbers itself.';
-    elsif not v_key = any (c_header_keys) then
-      raise exception using
-        errcode = 'SY201',
-        message = pg_catalog.format('erp_write_order: unknown field "%s"', v_key),
-        hint = pg_catalog.format('Fields: %s.', pg_catalog.array_to_string(c_header_keys, ', '));
-    end if;
-  end loop;
-
-  -- validate: field types
-  begin
-    v_fields := pg_catalog.jsonb_populate_record(null::sincro.arportes, doc - 'lines');
-  exception when data_exception then
-    perform sincro_private.raise_bad_field('erp_write_order', doc - 'lines', null::sincro.arportes);
-  end;
-  if doc ? 'id_pub' and (pg_catalog.jsonb_typeof(doc -> 'id_pub') <> 'number' or v_fields.id_pub < 1) then
-    raise exception using
-      errcode = 'SY201',
-      message = pg_catalog.format('erp_write_order: field "id_pub" must be a positive integer (got %s)', doc -> 'id_pub');
-  end if;
-  if doc ? 'tor_chia' and (pg_catalog.jsonb_typeof(doc -> 'tor_chia') <> 'string' or pg_catalog.btrim(v_fields.tor_chia) = '') then
-    raise exception using
-      errcode = 'SY201',
-      message = pg_catalog.format('erp_write_order: field "tor_chia" must be a non-empty string (got %s)', doc -> 'tor_chia'),
-      hint = 'tor_chia is the ERP''s order key, e.g. "C201700001230".';
-  end if;
-  v_id_pub := v_fields.id_pub;
-  v_tor_chia := v_fields.tor_chia;
-
-  -- locate the order: by public ID, else by the ERP's key
-  if v_id_pub is not null then
-    select * into v_old from sincro.arportes a where a.azi = v_azi and a.id_pub = v_id_pub for update;
-    if not found then
-      raise exception using
-        errcode = 'SY200',
-        message = pg_catalog.format('erp_write_order: company %s has no order with id_pub %s', v_azi, v_id_pub),
-        hint = 'To export an order made in the ERP, omit id_pub and send its tor_chia.';
-    end if;
-    if v_tor_chia is not null then
-      select a.id_pub into v_owner from sincro.arportes a
-        where a.azi = v_azi and a.tor_chia = v_tor_chia and a.id_pub <> v_id_pub;
-      if found then
-        raise exception using
-          errcode = 'SY202',
-          message = pg_catalog.format('erp_write_order: tor_chia %s already belongs to order %s, not %s', v_tor_chia, v_owner, v_id_pub);
-      end if;
-    end if;
-  elsif v_tor_chia is not null then
-    -- the same export sent twice at once: the second waits here for the first to
-    -- commit, then finds its order (a new statement sees it) instead of a key clash
-    perform pg_catalog.pg_advisory_xact_lock(
-      pg_catalog.hashtextextended(pg_catalog.concat_ws('/', 'erp_write_order', v_azi, v_tor_chia), 0));
-    select * into v_old from sincro.arportes a where a.azi = v_azi and a.tor_chia = v_tor_chia for update;
-  else
-    raise exception using
-      errcode = 'SY203',
-      message = 'erp_write_order: doc needs "id_pub" (an order the hub sent) or "tor_chia" (an order made in the ERP)',
-      hint = 'With id_pub the ERP answers for a store/app order; with an unknown tor_chia it exports a new order.';
-  end if;
-  if v_old.id_pub is not null and v_tor_chia is not null and v_old.tor_chia is distinct from v_tor_chia
-     and v_old.tor_chia is not null then
-    raise exception using
-      errcode = 'SY202',
-      message = pg_catalog.format('erp_write_order: order %s already has tor_chia %s; the ERP key of an order does not change (got %s)',
-                                  v_old.id_pub, v_old.tor_chia, v_tor_chia);
-  end if;
-
+  v_fields := sincro_private.erp_order_fields(azi, doc);
+  v_order := sincro_private.erp_locate_order(azi, v_fields);
   v_previous_party := sincro_private.set_party('G');
-
-  if v_old.id_pub is null then
-    -- apply: an order made in the ERP (a new public ID, never a lookup)
-    if not doc ? 'lines' then
-      raise exception using
-        errcode = 'SY102',
-        message = 'erp_write_order: field "lines" is required for an order made in the ERP',
-        hint = 'Send the order''s lines as an array of objects.';
-    end if;
-    if v_fields.autore_tipo is null or v_fields.autore_cod is null then
-      raise exception using
-        errcode = 'SY102',
-        message = pg_catalog.format('erp_write_order: field "%s" is required for an order made in the ERP',
-                                    case when v_fields.autore_tipo is null then 'autore_tipo' else 'autore_cod' end),
-        hint = 'An ERP operator is autore_tipo "O" with the operator''s code in autore_cod.';
-    end if;
-    insert into sincro.arportes (
-      azi, prov_tipo, tor_chia, conferma, autore_tipo, autore_cod, data_ordine, cliente_cod, cod_agente,
-      dest_ragione_sociale, dest_indirizzo, dest_cap, dest_citta, dest_provincia, dest_nazione,
-      cod_pagamento, note, valuta, totale_imponibile, totale_iva, totale_documento)
-    values (
-      v_azi, 'G', v_fields.tor_chia, v_fields.conferma, v_fields.autore_tipo, v_fields.autore_cod,
-      v_fields.data_ordine, v_fields.cliente_cod, v_fields.cod_agente, v_fields.dest_ragione_sociale, v_fields.dest_indirizzo,
-      v_fields.dest_cap, v_fields.dest_citta, v_fields.dest_provincia, v_fields.dest_nazione,
-      v_fields.cod_pagamento, v_fields.note, coalesce(v_fields.valuta, 'EUR'), v_fields.totale_imponibile,
-      v_fields.totale_iva, v_fields.totale_documento)
-    returning id_pub into v_id_pub;
-    perform sincro_private.replace_order_lines(v_azi, v_id_pub, doc -> 'lines');
+  if v_order.id_pub is null then
+    v_id_pub := sincro_private.erp_export_order(azi, v_fields, doc -> 'lines');
   else
-    -- apply: the ERP acquired or changed a known order; set what doc carries
-    v_id_pub := v_old.id_pub;
-    v_new := pg_catalog.jsonb_populate_record(v_old, doc - 'lines' - 'id_pub');
-    if doc ? 'lines' then
-      v_lines_changed := sincro_private.replace_order_lines(v_azi, v_id_pub, doc -> 'lines');
-    end if;
-    if v_lines_changed or v_new is distinct from v_old then
-      update sincro.arportes a
-        set tor_chia = v_new.tor_chia, conferma = v_new.conferma, autore_tipo = v_new.autore_tipo,
-            autore_cod = v_new.autore_cod, data_ordine = v_new.data_ordine, cliente_cod = v_new.cliente_cod,
-            cod_agente = v_new.cod_agente,
-            dest_ragione_sociale = v_new.dest_ragione_sociale, dest_indirizzo = v_new.dest_indirizzo,
-            dest_cap = v_new.dest_cap, dest_citta = v_new.dest_citta, dest_provincia = v_new.dest_provincia,
-            dest_nazione = v_new.dest_nazione, cod_pagamento = v_new.cod_pagamento, note = v_new.note,
-            valuta = v_new.valuta, totale_imponibile = v_new.totale_imponibile, totale_iva = v_new.totale_iva,
-            totale_documento = v_new.totale_documento,
-            ack_gest = 1,
-            id_sincro = null  -- bump: the change number is given at commit
-        where a.azi = v_azi and a.id_pub = v_id_pub;
-      if v_new.new_customer_id is not null and v_new.cliente_cod is not null then
-        update sincro.new_customers c
-          set cod_cli = v_new.cliente_cod, updated_at = now()
-          where c.azi = v_azi and c.customer_id = v_new.new_customer_id
-            and c.cod_cli is distinct from v_new.cliente_cod;
-      end if;
-    elsif v_old.ack_gest = 0 then
-      -- an acquisition that changes no data is an ack: no change number
-      update sincro.arportes a set ack_gest = 1 where a.azi = v_azi and a.id_pub = v_id_pub;
-    end if;
+    perform sincro_private.erp_update_order(v_order, doc);
+    v_id_pub := v_order.id_pub;
   end if;
-
   perform sincro_private.restore_party(v_previous_party);
   return v_id_pub;
 end;
@@ -835,6 +675,314 @@ COMMENT ON FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id
 
 
 --
+-- Name: locate_order(text, bigint, text, text, text, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.locate_order(azi text, id_pub bigint DEFAULT NULL::bigint, tor_chia text DEFAULT NULL::text, store_order text DEFAULT NULL::text, device text DEFAULT NULL::text, device_order text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select a.id_pub
+  from sincro.arportes a
+  where a.azi = locate_order.azi
+    and case
+          when locate_order.id_pub is not null then a.id_pub = locate_order.id_pub
+          when locate_order.tor_chia is not null then a.tor_chia = locate_order.tor_chia
+          when locate_order.store_order is not null then a.prov_tipo = 'S' and a.id_int = locate_order.store_order
+          when locate_order.device is not null then a.prov_tipo = 'A' and a.prov_id = locate_order.device and a.id_int = locate_order.device_order
+          else false
+        end
+  limit 1
+$$;
+
+
+ALTER FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) IS 'Public ID of a company''s order by one of: its public ID, its ERP key (tor_chia), the store''s order number, or a device and its order number; NULL when the caller sees no such order. Runs with the caller''s rights.';
+
+
+--
+-- Name: metric_samples(); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.metric_samples() RETURNS TABLE(metric text, labels jsonb, value double precision)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  with company as (
+    select c.azi from sincro_private.company c
+  ), pending as (
+    select a.azi,
+           pg_catalog.count(*) filter (where a.ack_gest = 0) as erp,
+           pg_catalog.count(*) filter (where a.ack_store = 0 and a.id_sincro > 0) as store,
+           pg_catalog.count(*) filter (where a.ack_app = 0 and a.id_sincro > 0) as app,
+           pg_catalog.min(a.created_at) filter (where a.ack_gest = 0) as erp_oldest,
+           pg_catalog.min(a.updated_at) filter (where a.ack_store = 0 and a.id_sincro > 0) as store_oldest,
+           pg_catalog.min(a.updated_at) filter (where a.ack_app = 0 and a.id_sincro > 0) as app_oldest
+    from sincro.arportes a
+    where a.ack_gest = 0 or ((a.ack_store = 0 or a.ack_app = 0) and a.id_sincro > 0)
+    group by a.azi
+  ), party as (
+    select c.azi, x.party, coalesce(x.n, 0) as n, x.oldest
+    from company c
+    left join pending p using (azi)
+    cross join lateral (values ('erp', p.erp, p.erp_oldest), ('store', p.store, p.store_oldest), ('app', p.app, p.app_oldest)) x(party, n, oldest)
+  ), duration as (
+    select p.azi, extract(epoch from p.acquired_at - p.created_at)::float8 as seconds
+    from sincro.order_push p
+    where p.state = 'acquired' and p.acquired_at is not null
+  ), bucket as (
+    select b.le from pg_catalog.unnest(array[0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600]::float8[]) b(le)
+  )
+  -- orders each party has not acquired, and how long the oldest has waited
+  select 'sincro_orders_pending', pg_catalog.jsonb_build_object('azi', p.azi, 'party', p.party), p.n::float8
+  from party p
+  union all
+  select 'sincro_oldest_pending_seconds', pg_catalog.jsonb_build_object('azi', p.azi, 'party', p.party),
+         coalesce(extract(epoch from now() - p.oldest)::float8, 0)
+  from party p
+  -- pushes: acquired orders, and each rejection and failed attempt (order events)
+  union all
+  select 'sincro_push_total', pg_catalog.jsonb_build_object('azi', c.azi, 'outcome', 'acquired'),
+         (select pg_catalog.count(*) from sincro.order_push p where p.azi = c.azi and p.state = 'acquired')::float8
+  from company c
+  union all
+  select 'sincro_push_total', pg_catalog.jsonb_build_object('azi', c.azi, 'outcome', o.outcome),
+         (select pg_catalog.count(*) from sincro.order_events e where e.azi = c.azi and e.event = o.event)::float8
+  from company c cross join (values ('rejected', 'push_rejected'), ('failed', 'push_failed')) o(outcome, event)
+  -- insert → acquired, as a histogram (buckets cumulative, then sum and count)
+  union all
+  select 'sincro_push_duration_seconds_bucket', pg_catalog.jsonb_build_object('azi', c.azi, 'le', b.le::text),
+         (select pg_catalog.count(*) from duration d where d.azi = c.azi and d.seconds <= b.le)::float8
+  from company c cross join bucket b
+  union all
+  select 'sincro_push_duration_seconds_bucket', pg_catalog.jsonb_build_object('azi', c.azi, 'le', '+Inf'),
+         (select pg_catalog.count(*) from duration d where d.azi = c.azi)::float8
+  from company c
+  union all
+  select 'sincro_push_duration_seconds_sum', pg_catalog.jsonb_build_object('azi', c.azi),
+         (select coalesce(pg_catalog.sum(d.seconds), 0) from duration d where d.azi = c.azi)
+  from company c
+  union all
+  select 'sincro_push_duration_seconds_count', pg_catalog.jsonb_build_object('azi', c.azi),
+         (select pg_catalog.count(*) from duration d where d.azi = c.azi)::float8
+  from company c
+  -- sync runs by kind and state, and the rows they brought (orders pushed, for partial syncs)
+  union all
+  select 'sincro_sync_runs_total', pg_catalog.jsonb_build_object('azi', r.azi, 'kind', r.kind, 'state', r.state), pg_catalog.count(*)::float8
+  from sincro.sync_runs r
+  group by r.azi, r.kind, r.state
+  union all
+  select 'sincro_sync_rows_total', pg_catalog.jsonb_build_object('azi', r.azi, 'kind', r.kind),
+         pg_catalog.sum(case when r.kind = 'partial' then r.orders_pushed else r.rows_received end)::float8
+  from sincro.sync_runs r
+  group by r.azi, r.kind
+  -- quota
+  union all
+  select 'sincro_quota_remaining', pg_catalog.jsonb_build_object('azi', q.azi), q.sync_remaining::float8
+  from sincro.quota() q
+  union all
+  select 'sincro_quota_total', pg_catalog.jsonb_build_object('azi', q.azi), q.sync_quota::float8
+  from sincro.quota() q
+  -- consumers' lag behind the change feed
+  union all
+  select 'sincro_consumer_lag', pg_catalog.jsonb_build_object('azi', l.azi, 'consumer', l.consumer), l.lag::float8
+  from sincro.consumer_lag l
+  -- the worker's queue: jobs waiting or running that may still run
+  union all
+  select 'sincro_jobs_queued', '{}'::jsonb, pg_catalog.count(*)::float8
+  from graphile_worker.jobs j
+  where j.attempts < j.max_attempts
+$$;
+
+
+ALTER FUNCTION sincro.metric_samples() OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION metric_samples(); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.metric_samples() IS 'Every sample GET /metrics reports about the hub (name, labels, value), computed now: pending orders and oldest age per party, push outcomes and the insert→acquired histogram, sync runs and rows, quota, consumer lag, queued jobs. See docs/operations.md. SECURITY DEFINER: counts across companies and the job queue.';
+
+
+--
+-- Name: new_customer_correct(text, bigint, jsonb); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.new_customer_correct(azi text, id_pub bigint, corrections jsonb) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+declare
+  c_fields constant text[] := array['ragione_sociale', 'partita_iva', 'codice_fiscale', 'email', 'telefono',
+                                    'indirizzo', 'cap', 'citta', 'provincia', 'nazione'];
+  v_push sincro.order_push := sincro_private.operator_order_push(azi, id_pub);
+  v_before sincro.new_customers;
+  v_after sincro.new_customers;
+  v_changes text;
+  v_previous_party text;
+  v_field text;
+begin
+  -- validate
+  if v_push.state <> 'rejected' then
+    raise exception using
+      errcode = 'SY142',
+      message = pg_catalog.format('order %s of company %s is %s: only a rejected order is corrected and resent', id_pub, azi, v_push.state);
+  end if;
+  select c.* into v_before
+    from sincro.arportes a join sincro.new_customers c on c.azi = a.azi and c.customer_id = a.new_customer_id
+    where a.azi = azi and a.id_pub = id_pub
+    for update of c;
+  if not found then
+    raise exception using
+      errcode = 'SY142',
+      message = pg_catalog.format('order %s of company %s carries no new customer to correct', id_pub, azi),
+      hint = 'Retry the order, or resolve it with a note.';
+  end if;
+  if corrections is null or pg_catalog.jsonb_typeof(corrections) <> 'object' then
+    raise exception using errcode = 'SY101', message = 'new_customer_correct: corrections must be a JSON object of the new customer''s fields';
+  end if;
+  select k into v_field from pg_catalog.jsonb_each(corrections) e(k, v)
+    where e.k <> all (c_fields) or pg_catalog.jsonb_typeof(e.v) not in ('string', 'null') order by k limit 1;
+  if v_field is not null then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('new_customer_correct: field "%s" is not a new customer''s text field', v_field),
+      hint = pg_catalog.format('Correct only these, as text or null: %s.', pg_catalog.array_to_string(c_fields, ', '));
+  end if;
+  v_after := pg_catalog.jsonb_populate_record(v_before, corrections);
+  if v_after.ragione_sociale is null or pg_catalog.btrim(v_after.ragione_sociale) = '' or v_after.nazione is null then
+    raise exception using errcode = 'SY102', message = 'new_customer_correct: ragione_sociale and nazione cannot be blank';
+  end if;
+  select pg_catalog.string_agg(pg_catalog.format('%s: %s → %s', k, coalesce(pg_catalog.to_jsonb(v_before) ->> k, '∅'), coalesce(pg_catalog.to_jsonb(v_after) ->> k, '∅')), '; ' order by k)
+    into v_changes
+    from pg_catalog.unnest(c_fields) k
+    where pg_catalog.to_jsonb(v_before) -> k is distinct from pg_catalog.to_jsonb(v_after) -> k;
+  if v_changes is null then
+    raise exception using errcode = 'SY142', message = pg_catalog.format('new_customer_correct: nothing to correct for order %s of company %s (no field changed)', id_pub, azi);
+  end if;
+
+  -- apply: the corrected customer, its record in the order's events, and the push again
+  v_previous_party := sincro_private.set_party('H');
+  update sincro.new_customers c
+    set ragione_sociale = v_after.ragione_sociale, partita_iva = v_after.partita_iva, codice_fiscale = v_after.codice_fiscale,
+        email = v_after.email, telefono = v_after.telefono, indirizzo = v_after.indirizzo, cap = v_after.cap,
+        citta = v_after.citta, provincia = v_after.provincia, nazione = v_after.nazione
+    where c.azi = v_before.azi and c.customer_id = v_before.customer_id;
+  perform sincro_private.restore_party(v_previous_party);
+  insert into sincro.order_events (azi, id_pub, event, detail) values (azi, id_pub, 'corrected', v_changes);
+  perform sincro.push_retry(azi, id_pub);
+end;
+$$;
+
+
+ALTER FUNCTION sincro.new_customer_correct(azi text, id_pub bigint, corrections jsonb) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION new_customer_correct(azi text, id_pub bigint, corrections jsonb); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.new_customer_correct(azi text, id_pub bigint, corrections jsonb) IS 'Operator: correct the new customer of a rejected order (only its fields: ragione_sociale, partita_iva, codice_fiscale, email, telefono, indirizzo, cap, citta, provincia, nazione) and push the order again; the changes (before → after) and the login go to the order''s events (corrected, retry). SY140 unknown or another company''s order; SY142 not rejected, no new customer, nothing changed; SY101 a field that is not the customer''s; SY102 a blank name or country. SECURITY DEFINER: writes the new customer as the hub; checks the company itself.';
+
+
+--
+-- Name: order_problems(text, text, interval, integer, integer); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.order_problems(only_azi text DEFAULT NULL::text, kind text DEFAULT NULL::text, older_than interval DEFAULT NULL::interval, page_size integer DEFAULT 50, page_offset integer DEFAULT 0) RETURNS TABLE(azi text, id_pub bigint, kind text, state text, prov_tipo text, prov_id text, id_int text, new_customer_id bigint, attempts integer, last_attempt_at timestamp with time zone, last_error text, erp_message text, created_at timestamp with time zone, next_try_at timestamp with time zone, total bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  with problem as (
+    select p.azi, p.id_pub,
+           case when p.state = 'rejected' then 'rejected'
+                when p.state = 'in_flight' and p.last_attempt_at < now() - interval '5 minutes' then 'stuck'
+                when p.state in ('pending', 'in_flight') and p.last_error is not null then 'failing'
+           end as kind,
+           p.state, p.attempts, p.last_attempt_at, p.last_error, p.erp_message, p.created_at
+    from sincro.order_push p
+    where p.state in ('rejected', 'pending', 'in_flight')
+      and (order_problems.only_azi is null or p.azi = order_problems.only_azi)
+      and sincro_private.may_see_company(p.azi)
+  )
+  select pr.azi, pr.id_pub, pr.kind, pr.state, a.prov_tipo, a.prov_id, a.id_int, a.new_customer_id,
+         pr.attempts, pr.last_attempt_at, pr.last_error, pr.erp_message, pr.created_at,
+         (select j.run_at from graphile_worker.jobs j
+           where j.key = pg_catalog.format('push_order:%s:%s', pr.azi, pr.id_pub) and j.attempts < j.max_attempts),
+         pg_catalog.count(*) over ()
+  from problem pr
+  join sincro.arportes a on a.azi = pr.azi and a.id_pub = pr.id_pub
+  where pr.kind is not null
+    and (order_problems.kind is null or pr.kind = order_problems.kind)
+    and (order_problems.older_than is null or pr.created_at < now() - order_problems.older_than)
+  order by pr.created_at, pr.azi, pr.id_pub
+  limit least(greatest(coalesce(order_problems.page_size, 50), 1), 500)
+  offset greatest(coalesce(order_problems.page_offset, 0), 0)
+$$;
+
+
+ALTER FUNCTION sincro.order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer) IS 'Problem orders the caller may see, oldest first, with their creator and new customer: kind rejected (erp_message), failing (last_error, next_try_at) or stuck (in flight for over 5 minutes); filtered by company, kind and age (queued before now() - older_than), paged (page_size at most 500); total counts every match. SECURITY DEFINER: reads the job queue; filters companies with may_see_company.';
+
+
+--
+-- Name: order_timeline(text, bigint); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.order_timeline(azi text, id_pub bigint) RETURNS TABLE(step integer, recorded_at timestamp with time zone, what text, party text, db_user name, changes text, id_pub bigint, tor_chia text, conferma text, id_int text, ack_store smallint, ack_gest smallint, ack_app smallint, prov_tipo text, prov_id text, autore_tipo text, autore_cod text, id_sincro bigint, detail text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  with version as (
+    select h.*,
+           pg_catalog.to_jsonb(h) - array['history_id', 'operation', 'party', 'db_user', 'recorded_at', 'created_xact', 'created_at', 'updated_at'] as doc
+    from sincro.arportes_history h
+    where h.azi = order_timeline.azi and h.id_pub = order_timeline.id_pub
+  ), compared as (
+    select v.*, pg_catalog.lag(v.doc) over (order by v.history_id) as previous from version v
+  ), timeline as (
+    select c.recorded_at, 0 as source, c.history_id as seq, c.operation as what, c.party, c.db_user,
+           (select pg_catalog.string_agg(pg_catalog.format('%s: %s → %s', k, coalesce(c.previous ->> k, '∅'), coalesce(c.doc ->> k, '∅')), '; ' order by k)
+              from pg_catalog.jsonb_object_keys(c.doc) k
+             where c.previous is not null and c.doc -> k is distinct from c.previous -> k) as changes,
+           c.id_pub, c.tor_chia, c.conferma, c.id_int, c.ack_store, c.ack_gest, c.ack_app,
+           c.prov_tipo, c.prov_id, c.autore_tipo, c.autore_cod, c.id_sincro, null::text as detail
+    from compared c
+    union all
+    select e.recorded_at, 1, e.event_id, e.event, null, e.db_user, null,
+           e.id_pub, null, null, null, null, null, null, null, null, null, null, null, e.detail
+    from sincro.order_events e
+    where e.azi = order_timeline.azi and e.id_pub = order_timeline.id_pub
+  )
+  select (pg_catalog.row_number() over (order by t.recorded_at, t.source, t.seq))::integer,
+         t.recorded_at, t.what, t.party, t.db_user, t.changes,
+         t.id_pub, t.tor_chia, t.conferma, t.id_int, t.ack_store, t.ack_gest, t.ack_app,
+         t.prov_tipo, t.prov_id, t.autore_tipo, t.autore_cod, t.id_sincro, t.detail
+  from timeline t
+  order by t.recorded_at, t.source, t.seq
+$$;
+
+
+ALTER FUNCTION sincro.order_timeline(azi text, id_pub bigint) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION order_timeline(azi text, id_pub bigint); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.order_timeline(azi text, id_pub bigint) IS 'One row per version of the order (INSERT/UPDATE/DELETE from arportes_history: acting party S/A/G/H, login, the columns changed before → after, the protocol columns) and per event (push_started/acquired/rejected/failed with the ERP''s answer, retry, resolved with the operator''s note), in time order. Empty when the caller sees no such order. Runs with the caller''s rights.';
+
+
+--
 -- Name: partial_sync(text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -843,11 +991,20 @@ CREATE FUNCTION sincro.partial_sync(azi text) RETURNS bigint
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
-  v_run_id bigint := sincro.sync_run_begin(azi, 'partial');
+  v_run_id bigint;
 begin
+  -- a console operator starts its own company's runs only (admins any): another company is unknown
+  if not sincro_private.may_see_company(azi) then
+    raise exception using
+      errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', azi);
+  end if;
+  v_run_id := sincro.sync_run_begin(azi, 'partial');
+  -- the run belongs to the job now, not to this session: alive while the job can run (sync_run_begin)
+  update sincro.sync_runs r set backend_pid = null where r.azi = partial_sync.azi and r.run_id = v_run_id;
   perform graphile_worker.add_job(
     identifier := 'partial_sync',
     payload := pg_catalog.json_build_object('azi', azi, 'run_id', v_run_id),
+    job_key := sincro_private.partial_sync_job_key(azi, v_run_id),
     max_attempts := 1);
   return v_run_id;
 end;
@@ -860,7 +1017,7 @@ ALTER FUNCTION sincro.partial_sync(azi text) OWNER TO CURRENT_USER;
 -- Name: FUNCTION partial_sync(azi text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.partial_sync(azi text) IS 'Starts a partial sync of a company: the worker pushes every pending order (with its new customer) to the ERP; nothing is pulled, no quota is used. Returns the run_id (see sincro.sync_runs). SECURITY DEFINER: enqueues the job.';
+COMMENT ON FUNCTION sincro.partial_sync(azi text) IS 'Starts a partial sync of a company: the worker pushes every pending order (with its new customer) to the ERP; nothing is pulled, no quota is used. Returns the run_id (see sincro.sync_runs). An operator login starts its own company''s only (SY100 for another). SECURITY DEFINER: enqueues the job.';
 
 
 --
@@ -889,6 +1046,40 @@ ALTER FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed
 --
 
 COMMENT ON FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) IS 'Ends a partial sync run with its counts; failed when error is given, else succeeded. SECURITY DEFINER: the only writer of sync_runs with the other sync_run_* functions.';
+
+
+--
+-- Name: partial_sync_progress(text, bigint, integer, integer, integer); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  update sincro.sync_runs r
+    set orders_pushed = partial_sync_progress.orders_pushed, orders_rejected = partial_sync_progress.orders_rejected,
+        orders_failed = partial_sync_progress.orders_failed, progress_at = pg_catalog.now(),
+        backend_pid = pg_catalog.pg_backend_pid()
+    where r.azi = partial_sync_progress.azi and r.run_id = partial_sync_progress.run_id and r.kind = 'partial'
+      and r.state = 'running';
+  if not found then
+    raise exception using
+      errcode = 'SY123',
+      message = pg_catalog.format('sync: run %s of company %s is not a running partial sync', run_id, azi),
+      hint = 'It ended or was closed as abandoned (see sincro.sync_runs); start a new one.';
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION sincro.partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer) IS 'A partial run''s counts so far, and that the session working on it is alive (it takes over a run queued for the worker). SY123 if the run is not running. SECURITY DEFINER: writes sync_runs.';
 
 
 --
@@ -970,6 +1161,8 @@ begin
   update sincro.order_push p
     set state = 'acquired', acquired_at = coalesce(p.acquired_at, now()), last_error = null, updated_at = now()
     where p.azi = push_acquired.azi and p.id_pub = push_acquired.id_pub;
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    values (push_acquired.azi, push_acquired.id_pub, 'push_acquired', push_acquired.tor_chia);
 end;
 $$;
 
@@ -980,7 +1173,7 @@ ALTER FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, clie
 -- Name: FUNCTION push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text) IS 'Worker, after the ERP created (or already had) the order: writes the ERP''s key and customer code back through erp_write_order and marks the push acquired. Idempotent. SECURITY DEFINER: the worker cannot write order_push itself.';
+COMMENT ON FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text) IS 'Worker, after the ERP created (or already had) the order: writes the ERP''s key and customer code back through erp_write_order and marks the push acquired (event push_acquired). Idempotent. SECURITY DEFINER: the worker cannot write order_push itself.';
 
 
 --
@@ -999,7 +1192,7 @@ begin
   select * into v_push from sincro.order_push p
     where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub
     for update;
-  if not found or v_push.state in ('acquired', 'rejected') then
+  if not found or v_push.state in ('acquired', 'rejected', 'resolved') then
     return null;  -- nothing to push (any more)
   end if;
   select * into v_order from sincro.arportes a where a.azi = push_claim.azi and a.id_pub = push_claim.id_pub;
@@ -1012,6 +1205,8 @@ begin
   update sincro.order_push p
     set state = 'in_flight', attempts = p.attempts + 1, last_attempt_at = now(), updated_at = now()
     where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub;
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    values (push_claim.azi, push_claim.id_pub, 'push_started', pg_catalog.format('attempt %s', v_push.attempts + 1));
   -- the claim is advisory (if a crash loses it, the order is still pending and is pushed
   -- again, which the ERP's idempotency makes harmless): no need to wait for its fsync
   perform pg_catalog.set_config('synchronous_commit', 'off', true);
@@ -1048,7 +1243,7 @@ ALTER FUNCTION sincro.push_claim(azi text, id_pub bigint) OWNER TO CURRENT_USER;
 -- Name: FUNCTION push_claim(azi text, id_pub bigint); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.push_claim(azi text, id_pub bigint) IS 'Worker, before calling the ERP: marks a pending order in flight (attempts + 1) and returns it as the ERP request (header, lines, new customer) in JSON; NULL when there is nothing to push (acquired, rejected, unknown). SECURITY DEFINER: the worker cannot write order_push itself.';
+COMMENT ON FUNCTION sincro.push_claim(azi text, id_pub bigint) IS 'Worker, before calling the ERP: marks a pending order in flight (attempts + 1, event push_started) and returns it as the ERP request (header, lines, new customer) in JSON; NULL when there is nothing to push (acquired, rejected, resolved, unknown). SECURITY DEFINER: the worker cannot write order_push itself.';
 
 
 --
@@ -1059,9 +1254,13 @@ CREATE FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) RETURNS 
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  update sincro.order_push p
-    set state = 'pending', last_error = push_failed.error, updated_at = now()
-    where p.azi = push_failed.azi and p.id_pub = push_failed.id_pub and p.state = 'in_flight'
+  with failed as (
+    update sincro.order_push p
+      set state = 'pending', last_error = push_failed.error, updated_at = now()
+      where p.azi = push_failed.azi and p.id_pub = push_failed.id_pub and p.state = 'in_flight'
+      returning p.azi, p.id_pub)
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    select f.azi, f.id_pub, 'push_failed', push_failed.error from failed f
 $$;
 
 
@@ -1071,7 +1270,7 @@ ALTER FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) OWNER TO 
 -- Name: FUNCTION push_failed(azi text, id_pub bigint, error text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) IS 'Worker, when the ERP could not be reached (unreachable, timeout, server error): the order goes back to pending with the error; a retry, the sweep or a partial sync pushes it later. SECURITY DEFINER: the worker cannot write order_push itself.';
+COMMENT ON FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) IS 'Worker, when the ERP could not be reached (unreachable, timeout, server error): the order goes back to pending with the error (also as event push_failed); a retry, the sweep or a partial sync pushes it later. SECURITY DEFINER: the worker cannot write order_push itself.';
 
 
 --
@@ -1082,9 +1281,13 @@ CREATE FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) 
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  update sincro.order_push p
-    set state = 'rejected', erp_message = push_rejected.erp_message, updated_at = now()
-    where p.azi = push_rejected.azi and p.id_pub = push_rejected.id_pub and p.state <> 'acquired'
+  with rejected as (
+    update sincro.order_push p
+      set state = 'rejected', erp_message = push_rejected.erp_message, updated_at = now()
+      where p.azi = push_rejected.azi and p.id_pub = push_rejected.id_pub and p.state not in ('acquired', 'resolved')
+      returning p.azi, p.id_pub)
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    select r.azi, r.id_pub, 'push_rejected', push_rejected.erp_message from rejected r
 $$;
 
 
@@ -1094,7 +1297,87 @@ ALTER FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) O
 -- Name: FUNCTION push_rejected(azi text, id_pub bigint, erp_message text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) IS 'Worker, when the ERP refused the order as invalid: records the ERP''s message; the order is not retried (see sincro.push_problems). SECURITY DEFINER: the worker cannot write order_push itself.';
+COMMENT ON FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) IS 'Worker, when the ERP refused the order as invalid: records the ERP''s message (also as event push_rejected); the order is not retried (see sincro.push_problems). SECURITY DEFINER: the worker cannot write order_push itself.';
+
+
+--
+-- Name: push_resolve(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.push_resolve(azi text, id_pub bigint, note text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+declare
+  v_push sincro.order_push := sincro_private.operator_order_push(azi, id_pub);
+begin
+  -- validate
+  if note is null or pg_catalog.btrim(note) = '' then
+    raise exception using
+      errcode = 'SY141',
+      message = pg_catalog.format('resolving order %s of company %s needs a note saying why', id_pub, azi);
+  end if;
+  if v_push.state not in ('rejected', 'pending', 'in_flight') then
+    raise exception using
+      errcode = 'SY142',
+      message = pg_catalog.format('order %s of company %s is %s: nothing to resolve', id_pub, azi, v_push.state);
+  end if;
+
+  -- apply: never pushed again; the note and the login go to the order's events
+  update sincro.order_push p set state = 'resolved', updated_at = now()
+    where p.azi = azi and p.id_pub = id_pub;
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    values (azi, id_pub, 'resolved', pg_catalog.btrim(note));
+end;
+$$;
+
+
+ALTER FUNCTION sincro.push_resolve(azi text, id_pub bigint, note text) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION push_resolve(azi text, id_pub bigint, note text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.push_resolve(azi text, id_pub bigint, note text) IS 'Operator: close a rejected, failing or stuck order by hand (state resolved, never pushed again), with a required note recorded as event resolved with the login. SY140 unknown or another company''s order; SY141 no note; SY142 acquired or already resolved. SECURITY DEFINER: writes order_push; checks the company itself.';
+
+
+--
+-- Name: push_retry(text, bigint); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.push_retry(azi text, id_pub bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+declare
+  v_push sincro.order_push := sincro_private.operator_order_push(azi, id_pub);
+begin
+  -- validate
+  if v_push.state not in ('rejected', 'pending', 'in_flight') then
+    raise exception using
+      errcode = 'SY142',
+      message = pg_catalog.format('order %s of company %s is %s: nothing to retry', id_pub, azi, v_push.state);
+  end if;
+
+  -- apply: pending again, and a fresh job now (the job key replaces a waiting one)
+  update sincro.order_push p set state = 'pending', updated_at = now()
+    where p.azi = azi and p.id_pub = id_pub;
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    values (azi, id_pub, 'retry', pg_catalog.format('was %s', v_push.state));
+  perform sincro_private.enqueue_push_order(azi, id_pub);
+end;
+$$;
+
+
+ALTER FUNCTION sincro.push_retry(azi text, id_pub bigint) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION push_retry(azi text, id_pub bigint); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.push_retry(azi text, id_pub bigint) IS 'Operator: push a rejected, failing or stuck order to the ERP again now (event retry). SY140 unknown or another company''s order; SY142 acquired or resolved. SECURITY DEFINER: writes order_push and the job queue; checks the company itself.';
 
 
 --
@@ -1456,6 +1739,50 @@ COMMENT ON FUNCTION sincro.sync_rebuild_sweep(azi text, run_id bigint, erp_curso
 
 
 --
+-- Name: sync_request(text, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.sync_request(azi text, kind text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+declare
+  v_run_id bigint;
+begin
+  -- validate
+  if kind is null or kind not in ('changes', 'rebuild') then
+    raise exception using
+      errcode = 'SY101', message = pg_catalog.format('sync_request: kind must be changes or rebuild (got %L); a partial sync is sincro.partial_sync', kind);
+  end if;
+  if not sincro_private.may_see_company(azi) then
+    raise exception using
+      errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', azi);
+  end if;
+
+  -- begin (the refusals happen here), then hand the run to the worker
+  v_run_id := sincro.sync_run_begin(azi, kind);
+  update sincro.sync_runs r set backend_pid = null where r.azi = azi and r.run_id = v_run_id;
+  perform graphile_worker.add_job(
+    identifier := 'sync_pull',
+    payload := pg_catalog.json_build_object('azi', azi, 'run_id', v_run_id, 'kind', kind),
+    job_key := sincro_private.partial_sync_job_key(azi, v_run_id),
+    max_attempts := 1);
+  return v_run_id;
+end;
+$$;
+
+
+ALTER FUNCTION sincro.sync_request(azi text, kind text) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION sync_request(azi text, kind text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.sync_request(azi text, kind text) IS 'Starts a sync for changes or a total rebuild of a company, run by the worker; returns its run_id (follow it in sincro.sync_runs). SY121 quota used up, SY120 a sync with the ERP already running, SY100 a company the login does not serve: nothing is written. SECURITY DEFINER: enqueues and writes sync_runs; checks the company itself.';
+
+
+--
 -- Name: sync_run_begin(text, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -1489,12 +1816,18 @@ begin
   update sincro.sync_runs r
     set state = 'failed', finished_at = pg_catalog.now(),
         error = case when r.progress_at < pg_catalog.now() - sincro_private.sync_run_stale_after(r.kind)
-                     then pg_catalog.format('abandoned: no progress since %s', r.progress_at)
+                       then pg_catalog.format('abandoned: no progress since %s', r.progress_at)
+                     when r.backend_pid is null then 'abandoned: its worker job is gone'
                      else 'abandoned: the session that ran it is gone' end
     where r.azi = v_azi and (r.kind <> 'partial') = v_with_erp and r.state = 'running'
       and (r.progress_at < pg_catalog.now() - sincro_private.sync_run_stale_after(r.kind)
            or (r.backend_pid is not null and r.backend_pid <> pg_catalog.pg_backend_pid()
-               and not exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = r.backend_pid)));
+               and not exists (select 1 from pg_catalog.pg_stat_activity a where a.pid = r.backend_pid))
+           or (r.backend_pid is null and not exists (
+                 -- queued by sincro.partial_sync and not yet taken by a worker: alive while its job can still run
+                 select 1 from graphile_worker.jobs j
+                 where j.key = sincro_private.partial_sync_job_key(r.azi, r.run_id)
+                   and (j.locked_at is not null or j.attempts < j.max_attempts))));
   if kind = 'rebuild' then
     -- keys left by a rebuild that crashed (a failed or finished rebuild removes its own)
     delete from sincro_private.rebuild_seen s
@@ -1509,7 +1842,7 @@ begin
       errcode = 'SY120',
       message = pg_catalog.format('sync: company %s already has a %s sync running (run %s, started %s); a second one is refused',
                                   v_azi, v_running.kind, v_running.run_id, v_running.started_at),
-      hint = 'Wait for it to finish (see sincro.sync_runs). A run whose process died is closed by the next attempt.';
+      hint = 'Wait for it to finish (see sincro.sync_runs). A run whose process died is closed by the next attempt at once.';
   end if;
 
   -- the contract: a sync with the ERP needs a unit of quota left in the current period
@@ -1529,7 +1862,7 @@ begin
 
   insert into sincro.sync_runs (azi, kind, uses_quota, backend_pid, erp_cursor_from, id_sincro_at_start)
     values (v_azi, kind, v_with_erp,
-            case when v_with_erp then pg_catalog.pg_backend_pid() end,
+            pg_catalog.pg_backend_pid(),
             case when v_with_erp then (select c.erp_cursor from sincro_private.company c where c.azi = v_azi) end,
             case when kind = 'rebuild' then (select s.last_value from sincro_private.id_sincro_counter s where s.azi = v_azi) end)
     returning run_id into v_run_id;
@@ -1544,7 +1877,7 @@ ALTER FUNCTION sincro.sync_run_begin(azi text, kind text) OWNER TO CURRENT_USER;
 -- Name: FUNCTION sync_run_begin(azi text, kind text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.sync_run_begin(azi text, kind text) IS 'Starts a sync run (partial, changes, rebuild) for a company and returns its run_id. SY120 if one is running (changes and rebuild exclude each other); SY121 if a changes/rebuild run finds the quota used up. A refusal writes nothing. The session that begins a changes/rebuild run should run it to the end. SECURITY DEFINER: the only writer of sync_runs with the other sync_run_* functions.';
+COMMENT ON FUNCTION sincro.sync_run_begin(azi text, kind text) IS 'Starts a sync run (partial, changes, rebuild) for a company and returns its run_id. SY120 if one is running (changes and rebuild exclude each other); SY121 if a changes/rebuild run finds the quota used up. A refusal writes nothing. The session that begins a run works on it (or hands a partial run to the worker, see partial_sync); when that session is gone, the next begin closes the run as failed. SECURITY DEFINER: the only writer of sync_runs with the other sync_run_* functions.';
 
 
 --
@@ -1607,6 +1940,38 @@ ALTER FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) OWNER T
 --
 
 COMMENT ON FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) IS 'Marks a run failed with its error; no quota is used. What its committed batches applied stays applied (each with the ERP cursor it covers). SECURITY DEFINER: writes sync_runs.';
+
+
+--
+-- Name: sync_run_take(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.sync_run_take(azi text, run_id bigint, kind text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+begin
+  update sincro.sync_runs r
+    set backend_pid = pg_catalog.pg_backend_pid(), progress_at = pg_catalog.now()
+    where r.azi = azi and r.run_id = run_id and r.kind = kind and r.state = 'running' and r.backend_pid is null;
+  if not found then
+    raise exception using
+      errcode = 'SY123',
+      message = pg_catalog.format('sync: run %s of company %s is not a queued %s sync', run_id, azi, kind),
+      hint = 'It ended, was closed as abandoned, or another session took it (see sincro.sync_runs).';
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION sincro.sync_run_take(azi text, run_id bigint, kind text) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION sync_run_take(azi text, run_id bigint, kind text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.sync_run_take(azi text, run_id bigint, kind text) IS 'Worker: takes over a run queued by sync_request (its session now works on it: alive while that session is); SY123 if it is not queued and running. SECURITY DEFINER: writes sync_runs.';
 
 
 --
@@ -1707,6 +2072,30 @@ COMMENT ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cur
 
 
 --
+-- Name: column_list(text[], text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.column_list(columns text[], alias text DEFAULT NULL::text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select pg_catalog.string_agg(
+           case when alias is null then pg_catalog.quote_ident(c) else pg_catalog.quote_ident(alias) || '.' || pg_catalog.quote_ident(c) end,
+           ', ' order by o)
+  from pg_catalog.unnest(columns) with ordinality u(c, o)
+$$;
+
+
+ALTER FUNCTION sincro_private.column_list(columns text[], alias text) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION column_list(columns text[], alias text); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.column_list(columns text[], alias text) IS 'Quoted, comma-separated column names, each prefixed by alias when given: for SQL templates.';
+
+
+--
 -- Name: current_party(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -1793,6 +2182,293 @@ COMMENT ON FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) I
 
 
 --
+-- Name: erp_export_order(text, sincro.arportes, jsonb); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.erp_export_order(azi text, fields sincro.arportes, lines jsonb) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id_pub bigint;
+begin
+  if lines is null then
+    raise exception using
+      errcode = 'SY102',
+      message = 'erp_write_order: field "lines" is required for an order made in the ERP',
+      hint = 'Send the order''s lines as an array of objects.';
+  end if;
+  if fields.autore_tipo is null or fields.autore_cod is null then
+    raise exception using
+      errcode = 'SY102',
+      message = pg_catalog.format('erp_write_order: field "%s" is required for an order made in the ERP',
+                                  case when fields.autore_tipo is null then 'autore_tipo' else 'autore_cod' end),
+      hint = 'An ERP operator is autore_tipo "O" with the operator''s code in autore_cod.';
+  end if;
+  -- a new public ID, never a lookup (the insert trigger takes it from the company's counter)
+  insert into sincro.arportes (
+    azi, prov_tipo, tor_chia, conferma, autore_tipo, autore_cod, data_ordine, cliente_cod, cod_agente,
+    dest_ragione_sociale, dest_indirizzo, dest_cap, dest_citta, dest_provincia, dest_nazione,
+    cod_pagamento, note, valuta, totale_imponibile, totale_iva, totale_documento)
+  values (
+    azi, 'G', fields.tor_chia, fields.conferma, fields.autore_tipo, fields.autore_cod,
+    fields.data_ordine, fields.cliente_cod, fields.cod_agente, fields.dest_ragione_sociale, fields.dest_indirizzo,
+    fields.dest_cap, fields.dest_citta, fields.dest_provincia, fields.dest_nazione,
+    fields.cod_pagamento, fields.note, coalesce(fields.valuta, 'EUR'), fields.totale_imponibile,
+    fields.totale_iva, fields.totale_documento)
+  returning id_pub into v_id_pub;
+  perform sincro_private.replace_order_lines(azi, v_id_pub, lines);
+  return v_id_pub;
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.erp_export_order(azi text, fields sincro.arportes, lines jsonb) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION erp_export_order(azi text, fields sincro.arportes, lines jsonb); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.erp_export_order(azi text, fields sincro.arportes, lines jsonb) IS 'Step 3a of erp_write_order: an order made in the ERP (prov_tipo G) with its lines and a new public ID; needs lines, autore_tipo and autore_cod (SY102). Returns the id_pub.';
+
+
+--
+-- Name: erp_locate_order(text, sincro.arportes); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.erp_locate_order(azi text, fields sincro.arportes) RETURNS sincro.arportes
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_azi constant text := erp_locate_order.azi;
+  v_order sincro.arportes;
+  v_owner bigint;
+begin
+  if fields.id_pub is not null then
+    -- an order the hub sent: it must exist, and the ERP key may not belong to another one
+    select * into v_order from sincro.arportes a where a.azi = v_azi and a.id_pub = fields.id_pub for update;
+    if not found then
+      raise exception using
+        errcode = 'SY200',
+        message = pg_catalog.format('erp_write_order: company %s has no order with id_pub %s', v_azi, fields.id_pub),
+        hint = 'To export an order made in the ERP, omit id_pub and send its tor_chia.';
+    end if;
+    if fields.tor_chia is not null then
+      select a.id_pub into v_owner from sincro.arportes a
+        where a.azi = v_azi and a.tor_chia = fields.tor_chia and a.id_pub <> fields.id_pub;
+      if found then
+        raise exception using
+          errcode = 'SY202',
+          message = pg_catalog.format('erp_write_order: tor_chia %s already belongs to order %s, not %s', fields.tor_chia, v_owner, fields.id_pub);
+      end if;
+    end if;
+  else
+    -- by the ERP's key. The same export sent twice at once: the second waits here for the first
+    -- to commit, then finds its order (a new statement sees it) instead of a key clash
+    perform pg_catalog.pg_advisory_xact_lock(
+      pg_catalog.hashtextextended(pg_catalog.concat_ws('/', 'erp_write_order', v_azi, fields.tor_chia), 0));
+    select * into v_order from sincro.arportes a where a.azi = v_azi and a.tor_chia = fields.tor_chia for update;
+  end if;
+  if v_order.id_pub is not null and fields.tor_chia is not null and v_order.tor_chia is not null
+     and v_order.tor_chia <> fields.tor_chia then
+    raise exception using
+      errcode = 'SY202',
+      message = pg_catalog.format('erp_write_order: order %s already has tor_chia %s; the ERP key of an order does not change (got %s)',
+                                  v_order.id_pub, v_order.tor_chia, fields.tor_chia);
+  end if;
+  return v_order;  -- all null: no such order yet (an export)
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.erp_locate_order(azi text, fields sincro.arportes) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION erp_locate_order(azi text, fields sincro.arportes); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.erp_locate_order(azi text, fields sincro.arportes) IS 'Step 2 of erp_write_order: the order doc is about, locked (by id_pub, else by tor_chia); a row of nulls when tor_chia is new. Refuses an unknown id_pub (SY200) and an ERP key that belongs to another order or would change (SY202).';
+
+
+--
+-- Name: erp_order_fields(text, jsonb); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.erp_order_fields(azi text, doc jsonb) RETURNS sincro.arportes
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  c_header_keys constant text[] := array[
+    'id_pub', 'tor_chia', 'conferma', 'autore_tipo', 'autore_cod', 'data_ordine', 'cliente_cod', 'cod_agente',
+    'dest_ragione_sociale', 'dest_indirizzo', 'dest_cap', 'dest_citta', 'dest_provincia', 'dest_nazione',
+    'cod_pagamento', 'note', 'valuta', 'totale_imponibile', 'totale_iva', 'totale_documento', 'lines'];
+  c_hub_keys constant text[] := array[
+    'azi', 'ack_store', 'ack_gest', 'ack_app', 'prov_tipo', 'prov_id', 'id_int', 'id_sincro',
+    'new_customer_id', 'created_xact', 'created_at', 'updated_at'];
+  v_azi constant text := erp_order_fields.azi;
+  v_key text;
+  v_fields sincro.arportes;
+  v_login sincro_private.login := sincro_private.session_login();
+begin
+  -- an ERP login writes its own company only
+  if v_login.login is not null and (v_login.kind <> 'erp' or v_login.azi is distinct from v_azi) then
+    raise exception using
+      errcode = 'SY111',
+      message = pg_catalog.format('erp_write_order: login %s (%s of company %s) cannot write orders of company %s',
+                                  v_login.login, v_login.kind, v_login.azi, v_azi);
+  end if;
+
+  -- company and document shape
+  if v_azi is null or not exists (select 1 from sincro_private.company c where c.azi = v_azi) then
+    raise exception using
+      errcode = 'SY100',
+      message = pg_catalog.format('erp_write_order: unknown company (azi = %L)', v_azi),
+      hint = 'Register the company first: insert into sincro.apstatosyn(azi) values (...).';
+  end if;
+  if doc is null or pg_catalog.jsonb_typeof(doc) <> 'object' then
+    raise exception using
+      errcode = 'SY201',
+      message = 'erp_write_order: doc must be a JSON object',
+      hint = 'Keys are arportes column names plus "lines", e.g. {"id_pub": 1, "tor_chia": "C201700001230"}.';
+  end if;
+  for v_key in select k from pg_catalog.jsonb_object_keys(doc) k order by k loop
+    if v_key = any (c_hub_keys) then
+      raise exception using
+        errcode = 'SY103',
+        message = pg_catalog.format('erp_write_order: field "%s" is set by the hub, not by the ERP', v_key),
+        hint = 'Remove it from doc; the hub sets acks, provenance and change numbers itself.';
+    elsif not v_key = any (c_header_keys) then
+      raise exception using
+        errcode = 'SY201',
+        message = pg_catalog.format('erp_write_order: unknown field "%s"', v_key),
+        hint = pg_catalog.format('Fields: %s.', pg_catalog.array_to_string(c_header_keys, ', '));
+    end if;
+  end loop;
+
+  -- field types
+  begin
+    v_fields := pg_catalog.jsonb_populate_record(null::sincro.arportes, doc - 'lines');
+  exception when data_exception then
+    perform sincro_private.raise_bad_field('erp_write_order', doc - 'lines', null::sincro.arportes);
+  end;
+  if doc ? 'id_pub' and (pg_catalog.jsonb_typeof(doc -> 'id_pub') <> 'number' or v_fields.id_pub < 1) then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('erp_write_order: field "id_pub" must be a positive integer (got %s)', doc -> 'id_pub');
+  end if;
+  if doc ? 'tor_chia' and (pg_catalog.jsonb_typeof(doc -> 'tor_chia') <> 'string' or pg_catalog.btrim(v_fields.tor_chia) = '') then
+    raise exception using
+      errcode = 'SY201',
+      message = pg_catalog.format('erp_write_order: field "tor_chia" must be a non-empty string (got %s)', doc -> 'tor_chia'),
+      hint = 'tor_chia is the ERP''s order key, e.g. "C201700001230".';
+  end if;
+  if v_fields.id_pub is null and v_fields.tor_chia is null then
+    raise exception using
+      errcode = 'SY203',
+      message = 'erp_write_order: doc needs "id_pub" (an order the hub sent) or "tor_chia" (an order made in the ERP)',
+      hint = 'With id_pub the ERP answers for a store/app order; with an unknown tor_chia it exports a new order.';
+  end if;
+  return v_fields;
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.erp_order_fields(azi text, doc jsonb) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION erp_order_fields(azi text, doc jsonb); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.erp_order_fields(azi text, doc jsonb) IS 'Step 1 of erp_write_order: refuses a login writing another company (SY111), an unknown company (SY100), a doc that is not an object, hub-owned (SY103) or unknown fields, values that do not fit (naming the field), a doc with neither id_pub nor tor_chia (SY203); returns doc''s header as an arportes row.';
+
+
+--
+-- Name: erp_update_order(sincro.arportes, jsonb); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.erp_update_order(old sincro.arportes, doc jsonb) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_new sincro.arportes := pg_catalog.jsonb_populate_record(old, doc - 'lines' - 'id_pub');
+  v_lines_changed boolean := false;
+begin
+  if doc ? 'lines' then
+    v_lines_changed := sincro_private.replace_order_lines(old.azi, old.id_pub, doc -> 'lines');
+  end if;
+  if v_lines_changed or v_new is distinct from old then
+    update sincro.arportes a
+      set tor_chia = v_new.tor_chia, conferma = v_new.conferma, autore_tipo = v_new.autore_tipo,
+          autore_cod = v_new.autore_cod, data_ordine = v_new.data_ordine, cliente_cod = v_new.cliente_cod,
+          cod_agente = v_new.cod_agente,
+          dest_ragione_sociale = v_new.dest_ragione_sociale, dest_indirizzo = v_new.dest_indirizzo,
+          dest_cap = v_new.dest_cap, dest_citta = v_new.dest_citta, dest_provincia = v_new.dest_provincia,
+          dest_nazione = v_new.dest_nazione, cod_pagamento = v_new.cod_pagamento, note = v_new.note,
+          valuta = v_new.valuta, totale_imponibile = v_new.totale_imponibile, totale_iva = v_new.totale_iva,
+          totale_documento = v_new.totale_documento,
+          ack_gest = 1,
+          id_sincro = null  -- bump: the change number is given at commit
+      where a.azi = old.azi and a.id_pub = old.id_pub;
+    -- the ERP's code for the order's new customer goes to the customer too
+    if v_new.new_customer_id is not null and v_new.cliente_cod is not null then
+      update sincro.new_customers c
+        set cod_cli = v_new.cliente_cod, updated_at = pg_catalog.now()
+        where c.azi = old.azi and c.customer_id = v_new.new_customer_id
+          and c.cod_cli is distinct from v_new.cliente_cod;
+    end if;
+  elsif old.ack_gest = 0 then
+    -- an acquisition that changes no data is an ack: no change number
+    update sincro.arportes a set ack_gest = 1 where a.azi = old.azi and a.id_pub = old.id_pub;
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.erp_update_order(old sincro.arportes, doc jsonb) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION erp_update_order(old sincro.arportes, doc jsonb); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.erp_update_order(old sincro.arportes, doc jsonb) IS 'Step 3b of erp_write_order: the ERP acquired or changed a known order: sets what doc carries (lines replaced when sent), ack_gest = 1, a new change number at commit only when data changed; the order''s new customer gets the ERP''s customer code.';
+
+
+--
+-- Name: fill_sql_template(text, jsonb); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.fill_sql_template(template text, fragments jsonb) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_sql text := template;
+  v_slot record;
+begin
+  for v_slot in select f.key, f.value from pg_catalog.jsonb_each_text(fragments) f loop
+    v_sql := pg_catalog.replace(v_sql, '{' || v_slot.key || '}', v_slot.value);
+  end loop;
+  if v_sql ~ '\{[a-z_.]+\}' then
+    raise exception 'fill_sql_template: slot % has no value', pg_catalog.substring(v_sql, '\{[a-z_.]+\}');
+  end if;
+  return v_sql;
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.fill_sql_template(template text, fragments jsonb) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION fill_sql_template(template text, fragments jsonb); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.fill_sql_template(template text, fragments jsonb) IS 'Replaces each {name} in a SQL template by fragments->>name; refuses a template with a slot left unfilled.';
+
+
+--
 -- Name: may_see_company(text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -1811,6 +2487,161 @@ ALTER FUNCTION sincro_private.may_see_company(azi text) OWNER TO CURRENT_USER;
 --
 
 COMMENT ON FUNCTION sincro_private.may_see_company(azi text) IS 'True when this connection may see the company: its own for store/app/ERP logins, all for admin, worker and owner.';
+
+
+--
+-- Name: order_push; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE TABLE sincro.order_push (
+    azi text NOT NULL,
+    id_pub bigint NOT NULL,
+    state text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_attempt_at timestamp with time zone,
+    last_error text,
+    erp_message text,
+    acquired_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT attempts_is_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT state_is_known CHECK ((state = ANY (ARRAY['pending'::text, 'in_flight'::text, 'acquired'::text, 'rejected'::text, 'resolved'::text])))
+);
+
+
+ALTER TABLE sincro.order_push OWNER TO CURRENT_USER;
+
+--
+-- Name: TABLE order_push; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON TABLE sincro.order_push IS 'Push state of each store/app order towards the ERP: pending, in_flight, acquired, or rejected with the ERP''s message. The source of truth; jobs only ring the bell.';
+
+
+--
+-- Name: COLUMN order_push.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN order_push.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.id_pub IS 'The order.';
+
+
+--
+-- Name: COLUMN order_push.state; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.state IS 'pending (waiting to be pushed), in_flight (a push is calling the ERP), acquired (the ERP has it), rejected (the ERP refused it: see erp_message; not retried), resolved (closed by an operator, with a note in order_events; not pushed again).';
+
+
+--
+-- Name: COLUMN order_push.attempts; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.attempts IS 'Pushes started so far.';
+
+
+--
+-- Name: COLUMN order_push.last_attempt_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.last_attempt_at IS 'When the last push started.';
+
+
+--
+-- Name: COLUMN order_push.last_error; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.last_error IS 'Why the last push failed to reach the ERP (unreachable, timeout, server error).';
+
+
+--
+-- Name: COLUMN order_push.erp_message; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.erp_message IS 'The ERP''s message when it rejected the order.';
+
+
+--
+-- Name: COLUMN order_push.acquired_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.acquired_at IS 'When the ERP''s answer was written back.';
+
+
+--
+-- Name: COLUMN order_push.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.created_at IS 'When the order was queued for the ERP.';
+
+
+--
+-- Name: COLUMN order_push.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.updated_at IS 'Last state change.';
+
+
+--
+-- Name: operator_order_push(text, bigint); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.operator_order_push(azi text, id_pub bigint) RETURNS sincro.order_push
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+declare
+  v_push sincro.order_push;
+begin
+  select * into v_push from sincro.order_push p
+    where p.azi = azi and p.id_pub = id_pub and sincro_private.may_see_company(p.azi)
+    for update;
+  if not found then
+    raise exception using
+      errcode = 'SY140',
+      message = pg_catalog.format('no order %s of company %s to act on', id_pub, azi),
+      hint = 'Only store and app orders of a company your login serves can be retried or resolved.';
+  end if;
+  return v_push;
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.operator_order_push(azi text, id_pub bigint) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION operator_order_push(azi text, id_pub bigint); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.operator_order_push(azi text, id_pub bigint) IS 'The push row of an order the caller''s login may act on, locked; SY140 when there is none (unknown order, or another company''s). SECURITY DEFINER: reads order_push across row-level security and checks the company itself.';
+
+
+--
+-- Name: partial_sync_job_key(text, bigint); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.partial_sync_job_key(azi text, run_id bigint) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select 'partial_sync/' || azi || '/' || run_id
+$$;
+
+
+ALTER FUNCTION sincro_private.partial_sync_job_key(azi text, run_id bigint) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION partial_sync_job_key(azi text, run_id bigint); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.partial_sync_job_key(azi text, run_id bigint) IS 'The graphile-worker job key of a queued partial sync run: how sync_run_begin tells a queued run from an abandoned one.';
 
 
 --
@@ -2079,7 +2910,7 @@ CREATE TABLE sincro_private.login (
     cod_agente text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT cod_agente_only_for_app CHECK (((kind = 'app'::text) OR (cod_agente IS NULL))),
-    CONSTRAINT kind_is_company_bound CHECK ((kind = ANY (ARRAY['store'::text, 'app'::text, 'erp'::text]))),
+    CONSTRAINT kind_is_company_bound CHECK ((kind = ANY (ARRAY['store'::text, 'app'::text, 'erp'::text, 'operator'::text]))),
     CONSTRAINT prov_id_only_for_app CHECK (((kind = 'app'::text) = (prov_id IS NOT NULL)))
 );
 
@@ -2090,7 +2921,7 @@ ALTER TABLE sincro_private.login OWNER TO CURRENT_USER;
 -- Name: TABLE login; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-COMMENT ON TABLE sincro_private.login IS 'Database logins bound to a company: the party (store, app, erp), and for an app its device and agent. Written by sincro.create_login.';
+COMMENT ON TABLE sincro_private.login IS 'Database logins bound to a company: the party (store, app, erp) or a company''s console operator, and for an app its device and agent. Written by sincro.create_login.';
 
 
 --
@@ -2227,7 +3058,8 @@ CREATE FUNCTION sincro_private.sync_run_stale_after(kind text) RETURNS interval
     LANGUAGE sql IMMUTABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select case when kind = 'partial' then interval '1 hour' else interval '10 minutes' end
+  -- every kind notes progress at least once per batch or order, each far shorter than this
+  select interval '10 minutes'
 $$;
 
 
@@ -2279,7 +3111,12 @@ begin
   raise exception using
     errcode = 'SY108',
     message = pg_catalog.format('%s: rows are never deleted', tg_table_name),
-    hint = 'Orders and their lines are kept for good; the ERP changes lines through sincro.erp_write_order.';
+    hint = case tg_table_name
+             when 'arportes' then 'Orders are kept for good; the ERP changes an order through sincro.erp_write_order.'
+             when 'arporrig' then 'Order lines are kept for good; the ERP replaces lines through sincro.erp_write_order.'
+             when 'new_customers' then 'New customers are kept for good; the ERP gives them a code through sincro.erp_write_order.'
+             else pg_catalog.format('%s keeps its rows for good.', tg_table_name)
+           end;
 end;
 $$;
 
@@ -2961,6 +3798,32 @@ COMMENT ON FUNCTION sincro_private.tg_new_customers__prepare_insert() IS 'BEFORE
 
 
 --
+-- Name: tg_order_events__append_only(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.tg_order_events__append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  raise exception using
+    errcode = 'SY108',
+    message = 'order_events: events are append-only',
+    hint = 'Each push attempt and operator action adds an event; events are never changed or removed.';
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.tg_order_events__append_only() OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION tg_order_events__append_only(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.tg_order_events__append_only() IS 'BEFORE UPDATE/DELETE on order_events: refuses every change (SY108).';
+
+
+--
 -- Name: tombstone_erp_rows(text, text, jsonb, bigint); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -3205,10 +4068,8 @@ declare
   v_key text;
   v_row jsonb;
   v_position integer := 0;
-  v_key_list text;
-  v_dedupe integer;
+  v_sql text;
   v_changed integer;
-  v_expected integer;
 begin
   -- validate
   select e.table_name, e.key_columns into v_table, v_keys
@@ -3246,100 +4107,85 @@ begin
       hint = pg_catalog.format('The key of a %s is {%s}, every field a string.', entity, pg_catalog.array_to_string(v_keys, ', '));
   end if;
 
+  -- the statement, for this entity's table: its key columns and its data columns (all but the hub's own)
   select pg_catalog.array_agg(a.attname::text order by a.attnum) into v_data
     from pg_catalog.pg_attribute a
     where a.attrelid = v_table and a.attnum > 0 and not a.attisdropped
       and a.attname::text <> all (v_keys || '{azi,id_sincro,deleted,updated_at}'::text[]);
-  v_key_list := (select pg_catalog.string_agg(pg_catalog.quote_ident(k), ', ') from pg_catalog.unnest(v_keys) k);
+  v_sql := sincro_private.fill_sql_template($sql$
+    with incoming as (
+      -- the last state of each key in the batch, numbered in batch order
+      select distinct on ({keys}) r.*, {key_text} as key_text, e.n
+      from pg_catalog.jsonb_array_elements($2) with ordinality e(x, n)
+      cross join lateral pg_catalog.jsonb_populate_record(null::{table}, (e.x -> 'key') || coalesce(e.x -> 'data', '{}')) r
+      order by {keys}, e.n desc
+    ),
+    seen as (
+      insert into sincro_private.rebuild_seen (azi, run_id, entity, key)
+      select $1, $3, $4, i.key_text from incoming i where $3 is not null
+    ),
+    changed as (
+      -- new keys, tombstones coming back, rows whose data differ, and the ones the caller says changed
+      select i.*, pg_catalog.row_number() over (order by i.n) as position, t.row_id
+      from incoming i
+      left join lateral (
+        select t.ctid as row_id, t.deleted, {t.data}
+        from {table} t where t.azi = $1 and ({t.keys}) = ({i.keys})
+        limit 1  -- keeps the probe a per-row primary-key lookup (not flattened into a join)
+      ) t on true
+      where t.row_id is null or t.deleted or i.key_text = any ($5)
+         or row({i.data}) is distinct from row({t.data})
+    ),
+    bump as (
+      update sincro_private.id_sincro_counter c
+        set last_value = c.last_value + (select pg_catalog.count(*) from changed)
+        where c.azi = $1 and exists (select 1 from changed)
+        returning c.last_value - (select pg_catalog.count(*) from changed) as base
+    ),
+    inserted as (
+      -- only syncs write these tables, one per company at a time: a plain insert cannot race
+      insert into {table} (azi, {keys}, {data}, id_sincro, deleted, updated_at)
+      select $1, {c.keys}, {c.data}, (select b.base from bump b) + c.position, false, pg_catalog.now()
+      from changed c
+      where c.row_id is null
+    ),
+    updated as (
+      update {table} t
+        set ({data}, id_sincro, deleted, updated_at) = ({c.data}, (select b.base from bump b) + c.position, false, pg_catalog.now())
+        from changed c
+        where c.row_id is not null and t.ctid = c.row_id
+    )
+    select pg_catalog.count(*) from changed
+    $sql$,
+    pg_catalog.jsonb_build_object(
+      'table', v_table::text,
+      'keys', sincro_private.column_list(v_keys),
+      'data', sincro_private.column_list(v_data),
+      't.keys', sincro_private.column_list(v_keys, 't'), 'i.keys', sincro_private.column_list(v_keys, 'i'),
+      'c.keys', sincro_private.column_list(v_keys, 'c'),
+      't.data', sincro_private.column_list(v_data, 't'), 'i.data', sincro_private.column_list(v_data, 'i'),
+      'c.data', sincro_private.column_list(v_data, 'c'),
+      -- the key as one text (fields joined by the unit separator), as rebuild_seen and also_changed hold it
+      'key_text', (select pg_catalog.string_agg(pg_catalog.format('r.%I::text', k), ' || E''\x1f'' || ') from pg_catalog.unnest(v_keys) k)));
 
-  -- apply: first as sent; if a key comes twice in the batch (21000), again keeping its last state
-  for v_dedupe in 0 .. 1 loop
-    begin
-      execute pg_catalog.format($sql$
-        with incoming as (
-          select %2$s r.*, %5$s as key_text
-          from pg_catalog.jsonb_array_elements($2) with ordinality e(x, n)
-          cross join lateral pg_catalog.jsonb_populate_record(null::%3$s, (e.x -> 'key') || coalesce(e.x -> 'data', '{}')) r
-          %4$s
-        ),
-        seen as (
-          insert into sincro_private.rebuild_seen (azi, run_id, entity, key)
-          select $1, $3, $4, i.key_text from incoming i where $3 is not null
-        ),
-        changed as (
-          select i.*, pg_catalog.row_number() over () as position, t.row_id
-          from incoming i
-          left join lateral (
-            select t.ctid as row_id, t.deleted, %8$s
-            from %3$s t where t.azi = $1 and (%6$s) = (%7$s)
-            limit 1  -- keeps the probe a per-row primary-key lookup (not flattened into a join)
-          ) t on true
-          where t.row_id is null or t.deleted or i.key_text = any ($5)
-             or (%9$s) is distinct from (%14$s)
-        ),
-        bump as (
-          update sincro_private.id_sincro_counter c
-            set last_value = c.last_value + (select pg_catalog.count(*) from changed)
-            where c.azi = $1 and exists (select 1 from changed)
-            returning c.last_value - (select pg_catalog.count(*) from changed) as base
-        ),
-        inserted as (
-          -- only syncs write these tables, one per company at a time: a plain insert cannot race
-          insert into %3$s (azi, %1$s, %10$s, id_sincro, deleted, updated_at)
-          select $1, %11$s, %12$s, (select b.base from bump b) + c.position, false, pg_catalog.now()
-          from changed c
-          where c.row_id is null
-          returning 1
-        ),
-        updated as (
-          update %3$s t
-            set (%10$s, id_sincro, deleted, updated_at) = (%12$s, (select b.base from bump b) + c.position, false, pg_catalog.now())
-            from changed c
-            where c.row_id is not null and t.ctid = c.row_id
-          returning 1
-        )
-        select (select pg_catalog.count(*) from inserted) + (select pg_catalog.count(*) from updated), (select pg_catalog.count(*) from changed)
-        $sql$,
-        v_key_list,                                                                                       -- 1 keys
-        case when v_dedupe = 1 then pg_catalog.format('distinct on (%s)', v_key_list) else '' end,     -- 2
-        v_table,                                                                                          -- 3
-        case when v_dedupe = 1 then pg_catalog.format('order by %s, e.n desc', v_key_list) else '' end, -- 4
-        (select pg_catalog.string_agg(pg_catalog.format('r.%I::text', k), ' || E''\x1f'' || ') from pg_catalog.unnest(v_keys) k), -- 5 key_text
-        (select pg_catalog.string_agg(pg_catalog.format('t.%I', k), ', ') from pg_catalog.unnest(v_keys) k),  -- 6
-        (select pg_catalog.string_agg(pg_catalog.format('i.%I', k), ', ') from pg_catalog.unnest(v_keys) k),  -- 7
-        (select pg_catalog.string_agg(pg_catalog.format('t.%I', d), ', ') from pg_catalog.unnest(v_data) d),  -- 8
-        (select pg_catalog.string_agg(pg_catalog.format('i.%I', d), ', ') from pg_catalog.unnest(v_data) d) || ', null',  -- 9
-        (select pg_catalog.string_agg(pg_catalog.quote_ident(d), ', ') from pg_catalog.unnest(v_data) d),   -- 10 data columns
-        (select pg_catalog.string_agg(pg_catalog.format('c.%I', k), ', ') from pg_catalog.unnest(v_keys) k), -- 11
-        (select pg_catalog.string_agg(pg_catalog.format('c.%I', d), ', ') from pg_catalog.unnest(v_data) d), -- 12
-        null,                                                                                             -- 13
-        (select pg_catalog.string_agg(pg_catalog.format('t.%I', d), ', ') from pg_catalog.unnest(v_data) d) || ', null'  -- 14
-      ) into v_changed, v_expected using azi, rows, run_id, entity, coalesce(also_changed, '{}');
-      if v_changed <> v_expected then
-        -- a known key twice in the batch: an update uses only one of them; undo and dedupe
-        raise exception using errcode = '21000', message = 'a key appears twice in the batch';
-      end if;
-      exit;
-    exception
-      when cardinality_violation or unique_violation then
-        -- a key twice in the batch: the update touched a row twice (21000) or the insert clashed with itself
-        if v_dedupe = 1 then raise; end if;
-      when data_exception then
-        -- find the row and field that did not fit, and say so
-        for v_row in select r from pg_catalog.jsonb_array_elements(rows) r loop
-          v_position := v_position + 1;
-          begin
-            execute pg_catalog.format('select pg_catalog.jsonb_populate_record(null::%s, $1)', v_table)
-              using (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
-          exception when data_exception then
-            execute pg_catalog.format('select sincro_private.raise_bad_field($1, $2, null::%s)', v_table)
-              using pg_catalog.format('sync: %s row %s (key %s)', entity, v_position, v_row -> 'key'),
-                    (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
-          end;
-        end loop;
-        raise;
-    end;
-  end loop;
+  -- apply
+  begin
+    execute v_sql into v_changed using azi, rows, run_id, entity, coalesce(also_changed, '{}');
+  exception when data_exception then
+    -- find the row and field that did not fit, and say so
+    for v_row in select r from pg_catalog.jsonb_array_elements(rows) r loop
+      v_position := v_position + 1;
+      begin
+        execute pg_catalog.format('select pg_catalog.jsonb_populate_record(null::%s, $1)', v_table)
+          using (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
+      exception when data_exception then
+        execute pg_catalog.format('select sincro_private.raise_bad_field($1, $2, null::%s)', v_table)
+          using pg_catalog.format('sync: %s row %s (key %s)', entity, v_position, v_row -> 'key'),
+                (v_row -> 'key') || coalesce(v_row -> 'data', '{}');
+      end;
+    end loop;
+    raise;
+  end;
   return v_changed;
 end;
 $_$;
@@ -5000,102 +5846,91 @@ ALTER TABLE sincro.new_customers ALTER COLUMN customer_id ADD GENERATED ALWAYS A
 
 
 --
--- Name: order_push; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
+-- Name: order_events; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
-CREATE TABLE sincro.order_push (
+CREATE TABLE sincro.order_events (
+    event_id bigint NOT NULL,
     azi text NOT NULL,
     id_pub bigint NOT NULL,
-    state text DEFAULT 'pending'::text NOT NULL,
-    attempts integer DEFAULT 0 NOT NULL,
-    last_attempt_at timestamp with time zone,
-    last_error text,
-    erp_message text,
-    acquired_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT attempts_is_not_negative CHECK ((attempts >= 0)),
-    CONSTRAINT state_is_known CHECK ((state = ANY (ARRAY['pending'::text, 'in_flight'::text, 'acquired'::text, 'rejected'::text])))
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    db_user name DEFAULT SESSION_USER NOT NULL,
+    event text NOT NULL,
+    detail text,
+    CONSTRAINT event_is_known CHECK ((event = ANY (ARRAY['push_started'::text, 'push_acquired'::text, 'push_rejected'::text, 'push_failed'::text, 'retry'::text, 'resolved'::text, 'corrected'::text])))
 );
 
 
-ALTER TABLE sincro.order_push OWNER TO CURRENT_USER;
+ALTER TABLE sincro.order_events OWNER TO CURRENT_USER;
 
 --
--- Name: TABLE order_push; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+-- Name: TABLE order_events; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON TABLE sincro.order_push IS 'Push state of each store/app order towards the ERP: pending, in_flight, acquired, or rejected with the ERP''s message. The source of truth; jobs only ring the bell.';
-
-
---
--- Name: COLUMN order_push.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
---
-
-COMMENT ON COLUMN sincro.order_push.azi IS 'Company code.';
+COMMENT ON TABLE sincro.order_events IS 'Events of an order that are not a new version of it (those are in arportes_history): each push attempt and the ERP''s answer, and what an operator did (retry, resolved with a note). Append-only; written by the push_* functions and the operator actions.';
 
 
 --
--- Name: COLUMN order_push.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+-- Name: COLUMN order_events.event_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON COLUMN sincro.order_push.id_pub IS 'The order.';
-
-
---
--- Name: COLUMN order_push.state; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
---
-
-COMMENT ON COLUMN sincro.order_push.state IS 'pending (waiting to be pushed), in_flight (a push is calling the ERP), acquired (the ERP has it), rejected (the ERP refused it: see erp_message; not retried).';
+COMMENT ON COLUMN sincro.order_events.event_id IS 'Order of recording.';
 
 
 --
--- Name: COLUMN order_push.attempts; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+-- Name: COLUMN order_events.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON COLUMN sincro.order_push.attempts IS 'Pushes started so far.';
-
-
---
--- Name: COLUMN order_push.last_attempt_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
---
-
-COMMENT ON COLUMN sincro.order_push.last_attempt_at IS 'When the last push started.';
+COMMENT ON COLUMN sincro.order_events.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN order_push.last_error; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+-- Name: COLUMN order_events.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON COLUMN sincro.order_push.last_error IS 'Why the last push failed to reach the ERP (unreachable, timeout, server error).';
-
-
---
--- Name: COLUMN order_push.erp_message; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
---
-
-COMMENT ON COLUMN sincro.order_push.erp_message IS 'The ERP''s message when it rejected the order.';
+COMMENT ON COLUMN sincro.order_events.id_pub IS 'The order.';
 
 
 --
--- Name: COLUMN order_push.acquired_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+-- Name: COLUMN order_events.recorded_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON COLUMN sincro.order_push.acquired_at IS 'When the ERP''s answer was written back.';
-
-
---
--- Name: COLUMN order_push.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
---
-
-COMMENT ON COLUMN sincro.order_push.created_at IS 'When the order was queued for the ERP.';
+COMMENT ON COLUMN sincro.order_events.recorded_at IS 'When it happened (clock time).';
 
 
 --
--- Name: COLUMN order_push.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+-- Name: COLUMN order_events.db_user; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON COLUMN sincro.order_push.updated_at IS 'Last state change.';
+COMMENT ON COLUMN sincro.order_events.db_user IS 'The login that caused it (session_user): the worker for pushes, the operator for actions.';
+
+
+--
+-- Name: COLUMN order_events.event; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_events.event IS 'push_started, push_acquired, push_rejected, push_failed, retry, resolved, corrected (the new customer''s fields an operator corrected).';
+
+
+--
+-- Name: COLUMN order_events.detail; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_events.detail IS 'The ERP''s key or message, the error, the operator''s note, or the corrected fields (before → after).';
+
+
+--
+-- Name: order_events_event_id_seq; Type: SEQUENCE; Schema: sincro; Owner: CURRENT_USER
+--
+
+ALTER TABLE sincro.order_events ALTER COLUMN event_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME sincro.order_events_event_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 
 --
@@ -6414,7 +7249,7 @@ ALTER TABLE sincro_private.erp_entity OWNER TO CURRENT_USER;
 -- Name: TABLE erp_entity; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-COMMENT ON TABLE sincro_private.erp_entity IS 'ERP-owned entities other than orders: the wire name the ERP uses, the hub table, its key columns after azi.';
+COMMENT ON TABLE sincro_private.erp_entity IS 'ERP-owned entities other than orders: the wire name the ERP uses, the hub table, its key columns after azi. The generic upsert, tombstone and purge read it; sincro.all_changes_since names each table (documents carry their lines), so a new entity is a table, a row here and a branch there.';
 
 
 --
@@ -6594,6 +7429,14 @@ ALTER TABLE ONLY sincro.new_customers
 
 
 --
+-- Name: order_events order_events_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
+--
+
+ALTER TABLE ONLY sincro.order_events
+    ADD CONSTRAINT order_events_pkey PRIMARY KEY (azi, event_id);
+
+
+--
 -- Name: order_push order_push_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -6760,6 +7603,20 @@ CREATE INDEX idx_documenti__order ON sincro.documenti USING btree (azi, tor_chia
 
 
 --
+-- Name: idx_order_events__event; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE INDEX idx_order_events__event ON sincro.order_events USING btree (azi, event);
+
+
+--
+-- Name: idx_order_events__order; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE INDEX idx_order_events__order ON sincro.order_events USING btree (azi, id_pub, event_id);
+
+
+--
 -- Name: idx_order_push__open; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -6813,6 +7670,13 @@ CREATE UNIQUE INDEX uniq_sync_runs__one_running ON sincro.sync_runs USING btree 
 --
 
 CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON sincro.arportes_history FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arportes_history__append_only();
+
+
+--
+-- Name: order_events _100_append_only; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON sincro.order_events FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_order_events__append_only();
 
 
 --
@@ -6969,6 +7833,14 @@ ALTER TABLE ONLY sincro.documenti_righe
 
 ALTER TABLE ONLY sincro.new_customers
     ADD CONSTRAINT new_customers_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
+
+
+--
+-- Name: order_events order_events_order_fk; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
+--
+
+ALTER TABLE ONLY sincro.order_events
+    ADD CONSTRAINT order_events_order_fk FOREIGN KEY (azi, id_pub) REFERENCES sincro.arportes(azi, id_pub) ON DELETE RESTRICT;
 
 
 --
@@ -7187,6 +8059,33 @@ CREATE POLICY every_company ON sincro.tabelle_accessorie FOR SELECT TO sincro_wo
 ALTER TABLE sincro.new_customers ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: arportes operator_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE POLICY operator_company ON sincro.arportes FOR SELECT TO sincro_operator USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: new_customers operator_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE POLICY operator_company ON sincro.new_customers FOR SELECT TO sincro_operator USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: sync_runs operator_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE POLICY operator_company ON sincro.sync_runs FOR SELECT TO sincro_operator USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: order_events; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
+--
+
+ALTER TABLE sincro.order_events ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: order_push; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -7292,6 +8191,15 @@ CREATE POLICY visible_order ON sincro.arportes_history FOR SELECT USING ((EXISTS
 
 
 --
+-- Name: order_events visible_order; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE POLICY visible_order ON sincro.order_events FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM sincro.arportes a
+  WHERE ((a.azi = order_events.azi) AND (a.id_pub = order_events.id_pub)))));
+
+
+--
 -- Name: order_push visible_order; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -7309,6 +8217,7 @@ GRANT USAGE ON SCHEMA sincro TO sincro_app;
 GRANT USAGE ON SCHEMA sincro TO sincro_erp;
 GRANT USAGE ON SCHEMA sincro TO sincro_worker;
 GRANT USAGE ON SCHEMA sincro TO sincro_admin;
+GRANT USAGE ON SCHEMA sincro TO sincro_operator;
 
 
 --
@@ -7320,6 +8229,7 @@ GRANT USAGE ON SCHEMA sincro_private TO sincro_app;
 GRANT USAGE ON SCHEMA sincro_private TO sincro_erp;
 GRANT USAGE ON SCHEMA sincro_private TO sincro_worker;
 GRANT USAGE ON SCHEMA sincro_private TO sincro_admin;
+GRANT USAGE ON SCHEMA sincro_private TO sincro_operator;
 
 
 --
@@ -7353,6 +8263,7 @@ GRANT SELECT ON TABLE sincro.arportes TO sincro_app;
 GRANT SELECT ON TABLE sincro.arportes TO sincro_erp;
 GRANT SELECT ON TABLE sincro.arportes TO sincro_worker;
 GRANT SELECT ON TABLE sincro.arportes TO sincro_admin;
+GRANT SELECT ON TABLE sincro.arportes TO sincro_operator;
 
 
 --
@@ -7650,11 +8561,60 @@ GRANT ALL ON FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, 
 
 
 --
+-- Name: FUNCTION locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) TO sincro_erp;
+GRANT ALL ON FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) TO sincro_admin;
+GRANT ALL ON FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) TO sincro_operator;
+
+
+--
+-- Name: FUNCTION metric_samples(); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.metric_samples() FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.metric_samples() TO sincro_admin;
+
+
+--
+-- Name: FUNCTION new_customer_correct(azi text, id_pub bigint, corrections jsonb); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.new_customer_correct(azi text, id_pub bigint, corrections jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.new_customer_correct(azi text, id_pub bigint, corrections jsonb) TO sincro_operator;
+GRANT ALL ON FUNCTION sincro.new_customer_correct(azi text, id_pub bigint, corrections jsonb) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer) TO sincro_operator;
+GRANT ALL ON FUNCTION sincro.order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION order_timeline(azi text, id_pub bigint); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.order_timeline(azi text, id_pub bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.order_timeline(azi text, id_pub bigint) TO sincro_erp;
+GRANT ALL ON FUNCTION sincro.order_timeline(azi text, id_pub bigint) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.order_timeline(azi text, id_pub bigint) TO sincro_admin;
+GRANT ALL ON FUNCTION sincro.order_timeline(azi text, id_pub bigint) TO sincro_operator;
+
+
+--
 -- Name: FUNCTION partial_sync(azi text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
 --
 
 REVOKE ALL ON FUNCTION sincro.partial_sync(azi text) FROM PUBLIC;
 GRANT ALL ON FUNCTION sincro.partial_sync(azi text) TO sincro_admin;
+GRANT ALL ON FUNCTION sincro.partial_sync(azi text) TO sincro_operator;
 
 
 --
@@ -7664,6 +8624,15 @@ GRANT ALL ON FUNCTION sincro.partial_sync(azi text) TO sincro_admin;
 REVOKE ALL ON FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) TO sincro_worker;
 GRANT ALL ON FUNCTION sincro.partial_sync_finish(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer, error text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.partial_sync_progress(azi text, run_id bigint, orders_pushed integer, orders_rejected integer, orders_failed integer) TO sincro_admin;
 
 
 --
@@ -7712,6 +8681,24 @@ GRANT ALL ON FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message 
 
 
 --
+-- Name: FUNCTION push_resolve(azi text, id_pub bigint, note text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.push_resolve(azi text, id_pub bigint, note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.push_resolve(azi text, id_pub bigint, note text) TO sincro_operator;
+GRANT ALL ON FUNCTION sincro.push_resolve(azi text, id_pub bigint, note text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION push_retry(azi text, id_pub bigint); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.push_retry(azi text, id_pub bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.push_retry(azi text, id_pub bigint) TO sincro_operator;
+GRANT ALL ON FUNCTION sincro.push_retry(azi text, id_pub bigint) TO sincro_admin;
+
+
+--
 -- Name: FUNCTION pushable_orders(azi text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -7726,6 +8713,7 @@ GRANT ALL ON FUNCTION sincro.pushable_orders(azi text) TO sincro_admin;
 
 REVOKE ALL ON FUNCTION sincro.quota(only_azi text) FROM PUBLIC;
 GRANT ALL ON FUNCTION sincro.quota(only_azi text) TO sincro_admin;
+GRANT ALL ON FUNCTION sincro.quota(only_azi text) TO sincro_operator;
 
 
 --
@@ -7770,6 +8758,15 @@ GRANT ALL ON FUNCTION sincro.sync_rebuild_sweep(azi text, run_id bigint, erp_cur
 
 
 --
+-- Name: FUNCTION sync_request(azi text, kind text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.sync_request(azi text, kind text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_request(azi text, kind text) TO sincro_operator;
+GRANT ALL ON FUNCTION sincro.sync_request(azi text, kind text) TO sincro_admin;
+
+
+--
 -- Name: FUNCTION sync_run_begin(azi text, kind text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -7794,6 +8791,15 @@ GRANT ALL ON FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) 
 
 
 --
+-- Name: FUNCTION sync_run_take(azi text, run_id bigint, kind text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.sync_run_take(azi text, run_id bigint, kind text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_run_take(azi text, run_id bigint, kind text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.sync_run_take(azi text, run_id bigint, kind text) TO sincro_admin;
+
+
+--
 -- Name: FUNCTION assign_pending_id_sincro(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -7810,6 +8816,13 @@ GRANT ALL ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, c
 GRANT ALL ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) TO sincro_erp;
 GRANT ALL ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) TO sincro_worker;
 GRANT ALL ON FUNCTION sincro_private.check_feed_arguments(feed text, azi text, cursor bigint, max_rows integer) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION column_list(columns text[], alias text); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.column_list(columns text[], alias text) FROM PUBLIC;
 
 
 --
@@ -7834,6 +8847,41 @@ REVOKE ALL ON FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint
 
 
 --
+-- Name: FUNCTION erp_export_order(azi text, fields sincro.arportes, lines jsonb); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.erp_export_order(azi text, fields sincro.arportes, lines jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION erp_locate_order(azi text, fields sincro.arportes); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.erp_locate_order(azi text, fields sincro.arportes) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION erp_order_fields(azi text, doc jsonb); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.erp_order_fields(azi text, doc jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION erp_update_order(old sincro.arportes, doc jsonb); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.erp_update_order(old sincro.arportes, doc jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION fill_sql_template(template text, fragments jsonb); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.fill_sql_template(template text, fragments jsonb) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION may_see_company(azi text); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -7843,6 +8891,33 @@ GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_app;
 GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_erp;
 GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_worker;
 GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_admin;
+GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_operator;
+
+
+--
+-- Name: TABLE order_push; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+GRANT SELECT ON TABLE sincro.order_push TO sincro_store;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_app;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_erp;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_worker;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_admin;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_operator;
+
+
+--
+-- Name: FUNCTION operator_order_push(azi text, id_pub bigint); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.operator_order_push(azi text, id_pub bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION partial_sync_job_key(azi text, run_id bigint); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.partial_sync_job_key(azi text, run_id bigint) FROM PUBLIC;
 
 
 --
@@ -7895,6 +8970,7 @@ GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_app;
 GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_erp;
 GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_worker;
 GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_admin;
+GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_operator;
 
 
 --
@@ -8022,6 +9098,13 @@ REVOKE ALL ON FUNCTION sincro_private.tg_new_customers__prepare_insert() FROM PU
 
 
 --
+-- Name: FUNCTION tg_order_events__append_only(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg_order_events__append_only() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tombstone_erp_rows(entity text, azi text, keys jsonb, run_id bigint); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -8063,6 +9146,7 @@ GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_app;
 GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_erp;
 GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_worker;
 GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_admin;
+GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_operator;
 
 
 --
@@ -8116,6 +9200,7 @@ GRANT SELECT ON TABLE sincro.arporrig TO sincro_app;
 GRANT SELECT ON TABLE sincro.arporrig TO sincro_erp;
 GRANT SELECT ON TABLE sincro.arporrig TO sincro_worker;
 GRANT SELECT ON TABLE sincro.arporrig TO sincro_admin;
+GRANT SELECT ON TABLE sincro.arporrig TO sincro_operator;
 
 
 --
@@ -8223,6 +9308,7 @@ GRANT SELECT ON TABLE sincro.arportes_history TO sincro_app;
 GRANT SELECT ON TABLE sincro.arportes_history TO sincro_erp;
 GRANT SELECT ON TABLE sincro.arportes_history TO sincro_worker;
 GRANT SELECT ON TABLE sincro.arportes_history TO sincro_admin;
+GRANT SELECT ON TABLE sincro.arportes_history TO sincro_operator;
 
 
 --
@@ -8253,6 +9339,7 @@ GRANT SELECT ON TABLE sincro.clienti TO sincro_admin;
 
 GRANT SELECT ON TABLE sincro.company_status TO sincro_worker;
 GRANT SELECT ON TABLE sincro.company_status TO sincro_admin;
+GRANT SELECT ON TABLE sincro.company_status TO sincro_operator;
 
 
 --
@@ -8273,6 +9360,7 @@ GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_store;
 GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_app;
 GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_worker;
 GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_admin;
+GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_operator;
 
 
 --
@@ -8306,6 +9394,7 @@ GRANT SELECT ON TABLE sincro.new_customers TO sincro_app;
 GRANT SELECT ON TABLE sincro.new_customers TO sincro_erp;
 GRANT SELECT ON TABLE sincro.new_customers TO sincro_worker;
 GRANT SELECT ON TABLE sincro.new_customers TO sincro_admin;
+GRANT SELECT ON TABLE sincro.new_customers TO sincro_operator;
 
 
 --
@@ -8429,14 +9518,13 @@ GRANT INSERT(cod_cli) ON TABLE sincro.new_customers TO sincro_app;
 
 
 --
--- Name: TABLE order_push; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+-- Name: TABLE order_events; Type: ACL; Schema: sincro; Owner: CURRENT_USER
 --
 
-GRANT SELECT ON TABLE sincro.order_push TO sincro_store;
-GRANT SELECT ON TABLE sincro.order_push TO sincro_app;
-GRANT SELECT ON TABLE sincro.order_push TO sincro_erp;
-GRANT SELECT ON TABLE sincro.order_push TO sincro_worker;
-GRANT SELECT ON TABLE sincro.order_push TO sincro_admin;
+GRANT SELECT ON TABLE sincro.order_events TO sincro_erp;
+GRANT SELECT ON TABLE sincro.order_events TO sincro_worker;
+GRANT SELECT ON TABLE sincro.order_events TO sincro_admin;
+GRANT SELECT ON TABLE sincro.order_events TO sincro_operator;
 
 
 --
@@ -8482,6 +9570,7 @@ GRANT SELECT ON TABLE sincro.pending_store TO sincro_admin;
 GRANT SELECT ON TABLE sincro.push_problems TO sincro_erp;
 GRANT SELECT ON TABLE sincro.push_problems TO sincro_worker;
 GRANT SELECT ON TABLE sincro.push_problems TO sincro_admin;
+GRANT SELECT ON TABLE sincro.push_problems TO sincro_operator;
 
 
 --
@@ -8491,6 +9580,7 @@ GRANT SELECT ON TABLE sincro.push_problems TO sincro_admin;
 GRANT SELECT ON TABLE sincro.sync_runs TO sincro_erp;
 GRANT SELECT ON TABLE sincro.sync_runs TO sincro_worker;
 GRANT SELECT ON TABLE sincro.sync_runs TO sincro_admin;
+GRANT SELECT ON TABLE sincro.sync_runs TO sincro_operator;
 
 
 --
