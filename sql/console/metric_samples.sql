@@ -14,6 +14,7 @@ language sql
 stable
 security definer
 set search_path = pg_catalog, pg_temp
+set jit = off  -- compiling costs more than these page-sized queries take
 as $$
   with company as (
     select c.azi from sincro_private.company c
@@ -33,12 +34,26 @@ as $$
     from company c
     left join pending p using (azi)
     cross join lateral (values ('erp', p.erp, p.erp_oldest), ('store', p.store, p.store_oldest), ('app', p.app, p.app_oldest)) x(party, n, oldest)
-  ), duration as (
-    select p.azi, extract(epoch from p.acquired_at - p.created_at)::float8 as seconds
-    from sincro.order_push p
-    where p.state = 'acquired' and p.acquired_at is not null
+  ), outcome as (
+    select e.azi, e.event, pg_catalog.count(*) as n
+    from sincro.order_events e where e.event in ('push_rejected', 'push_failed') group by e.azi, e.event
   ), bucket as (
-    select b.le from pg_catalog.unnest(array[0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600]::float8[]) b(le)
+    select array[0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600]::float8[] as le
+  ), placed as (
+    -- one pass: each acquired order's first bucket k (1-12; 13 = +Inf only) holding its duration,
+    -- from width_bucket over the negated bounds, which counts the bounds >= the duration
+    select d.azi, 13 - pg_catalog.width_bucket(-d.seconds, (select array(select -x from pg_catalog.unnest(b.le) x order by 1) from bucket b)) as k, d.seconds
+    from (select p.azi, extract(epoch from p.acquired_at - p.created_at)::float8 as seconds
+          from sincro.order_push p where p.state = 'acquired' and p.acquired_at is not null) d
+  ), placed_count as (
+    select pl.azi, pl.k, pg_catalog.count(*) as n, pg_catalog.sum(pl.seconds) as seconds from placed pl group by pl.azi, pl.k
+  ), acquired as (
+    -- every acquired push has its acquired_at (push_acquired and push_claim set it)
+    select pc.azi, pg_catalog.sum(pc.n) as n from placed_count pc group by pc.azi
+  ), histogram as (
+    select c.azi, j, pg_catalog.sum(coalesce(pc.n, 0)) over (partition by c.azi order by j) as n
+    from company c cross join pg_catalog.generate_series(1, 13) j
+    left join placed_count pc on pc.azi = c.azi and pc.k = j
   )
   -- orders each party has not acquired, and how long the oldest has waited
   select 'sincro_orders_pending', pg_catalog.jsonb_build_object('azi', p.azi, 'party', p.party), p.n::float8
@@ -49,29 +64,25 @@ as $$
   from party p
   -- pushes: acquired orders, and each rejection and failed attempt (order events)
   union all
-  select 'sincro_push_total', pg_catalog.jsonb_build_object('azi', c.azi, 'outcome', 'acquired'),
-         (select pg_catalog.count(*) from sincro.order_push p where p.azi = c.azi and p.state = 'acquired')::float8
-  from company c
+  select 'sincro_push_total', pg_catalog.jsonb_build_object('azi', c.azi, 'outcome', 'acquired'), coalesce(a.n, 0)::float8
+  from company c left join acquired a using (azi)
   union all
-  select 'sincro_push_total', pg_catalog.jsonb_build_object('azi', c.azi, 'outcome', o.outcome),
-         (select pg_catalog.count(*) from sincro.order_events e where e.azi = c.azi and e.event = o.event)::float8
+  select 'sincro_push_total', pg_catalog.jsonb_build_object('azi', c.azi, 'outcome', o.outcome), coalesce(x.n, 0)::float8
   from company c cross join (values ('rejected', 'push_rejected'), ('failed', 'push_failed')) o(outcome, event)
+  left join outcome x on x.azi = c.azi and x.event = o.event
   -- insert → acquired, as a histogram (buckets cumulative, then sum and count)
   union all
-  select 'sincro_push_duration_seconds_bucket', pg_catalog.jsonb_build_object('azi', c.azi, 'le', b.le::text),
-         (select pg_catalog.count(*) from duration d where d.azi = c.azi and d.seconds <= b.le)::float8
-  from company c cross join bucket b
-  union all
-  select 'sincro_push_duration_seconds_bucket', pg_catalog.jsonb_build_object('azi', c.azi, 'le', '+Inf'),
-         (select pg_catalog.count(*) from duration d where d.azi = c.azi)::float8
-  from company c
+  select 'sincro_push_duration_seconds_bucket',
+         pg_catalog.jsonb_build_object('azi', h.azi, 'le', case when h.j = 13 then '+Inf' else ((select b.le[h.j] from bucket b))::text end),
+         h.n::float8
+  from histogram h
   union all
   select 'sincro_push_duration_seconds_sum', pg_catalog.jsonb_build_object('azi', c.azi),
-         (select coalesce(pg_catalog.sum(d.seconds), 0) from duration d where d.azi = c.azi)
+         coalesce((select pg_catalog.sum(pc.seconds) from placed_count pc where pc.azi = c.azi), 0)::float8
   from company c
   union all
   select 'sincro_push_duration_seconds_count', pg_catalog.jsonb_build_object('azi', c.azi),
-         (select pg_catalog.count(*) from duration d where d.azi = c.azi)::float8
+         coalesce((select pg_catalog.sum(pc.n) from placed_count pc where pc.azi = c.azi), 0)::float8
   from company c
   -- sync runs by kind and state, and the rows they brought (orders pushed, for partial syncs)
   union all

@@ -19,6 +19,7 @@ language sql
 stable
 security definer
 set search_path = pg_catalog, pg_temp
+set jit = off  -- compiling costs more than these page-sized queries take
 as $$
   with problem as (
     select p.azi, p.id_pub,

@@ -45,7 +45,8 @@ export async function startHubHttpServer(options: HubHttpOptions): Promise<HubHt
   // no request log (fastify's own logger off); the console logs its events, and failures, itself
   const log = options.logger.child({ component: "http" });
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
-  const pool = new Pool({ connectionString: options.databaseUrl, max: 2 });
+  // for /metrics; jit off as for the console's sessions (sessions.ts)
+  const pool = new Pool({ connectionString: options.databaseUrl, max: 2, application_name: "sincro metrics", options: "-c jit=off" });
   pool.on("error", () => undefined);
   const sessions = new SessionStore(options.databaseUrl, settings.sessionIdleMinutes);
 

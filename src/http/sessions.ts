@@ -49,7 +49,8 @@ export class SessionStore {
     const url = new URL(this.databaseUrl);
     url.username = encodeURIComponent(login);
     url.password = encodeURIComponent(password);
-    const pool = new Pool({ connectionString: url.toString(), max: 3, idleTimeoutMillis: 60_000, application_name: "sincro console" });
+    // jit off: compiling a page's queries (company_status, problems) costs 0.5-1.5 s and never pays back for page-sized results
+    const pool = new Pool({ connectionString: url.toString(), max: 3, idleTimeoutMillis: 60_000, application_name: "sincro console", options: "-c jit=off" });
     pool.on("error", () => undefined);
     let identity: Identity | undefined;
     try {
