@@ -5,6 +5,7 @@
  * Missed targets are printed, not failed: benchmarks measure, tests judge.
  */
 import os from "node:os";
+import { runConsoleBench } from "./console";
 import { formatIngest, runIngestBench } from "./ingest";
 import { runPushBench } from "./push";
 import { runRebuildBench } from "./rebuild";
@@ -31,6 +32,10 @@ const BENCHMARKS: readonly Benchmark[] = [
           ? { articles: 100_000, customers: 10_000, smallArticles: 10_000, touched: 1000, rounds: 3 }
           : { articles: 1_000_000, customers: 100_000, smallArticles: 10_000, touched: 1000, rounds: 3 },
       ),
+  },
+  {
+    name: "console: Company, Problems and timeline pages and a /metrics scrape over HTTP, with many companies and orders",
+    run: (quick) => runConsoleBench(quick ? { companies: 10, orders: 20_000, requests: 20 } : { companies: 100, orders: 1_000_000, requests: 100 }),
   },
 ];
 

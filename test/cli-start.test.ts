@@ -50,7 +50,8 @@ function runCli(args: readonly string[], environment: Readonly<Record<string, st
  * with a foreground job: a terminal's Ctrl-C is a SIGINT to that group.
  */
 function runProcess(command: string, args: readonly string[], environment: Readonly<Record<string, string>>, options: { detached?: boolean } = {}): RunningCli {
-  const env: NodeJS.ProcessEnv = { ...process.env, SINCRO_LOG_LEVEL: "info", ...environment };
+  // the HTTP server on any free port: tests run beside other programs that may hold 8787
+  const env: NodeJS.ProcessEnv = { ...process.env, SINCRO_LOG_LEVEL: "info", SINCRO_HTTP_PORT: "0", ...environment };
   if (!("DATABASE_URL" in environment)) delete env.DATABASE_URL;
   const child = spawn(command, [...args], { env, cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"], detached: options.detached ?? false });
   const lines: LogLine[] = [];
@@ -261,8 +262,12 @@ describe("sincro start", () => {
       // the reference ERP's address is kept in the data folder: not the project's
       const sincro = runCli(["start"], { DATABASE_URL: database.url, SINCRO_DATA_DIR: makeDataDir() });
       await sincro.waitFor("migration_applied");
+      const http = await sincro.waitFor("http_ready");
       await sincro.waitFor("ready");
       expect(await companyCount(database.url)).toBe(0);
+      // TEST: the start log gives the console's URL, and the server answers there
+      expect(http.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect((await fetch(`${String(http.url)}login`)).status).toBe(200);
 
       sincro.child.kill("SIGTERM");
       expect(await sincro.exited, sincro.output()).toEqual({ code: 0, signal: null });

@@ -11,7 +11,11 @@
 do $drop_replaceable$
 declare
   v_schemas constant regnamespace[] := array['sincro'::regnamespace, 'sincro_private'::regnamespace];
-  v_roles constant text := 'public, sincro_store, sincro_app, sincro_erp, sincro_worker, sincro_admin';
+  -- every group role of ours that exists yet (sincro_operator arrives with a later migration)
+  v_roles constant text := (
+    select 'public' || coalesce(', ' || pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' order by r.rolname), '')
+    from pg_catalog.pg_roles r
+    where r.rolname in ('sincro_store', 'sincro_app', 'sincro_erp', 'sincro_worker', 'sincro_admin', 'sincro_operator'));
   v_row record;
   v_dropped integer;
 begin

@@ -133,6 +133,6 @@ comment on function sincro.sync_changes_apply(text, bigint, text, text, jsonb) i
 
 -- who may use it
 revoke all on function sincro.erp_cursor(text) from public;
-grant execute on function sincro.erp_cursor(text) to sincro_admin;
+grant execute on function sincro.erp_cursor(text) to sincro_worker, sincro_admin;
 revoke all on function sincro.sync_changes_apply(text,bigint,text,text,jsonb) from public;
-grant execute on function sincro.sync_changes_apply(text,bigint,text,text,jsonb) to sincro_admin;
+grant execute on function sincro.sync_changes_apply(text,bigint,text,text,jsonb) to sincro_worker, sincro_admin;

@@ -104,6 +104,6 @@ comment on function sincro.sync_rebuild_sweep(text, bigint, text) is
 
 -- who may use it
 revoke all on function sincro.sync_rebuild_apply(text,bigint,text,jsonb) from public;
-grant execute on function sincro.sync_rebuild_apply(text,bigint,text,jsonb) to sincro_admin;
+grant execute on function sincro.sync_rebuild_apply(text,bigint,text,jsonb) to sincro_worker, sincro_admin;
 revoke all on function sincro.sync_rebuild_sweep(text,bigint,text) from public;
-grant execute on function sincro.sync_rebuild_sweep(text,bigint,text) to sincro_admin;
+grant execute on function sincro.sync_rebuild_sweep(text,bigint,text) to sincro_worker, sincro_admin;

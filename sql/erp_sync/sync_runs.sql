@@ -191,13 +191,14 @@ $$;
 comment on function sincro.sync_run_fail(text, bigint, text) is
   E'Marks a run failed with its error; no quota is used. What its committed batches applied stays applied (each with the ERP cursor it covers). SECURITY DEFINER: writes sync_runs.';
 
--- who may use it (syncs with the ERP are run by an admin login, i.e. the CLI; the worker only
--- finishes the partial syncs it is given, see push/partial_sync.sql)
+-- who may use it: a sync is begun only by an admin login (the CLI) or requested by an operator
+-- (sincro.sync_request, queued); the worker never begins one, it works the runs it is handed
+-- (sync_run_take, partial_sync_progress) to their end, so it may apply, complete and fail them
 revoke all on function sincro.sync_run_begin(text,text) from public;
 grant execute on function sincro.sync_run_begin(text,text) to sincro_admin;
 revoke all on function sincro.sync_run_complete(text,bigint) from public;
-grant execute on function sincro.sync_run_complete(text,bigint) to sincro_admin;
+grant execute on function sincro.sync_run_complete(text,bigint) to sincro_worker, sincro_admin;
 revoke all on function sincro.sync_run_fail(text,bigint,text) from public;
-grant execute on function sincro.sync_run_fail(text,bigint,text) to sincro_admin;
+grant execute on function sincro.sync_run_fail(text,bigint,text) to sincro_worker, sincro_admin;
 revoke all on function sincro_private.sync_run_progress(text,bigint,text,bigint,bigint,bigint,text) from public;
 revoke all on function sincro_private.sync_run_stale_after(text) from public;

@@ -33,8 +33,14 @@ security definer
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-  v_run_id bigint := sincro.sync_run_begin(azi, 'partial');
+  v_run_id bigint;
 begin
+  -- a console operator starts its own company's runs only (admins any): another company is unknown
+  if not sincro_private.may_see_company(azi) then
+    raise exception using
+      errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', azi);
+  end if;
+  v_run_id := sincro.sync_run_begin(azi, 'partial');
   -- the run belongs to the job now, not to this session: alive while the job can run (sync_run_begin)
   update sincro.sync_runs r set backend_pid = null where r.azi = partial_sync.azi and r.run_id = v_run_id;
   perform graphile_worker.add_job(
@@ -47,7 +53,7 @@ end;
 $$;
 
 comment on function sincro.partial_sync(text) is
-  E'Starts a partial sync of a company: the worker pushes every pending order (with its new customer) to the ERP; nothing is pulled, no quota is used. Returns the run_id (see sincro.sync_runs). SECURITY DEFINER: enqueues the job.';
+  E'Starts a partial sync of a company: the worker pushes every pending order (with its new customer) to the ERP; nothing is pulled, no quota is used. Returns the run_id (see sincro.sync_runs). An operator login starts its own company''s only (SY100 for another). SECURITY DEFINER: enqueues the job.';
 
 create or replace function sincro.pushable_orders(azi text)
 returns setof bigint
@@ -111,7 +117,7 @@ comment on function sincro.partial_sync_progress(text, bigint, integer, integer,
 
 -- who may use it
 revoke all on function sincro.partial_sync(text) from public;
-grant execute on function sincro.partial_sync(text) to sincro_admin;
+grant execute on function sincro.partial_sync(text) to sincro_admin, sincro_operator;
 revoke all on function sincro.pushable_orders(text) from public;
 grant execute on function sincro.pushable_orders(text) to sincro_worker, sincro_admin;
 revoke all on function sincro.partial_sync_finish(text,bigint,integer,integer,integer,text) from public;

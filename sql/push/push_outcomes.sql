@@ -23,7 +23,7 @@ begin
   select * into v_push from sincro.order_push p
     where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub
     for update;
-  if not found or v_push.state in ('acquired', 'rejected') then
+  if not found or v_push.state in ('acquired', 'rejected', 'resolved') then
     return null;  -- nothing to push (any more)
   end if;
   select * into v_order from sincro.arportes a where a.azi = push_claim.azi and a.id_pub = push_claim.id_pub;
@@ -36,6 +36,8 @@ begin
   update sincro.order_push p
     set state = 'in_flight', attempts = p.attempts + 1, last_attempt_at = now(), updated_at = now()
     where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub;
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    values (push_claim.azi, push_claim.id_pub, 'push_started', pg_catalog.format('attempt %s', v_push.attempts + 1));
   -- the claim is advisory (if a crash loses it, the order is still pending and is pushed
   -- again, which the ERP's idempotency makes harmless): no need to wait for its fsync
   perform pg_catalog.set_config('synchronous_commit', 'off', true);
@@ -66,7 +68,7 @@ end;
 $$;
 
 comment on function sincro.push_claim(text, bigint) is
-  E'Worker, before calling the ERP: marks a pending order in flight (attempts + 1) and returns it as the ERP request (header, lines, new customer) in JSON; NULL when there is nothing to push (acquired, rejected, unknown). SECURITY DEFINER: the worker cannot write order_push itself.';
+  E'Worker, before calling the ERP: marks a pending order in flight (attempts + 1, event push_started) and returns it as the ERP request (header, lines, new customer) in JSON; NULL when there is nothing to push (acquired, rejected, resolved, unknown). SECURITY DEFINER: the worker cannot write order_push itself.';
 
 create or replace function sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text default null)
 returns void
@@ -99,11 +101,13 @@ begin
   update sincro.order_push p
     set state = 'acquired', acquired_at = coalesce(p.acquired_at, now()), last_error = null, updated_at = now()
     where p.azi = push_acquired.azi and p.id_pub = push_acquired.id_pub;
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    values (push_acquired.azi, push_acquired.id_pub, 'push_acquired', push_acquired.tor_chia);
 end;
 $$;
 
 comment on function sincro.push_acquired(text, bigint, text, text) is
-  E'Worker, after the ERP created (or already had) the order: writes the ERP''s key and customer code back through erp_write_order and marks the push acquired. Idempotent. SECURITY DEFINER: the worker cannot write order_push itself.';
+  E'Worker, after the ERP created (or already had) the order: writes the ERP''s key and customer code back through erp_write_order and marks the push acquired (event push_acquired). Idempotent. SECURITY DEFINER: the worker cannot write order_push itself.';
 
 create or replace function sincro.push_rejected(azi text, id_pub bigint, erp_message text)
 returns void
@@ -112,13 +116,17 @@ volatile
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
-  update sincro.order_push p
-    set state = 'rejected', erp_message = push_rejected.erp_message, updated_at = now()
-    where p.azi = push_rejected.azi and p.id_pub = push_rejected.id_pub and p.state <> 'acquired'
+  with rejected as (
+    update sincro.order_push p
+      set state = 'rejected', erp_message = push_rejected.erp_message, updated_at = now()
+      where p.azi = push_rejected.azi and p.id_pub = push_rejected.id_pub and p.state not in ('acquired', 'resolved')
+      returning p.azi, p.id_pub)
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    select r.azi, r.id_pub, 'push_rejected', push_rejected.erp_message from rejected r
 $$;
 
 comment on function sincro.push_rejected(text, bigint, text) is
-  E'Worker, when the ERP refused the order as invalid: records the ERP''s message; the order is not retried (see sincro.push_problems). SECURITY DEFINER: the worker cannot write order_push itself.';
+  E'Worker, when the ERP refused the order as invalid: records the ERP''s message (also as event push_rejected); the order is not retried (see sincro.push_problems). SECURITY DEFINER: the worker cannot write order_push itself.';
 
 create or replace function sincro.push_failed(azi text, id_pub bigint, error text)
 returns void
@@ -127,13 +135,17 @@ volatile
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
-  update sincro.order_push p
-    set state = 'pending', last_error = push_failed.error, updated_at = now()
-    where p.azi = push_failed.azi and p.id_pub = push_failed.id_pub and p.state = 'in_flight'
+  with failed as (
+    update sincro.order_push p
+      set state = 'pending', last_error = push_failed.error, updated_at = now()
+      where p.azi = push_failed.azi and p.id_pub = push_failed.id_pub and p.state = 'in_flight'
+      returning p.azi, p.id_pub)
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    select f.azi, f.id_pub, 'push_failed', push_failed.error from failed f
 $$;
 
 comment on function sincro.push_failed(text, bigint, text) is
-  E'Worker, when the ERP could not be reached (unreachable, timeout, server error): the order goes back to pending with the error; a retry, the sweep or a partial sync pushes it later. SECURITY DEFINER: the worker cannot write order_push itself.';
+  E'Worker, when the ERP could not be reached (unreachable, timeout, server error): the order goes back to pending with the error (also as event push_failed); a retry, the sweep or a partial sync pushes it later. SECURITY DEFINER: the worker cannot write order_push itself.';
 
 -- who may use it
 revoke all on function sincro.push_acquired(text,bigint,text,text) from public;

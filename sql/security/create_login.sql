@@ -1,7 +1,7 @@
 /*
  * How an integrator gives a party its own login. The role is created with
- * LOGIN, made a member of its group role, and (for store, app and ERP) bound to
- * one company, and for an app to one device and agent, in sincro_private.login.
+ * LOGIN, made a member of its group role, and (for store, app, ERP and console
+ * operator) bound to one company, and for an app to one device and agent, in sincro_private.login.
  *
  * Every login gets the limits of its kind (sincro_private.login_limits): how
  * many connections it may open at once, and its statement, lock and
@@ -35,13 +35,14 @@ as $$
     ('app', 2, '30s', '10s', '10s'),
     ('erp', 10, '5min', '30s', '1min'),
     ('worker', 40, '15min', '1min', '5min'),
+    ('operator', 5, '30s', '10s', '1min'),
     ('admin', 10, '0', '1min', '10min')
   ) l(kind, connection_limit, statement_timeout, lock_timeout, idle_in_transaction_timeout)
   where l.kind = login_limits.kind
 $$;
 
 comment on function sincro_private.login_limits(text) is
-  E'Connection limit and statement, lock and idle-in-transaction timeouts that sincro.create_login gives a login of each kind (store, app, erp, worker, admin).';
+  E'Connection limit and statement, lock and idle-in-transaction timeouts that sincro.create_login gives a login of each kind (store, app, erp, operator, worker, admin).';
 
 create or replace function sincro.create_login(
   role_name text, kind text, azi text default null, prov_id text default null,
@@ -63,12 +64,12 @@ begin
       message = pg_catalog.format('create_login: role_name must be lowercase letters, digits and _ (got %s)', coalesce(pg_catalog.quote_literal(role_name), 'NULL')),
       hint = 'For example store_c00001 or app_c00001_dev50.';
   end if;
-  if kind is null or kind not in ('store', 'app', 'erp', 'worker', 'admin') then
+  if kind is null or kind not in ('store', 'app', 'erp', 'operator', 'worker', 'admin') then
     raise exception using
       errcode = 'SY101',
-      message = pg_catalog.format('create_login: kind must be store, app, erp, worker or admin (got %s)', coalesce(pg_catalog.quote_literal(kind), 'NULL'));
+      message = pg_catalog.format('create_login: kind must be store, app, erp, operator, worker or admin (got %s)', coalesce(pg_catalog.quote_literal(kind), 'NULL'));
   end if;
-  if kind in ('store', 'app', 'erp') and (azi is null or not exists (select 1 from sincro_private.company c where c.azi = create_login.azi)) then
+  if kind in ('store', 'app', 'erp', 'operator') and (azi is null or not exists (select 1 from sincro_private.company c where c.azi = create_login.azi)) then
     raise exception using
       errcode = case when azi is null then 'SY102' else 'SY100' end,
       message = pg_catalog.format('create_login: a %s login needs a registered company (azi = %s)', kind, coalesce(pg_catalog.quote_literal(azi), 'NULL'));
@@ -98,7 +99,7 @@ begin
   execute pg_catalog.format('alter role %I set statement_timeout = %L', role_name, v_limits.statement_timeout);
   execute pg_catalog.format('alter role %I set lock_timeout = %L', role_name, v_limits.lock_timeout);
   execute pg_catalog.format('alter role %I set idle_in_transaction_session_timeout = %L', role_name, v_limits.idle_in_transaction_timeout);
-  if kind in ('store', 'app', 'erp') then
+  if kind in ('store', 'app', 'erp', 'operator') then
     insert into sincro_private.login (azi, login, kind, prov_id, cod_agente)
       values (azi, role_name, kind, prov_id, cod_agente);
   end if;
@@ -106,7 +107,7 @@ end;
 $$;
 
 comment on function sincro.create_login(text, text, text, text, text, text) is
-  E'Creates a login role for a party: kind store, app or erp bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company, with the connection limit and timeouts of its kind (sincro_private.login_limits). Admin only.';
+  E'Creates a login role for a party: kind store, app, erp or operator (the console''s) bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company, with the connection limit and timeouts of its kind (sincro_private.login_limits). Admin only.';
 
 -- who may use it
 revoke all on function sincro_private.login_limits(text) from public;

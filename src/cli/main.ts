@@ -27,6 +27,8 @@ const COMMANDS: readonly (readonly [string, () => Promise<Register>])[] = [
   ["sync", async () => (await import("./commands/sync")).registerSyncCommand],
   ["quota", async () => (await import("./commands/quota")).registerQuotaCommand],
   ["status", async () => (await import("./commands/status")).registerStatusCommand],
+  ["http", async () => (await import("./commands/http")).registerHttpCommand],
+  ["timeline", async () => (await import("./commands/timeline")).registerTimelineCommand],
 ];
 
 /** The program with the command named in argv (after node and the script) registered, or every command. */

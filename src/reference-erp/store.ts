@@ -60,6 +60,9 @@ function checkOrder(order: ErpOrderRequest): void {
     if (!(Number(line.quantita) > 0)) throw new OrderRejection(`line ${line.riga}: quantity must be greater than 0`);
     if (Number(line.prezzo) < 0) throw new OrderRejection(`line ${line.riga}: price cannot be negative`);
   }
+  // an Italian VAT number has 11 digits: a new customer with another one is refused (the console's "correct and resend")
+  const vat = order.new_customer?.partita_iva;
+  if (vat !== null && vat !== undefined && !/^\d{11}$/.test(vat)) throw new OrderRejection(`new customer: partita_iva ${vat} must be 11 digits`);
 }
 
 export async function createOrder(pool: Pool, order: ErpOrderRequest): Promise<ErpOrderCreated> {

@@ -55,44 +55,50 @@ export async function readErpCursor(db: Queryable, azi: string): Promise<string>
 }
 
 export async function runChangesSync(pool: Pool, erp: ErpConnector, azi: string, options: ChangesSyncOptions = {}): Promise<ChangesSyncResult> {
+  return withRunSession(pool, async (db) => pullChanges(db, erp, azi, await beginRun(db, azi, "changes"), options));
+}
+
+/**
+ * Works run `runId` to its end on this session `db` (which began it, or took
+ * it over from the queue: the worker's sync_pull task): completed, or marked
+ * failed and thrown as SyncFailedError.
+ */
+export async function pullChanges(db: Queryable, erp: ErpConnector, azi: string, runId: number, options: ChangesSyncOptions = {}): Promise<ChangesSyncResult> {
   const batchSize = options.batchSize ?? DEFAULT_CHANGES_BATCH_SIZE;
   const { signal } = options;
-  return withRunSession(pool, async (db) => {
-    const runId = await beginRun(db, azi, "changes");
-    let progress: ChangesProgress = { runId, batches: 0, received: 0, changed: 0, cursor: "" };
-    try {
-      for (;;) {
-        signal?.throwIfAborted();
-        const cursor = await readErpCursor(db, azi);
-        const batch = await erp.pullChanges(azi, cursor, batchSize, signal === undefined ? {} : { signal });
-        if (batch.changes.length === 0 && batch.next_cursor === cursor) {
-          // nothing new; an ERP saying "more" without moving would loop for ever
-          if (batch.more) throw new Error(`the ERP answered more = true with no change and the same cursor ${JSON.stringify(cursor)}`);
-          progress = { ...progress, cursor };
-          break;
-        }
-        signal?.throwIfAborted();
-        // autocommit: one call, one transaction (batch applied + cursor moved together)
-        const result = await db.query<{ applied: Applied }>(
-          "select sincro.sync_changes_apply(azi => $1, run_id => $2, from_cursor => $3, next_cursor => $4, changes => $5::jsonb) as applied",
-          [azi, runId, cursor, batch.next_cursor, JSON.stringify(batch.changes)],
-        );
-        const applied = result.rows[0]?.applied ?? { received: 0, changed: 0 };
-        progress = {
-          runId,
-          batches: progress.batches + 1,
-          received: progress.received + Number(applied.received),
-          changed: progress.changed + Number(applied.changed),
-          cursor: batch.next_cursor,
-        };
-        options.onProgress?.(progress);
-        if (!batch.more) break;
+  let progress: ChangesProgress = { runId, batches: 0, received: 0, changed: 0, cursor: "" };
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const cursor = await readErpCursor(db, azi);
+      const batch = await erp.pullChanges(azi, cursor, batchSize, signal === undefined ? {} : { signal });
+      if (batch.changes.length === 0 && batch.next_cursor === cursor) {
+        // nothing new; an ERP saying "more" without moving would loop for ever
+        if (batch.more) throw new Error(`the ERP answered more = true with no change and the same cursor ${JSON.stringify(cursor)}`);
+        progress = { ...progress, cursor };
+        break;
       }
-      await completeRun(db, azi, runId);
-      return progress;
-    } catch (error) {
-      await failRun(db, azi, runId, error);
-      throw new SyncFailedError(azi, "changes", runId, error);
+      signal?.throwIfAborted();
+      // autocommit: one call, one transaction (batch applied + cursor moved together)
+      const result = await db.query<{ applied: Applied }>(
+        "select sincro.sync_changes_apply(azi => $1, run_id => $2, from_cursor => $3, next_cursor => $4, changes => $5::jsonb) as applied",
+        [azi, runId, cursor, batch.next_cursor, JSON.stringify(batch.changes)],
+      );
+      const applied = result.rows[0]?.applied ?? { received: 0, changed: 0 };
+      progress = {
+        runId,
+        batches: progress.batches + 1,
+        received: progress.received + Number(applied.received),
+        changed: progress.changed + Number(applied.changed),
+        cursor: batch.next_cursor,
+      };
+      options.onProgress?.(progress);
+      if (!batch.more) break;
     }
-  });
+    await completeRun(db, azi, runId);
+    return progress;
+  } catch (error) {
+    await failRun(db, azi, runId, error);
+    throw new SyncFailedError(azi, "changes", runId, error);
+  }
 }

@@ -29,6 +29,7 @@
  * bump nothing the second time.
  */
 import type { Pool } from "pg";
+import type { Queryable } from "../db/queryable";
 import { withRunSession } from "../db/run-session";
 import { ERP_ENTITIES, type ErpConnector, type ErpEntity, type ErpSnapshot } from "../erp/connector";
 import { periodicCollector } from "./heap";
@@ -116,52 +117,58 @@ async function* jsonBatches(snapshot: ErpSnapshot): AsyncGenerator<string> {
 }
 
 export async function runRebuild(pool: Pool, erp: ErpConnector, azi: string, options: RebuildOptions = {}): Promise<RebuildResult> {
+  return withRunSession(pool, async (db) => rebuildOn(db, erp, azi, await beginRun(db, azi, "rebuild"), options));
+}
+
+/**
+ * Works rebuild run `runId` to its end on this session `db` (which began it,
+ * or took it over from the queue: the worker's sync_pull task): completed, or
+ * marked failed and thrown as SyncFailedError.
+ */
+export async function rebuildOn(db: Queryable, erp: ErpConnector, azi: string, runId: number, options: RebuildOptions = {}): Promise<RebuildResult> {
   const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE;
   const { signal } = options;
-  return withRunSession(pool, async (db) => {
-    const runId = await beginRun(db, azi, "rebuild");
-    const entities = Object.fromEntries(ERP_ENTITIES.map((entity) => [entity, { received: 0, changed: 0 }])) as Record<ErpEntity, EntityCounts>;
-    let received = 0;
-    let changed = 0;
-    const collectNow = periodicCollector(COLLECT_EVERY_BATCHES);
-    try {
-      let firstCursor: string | undefined;
-      const entityCount = ERP_ENTITIES.length;
-      for (const [position, entity] of ERP_ENTITIES.entries()) {
-        signal?.throwIfAborted();
-        const snapshot = await erp.openSnapshot(azi, entity, signal === undefined ? { batchSize } : { batchSize, signal });
-        firstCursor ??= snapshot.cursor;
-        const where = { entityExpected: snapshot.rowCount, entityIndex: position + 1, entityCount };
-        options.onProgress?.({ runId, phase: entity, received, changed, entityReceived: 0, ...where });
-        await readOneAhead(jsonBatches(snapshot), async (rowsJson: string) => {
-          signal?.throwIfAborted();
-          collectNow();
-          if (rowsJson === "[]") return;
-          const result = await db.query<{ applied: EntityCounts }>(
-            "select sincro.sync_rebuild_apply(azi => $1, run_id => $2, entity => $3, rows => $4::jsonb) as applied",
-            [azi, runId, entity, rowsJson],
-          );
-          const applied = result.rows[0]?.applied ?? { received: 0, changed: 0 };
-          const counts = entities[entity];
-          entities[entity] = { received: counts.received + Number(applied.received), changed: counts.changed + Number(applied.changed) };
-          received += Number(applied.received);
-          changed += Number(applied.changed);
-          options.onProgress?.({ runId, phase: entity, received, changed, entityReceived: entities[entity].received, ...where });
-        });
-      }
+  const entities = Object.fromEntries(ERP_ENTITIES.map((entity) => [entity, { received: 0, changed: 0 }])) as Record<ErpEntity, EntityCounts>;
+  let received = 0;
+  let changed = 0;
+  const collectNow = periodicCollector(COLLECT_EVERY_BATCHES);
+  try {
+    let firstCursor: string | undefined;
+    const entityCount = ERP_ENTITIES.length;
+    for (const [position, entity] of ERP_ENTITIES.entries()) {
       signal?.throwIfAborted();
-      const cursor = firstCursor ?? "";
-      options.onProgress?.({ runId, phase: "sweep", received, changed, entityReceived: 0, entityExpected: undefined, entityIndex: entityCount, entityCount });
-      const swept = await db.query<{ swept: { tombstoned: number } }>(
-        "select sincro.sync_rebuild_sweep(azi => $1, run_id => $2, erp_cursor => $3) as swept",
-        [azi, runId, cursor],
-      );
-      const tombstoned = Number(swept.rows[0]?.swept.tombstoned ?? 0);
-      await completeRun(db, azi, runId);
-      return { runId, received, changed, tombstoned, cursor, entities };
-    } catch (error) {
-      await failRun(db, azi, runId, error);
-      throw new SyncFailedError(azi, "rebuild", runId, error);
+      const snapshot = await erp.openSnapshot(azi, entity, signal === undefined ? { batchSize } : { batchSize, signal });
+      firstCursor ??= snapshot.cursor;
+      const where = { entityExpected: snapshot.rowCount, entityIndex: position + 1, entityCount };
+      options.onProgress?.({ runId, phase: entity, received, changed, entityReceived: 0, ...where });
+      await readOneAhead(jsonBatches(snapshot), async (rowsJson: string) => {
+        signal?.throwIfAborted();
+        collectNow();
+        if (rowsJson === "[]") return;
+        const result = await db.query<{ applied: EntityCounts }>(
+          "select sincro.sync_rebuild_apply(azi => $1, run_id => $2, entity => $3, rows => $4::jsonb) as applied",
+          [azi, runId, entity, rowsJson],
+        );
+        const applied = result.rows[0]?.applied ?? { received: 0, changed: 0 };
+        const counts = entities[entity];
+        entities[entity] = { received: counts.received + Number(applied.received), changed: counts.changed + Number(applied.changed) };
+        received += Number(applied.received);
+        changed += Number(applied.changed);
+        options.onProgress?.({ runId, phase: entity, received, changed, entityReceived: entities[entity].received, ...where });
+      });
     }
-  });
+    signal?.throwIfAborted();
+    const cursor = firstCursor ?? "";
+    options.onProgress?.({ runId, phase: "sweep", received, changed, entityReceived: 0, entityExpected: undefined, entityIndex: entityCount, entityCount });
+    const swept = await db.query<{ swept: { tombstoned: number } }>(
+      "select sincro.sync_rebuild_sweep(azi => $1, run_id => $2, erp_cursor => $3) as swept",
+      [azi, runId, cursor],
+    );
+    const tombstoned = Number(swept.rows[0]?.swept.tombstoned ?? 0);
+    await completeRun(db, azi, runId);
+    return { runId, received, changed, tombstoned, cursor, entities };
+  } catch (error) {
+    await failRun(db, azi, runId, error);
+    throw new SyncFailedError(azi, "rebuild", runId, error);
+  }
 }

@@ -11,6 +11,7 @@ import { partialSyncTask } from "./tasks/partial_sync";
 import { pushOrderTask } from "./tasks/push_order";
 import { purgeTombstonesTask } from "./tasks/purge_tombstones";
 import { sweepPushesTask } from "./tasks/sweep_pushes";
+import { syncPullTask } from "./tasks/sync_pull";
 
 export interface WorkerOptions {
   readonly connectionString: string;
@@ -28,6 +29,7 @@ export function sincroTaskList(erp: ErpConnector): TaskList {
   return {
     push_order: pushOrderTask(erp),
     partial_sync: partialSyncTask(erp),
+    sync_pull: syncPullTask(erp),
     sweep_pushes: sweepPushesTask,
     purge_tombstones: purgeTombstonesTask,
     end_overdue_sessions: endOverdueSessionsTask,

@@ -6,3 +6,6 @@ export const pushOrderPayload = z.object({ azi: z.string().min(1), id_pub: z.num
 
 /** partial_sync, added by sincro.partial_sync(azi). */
 export const partialSyncPayload = z.object({ azi: z.string().min(1), run_id: z.number().int().positive() });
+
+/** sync_pull, added by sincro.sync_request(azi, kind): a sync for changes or a total rebuild, queued from the console. */
+export const syncPullPayload = z.object({ azi: z.string().min(1), run_id: z.number().int().positive(), kind: z.enum(["changes", "rebuild"]) });
