@@ -59,7 +59,7 @@ function fromDatabaseError(error: unknown): HttpError {
   const hint = (error as { hint?: unknown }).hint;
   if (code === "SY160") return { status: 404, text: "Not found: no such order in a company you serve." };
   if (code === "SY100") return { status: 404, text: "Not found: no such company among those you serve." };
-  if (typeof code === "string" && /^SY1[2-4]\d$/.test(code)) {
+  if (typeof code === "string" && /^SY1[2-6]\d$/.test(code)) {
     return { status: code === "SY120" || code === "SY121" ? 409 : 400, text: typeof hint === "string" ? `${message} ${hint}` : message };
   }
   if (code === "42501") return { status: 403, text: "Your login may not do that." };
