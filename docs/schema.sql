@@ -712,6 +712,7 @@ COMMENT ON FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, 
 CREATE FUNCTION sincro.metric_samples() RETURNS TABLE(metric text, labels jsonb, value double precision)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $$
   with company as (
     select c.azi from sincro_private.company c
@@ -731,12 +732,26 @@ CREATE FUNCTION sincro.metric_samples() RETURNS TABLE(metric text, labels jsonb,
     from company c
     left join pending p using (azi)
     cross join lateral (values ('erp', p.erp, p.erp_oldest), ('store', p.store, p.store_oldest), ('app', p.app, p.app_oldest)) x(party, n, oldest)
-  ), duration as (
-    select p.azi, extract(epoch from p.acquired_at - p.created_at)::float8 as seconds
-    from sincro.order_push p
-    where p.state = 'acquired' and p.acquired_at is not null
+  ), outcome as (
+    select e.azi, e.event, pg_catalog.count(*) as n
+    from sincro.order_events e where e.event in ('push_rejected', 'push_failed') group by e.azi, e.event
   ), bucket as (
-    select b.le from pg_catalog.unnest(array[0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600]::float8[]) b(le)
+    select array[0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600]::float8[] as le
+  ), placed as (
+    -- one pass: each acquired order's first bucket k (1-12; 13 = +Inf only) holding its duration,
+    -- from width_bucket over the negated bounds, which counts the bounds >= the duration
+    select d.azi, 13 - pg_catalog.width_bucket(-d.seconds, (select array(select -x from pg_catalog.unnest(b.le) x order by 1) from bucket b)) as k, d.seconds
+    from (select p.azi, extract(epoch from p.acquired_at - p.created_at)::float8 as seconds
+          from sincro.order_push p where p.state = 'acquired' and p.acquired_at is not null) d
+  ), placed_count as (
+    select pl.azi, pl.k, pg_catalog.count(*) as n, pg_catalog.sum(pl.seconds) as seconds from placed pl group by pl.azi, pl.k
+  ), acquired as (
+    -- every acquired push has its acquired_at (push_acquired and push_claim set it)
+    select pc.azi, pg_catalog.sum(pc.n) as n from placed_count pc group by pc.azi
+  ), histogram as (
+    select c.azi, j, pg_catalog.sum(coalesce(pc.n, 0)) over (partition by c.azi order by j) as n
+    from company c cross join pg_catalog.generate_series(1, 13) j
+    left join placed_count pc on pc.azi = c.azi and pc.k = j
   )
   -- orders each party has not acquired, and how long the oldest has waited
   select 'sincro_orders_pending', pg_catalog.jsonb_build_object('azi', p.azi, 'party', p.party), p.n::float8
@@ -747,29 +762,25 @@ CREATE FUNCTION sincro.metric_samples() RETURNS TABLE(metric text, labels jsonb,
   from party p
   -- pushes: acquired orders, and each rejection and failed attempt (order events)
   union all
-  select 'sincro_push_total', pg_catalog.jsonb_build_object('azi', c.azi, 'outcome', 'acquired'),
-         (select pg_catalog.count(*) from sincro.order_push p where p.azi = c.azi and p.state = 'acquired')::float8
-  from company c
+  select 'sincro_push_total', pg_catalog.jsonb_build_object('azi', c.azi, 'outcome', 'acquired'), coalesce(a.n, 0)::float8
+  from company c left join acquired a using (azi)
   union all
-  select 'sincro_push_total', pg_catalog.jsonb_build_object('azi', c.azi, 'outcome', o.outcome),
-         (select pg_catalog.count(*) from sincro.order_events e where e.azi = c.azi and e.event = o.event)::float8
+  select 'sincro_push_total', pg_catalog.jsonb_build_object('azi', c.azi, 'outcome', o.outcome), coalesce(x.n, 0)::float8
   from company c cross join (values ('rejected', 'push_rejected'), ('failed', 'push_failed')) o(outcome, event)
+  left join outcome x on x.azi = c.azi and x.event = o.event
   -- insert → acquired, as a histogram (buckets cumulative, then sum and count)
   union all
-  select 'sincro_push_duration_seconds_bucket', pg_catalog.jsonb_build_object('azi', c.azi, 'le', b.le::text),
-         (select pg_catalog.count(*) from duration d where d.azi = c.azi and d.seconds <= b.le)::float8
-  from company c cross join bucket b
-  union all
-  select 'sincro_push_duration_seconds_bucket', pg_catalog.jsonb_build_object('azi', c.azi, 'le', '+Inf'),
-         (select pg_catalog.count(*) from duration d where d.azi = c.azi)::float8
-  from company c
+  select 'sincro_push_duration_seconds_bucket',
+         pg_catalog.jsonb_build_object('azi', h.azi, 'le', case when h.j = 13 then '+Inf' else ((select b.le[h.j] from bucket b))::text end),
+         h.n::float8
+  from histogram h
   union all
   select 'sincro_push_duration_seconds_sum', pg_catalog.jsonb_build_object('azi', c.azi),
-         (select coalesce(pg_catalog.sum(d.seconds), 0) from duration d where d.azi = c.azi)
+         coalesce((select pg_catalog.sum(pc.seconds) from placed_count pc where pc.azi = c.azi), 0)::float8
   from company c
   union all
   select 'sincro_push_duration_seconds_count', pg_catalog.jsonb_build_object('azi', c.azi),
-         (select pg_catalog.count(*) from duration d where d.azi = c.azi)::float8
+         coalesce((select pg_catalog.sum(pc.n) from placed_count pc where pc.azi = c.azi), 0)::float8
   from company c
   -- sync runs by kind and state, and the rows they brought (orders pushed, for partial syncs)
   union all
@@ -897,6 +908,7 @@ COMMENT ON FUNCTION sincro.new_customer_correct(azi text, id_pub bigint, correct
 CREATE FUNCTION sincro.order_problems(only_azi text DEFAULT NULL::text, kind text DEFAULT NULL::text, older_than interval DEFAULT NULL::interval, page_size integer DEFAULT 50, page_offset integer DEFAULT 0) RETURNS TABLE(azi text, id_pub bigint, kind text, state text, prov_tipo text, prov_id text, id_int text, new_customer_id bigint, attempts integer, last_attempt_at timestamp with time zone, last_error text, erp_message text, created_at timestamp with time zone, next_try_at timestamp with time zone, total bigint)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
     AS $$
   with problem as (
     select p.azi, p.id_pub,
@@ -908,21 +920,27 @@ CREATE FUNCTION sincro.order_problems(only_azi text DEFAULT NULL::text, kind tex
     from sincro.order_push p
     where p.state in ('rejected', 'pending', 'in_flight')
       and (order_problems.only_azi is null or p.azi = order_problems.only_azi)
-      and sincro_private.may_see_company(p.azi)
+      -- may_see_company, evaluated once rather than per row: a company-bound login sees its own, others every company
+      and coalesce(p.azi = (select sincro_private.session_company()), true)
+  ), page as (
+    select pr.*, pg_catalog.count(*) over () as total
+    from problem pr
+    where pr.kind is not null
+      and (order_problems.kind is null or pr.kind = order_problems.kind)
+      and (order_problems.older_than is null or pr.created_at < now() - order_problems.older_than)
+    order by pr.created_at, pr.azi, pr.id_pub
+    limit least(greatest(coalesce(order_problems.page_size, 50), 1), 500)
+    offset greatest(coalesce(order_problems.page_offset, 0), 0)
   )
-  select pr.azi, pr.id_pub, pr.kind, pr.state, a.prov_tipo, a.prov_id, a.id_int, a.new_customer_id,
-         pr.attempts, pr.last_attempt_at, pr.last_error, pr.erp_message, pr.created_at,
+  -- the creator and the next try only for the page's orders
+  select pg.azi, pg.id_pub, pg.kind, pg.state, a.prov_tipo, a.prov_id, a.id_int, a.new_customer_id,
+         pg.attempts, pg.last_attempt_at, pg.last_error, pg.erp_message, pg.created_at,
          (select j.run_at from graphile_worker.jobs j
-           where j.key = pg_catalog.format('push_order:%s:%s', pr.azi, pr.id_pub) and j.attempts < j.max_attempts),
-         pg_catalog.count(*) over ()
-  from problem pr
-  join sincro.arportes a on a.azi = pr.azi and a.id_pub = pr.id_pub
-  where pr.kind is not null
-    and (order_problems.kind is null or pr.kind = order_problems.kind)
-    and (order_problems.older_than is null or pr.created_at < now() - order_problems.older_than)
-  order by pr.created_at, pr.azi, pr.id_pub
-  limit least(greatest(coalesce(order_problems.page_size, 50), 1), 500)
-  offset greatest(coalesce(order_problems.page_offset, 0), 0)
+           where j.key = pg_catalog.format('push_order:%s:%s', pg.azi, pg.id_pub) and j.attempts < j.max_attempts),
+         pg.total
+  from page pg
+  join sincro.arportes a on a.azi = pg.azi and a.id_pub = pg.id_pub
+  order by pg.created_at, pg.azi, pg.id_pub
 $$;
 
 
@@ -932,7 +950,7 @@ ALTER FUNCTION sincro.order_problems(only_azi text, kind text, older_than interv
 -- Name: FUNCTION order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer) IS 'Problem orders the caller may see, oldest first, with their creator and new customer: kind rejected (erp_message), failing (last_error, next_try_at) or stuck (in flight for over 5 minutes); filtered by company, kind and age (queued before now() - older_than), paged (page_size at most 500); total counts every match. SECURITY DEFINER: reads the job queue; filters companies with may_see_company.';
+COMMENT ON FUNCTION sincro.order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer) IS 'Problem orders the caller may see, oldest first, with their creator and new customer: kind rejected (erp_message), failing (last_error, next_try_at) or stuck (in flight for over 5 minutes); filtered by company, kind and age (queued before now() - older_than), paged (page_size at most 500); total counts every match. SECURITY DEFINER: reads the job queue; filters companies itself (a company-bound login its own, others every company).';
 
 
 --
@@ -7603,13 +7621,6 @@ CREATE INDEX idx_documenti__order ON sincro.documenti USING btree (azi, tor_chia
 
 
 --
--- Name: idx_order_events__event; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
---
-
-CREATE INDEX idx_order_events__event ON sincro.order_events USING btree (azi, event);
-
-
---
 -- Name: idx_order_events__order; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -7617,10 +7628,24 @@ CREATE INDEX idx_order_events__order ON sincro.order_events USING btree (azi, id
 
 
 --
+-- Name: idx_order_events__outcome; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE INDEX idx_order_events__outcome ON sincro.order_events USING btree (azi, event) WHERE (event = ANY (ARRAY['push_rejected'::text, 'push_failed'::text]));
+
+
+--
 -- Name: idx_order_push__open; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_order_push__open ON sincro.order_push USING btree (azi, id_pub) WHERE (state = ANY (ARRAY['pending'::text, 'in_flight'::text]));
+
+
+--
+-- Name: idx_order_push__problems; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE INDEX idx_order_push__problems ON sincro.order_push USING btree (azi, created_at, id_pub) WHERE (state = ANY (ARRAY['rejected'::text, 'pending'::text, 'in_flight'::text]));
 
 
 --
