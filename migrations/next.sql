@@ -31,7 +31,10 @@ create table sincro.order_events (
   constraint order_events_order_fk foreign key (azi, id_pub) references sincro.arportes (azi, id_pub) on delete restrict
 );
 create index idx_order_events__order on sincro.order_events (azi, id_pub, event_id);
-create index idx_order_events__event on sincro.order_events (azi, event);
+-- what /metrics counts: rejections and failed attempts (few) without reading every push event
+create index idx_order_events__outcome on sincro.order_events (azi, event) where event in ('push_rejected', 'push_failed');
+-- the Problems inbox: a few orders among millions, oldest first per company
+create index idx_order_push__problems on sincro.order_push (azi, created_at, id_pub) where state in ('rejected', 'pending', 'in_flight');
 alter table sincro.order_events enable row level security;
 
 comment on table sincro.order_events is

@@ -15,7 +15,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { Pool } from "pg";
 import type { Logger } from "pino";
 import { registerConsoleRoutes } from "./console-routes";
-import { layout } from "./html";
+import { html, layout } from "./html";
 import { registerMetricsRoute } from "./metrics";
 import { SessionStore } from "./sessions";
 import type { HttpSettings } from "./settings";
@@ -37,7 +37,7 @@ export interface HubHttpOptions {
 }
 
 function errorPage(status: number, text: string): string {
-  return layout(status === 413 ? "Too large" : status === 429 ? "Slow down" : "Refused", undefined, { text: "" } as never, { ok: false, text });
+  return layout(status === 413 ? "Too large" : status === 429 ? "Slow down" : "Refused", undefined, html`<p><a href="/">Back</a></p>`, { ok: false, text });
 }
 
 export async function startHubHttpServer(options: HubHttpOptions): Promise<HubHttpServer> {
