@@ -5,7 +5,7 @@
  * up, SY120 a sync already running) reaches the person who pressed the
  * button at once and writes nothing; the run's row in sync_runs is the record
  * the page follows. The queued job carries the key sync_run_begin looks for
- * (partial_sync_job_key: the key of any run queued for the worker), so the run
+ * (sync_run_job_key: the key of any run queued for the worker), so the run
  * counts as alive while its job waits; the worker takes it over with
  * sync_run_take.
  *
@@ -39,7 +39,7 @@ begin
   perform graphile_worker.add_job(
     identifier := 'sync_pull',
     payload := pg_catalog.json_build_object('azi', azi, 'run_id', v_run_id, 'kind', kind),
-    job_key := sincro_private.partial_sync_job_key(azi, v_run_id),
+    job_key := sincro_private.sync_run_job_key(azi, v_run_id),
     max_attempts := 1);
   return v_run_id;
 end;

@@ -54,7 +54,7 @@ begin
            or (r.backend_pid is null and not exists (
                  -- queued by sincro.partial_sync and not yet taken by a worker: alive while its job can still run
                  select 1 from graphile_worker.jobs j
-                 where j.key = sincro_private.partial_sync_job_key(r.azi, r.run_id)
+                 where j.key = sincro_private.sync_run_job_key(r.azi, r.run_id)
                    and (j.locked_at is not null or j.attempts < j.max_attempts))));
   if kind = 'rebuild' then
     -- keys left by a rebuild that crashed (a failed or finished rebuild removes its own)

@@ -46,7 +46,7 @@ begin
   perform graphile_worker.add_job(
     identifier := 'partial_sync',
     payload := pg_catalog.json_build_object('azi', azi, 'run_id', v_run_id),
-    job_key := sincro_private.partial_sync_job_key(azi, v_run_id),
+    job_key := sincro_private.sync_run_job_key(azi, v_run_id),
     max_attempts := 1);
   return v_run_id;
 end;
@@ -70,7 +70,7 @@ $$;
 comment on function sincro.pushable_orders(text) is
   E'Public IDs of the orders a partial sync pushes: pending or in flight, oldest first (rejected orders are not retried). SECURITY DEFINER: reads order_push for the worker.';
 
-create or replace function sincro_private.partial_sync_job_key(azi text, run_id bigint)
+create or replace function sincro_private.sync_run_job_key(azi text, run_id bigint)
 returns text
 language sql
 immutable
@@ -79,8 +79,8 @@ as $$
   select 'partial_sync/' || azi || '/' || run_id
 $$;
 
-comment on function sincro_private.partial_sync_job_key(text, bigint) is
-  E'The graphile-worker job key of a queued partial sync run: how sync_run_begin tells a queued run from an abandoned one.';
+comment on function sincro_private.sync_run_job_key(text, bigint) is
+  E'The graphile-worker job key of a sync run queued for the worker (a partial sync, or a sync the console requested): how sync_run_begin tells a queued run from an abandoned one.';
 
 /*
  * Whoever works on a partial run (the CLI's session, or the worker that took
@@ -122,6 +122,6 @@ revoke all on function sincro.pushable_orders(text) from public;
 grant execute on function sincro.pushable_orders(text) to sincro_worker, sincro_admin;
 revoke all on function sincro.partial_sync_finish(text,bigint,integer,integer,integer,text) from public;
 grant execute on function sincro.partial_sync_finish(text,bigint,integer,integer,integer,text) to sincro_worker, sincro_admin;
-revoke all on function sincro_private.partial_sync_job_key(text, bigint) from public;
+revoke all on function sincro_private.sync_run_job_key(text, bigint) from public;
 revoke all on function sincro.partial_sync_progress(text, bigint, integer, integer, integer) from public;
 grant execute on function sincro.partial_sync_progress(text, bigint, integer, integer, integer) to sincro_worker, sincro_admin;

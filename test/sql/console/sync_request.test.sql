@@ -21,7 +21,7 @@ reset session authorization;
 
 select results_eq($$ select kind, state, backend_pid is null from sincro.sync_runs where azi = 'C00001' $$,
                   $$ values ('changes', 'running', true) $$, 'one running run, handed to the worker');
-select results_eq($$ select task_identifier from graphile_worker.jobs where key = sincro_private.partial_sync_job_key('C00001', $$ || :run_id || $$) $$,
+select results_eq($$ select task_identifier from graphile_worker.jobs where key = sincro_private.sync_run_job_key('C00001', $$ || :run_id || $$) $$,
                   $$ values ('sync_pull'::text) $$, 'its sync_pull job');
 -- TEST: the worker takes it over once; then it is this session's
 select lives_ok($$ select sincro.sync_run_take('C00001', $$ || :run_id || $$, 'changes') $$, 'taken');
