@@ -520,12 +520,12 @@ begin
       message = pg_catalog.format('create_login: role_name must be lowercase letters, digits and _ (got %s)', coalesce(pg_catalog.quote_literal(role_name), 'NULL')),
       hint = 'For example store_c00001 or app_c00001_dev50.';
   end if;
-  if kind is null or kind not in ('store', 'app', 'erp', 'worker', 'admin') then
+  if kind is null or kind not in ('store', 'app', 'erp', 'operator', 'worker', 'admin') then
     raise exception using
       errcode = 'SY101',
-      message = pg_catalog.format('create_login: kind must be store, app, erp, worker or admin (got %s)', coalesce(pg_catalog.quote_literal(kind), 'NULL'));
+      message = pg_catalog.format('create_login: kind must be store, app, erp, operator, worker or admin (got %s)', coalesce(pg_catalog.quote_literal(kind), 'NULL'));
   end if;
-  if kind in ('store', 'app', 'erp') and (azi is null or not exists (select 1 from sincro_private.company c where c.azi = create_login.azi)) then
+  if kind in ('store', 'app', 'erp', 'operator') and (azi is null or not exists (select 1 from sincro_private.company c where c.azi = create_login.azi)) then
     raise exception using
       errcode = case when azi is null then 'SY102' else 'SY100' end,
       message = pg_catalog.format('create_login: a %s login needs a registered company (azi = %s)', kind, coalesce(pg_catalog.quote_literal(azi), 'NULL'));
@@ -555,7 +555,7 @@ begin
   execute pg_catalog.format('alter role %I set statement_timeout = %L', role_name, v_limits.statement_timeout);
   execute pg_catalog.format('alter role %I set lock_timeout = %L', role_name, v_limits.lock_timeout);
   execute pg_catalog.format('alter role %I set idle_in_transaction_session_timeout = %L', role_name, v_limits.idle_in_transaction_timeout);
-  if kind in ('store', 'app', 'erp') then
+  if kind in ('store', 'app', 'erp', 'operator') then
     insert into sincro_private.login (azi, login, kind, prov_id, cod_agente)
       values (azi, role_name, kind, prov_id, cod_agente);
   end if;
@@ -569,7 +569,7 @@ ALTER FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id 
 -- Name: FUNCTION create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text) IS 'Creates a login role for a party: kind store, app or erp bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company, with the connection limit and timeouts of its kind (sincro_private.login_limits). Admin only.';
+COMMENT ON FUNCTION sincro.create_login(role_name text, kind text, azi text, prov_id text, password text, cod_agente text) IS 'Creates a login role for a party: kind store, app, erp or operator (the console''s) bound to company azi (an app also to device prov_id and agent cod_agente), or a worker or admin login for every company, with the connection limit and timeouts of its kind (sincro_private.login_limits). Admin only.';
 
 
 --
@@ -738,6 +738,332 @@ COMMENT ON FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id
 
 
 --
+-- Name: locate_order(text, bigint, text, text, text, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.locate_order(azi text, id_pub bigint DEFAULT NULL::bigint, tor_chia text DEFAULT NULL::text, store_order text DEFAULT NULL::text, device text DEFAULT NULL::text, device_order text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select a.id_pub
+  from sincro.arportes a
+  where a.azi = locate_order.azi
+    and case
+          when locate_order.id_pub is not null then a.id_pub = locate_order.id_pub
+          when locate_order.tor_chia is not null then a.tor_chia = locate_order.tor_chia
+          when locate_order.store_order is not null then a.prov_tipo = 'S' and a.id_int = locate_order.store_order
+          when locate_order.device is not null then a.prov_tipo = 'A' and a.prov_id = locate_order.device and a.id_int = locate_order.device_order
+          else false
+        end
+  limit 1
+$$;
+
+
+ALTER FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) IS 'Public ID of a company''s order by one of: its public ID, its ERP key (tor_chia), the store''s order number, or a device and its order number; NULL when the caller sees no such order. Runs with the caller''s rights.';
+
+
+--
+-- Name: metric_samples(); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.metric_samples() RETURNS TABLE(metric text, labels jsonb, value double precision)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
+    AS $$
+  with company as (
+    select c.azi from sincro_private.company c
+  ), pending as (
+    select a.azi,
+           pg_catalog.count(*) filter (where a.ack_gest = 0) as erp,
+           pg_catalog.count(*) filter (where a.ack_store = 0 and a.id_sincro > 0) as store,
+           pg_catalog.count(*) filter (where a.ack_app = 0 and a.id_sincro > 0) as app,
+           pg_catalog.min(a.created_at) filter (where a.ack_gest = 0) as erp_oldest,
+           pg_catalog.min(a.updated_at) filter (where a.ack_store = 0 and a.id_sincro > 0) as store_oldest,
+           pg_catalog.min(a.updated_at) filter (where a.ack_app = 0 and a.id_sincro > 0) as app_oldest
+    from sincro.arportes a
+    where a.ack_gest = 0 or ((a.ack_store = 0 or a.ack_app = 0) and a.id_sincro > 0)
+    group by a.azi
+  ), party as (
+    select c.azi, x.party, coalesce(x.n, 0) as n, x.oldest
+    from company c
+    left join pending p using (azi)
+    cross join lateral (values ('erp', p.erp, p.erp_oldest), ('store', p.store, p.store_oldest), ('app', p.app, p.app_oldest)) x(party, n, oldest)
+  ), outcome as (
+    select e.azi, e.event, pg_catalog.count(*) as n
+    from sincro.order_events e where e.event in ('push_rejected', 'push_failed') group by e.azi, e.event
+  ), bucket as (
+    select array[0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600]::float8[] as le
+  ), placed as (
+    -- one pass: each acquired order's first bucket k (1-12; 13 = +Inf only) holding its duration,
+    -- from width_bucket over the negated bounds, which counts the bounds >= the duration
+    select d.azi, 13 - pg_catalog.width_bucket(-d.seconds, (select array(select -x from pg_catalog.unnest(b.le) x order by 1) from bucket b)) as k, d.seconds
+    from (select p.azi, extract(epoch from p.acquired_at - p.created_at)::float8 as seconds
+          from sincro.order_push p where p.state = 'acquired' and p.acquired_at is not null) d
+  ), placed_count as (
+    select pl.azi, pl.k, pg_catalog.count(*) as n, pg_catalog.sum(pl.seconds) as seconds from placed pl group by pl.azi, pl.k
+  ), acquired as (
+    -- every acquired push has its acquired_at (push_acquired and push_claim set it)
+    select pc.azi, pg_catalog.sum(pc.n) as n from placed_count pc group by pc.azi
+  ), histogram as (
+    select c.azi, j, pg_catalog.sum(coalesce(pc.n, 0)) over (partition by c.azi order by j) as n
+    from company c cross join pg_catalog.generate_series(1, 13) j
+    left join placed_count pc on pc.azi = c.azi and pc.k = j
+  )
+  -- orders each party has not acquired, and how long the oldest has waited
+  select 'sincro_orders_pending', pg_catalog.jsonb_build_object('azi', p.azi, 'party', p.party), p.n::float8
+  from party p
+  union all
+  select 'sincro_oldest_pending_seconds', pg_catalog.jsonb_build_object('azi', p.azi, 'party', p.party),
+         coalesce(extract(epoch from now() - p.oldest)::float8, 0)
+  from party p
+  -- pushes: acquired orders, and each rejection and failed attempt (order events)
+  union all
+  select 'sincro_push_total', pg_catalog.jsonb_build_object('azi', c.azi, 'outcome', 'acquired'), coalesce(a.n, 0)::float8
+  from company c left join acquired a using (azi)
+  union all
+  select 'sincro_push_total', pg_catalog.jsonb_build_object('azi', c.azi, 'outcome', o.outcome), coalesce(x.n, 0)::float8
+  from company c cross join (values ('rejected', 'push_rejected'), ('failed', 'push_failed')) o(outcome, event)
+  left join outcome x on x.azi = c.azi and x.event = o.event
+  -- insert → acquired, as a histogram (buckets cumulative, then sum and count)
+  union all
+  select 'sincro_push_duration_seconds_bucket',
+         pg_catalog.jsonb_build_object('azi', h.azi, 'le', case when h.j = 13 then '+Inf' else ((select b.le[h.j] from bucket b))::text end),
+         h.n::float8
+  from histogram h
+  union all
+  select 'sincro_push_duration_seconds_sum', pg_catalog.jsonb_build_object('azi', c.azi),
+         coalesce((select pg_catalog.sum(pc.seconds) from placed_count pc where pc.azi = c.azi), 0)::float8
+  from company c
+  union all
+  select 'sincro_push_duration_seconds_count', pg_catalog.jsonb_build_object('azi', c.azi),
+         coalesce((select pg_catalog.sum(pc.n) from placed_count pc where pc.azi = c.azi), 0)::float8
+  from company c
+  -- sync runs by kind and state, and the rows they brought (orders pushed, for partial syncs)
+  union all
+  select 'sincro_sync_runs_total', pg_catalog.jsonb_build_object('azi', r.azi, 'kind', r.kind, 'state', r.state), pg_catalog.count(*)::float8
+  from sincro.sync_runs r
+  group by r.azi, r.kind, r.state
+  union all
+  select 'sincro_sync_rows_total', pg_catalog.jsonb_build_object('azi', r.azi, 'kind', r.kind),
+         pg_catalog.sum(case when r.kind = 'partial' then r.orders_pushed else r.rows_received end)::float8
+  from sincro.sync_runs r
+  group by r.azi, r.kind
+  -- quota
+  union all
+  select 'sincro_quota_remaining', pg_catalog.jsonb_build_object('azi', q.azi), q.sync_remaining::float8
+  from sincro.quota() q
+  union all
+  select 'sincro_quota_total', pg_catalog.jsonb_build_object('azi', q.azi), q.sync_quota::float8
+  from sincro.quota() q
+  -- consumers' lag behind the change feed
+  union all
+  select 'sincro_consumer_lag', pg_catalog.jsonb_build_object('azi', l.azi, 'consumer', l.consumer), l.lag::float8
+  from sincro.consumer_lag l
+  -- the worker's queue: jobs waiting or running that may still run
+  union all
+  select 'sincro_jobs_queued', '{}'::jsonb, pg_catalog.count(*)::float8
+  from graphile_worker.jobs j
+  where j.attempts < j.max_attempts
+$$;
+
+
+ALTER FUNCTION sincro.metric_samples() OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION metric_samples(); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.metric_samples() IS 'Every sample GET /metrics reports about the hub (name, labels, value), computed now: pending orders and oldest age per party, push outcomes and the insert→acquired histogram, sync runs and rows, quota, consumer lag, queued jobs. See docs/operations.md. SECURITY DEFINER: counts across companies and the job queue.';
+
+
+--
+-- Name: new_customer_correct(text, bigint, jsonb); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.new_customer_correct(azi text, id_pub bigint, corrections jsonb) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+declare
+  c_fields constant text[] := array['ragione_sociale', 'partita_iva', 'codice_fiscale', 'email', 'telefono',
+                                    'indirizzo', 'cap', 'citta', 'provincia', 'nazione'];
+  v_push sincro.order_push := sincro_private.operator_order_push(azi, id_pub);
+  v_before sincro.new_customers;
+  v_after sincro.new_customers;
+  v_changes text;
+  v_previous_party text;
+  v_field text;
+begin
+  -- validate
+  if v_push.state <> 'rejected' then
+    raise exception using
+      errcode = 'SY162',
+      message = pg_catalog.format('order %s of company %s is %s: only a rejected order is corrected and resent', id_pub, azi, v_push.state);
+  end if;
+  select c.* into v_before
+    from sincro.arportes a join sincro.new_customers c on c.azi = a.azi and c.customer_id = a.new_customer_id
+    where a.azi = azi and a.id_pub = id_pub
+    for update of c;
+  if not found then
+    raise exception using
+      errcode = 'SY162',
+      message = pg_catalog.format('order %s of company %s carries no new customer to correct', id_pub, azi),
+      hint = 'Retry the order, or resolve it with a note.';
+  end if;
+  if corrections is null or pg_catalog.jsonb_typeof(corrections) <> 'object' then
+    raise exception using errcode = 'SY101', message = 'new_customer_correct: corrections must be a JSON object of the new customer''s fields';
+  end if;
+  select k into v_field from pg_catalog.jsonb_each(corrections) e(k, v)
+    where e.k <> all (c_fields) or pg_catalog.jsonb_typeof(e.v) not in ('string', 'null') order by k limit 1;
+  if v_field is not null then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('new_customer_correct: field "%s" is not a new customer''s text field', v_field),
+      hint = pg_catalog.format('Correct only these, as text or null: %s.', pg_catalog.array_to_string(c_fields, ', '));
+  end if;
+  v_after := pg_catalog.jsonb_populate_record(v_before, corrections);
+  if v_after.ragione_sociale is null or pg_catalog.btrim(v_after.ragione_sociale) = '' or v_after.nazione is null then
+    raise exception using errcode = 'SY102', message = 'new_customer_correct: ragione_sociale and nazione cannot be blank';
+  end if;
+  select pg_catalog.string_agg(pg_catalog.format('%s: %s → %s', k, coalesce(pg_catalog.to_jsonb(v_before) ->> k, '∅'), coalesce(pg_catalog.to_jsonb(v_after) ->> k, '∅')), '; ' order by k)
+    into v_changes
+    from pg_catalog.unnest(c_fields) k
+    where pg_catalog.to_jsonb(v_before) -> k is distinct from pg_catalog.to_jsonb(v_after) -> k;
+  if v_changes is null then
+    raise exception using errcode = 'SY162', message = pg_catalog.format('new_customer_correct: nothing to correct for order %s of company %s (no field changed)', id_pub, azi);
+  end if;
+
+  -- apply: the corrected customer, its record in the order's events, and the push again
+  v_previous_party := sincro_private.set_party('H');
+  update sincro.new_customers c
+    set ragione_sociale = v_after.ragione_sociale, partita_iva = v_after.partita_iva, codice_fiscale = v_after.codice_fiscale,
+        email = v_after.email, telefono = v_after.telefono, indirizzo = v_after.indirizzo, cap = v_after.cap,
+        citta = v_after.citta, provincia = v_after.provincia, nazione = v_after.nazione
+    where c.azi = v_before.azi and c.customer_id = v_before.customer_id;
+  perform sincro_private.restore_party(v_previous_party);
+  insert into sincro.order_events (azi, id_pub, event, detail) values (azi, id_pub, 'corrected', v_changes);
+  perform sincro.push_retry(azi, id_pub);
+end;
+$$;
+
+
+ALTER FUNCTION sincro.new_customer_correct(azi text, id_pub bigint, corrections jsonb) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION new_customer_correct(azi text, id_pub bigint, corrections jsonb); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.new_customer_correct(azi text, id_pub bigint, corrections jsonb) IS 'Operator: correct the new customer of a rejected order (only its fields: ragione_sociale, partita_iva, codice_fiscale, email, telefono, indirizzo, cap, citta, provincia, nazione) and push the order again; the changes (before → after) and the login go to the order''s events (corrected, retry). SY160 unknown or another company''s order; SY162 not rejected, no new customer, nothing changed; SY101 a field that is not the customer''s; SY102 a blank name or country. SECURITY DEFINER: writes the new customer as the hub; checks the company itself.';
+
+
+--
+-- Name: order_problems(text, text, interval, integer, integer); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.order_problems(only_azi text DEFAULT NULL::text, kind text DEFAULT NULL::text, older_than interval DEFAULT NULL::interval, page_size integer DEFAULT 50, page_offset integer DEFAULT 0) RETURNS TABLE(azi text, id_pub bigint, kind text, state text, prov_tipo text, prov_id text, id_int text, new_customer_id bigint, attempts integer, last_attempt_at timestamp with time zone, last_error text, erp_message text, created_at timestamp with time zone, next_try_at timestamp with time zone, total bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET jit TO 'off'
+    AS $$
+  with problem as (
+    select p.azi, p.id_pub,
+           case when p.state = 'rejected' then 'rejected'
+                when p.state = 'in_flight' and p.last_attempt_at < now() - interval '5 minutes' then 'stuck'
+                when p.state in ('pending', 'in_flight') and p.last_error is not null then 'failing'
+           end as kind,
+           p.state, p.attempts, p.last_attempt_at, p.last_error, p.erp_message, p.created_at
+    from sincro.order_push p
+    where p.state in ('rejected', 'pending', 'in_flight')
+      and (order_problems.only_azi is null or p.azi = order_problems.only_azi)
+      -- may_see_company, evaluated once rather than per row: a company-bound login sees its own, others every company
+      and coalesce(p.azi = (select sincro_private.session_company()), true)
+  ), page as (
+    select pr.*, pg_catalog.count(*) over () as total
+    from problem pr
+    where pr.kind is not null
+      and (order_problems.kind is null or pr.kind = order_problems.kind)
+      and (order_problems.older_than is null or pr.created_at < now() - order_problems.older_than)
+    order by pr.created_at, pr.azi, pr.id_pub
+    limit least(greatest(coalesce(order_problems.page_size, 50), 1), 500)
+    offset greatest(coalesce(order_problems.page_offset, 0), 0)
+  )
+  -- the creator and the next try only for the page's orders
+  select pg.azi, pg.id_pub, pg.kind, pg.state, a.prov_tipo, a.prov_id, a.id_int, a.new_customer_id,
+         pg.attempts, pg.last_attempt_at, pg.last_error, pg.erp_message, pg.created_at,
+         (select j.run_at from graphile_worker.jobs j
+           where j.key = pg_catalog.format('push_order:%s:%s', pg.azi, pg.id_pub) and j.attempts < j.max_attempts),
+         pg.total
+  from page pg
+  join sincro.arportes a on a.azi = pg.azi and a.id_pub = pg.id_pub
+  order by pg.created_at, pg.azi, pg.id_pub
+$$;
+
+
+ALTER FUNCTION sincro.order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer) IS 'Problem orders the caller may see, oldest first, with their creator and new customer: kind rejected (erp_message), failing (last_error, next_try_at) or stuck (in flight for over 5 minutes); filtered by company, kind and age (queued before now() - older_than), paged (page_size at most 500); total counts every match. SECURITY DEFINER: reads the job queue; filters companies itself (a company-bound login its own, others every company).';
+
+
+--
+-- Name: order_timeline(text, bigint); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.order_timeline(azi text, id_pub bigint) RETURNS TABLE(step integer, recorded_at timestamp with time zone, what text, party text, db_user name, changes text, id_pub bigint, tor_chia text, conferma text, id_int text, ack_store smallint, ack_gest smallint, ack_app smallint, prov_tipo text, prov_id text, autore_tipo text, autore_cod text, id_sincro bigint, detail text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  with version as (
+    select h.*,
+           pg_catalog.to_jsonb(h) - array['history_id', 'operation', 'party', 'db_user', 'recorded_at', 'created_xact', 'created_at', 'updated_at'] as doc
+    from sincro.arportes_history h
+    where h.azi = order_timeline.azi and h.id_pub = order_timeline.id_pub
+  ), compared as (
+    select v.*, pg_catalog.lag(v.doc) over (order by v.history_id) as previous from version v
+  ), timeline as (
+    select c.recorded_at, 0 as source, c.history_id as seq, c.operation as what, c.party, c.db_user,
+           (select pg_catalog.string_agg(pg_catalog.format('%s: %s → %s', k, coalesce(c.previous ->> k, '∅'), coalesce(c.doc ->> k, '∅')), '; ' order by k)
+              from pg_catalog.jsonb_object_keys(c.doc) k
+             where c.previous is not null and c.doc -> k is distinct from c.previous -> k) as changes,
+           c.id_pub, c.tor_chia, c.conferma, c.id_int, c.ack_store, c.ack_gest, c.ack_app,
+           c.prov_tipo, c.prov_id, c.autore_tipo, c.autore_cod, c.id_sincro, null::text as detail
+    from compared c
+    union all
+    select e.recorded_at, 1, e.event_id, e.event, null, e.db_user, null,
+           e.id_pub, null, null, null, null, null, null, null, null, null, null, null, e.detail
+    from sincro.order_events e
+    where e.azi = order_timeline.azi and e.id_pub = order_timeline.id_pub
+  )
+  select (pg_catalog.row_number() over (order by t.recorded_at, t.source, t.seq))::integer,
+         t.recorded_at, t.what, t.party, t.db_user, t.changes,
+         t.id_pub, t.tor_chia, t.conferma, t.id_int, t.ack_store, t.ack_gest, t.ack_app,
+         t.prov_tipo, t.prov_id, t.autore_tipo, t.autore_cod, t.id_sincro, t.detail
+  from timeline t
+  order by t.recorded_at, t.source, t.seq
+$$;
+
+
+ALTER FUNCTION sincro.order_timeline(azi text, id_pub bigint) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION order_timeline(azi text, id_pub bigint); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.order_timeline(azi text, id_pub bigint) IS 'One row per version of the order (INSERT/UPDATE/DELETE from arportes_history: acting party S/A/G/H, login, the columns changed before → after, the protocol columns) and per event (push_started/acquired/rejected/failed with the ERP''s answer, retry, resolved with the operator''s note), in time order. Empty when the caller sees no such order. Runs with the caller''s rights.';
+
+
+--
 -- Name: partial_sync(text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -746,14 +1072,20 @@ CREATE FUNCTION sincro.partial_sync(azi text) RETURNS bigint
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
-  v_run_id bigint := sincro.sync_run_begin(azi, 'partial');
+  v_run_id bigint;
 begin
+  -- a console operator starts its own company's runs only (admins any): another company is unknown
+  if not sincro_private.may_see_company(azi) then
+    raise exception using
+      errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', azi);
+  end if;
+  v_run_id := sincro.sync_run_begin(azi, 'partial');
   -- the run belongs to the job now, not to this session: alive while the job can run (sync_run_begin)
   update sincro.sync_runs r set backend_pid = null where r.azi = partial_sync.azi and r.run_id = v_run_id;
   perform graphile_worker.add_job(
     identifier := 'partial_sync',
     payload := pg_catalog.json_build_object('azi', azi, 'run_id', v_run_id),
-    job_key := sincro_private.partial_sync_job_key(azi, v_run_id),
+    job_key := sincro_private.sync_run_job_key(azi, v_run_id),
     max_attempts := 1);
   return v_run_id;
 end;
@@ -766,7 +1098,7 @@ ALTER FUNCTION sincro.partial_sync(azi text) OWNER TO CURRENT_USER;
 -- Name: FUNCTION partial_sync(azi text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.partial_sync(azi text) IS 'Starts a partial sync of a company: the worker pushes every pending order (with its new customer) to the ERP; nothing is pulled, no quota is used. Returns the run_id (see sincro.sync_runs). SECURITY DEFINER: enqueues the job.';
+COMMENT ON FUNCTION sincro.partial_sync(azi text) IS 'Starts a partial sync of a company: the worker pushes every pending order (with its new customer) to the ERP; nothing is pulled, no quota is used. Returns the run_id (see sincro.sync_runs). An operator login starts its own company''s only (SY100 for another). SECURITY DEFINER: enqueues the job.';
 
 
 --
@@ -910,6 +1242,8 @@ begin
   update sincro.order_push p
     set state = 'acquired', acquired_at = coalesce(p.acquired_at, now()), last_error = null, updated_at = now()
     where p.azi = push_acquired.azi and p.id_pub = push_acquired.id_pub;
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    values (push_acquired.azi, push_acquired.id_pub, 'push_acquired', push_acquired.tor_chia);
 end;
 $$;
 
@@ -920,7 +1254,7 @@ ALTER FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, clie
 -- Name: FUNCTION push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text) IS 'Worker, after the ERP created (or already had) the order: writes the ERP''s key and customer code back through erp_write_order and marks the push acquired. Idempotent. SECURITY DEFINER: the worker cannot write order_push itself.';
+COMMENT ON FUNCTION sincro.push_acquired(azi text, id_pub bigint, tor_chia text, cliente_cod text) IS 'Worker, after the ERP created (or already had) the order: writes the ERP''s key and customer code back through erp_write_order and marks the push acquired (event push_acquired). Idempotent. SECURITY DEFINER: the worker cannot write order_push itself.';
 
 
 --
@@ -939,7 +1273,7 @@ begin
   select * into v_push from sincro.order_push p
     where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub
     for update;
-  if not found or v_push.state in ('acquired', 'rejected') then
+  if not found or v_push.state in ('acquired', 'rejected', 'resolved') then
     return null;  -- nothing to push (any more)
   end if;
   select * into v_order from sincro.arportes a where a.azi = push_claim.azi and a.id_pub = push_claim.id_pub;
@@ -952,6 +1286,8 @@ begin
   update sincro.order_push p
     set state = 'in_flight', attempts = p.attempts + 1, last_attempt_at = now(), updated_at = now()
     where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub;
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    values (push_claim.azi, push_claim.id_pub, 'push_started', pg_catalog.format('attempt %s', v_push.attempts + 1));
   -- the claim is advisory (if a crash loses it, the order is still pending and is pushed
   -- again, which the ERP's idempotency makes harmless): no need to wait for its fsync
   perform pg_catalog.set_config('synchronous_commit', 'off', true);
@@ -988,7 +1324,7 @@ ALTER FUNCTION sincro.push_claim(azi text, id_pub bigint) OWNER TO CURRENT_USER;
 -- Name: FUNCTION push_claim(azi text, id_pub bigint); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.push_claim(azi text, id_pub bigint) IS 'Worker, before calling the ERP: marks a pending order in flight (attempts + 1) and returns it as the ERP request (header, lines, new customer) in JSON; NULL when there is nothing to push (acquired, rejected, unknown). SECURITY DEFINER: the worker cannot write order_push itself.';
+COMMENT ON FUNCTION sincro.push_claim(azi text, id_pub bigint) IS 'Worker, before calling the ERP: marks a pending order in flight (attempts + 1, event push_started) and returns it as the ERP request (header, lines, new customer) in JSON; NULL when there is nothing to push (acquired, rejected, resolved, unknown). SECURITY DEFINER: the worker cannot write order_push itself.';
 
 
 --
@@ -999,9 +1335,13 @@ CREATE FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) RETURNS 
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  update sincro.order_push p
-    set state = 'pending', last_error = push_failed.error, updated_at = now()
-    where p.azi = push_failed.azi and p.id_pub = push_failed.id_pub and p.state = 'in_flight'
+  with failed as (
+    update sincro.order_push p
+      set state = 'pending', last_error = push_failed.error, updated_at = now()
+      where p.azi = push_failed.azi and p.id_pub = push_failed.id_pub and p.state = 'in_flight'
+      returning p.azi, p.id_pub)
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    select f.azi, f.id_pub, 'push_failed', push_failed.error from failed f
 $$;
 
 
@@ -1011,7 +1351,7 @@ ALTER FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) OWNER TO 
 -- Name: FUNCTION push_failed(azi text, id_pub bigint, error text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) IS 'Worker, when the ERP could not be reached (unreachable, timeout, server error): the order goes back to pending with the error; a retry, the sweep or a partial sync pushes it later. SECURITY DEFINER: the worker cannot write order_push itself.';
+COMMENT ON FUNCTION sincro.push_failed(azi text, id_pub bigint, error text) IS 'Worker, when the ERP could not be reached (unreachable, timeout, server error): the order goes back to pending with the error (also as event push_failed); a retry, the sweep or a partial sync pushes it later. SECURITY DEFINER: the worker cannot write order_push itself.';
 
 
 --
@@ -1022,9 +1362,13 @@ CREATE FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) 
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  update sincro.order_push p
-    set state = 'rejected', erp_message = push_rejected.erp_message, updated_at = now()
-    where p.azi = push_rejected.azi and p.id_pub = push_rejected.id_pub and p.state <> 'acquired'
+  with rejected as (
+    update sincro.order_push p
+      set state = 'rejected', erp_message = push_rejected.erp_message, updated_at = now()
+      where p.azi = push_rejected.azi and p.id_pub = push_rejected.id_pub and p.state not in ('acquired', 'resolved')
+      returning p.azi, p.id_pub)
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    select r.azi, r.id_pub, 'push_rejected', push_rejected.erp_message from rejected r
 $$;
 
 
@@ -1034,7 +1378,87 @@ ALTER FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) O
 -- Name: FUNCTION push_rejected(azi text, id_pub bigint, erp_message text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) IS 'Worker, when the ERP refused the order as invalid: records the ERP''s message; the order is not retried (see sincro.push_problems). SECURITY DEFINER: the worker cannot write order_push itself.';
+COMMENT ON FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message text) IS 'Worker, when the ERP refused the order as invalid: records the ERP''s message (also as event push_rejected); the order is not retried (see sincro.push_problems). SECURITY DEFINER: the worker cannot write order_push itself.';
+
+
+--
+-- Name: push_resolve(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.push_resolve(azi text, id_pub bigint, note text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+declare
+  v_push sincro.order_push := sincro_private.operator_order_push(azi, id_pub);
+begin
+  -- validate
+  if note is null or pg_catalog.btrim(note) = '' then
+    raise exception using
+      errcode = 'SY161',
+      message = pg_catalog.format('resolving order %s of company %s needs a note saying why', id_pub, azi);
+  end if;
+  if v_push.state not in ('rejected', 'pending', 'in_flight') then
+    raise exception using
+      errcode = 'SY162',
+      message = pg_catalog.format('order %s of company %s is %s: nothing to resolve', id_pub, azi, v_push.state);
+  end if;
+
+  -- apply: never pushed again; the note and the login go to the order's events
+  update sincro.order_push p set state = 'resolved', updated_at = now()
+    where p.azi = azi and p.id_pub = id_pub;
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    values (azi, id_pub, 'resolved', pg_catalog.btrim(note));
+end;
+$$;
+
+
+ALTER FUNCTION sincro.push_resolve(azi text, id_pub bigint, note text) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION push_resolve(azi text, id_pub bigint, note text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.push_resolve(azi text, id_pub bigint, note text) IS 'Operator: close a rejected, failing or stuck order by hand (state resolved, never pushed again), with a required note recorded as event resolved with the login. SY160 unknown or another company''s order; SY161 no note; SY162 acquired or already resolved. SECURITY DEFINER: writes order_push; checks the company itself.';
+
+
+--
+-- Name: push_retry(text, bigint); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.push_retry(azi text, id_pub bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+declare
+  v_push sincro.order_push := sincro_private.operator_order_push(azi, id_pub);
+begin
+  -- validate
+  if v_push.state not in ('rejected', 'pending', 'in_flight') then
+    raise exception using
+      errcode = 'SY162',
+      message = pg_catalog.format('order %s of company %s is %s: nothing to retry', id_pub, azi, v_push.state);
+  end if;
+
+  -- apply: pending again, and a fresh job now (the job key replaces a waiting one)
+  update sincro.order_push p set state = 'pending', updated_at = now()
+    where p.azi = azi and p.id_pub = id_pub;
+  insert into sincro.order_events (azi, id_pub, event, detail)
+    values (azi, id_pub, 'retry', pg_catalog.format('was %s', v_push.state));
+  perform sincro_private.enqueue_push_order(azi, id_pub);
+end;
+$$;
+
+
+ALTER FUNCTION sincro.push_retry(azi text, id_pub bigint) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION push_retry(azi text, id_pub bigint); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.push_retry(azi text, id_pub bigint) IS 'Operator: push a rejected, failing or stuck order to the ERP again now (event retry). SY160 unknown or another company''s order; SY162 acquired or resolved. SECURITY DEFINER: writes order_push and the job queue; checks the company itself.';
 
 
 --
@@ -1409,6 +1833,50 @@ COMMENT ON FUNCTION sincro.sync_rebuild_sweep(azi text, run_id bigint, erp_curso
 
 
 --
+-- Name: sync_request(text, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.sync_request(azi text, kind text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+declare
+  v_run_id bigint;
+begin
+  -- validate
+  if kind is null or kind not in ('changes', 'rebuild') then
+    raise exception using
+      errcode = 'SY101', message = pg_catalog.format('sync_request: kind must be changes or rebuild (got %L); a partial sync is sincro.partial_sync', kind);
+  end if;
+  if not sincro_private.may_see_company(azi) then
+    raise exception using
+      errcode = 'SY100', message = pg_catalog.format('sync: unknown company (azi = %L)', azi);
+  end if;
+
+  -- begin (the refusals happen here), then hand the run to the worker
+  v_run_id := sincro.sync_run_begin(azi, kind);
+  update sincro.sync_runs r set backend_pid = null where r.azi = azi and r.run_id = v_run_id;
+  perform graphile_worker.add_job(
+    identifier := 'sync_pull',
+    payload := pg_catalog.json_build_object('azi', azi, 'run_id', v_run_id, 'kind', kind),
+    job_key := sincro_private.sync_run_job_key(azi, v_run_id),
+    max_attempts := 1);
+  return v_run_id;
+end;
+$$;
+
+
+ALTER FUNCTION sincro.sync_request(azi text, kind text) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION sync_request(azi text, kind text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.sync_request(azi text, kind text) IS 'Starts a sync for changes or a total rebuild of a company, run by the worker; returns its run_id (follow it in sincro.sync_runs). SY121 quota used up, SY120 a sync with the ERP already running, SY100 a company the login does not serve: nothing is written. SECURITY DEFINER: enqueues and writes sync_runs; checks the company itself.';
+
+
+--
 -- Name: sync_run_begin(text, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -1455,7 +1923,7 @@ begin
            or (r.backend_pid is null and not exists (
                  -- queued by sincro.partial_sync and not yet taken by a worker: alive while its job can still run
                  select 1 from graphile_worker.jobs j
-                 where j.key = sincro_private.partial_sync_job_key(r.azi, r.run_id)
+                 where j.key = sincro_private.sync_run_job_key(r.azi, r.run_id)
                    and (j.locked_at is not null or j.attempts < j.max_attempts))));
   if kind = 'rebuild' then
     -- keys left by a rebuild that crashed (a failed or finished rebuild removes its own)
@@ -1569,6 +2037,38 @@ ALTER FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) OWNER T
 --
 
 COMMENT ON FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) IS 'Marks a run failed with its error; no quota is used. What its committed batches applied stays applied (each with the ERP cursor it covers). SECURITY DEFINER: writes sync_runs.';
+
+
+--
+-- Name: sync_run_take(text, bigint, text); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.sync_run_take(azi text, run_id bigint, kind text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+begin
+  update sincro.sync_runs r
+    set backend_pid = pg_catalog.pg_backend_pid(), progress_at = pg_catalog.now()
+    where r.azi = azi and r.run_id = run_id and r.kind = kind and r.state = 'running' and r.backend_pid is null;
+  if not found then
+    raise exception using
+      errcode = 'SY123',
+      message = pg_catalog.format('sync: run %s of company %s is not a queued %s sync', run_id, azi, kind),
+      hint = 'It ended, was closed as abandoned, or another session took it (see sincro.sync_runs).';
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION sincro.sync_run_take(azi text, run_id bigint, kind text) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION sync_run_take(azi text, run_id bigint, kind text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.sync_run_take(azi text, run_id bigint, kind text) IS 'Worker: takes over a run queued by sync_request (its session now works on it: alive while that session is); SY123 if it is not queued and running. SECURITY DEFINER: writes sync_runs.';
 
 
 --
@@ -2109,6 +2609,7 @@ CREATE FUNCTION sincro_private.login_limits(kind text, OUT connection_limit inte
     ('app', 2, '30s', '10s', '10s'),
     ('erp', 10, '5min', '30s', '1min'),
     ('worker', 40, '15min', '1min', '5min'),
+    ('operator', 5, '30s', '10s', '1min'),
     ('admin', 10, '0', '1min', '10min')
   ) l(kind, connection_limit, statement_timeout, lock_timeout, idle_in_transaction_timeout)
   where l.kind = login_limits.kind
@@ -2121,7 +2622,7 @@ ALTER FUNCTION sincro_private.login_limits(kind text, OUT connection_limit integ
 -- Name: FUNCTION login_limits(kind text, OUT connection_limit integer, OUT statement_timeout text, OUT lock_timeout text, OUT idle_in_transaction_timeout text); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro_private.login_limits(kind text, OUT connection_limit integer, OUT statement_timeout text, OUT lock_timeout text, OUT idle_in_transaction_timeout text) IS 'Connection limit and statement, lock and idle-in-transaction timeouts that sincro.create_login gives a login of each kind (store, app, erp, worker, admin).';
+COMMENT ON FUNCTION sincro_private.login_limits(kind text, OUT connection_limit integer, OUT statement_timeout text, OUT lock_timeout text, OUT idle_in_transaction_timeout text) IS 'Connection limit and statement, lock and idle-in-transaction timeouts that sincro.create_login gives a login of each kind (store, app, erp, operator, worker, admin).';
 
 
 --
@@ -2170,24 +2671,137 @@ COMMENT ON FUNCTION sincro_private.may_see_company(azi text) IS 'True when this 
 
 
 --
--- Name: partial_sync_job_key(text, bigint); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+-- Name: order_push; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
-CREATE FUNCTION sincro_private.partial_sync_job_key(azi text, run_id bigint) RETURNS text
-    LANGUAGE sql IMMUTABLE
+CREATE TABLE sincro.order_push (
+    azi text NOT NULL,
+    id_pub bigint NOT NULL,
+    state text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_attempt_at timestamp with time zone,
+    last_error text,
+    erp_message text,
+    acquired_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT attempts_is_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT state_is_known CHECK ((state = ANY (ARRAY['pending'::text, 'in_flight'::text, 'acquired'::text, 'rejected'::text, 'resolved'::text])))
+);
+
+
+ALTER TABLE sincro.order_push OWNER TO CURRENT_USER;
+
+--
+-- Name: TABLE order_push; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON TABLE sincro.order_push IS 'Push state of each store/app order towards the ERP: pending, in_flight, acquired, or rejected with the ERP''s message. The source of truth; jobs only ring the bell.';
+
+
+--
+-- Name: COLUMN order_push.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.azi IS 'Company code.';
+
+
+--
+-- Name: COLUMN order_push.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.id_pub IS 'The order.';
+
+
+--
+-- Name: COLUMN order_push.state; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.state IS 'pending (waiting to be pushed), in_flight (a push is calling the ERP), acquired (the ERP has it), rejected (the ERP refused it: see erp_message; not retried), resolved (closed by an operator, with a note in order_events; not pushed again).';
+
+
+--
+-- Name: COLUMN order_push.attempts; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.attempts IS 'Pushes started so far.';
+
+
+--
+-- Name: COLUMN order_push.last_attempt_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.last_attempt_at IS 'When the last push started.';
+
+
+--
+-- Name: COLUMN order_push.last_error; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.last_error IS 'Why the last push failed to reach the ERP (unreachable, timeout, server error).';
+
+
+--
+-- Name: COLUMN order_push.erp_message; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.erp_message IS 'The ERP''s message when it rejected the order.';
+
+
+--
+-- Name: COLUMN order_push.acquired_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.acquired_at IS 'When the ERP''s answer was written back.';
+
+
+--
+-- Name: COLUMN order_push.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.created_at IS 'When the order was queued for the ERP.';
+
+
+--
+-- Name: COLUMN order_push.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.updated_at IS 'Last state change.';
+
+
+--
+-- Name: operator_order_push(text, bigint); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.operator_order_push(azi text, id_pub bigint) RETURNS sincro.order_push
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select 'partial_sync/' || azi || '/' || run_id
+#variable_conflict use_variable
+declare
+  v_push sincro.order_push;
+begin
+  select * into v_push from sincro.order_push p
+    where p.azi = azi and p.id_pub = id_pub and sincro_private.may_see_company(p.azi)
+    for update;
+  if not found then
+    raise exception using
+      errcode = 'SY160',
+      message = pg_catalog.format('no order %s of company %s to act on', id_pub, azi),
+      hint = 'Only store and app orders of a company your login serves can be retried or resolved.';
+  end if;
+  return v_push;
+end;
 $$;
 
 
-ALTER FUNCTION sincro_private.partial_sync_job_key(azi text, run_id bigint) OWNER TO CURRENT_USER;
+ALTER FUNCTION sincro_private.operator_order_push(azi text, id_pub bigint) OWNER TO CURRENT_USER;
 
 --
--- Name: FUNCTION partial_sync_job_key(azi text, run_id bigint); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+-- Name: FUNCTION operator_order_push(azi text, id_pub bigint); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro_private.partial_sync_job_key(azi text, run_id bigint) IS 'The graphile-worker job key of a queued partial sync run: how sync_run_begin tells a queued run from an abandoned one.';
+COMMENT ON FUNCTION sincro_private.operator_order_push(azi text, id_pub bigint) IS 'The push row of an order the caller''s login may act on, locked; SY160 when there is none (unknown order, or another company''s). SECURITY DEFINER: reads order_push across row-level security and checks the company itself.';
 
 
 --
@@ -2494,7 +3108,7 @@ CREATE TABLE sincro_private.login (
     cod_agente text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT cod_agente_only_for_app CHECK (((kind = 'app'::text) OR (cod_agente IS NULL))),
-    CONSTRAINT kind_is_company_bound CHECK ((kind = ANY (ARRAY['store'::text, 'app'::text, 'erp'::text]))),
+    CONSTRAINT kind_is_company_bound CHECK ((kind = ANY (ARRAY['store'::text, 'app'::text, 'erp'::text, 'operator'::text]))),
     CONSTRAINT prov_id_only_for_app CHECK (((kind = 'app'::text) = (prov_id IS NOT NULL)))
 );
 
@@ -2505,7 +3119,7 @@ ALTER TABLE sincro_private.login OWNER TO CURRENT_USER;
 -- Name: TABLE login; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-COMMENT ON TABLE sincro_private.login IS 'Database logins bound to a company: the party (store, app, erp), and for an app its device and agent. Written by sincro.create_login.';
+COMMENT ON TABLE sincro_private.login IS 'Database logins bound to a company: the party (store, app, erp) or a company''s console operator, and for an app its device and agent. Written by sincro.create_login.';
 
 
 --
@@ -2621,6 +3235,27 @@ ALTER FUNCTION sincro_private.shown(value text) OWNER TO CURRENT_USER;
 --
 
 COMMENT ON FUNCTION sincro_private.shown(value text) IS 'A value for an error message: quoted, at most 40 characters of it.';
+
+
+--
+-- Name: sync_run_job_key(text, bigint); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.sync_run_job_key(azi text, run_id bigint) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select 'partial_sync/' || azi || '/' || run_id
+$$;
+
+
+ALTER FUNCTION sincro_private.sync_run_job_key(azi text, run_id bigint) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION sync_run_job_key(azi text, run_id bigint); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.sync_run_job_key(azi text, run_id bigint) IS 'The graphile-worker job key of a sync run queued for the worker (a partial sync, or a sync the console requested): how sync_run_begin tells a queued run from an abandoned one.';
 
 
 --
@@ -3549,6 +4184,32 @@ ALTER FUNCTION sincro_private.tg_new_customers__prepare_insert() OWNER TO CURREN
 --
 
 COMMENT ON FUNCTION sincro_private.tg_new_customers__prepare_insert() IS 'BEFORE INSERT on new_customers: validates, skips an identical retry, refuses a conflicting one (SY106). SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+
+
+--
+-- Name: tg_order_events__append_only(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.tg_order_events__append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  raise exception using
+    errcode = 'SY108',
+    message = 'order_events: events are append-only',
+    hint = 'Each push attempt and operator action adds an event; events are never changed or removed.';
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.tg_order_events__append_only() OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION tg_order_events__append_only(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.tg_order_events__append_only() IS 'BEFORE UPDATE/DELETE on order_events: refuses every change (SY108).';
 
 
 --
@@ -5675,102 +6336,91 @@ ALTER TABLE sincro.new_customers ALTER COLUMN customer_id ADD GENERATED ALWAYS A
 
 
 --
--- Name: order_push; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
+-- Name: order_events; Type: TABLE; Schema: sincro; Owner: CURRENT_USER
 --
 
-CREATE TABLE sincro.order_push (
+CREATE TABLE sincro.order_events (
+    event_id bigint NOT NULL,
     azi text NOT NULL,
     id_pub bigint NOT NULL,
-    state text DEFAULT 'pending'::text NOT NULL,
-    attempts integer DEFAULT 0 NOT NULL,
-    last_attempt_at timestamp with time zone,
-    last_error text,
-    erp_message text,
-    acquired_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT attempts_is_not_negative CHECK ((attempts >= 0)),
-    CONSTRAINT state_is_known CHECK ((state = ANY (ARRAY['pending'::text, 'in_flight'::text, 'acquired'::text, 'rejected'::text])))
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    db_user name DEFAULT SESSION_USER NOT NULL,
+    event text NOT NULL,
+    detail text,
+    CONSTRAINT event_is_known CHECK ((event = ANY (ARRAY['push_started'::text, 'push_acquired'::text, 'push_rejected'::text, 'push_failed'::text, 'retry'::text, 'resolved'::text, 'corrected'::text])))
 );
 
 
-ALTER TABLE sincro.order_push OWNER TO CURRENT_USER;
+ALTER TABLE sincro.order_events OWNER TO CURRENT_USER;
 
 --
--- Name: TABLE order_push; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+-- Name: TABLE order_events; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON TABLE sincro.order_push IS 'Push state of each store/app order towards the ERP: pending, in_flight, acquired, or rejected with the ERP''s message. The source of truth; jobs only ring the bell.';
-
-
---
--- Name: COLUMN order_push.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
---
-
-COMMENT ON COLUMN sincro.order_push.azi IS 'Company code.';
+COMMENT ON TABLE sincro.order_events IS 'Events of an order that are not a new version of it (those are in arportes_history): each push attempt and the ERP''s answer, and what an operator did (retry, resolved with a note). Append-only; written by the push_* functions and the operator actions.';
 
 
 --
--- Name: COLUMN order_push.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+-- Name: COLUMN order_events.event_id; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON COLUMN sincro.order_push.id_pub IS 'The order.';
-
-
---
--- Name: COLUMN order_push.state; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
---
-
-COMMENT ON COLUMN sincro.order_push.state IS 'pending (waiting to be pushed), in_flight (a push is calling the ERP), acquired (the ERP has it), rejected (the ERP refused it: see erp_message; not retried).';
+COMMENT ON COLUMN sincro.order_events.event_id IS 'Order of recording.';
 
 
 --
--- Name: COLUMN order_push.attempts; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+-- Name: COLUMN order_events.azi; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON COLUMN sincro.order_push.attempts IS 'Pushes started so far.';
-
-
---
--- Name: COLUMN order_push.last_attempt_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
---
-
-COMMENT ON COLUMN sincro.order_push.last_attempt_at IS 'When the last push started.';
+COMMENT ON COLUMN sincro.order_events.azi IS 'Company code.';
 
 
 --
--- Name: COLUMN order_push.last_error; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+-- Name: COLUMN order_events.id_pub; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON COLUMN sincro.order_push.last_error IS 'Why the last push failed to reach the ERP (unreachable, timeout, server error).';
-
-
---
--- Name: COLUMN order_push.erp_message; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
---
-
-COMMENT ON COLUMN sincro.order_push.erp_message IS 'The ERP''s message when it rejected the order.';
+COMMENT ON COLUMN sincro.order_events.id_pub IS 'The order.';
 
 
 --
--- Name: COLUMN order_push.acquired_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+-- Name: COLUMN order_events.recorded_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON COLUMN sincro.order_push.acquired_at IS 'When the ERP''s answer was written back.';
-
-
---
--- Name: COLUMN order_push.created_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
---
-
-COMMENT ON COLUMN sincro.order_push.created_at IS 'When the order was queued for the ERP.';
+COMMENT ON COLUMN sincro.order_events.recorded_at IS 'When it happened (clock time).';
 
 
 --
--- Name: COLUMN order_push.updated_at; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+-- Name: COLUMN order_events.db_user; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON COLUMN sincro.order_push.updated_at IS 'Last state change.';
+COMMENT ON COLUMN sincro.order_events.db_user IS 'The login that caused it (session_user): the worker for pushes, the operator for actions.';
+
+
+--
+-- Name: COLUMN order_events.event; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_events.event IS 'push_started, push_acquired, push_rejected, push_failed, retry, resolved, corrected (the new customer''s fields an operator corrected).';
+
+
+--
+-- Name: COLUMN order_events.detail; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_events.detail IS 'The ERP''s key or message, the error, the operator''s note, or the corrected fields (before → after).';
+
+
+--
+-- Name: order_events_event_id_seq; Type: SEQUENCE; Schema: sincro; Owner: CURRENT_USER
+--
+
+ALTER TABLE sincro.order_events ALTER COLUMN event_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME sincro.order_events_event_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 
 --
@@ -7273,6 +7923,14 @@ ALTER TABLE ONLY sincro.new_customers
 
 
 --
+-- Name: order_events order_events_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
+--
+
+ALTER TABLE ONLY sincro.order_events
+    ADD CONSTRAINT order_events_pkey PRIMARY KEY (azi, event_id);
+
+
+--
 -- Name: order_push order_push_pkey; Type: CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -7439,10 +8097,31 @@ CREATE INDEX idx_documenti__order ON sincro.documenti USING btree (azi, tor_chia
 
 
 --
+-- Name: idx_order_events__order; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE INDEX idx_order_events__order ON sincro.order_events USING btree (azi, id_pub, event_id);
+
+
+--
+-- Name: idx_order_events__outcome; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE INDEX idx_order_events__outcome ON sincro.order_events USING btree (azi, event) WHERE (event = ANY (ARRAY['push_rejected'::text, 'push_failed'::text]));
+
+
+--
 -- Name: idx_order_push__open; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
 CREATE INDEX idx_order_push__open ON sincro.order_push USING btree (azi, id_pub) WHERE (state = ANY (ARRAY['pending'::text, 'in_flight'::text]));
+
+
+--
+-- Name: idx_order_push__problems; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE INDEX idx_order_push__problems ON sincro.order_push USING btree (azi, created_at, id_pub) WHERE (state = ANY (ARRAY['rejected'::text, 'pending'::text, 'in_flight'::text]));
 
 
 --
@@ -7492,6 +8171,13 @@ CREATE UNIQUE INDEX uniq_sync_runs__one_running ON sincro.sync_runs USING btree 
 --
 
 CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON sincro.arportes_history FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_arportes_history__append_only();
+
+
+--
+-- Name: order_events _100_append_only; Type: TRIGGER; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE TRIGGER _100_append_only BEFORE DELETE OR UPDATE ON sincro.order_events FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_order_events__append_only();
 
 
 --
@@ -7648,6 +8334,14 @@ ALTER TABLE ONLY sincro.documenti_righe
 
 ALTER TABLE ONLY sincro.new_customers
     ADD CONSTRAINT new_customers_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
+
+
+--
+-- Name: order_events order_events_order_fk; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
+--
+
+ALTER TABLE ONLY sincro.order_events
+    ADD CONSTRAINT order_events_order_fk FOREIGN KEY (azi, id_pub) REFERENCES sincro.arportes(azi, id_pub) ON DELETE RESTRICT;
 
 
 --
@@ -7866,6 +8560,33 @@ CREATE POLICY every_company ON sincro.tabelle_accessorie FOR SELECT TO sincro_wo
 ALTER TABLE sincro.new_customers ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: arportes operator_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE POLICY operator_company ON sincro.arportes FOR SELECT TO sincro_operator USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: new_customers operator_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE POLICY operator_company ON sincro.new_customers FOR SELECT TO sincro_operator USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: sync_runs operator_company; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE POLICY operator_company ON sincro.sync_runs FOR SELECT TO sincro_operator USING ((azi = sincro_private.session_company()));
+
+
+--
+-- Name: order_events; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
+--
+
+ALTER TABLE sincro.order_events ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: order_push; Type: ROW SECURITY; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -7978,6 +8699,15 @@ CREATE POLICY visible_order ON sincro.arportes_history FOR SELECT USING ((EXISTS
 
 
 --
+-- Name: order_events visible_order; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE POLICY visible_order ON sincro.order_events FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM sincro.arportes a
+  WHERE ((a.azi = order_events.azi) AND (a.id_pub = order_events.id_pub)))));
+
+
+--
 -- Name: order_push visible_order; Type: POLICY; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -7995,6 +8725,7 @@ GRANT USAGE ON SCHEMA sincro TO sincro_app;
 GRANT USAGE ON SCHEMA sincro TO sincro_erp;
 GRANT USAGE ON SCHEMA sincro TO sincro_worker;
 GRANT USAGE ON SCHEMA sincro TO sincro_admin;
+GRANT USAGE ON SCHEMA sincro TO sincro_operator;
 
 
 --
@@ -8006,6 +8737,7 @@ GRANT USAGE ON SCHEMA sincro_private TO sincro_app;
 GRANT USAGE ON SCHEMA sincro_private TO sincro_erp;
 GRANT USAGE ON SCHEMA sincro_private TO sincro_worker;
 GRANT USAGE ON SCHEMA sincro_private TO sincro_admin;
+GRANT USAGE ON SCHEMA sincro_private TO sincro_operator;
 
 
 --
@@ -8039,6 +8771,7 @@ GRANT SELECT ON TABLE sincro.arportes TO sincro_app;
 GRANT SELECT ON TABLE sincro.arportes TO sincro_erp;
 GRANT SELECT ON TABLE sincro.arportes TO sincro_worker;
 GRANT SELECT ON TABLE sincro.arportes TO sincro_admin;
+GRANT SELECT ON TABLE sincro.arportes TO sincro_operator;
 
 
 --
@@ -8307,6 +9040,7 @@ GRANT ALL ON FUNCTION sincro.end_overdue_sessions(idle_in_transaction_after inte
 --
 
 REVOKE ALL ON FUNCTION sincro.erp_cursor(azi text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.erp_cursor(azi text) TO sincro_worker;
 GRANT ALL ON FUNCTION sincro.erp_cursor(azi text) TO sincro_admin;
 
 
@@ -8345,11 +9079,60 @@ GRANT ALL ON FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, 
 
 
 --
+-- Name: FUNCTION locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) TO sincro_erp;
+GRANT ALL ON FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) TO sincro_admin;
+GRANT ALL ON FUNCTION sincro.locate_order(azi text, id_pub bigint, tor_chia text, store_order text, device text, device_order text) TO sincro_operator;
+
+
+--
+-- Name: FUNCTION metric_samples(); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.metric_samples() FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.metric_samples() TO sincro_admin;
+
+
+--
+-- Name: FUNCTION new_customer_correct(azi text, id_pub bigint, corrections jsonb); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.new_customer_correct(azi text, id_pub bigint, corrections jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.new_customer_correct(azi text, id_pub bigint, corrections jsonb) TO sincro_operator;
+GRANT ALL ON FUNCTION sincro.new_customer_correct(azi text, id_pub bigint, corrections jsonb) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer) TO sincro_operator;
+GRANT ALL ON FUNCTION sincro.order_problems(only_azi text, kind text, older_than interval, page_size integer, page_offset integer) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION order_timeline(azi text, id_pub bigint); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.order_timeline(azi text, id_pub bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.order_timeline(azi text, id_pub bigint) TO sincro_erp;
+GRANT ALL ON FUNCTION sincro.order_timeline(azi text, id_pub bigint) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.order_timeline(azi text, id_pub bigint) TO sincro_admin;
+GRANT ALL ON FUNCTION sincro.order_timeline(azi text, id_pub bigint) TO sincro_operator;
+
+
+--
 -- Name: FUNCTION partial_sync(azi text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
 --
 
 REVOKE ALL ON FUNCTION sincro.partial_sync(azi text) FROM PUBLIC;
 GRANT ALL ON FUNCTION sincro.partial_sync(azi text) TO sincro_admin;
+GRANT ALL ON FUNCTION sincro.partial_sync(azi text) TO sincro_operator;
 
 
 --
@@ -8416,6 +9199,24 @@ GRANT ALL ON FUNCTION sincro.push_rejected(azi text, id_pub bigint, erp_message 
 
 
 --
+-- Name: FUNCTION push_resolve(azi text, id_pub bigint, note text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.push_resolve(azi text, id_pub bigint, note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.push_resolve(azi text, id_pub bigint, note text) TO sincro_operator;
+GRANT ALL ON FUNCTION sincro.push_resolve(azi text, id_pub bigint, note text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION push_retry(azi text, id_pub bigint); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.push_retry(azi text, id_pub bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.push_retry(azi text, id_pub bigint) TO sincro_operator;
+GRANT ALL ON FUNCTION sincro.push_retry(azi text, id_pub bigint) TO sincro_admin;
+
+
+--
 -- Name: FUNCTION pushable_orders(azi text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -8430,6 +9231,7 @@ GRANT ALL ON FUNCTION sincro.pushable_orders(azi text) TO sincro_admin;
 
 REVOKE ALL ON FUNCTION sincro.quota(only_azi text) FROM PUBLIC;
 GRANT ALL ON FUNCTION sincro.quota(only_azi text) TO sincro_admin;
+GRANT ALL ON FUNCTION sincro.quota(only_azi text) TO sincro_operator;
 
 
 --
@@ -8454,6 +9256,7 @@ GRANT ALL ON FUNCTION sincro.sweep_pushes(stale_after interval) TO sincro_admin;
 --
 
 REVOKE ALL ON FUNCTION sincro.sync_changes_apply(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_changes_apply(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb) TO sincro_worker;
 GRANT ALL ON FUNCTION sincro.sync_changes_apply(azi text, run_id bigint, from_cursor text, next_cursor text, changes jsonb) TO sincro_admin;
 
 
@@ -8462,6 +9265,7 @@ GRANT ALL ON FUNCTION sincro.sync_changes_apply(azi text, run_id bigint, from_cu
 --
 
 REVOKE ALL ON FUNCTION sincro.sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb) TO sincro_worker;
 GRANT ALL ON FUNCTION sincro.sync_rebuild_apply(azi text, run_id bigint, entity text, rows jsonb) TO sincro_admin;
 
 
@@ -8470,7 +9274,17 @@ GRANT ALL ON FUNCTION sincro.sync_rebuild_apply(azi text, run_id bigint, entity 
 --
 
 REVOKE ALL ON FUNCTION sincro.sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text) TO sincro_worker;
 GRANT ALL ON FUNCTION sincro.sync_rebuild_sweep(azi text, run_id bigint, erp_cursor text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION sync_request(azi text, kind text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.sync_request(azi text, kind text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_request(azi text, kind text) TO sincro_operator;
+GRANT ALL ON FUNCTION sincro.sync_request(azi text, kind text) TO sincro_admin;
 
 
 --
@@ -8486,6 +9300,7 @@ GRANT ALL ON FUNCTION sincro.sync_run_begin(azi text, kind text) TO sincro_admin
 --
 
 REVOKE ALL ON FUNCTION sincro.sync_run_complete(azi text, run_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_run_complete(azi text, run_id bigint) TO sincro_worker;
 GRANT ALL ON FUNCTION sincro.sync_run_complete(azi text, run_id bigint) TO sincro_admin;
 
 
@@ -8494,7 +9309,17 @@ GRANT ALL ON FUNCTION sincro.sync_run_complete(azi text, run_id bigint) TO sincr
 --
 
 REVOKE ALL ON FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) TO sincro_worker;
 GRANT ALL ON FUNCTION sincro.sync_run_fail(azi text, run_id bigint, error text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION sync_run_take(azi text, run_id bigint, kind text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.sync_run_take(azi text, run_id bigint, kind text) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.sync_run_take(azi text, run_id bigint, kind text) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.sync_run_take(azi text, run_id bigint, kind text) TO sincro_admin;
 
 
 --
@@ -8603,13 +9428,26 @@ GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_app;
 GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_erp;
 GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_worker;
 GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_admin;
+GRANT ALL ON FUNCTION sincro_private.may_see_company(azi text) TO sincro_operator;
 
 
 --
--- Name: FUNCTION partial_sync_job_key(azi text, run_id bigint); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+-- Name: TABLE order_push; Type: ACL; Schema: sincro; Owner: CURRENT_USER
 --
 
-REVOKE ALL ON FUNCTION sincro_private.partial_sync_job_key(azi text, run_id bigint) FROM PUBLIC;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_store;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_app;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_erp;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_worker;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_admin;
+GRANT SELECT ON TABLE sincro.order_push TO sincro_operator;
+
+
+--
+-- Name: FUNCTION operator_order_push(azi text, id_pub bigint); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.operator_order_push(azi text, id_pub bigint) FROM PUBLIC;
 
 
 --
@@ -8669,6 +9507,7 @@ GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_app;
 GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_erp;
 GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_worker;
 GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_admin;
+GRANT ALL ON FUNCTION sincro_private.session_company() TO sincro_operator;
 
 
 --
@@ -8702,6 +9541,13 @@ REVOKE ALL ON FUNCTION sincro_private.set_party(party text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION sincro_private.shown(value text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION sync_run_job_key(azi text, run_id bigint); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.sync_run_job_key(azi text, run_id bigint) FROM PUBLIC;
 
 
 --
@@ -8803,6 +9649,13 @@ REVOKE ALL ON FUNCTION sincro_private.tg_new_customers__prepare_insert() FROM PU
 
 
 --
+-- Name: FUNCTION tg_order_events__append_only(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg_order_events__append_only() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tombstone_erp_rows(entity text, azi text, keys jsonb, run_id bigint); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -8843,6 +9696,7 @@ GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_app;
 GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_erp;
 GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_worker;
 GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_admin;
+GRANT SELECT ON TABLE sincro.apstatosyn TO sincro_operator;
 
 
 --
@@ -8917,6 +9771,7 @@ GRANT SELECT ON TABLE sincro.arporrig TO sincro_app;
 GRANT SELECT ON TABLE sincro.arporrig TO sincro_erp;
 GRANT SELECT ON TABLE sincro.arporrig TO sincro_worker;
 GRANT SELECT ON TABLE sincro.arporrig TO sincro_admin;
+GRANT SELECT ON TABLE sincro.arporrig TO sincro_operator;
 
 
 --
@@ -9024,6 +9879,7 @@ GRANT SELECT ON TABLE sincro.arportes_history TO sincro_app;
 GRANT SELECT ON TABLE sincro.arportes_history TO sincro_erp;
 GRANT SELECT ON TABLE sincro.arportes_history TO sincro_worker;
 GRANT SELECT ON TABLE sincro.arportes_history TO sincro_admin;
+GRANT SELECT ON TABLE sincro.arportes_history TO sincro_operator;
 
 
 --
@@ -9054,6 +9910,7 @@ GRANT SELECT ON TABLE sincro.clienti TO sincro_admin;
 
 GRANT SELECT ON TABLE sincro.company_status TO sincro_worker;
 GRANT SELECT ON TABLE sincro.company_status TO sincro_admin;
+GRANT SELECT ON TABLE sincro.company_status TO sincro_operator;
 
 
 --
@@ -9074,6 +9931,7 @@ GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_store;
 GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_app;
 GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_worker;
 GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_admin;
+GRANT SELECT ON TABLE sincro.consumer_lag TO sincro_operator;
 
 
 --
@@ -9107,6 +9965,7 @@ GRANT SELECT ON TABLE sincro.new_customers TO sincro_app;
 GRANT SELECT ON TABLE sincro.new_customers TO sincro_erp;
 GRANT SELECT ON TABLE sincro.new_customers TO sincro_worker;
 GRANT SELECT ON TABLE sincro.new_customers TO sincro_admin;
+GRANT SELECT ON TABLE sincro.new_customers TO sincro_operator;
 
 
 --
@@ -9230,14 +10089,13 @@ GRANT INSERT(cod_cli) ON TABLE sincro.new_customers TO sincro_app;
 
 
 --
--- Name: TABLE order_push; Type: ACL; Schema: sincro; Owner: CURRENT_USER
+-- Name: TABLE order_events; Type: ACL; Schema: sincro; Owner: CURRENT_USER
 --
 
-GRANT SELECT ON TABLE sincro.order_push TO sincro_store;
-GRANT SELECT ON TABLE sincro.order_push TO sincro_app;
-GRANT SELECT ON TABLE sincro.order_push TO sincro_erp;
-GRANT SELECT ON TABLE sincro.order_push TO sincro_worker;
-GRANT SELECT ON TABLE sincro.order_push TO sincro_admin;
+GRANT SELECT ON TABLE sincro.order_events TO sincro_erp;
+GRANT SELECT ON TABLE sincro.order_events TO sincro_worker;
+GRANT SELECT ON TABLE sincro.order_events TO sincro_admin;
+GRANT SELECT ON TABLE sincro.order_events TO sincro_operator;
 
 
 --
@@ -9283,6 +10141,7 @@ GRANT SELECT ON TABLE sincro.pending_store TO sincro_admin;
 GRANT SELECT ON TABLE sincro.push_problems TO sincro_erp;
 GRANT SELECT ON TABLE sincro.push_problems TO sincro_worker;
 GRANT SELECT ON TABLE sincro.push_problems TO sincro_admin;
+GRANT SELECT ON TABLE sincro.push_problems TO sincro_operator;
 
 
 --
@@ -9292,6 +10151,7 @@ GRANT SELECT ON TABLE sincro.push_problems TO sincro_admin;
 GRANT SELECT ON TABLE sincro.sync_runs TO sincro_erp;
 GRANT SELECT ON TABLE sincro.sync_runs TO sincro_worker;
 GRANT SELECT ON TABLE sincro.sync_runs TO sincro_admin;
+GRANT SELECT ON TABLE sincro.sync_runs TO sincro_operator;
 
 
 --
