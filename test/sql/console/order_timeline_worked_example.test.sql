@@ -1,5 +1,5 @@
 -- The order timeline (sincro.order_timeline) of the protocol's worked example, orders A to D:
--- each order's versions are the rows of its table in ../shared/spec/PROTOCOL.md (the hub's
+-- each order's versions are the rows of its table in docs/protocol.md (the hub's
 -- steps; A1, A3, A5 and the other ERP-internal halves leave the hub row unchanged), in order,
 -- with the acting party, every protocol column, and what changed.
 begin;
