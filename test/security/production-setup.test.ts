@@ -23,6 +23,7 @@ const roles = {
   admin: `ops_${suffix}`,
   worker: `worker_${suffix}`,
   store: `store_c1_${suffix}`,
+  operator: `op_c1_${suffix}`,
 };
 const database = `sincro_test_production_${suffix}`;
 
@@ -105,7 +106,7 @@ afterAll(async () => {
   await erpDatabase?.drop();
   await asSuperuser(async (client) => {
     await client.query(`drop database if exists "${database}" with (force)`);
-    for (const role of [roles.store, roles.worker, roles.admin, roles.owner]) await client.query(`drop role if exists "${role}"`);
+    for (const role of [roles.store, roles.operator, roles.worker, roles.admin, roles.owner]) await client.query(`drop role if exists "${role}"`);
   });
 }, 60_000);
 
@@ -145,6 +146,37 @@ describe("the production set-up: no superuser and no owner at runtime", () => {
       runs.push(await sincroAs(roles.admin, args).finished);
     }
     for (const run of runs) expect(run.code, run.output).toBe(0);
+    expect((await connectedRoles()).filter((r) => r.superuser || r.role === roles.owner)).toEqual([]);
+  });
+
+  it("syncs an operator requests from the console are worked to their end by the worker login", async () => {
+    const admin = poolAs(roles.admin);
+    await admin.query("select sincro.create_login($1, 'operator', 'C00001', password => $2)", [roles.operator, PASSWORD]);
+    const operator = poolAs(roles.operator);
+    // something for the sync to apply: a customer the ERP's operator enters
+    const entered = await fetch(`${erp.url}/operator/companies/C00001/customers/CL-OP1`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${erpToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ ragione_sociale: "Verdi snc" }),
+    });
+    expect(entered.status).toBe(201);
+    for (const kind of ["changes", "partial"]) {
+      const queued = await operator.query<{ run_id: string }>(
+        kind === "partial" ? "select sincro.partial_sync('C00001') as run_id" : "select sincro.sync_request('C00001', $1) as run_id",
+        kind === "partial" ? [] : [kind],
+      );
+      const runId = Number(queued.rows[0]?.run_id);
+      // TEST: the worker login (no owner, no superuser) takes the run over and completes it
+      const run = await eventually(
+        `the ${kind} run to end`,
+        async () => (await admin.query<{ state: string; error: string | null }>("select state, error from sincro.sync_runs where run_id = $1", [runId])).rows[0],
+        (row) => row !== undefined && row.state !== "running",
+        30_000,
+      );
+      expect(run, `${kind}: ${run?.error ?? ""}`).toMatchObject({ state: "succeeded" });
+    }
+    const applied = await admin.query<{ ragione_sociale: string }>("select ragione_sociale from sincro.clienti where cod_cli = 'CL-OP1'");
+    expect(applied.rows).toEqual([{ ragione_sociale: "Verdi snc" }]);
     expect((await connectedRoles()).filter((r) => r.superuser || r.role === roles.owner)).toEqual([]);
   });
 
