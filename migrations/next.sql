@@ -2,3 +2,197 @@
 -- drops and before sql/): ALTER TABLE, CREATE TABLE with its comments, indexes,
 -- constraints, data moves. Empty this file's statements when the migration is
 -- committed (npm run migration:commit does it).
+
+/*
+ * Issue 14: the agent's device. Agents (with an optional supervisor), open
+ * items and credit data arrive from the ERP as new entities; every row that
+ * belongs to a customer carries the customer's agent (slice_agente, kept by
+ * the hub), so an agent's slice is an index range and never a scan of the
+ * company; a per-company log numbers the moments a row enters or leaves a
+ * slice without changing itself (customer reassigned, supervisor changed,
+ * document aged out), on the same counter as every change (docs/devices.md).
+ */
+
+create table sincro.agenti (
+  azi text not null references sincro_private.company (azi) on delete restrict,
+  cod_agente text not null,
+  nome text,
+  email text,
+  telefono text,
+  cod_supervisore text,
+  id_sincro bigint not null,
+  deleted boolean not null default false,
+  updated_at timestamptz not null default now(),
+  primary key (azi, cod_agente),
+  constraint id_sincro_is_positive check (id_sincro > 0)
+);
+
+create index idx_agenti__id_sincro on sincro.agenti (azi, id_sincro);
+create index idx_agenti__supervisor on sincro.agenti (azi, cod_supervisore) where cod_supervisore is not null;
+alter table sincro.agenti alter column azi set statistics 0;
+
+comment on table sincro.agenti is E'Sales agents of the ERP, each with an optional supervisor (area manager) who sees their customers. ERP-owned: written by syncs only; followed by id_sincro.';
+comment on column sincro.agenti.azi is E'Company code.';
+comment on column sincro.agenti.cod_agente is E'The ERP''s agent code (sincro.clienti.cod_agente, an app login''s cod_agente).';
+comment on column sincro.agenti.nome is E'Name.';
+comment on column sincro.agenti.email is E'E-mail address.';
+comment on column sincro.agenti.telefono is E'Phone number.';
+comment on column sincro.agenti.cod_supervisore is E'Agent code of this agent''s supervisor (area manager), or null. The supervisor''s devices see this agent''s customers.';
+comment on column sincro.agenti.id_sincro is E'Change number of the row''s last change, from the company''s counter.';
+comment on column sincro.agenti.deleted is E'Tombstone: the ERP deleted this agent (a deleted agent supervises no one and is supervised by no one).';
+comment on column sincro.agenti.updated_at is E'Last change in the hub.';
+
+/*
+ * Open items (partite aperte): what a customer owes, by due date. The customer
+ * is part of the key, so an open item never moves between customers.
+ */
+create table sincro.partite_aperte (
+  azi text not null references sincro_private.company (azi) on delete restrict,
+  cod_cli text not null,
+  id_partita text not null,
+  tipo_doc text,
+  numero_doc text,
+  data_doc date,
+  data_scadenza date,
+  importo numeric(14, 2),
+  importo_pagato numeric(14, 2),
+  pagata boolean not null default false,
+  slice_agente text,
+  id_sincro bigint not null,
+  deleted boolean not null default false,
+  updated_at timestamptz not null default now(),
+  primary key (azi, cod_cli, id_partita),
+  constraint id_sincro_is_positive check (id_sincro > 0),
+  constraint importo_is_a_number check (importo <> 'NaN'),
+  constraint importo_pagato_is_a_number check (importo_pagato <> 'NaN'),
+  constraint data_doc_is_finite check (isfinite(data_doc)),
+  constraint data_scadenza_is_finite check (isfinite(data_scadenza))
+);
+
+create index idx_partite_aperte__id_sincro on sincro.partite_aperte (azi, id_sincro);
+create index idx_partite_aperte__slice on sincro.partite_aperte (azi, slice_agente, id_sincro);
+alter table sincro.partite_aperte alter column azi set statistics 0;
+
+comment on table sincro.partite_aperte is E'Open items of the ERP: instalments a customer owes, with due date and amounts. ERP-owned: written by syncs only; followed by id_sincro.';
+comment on column sincro.partite_aperte.azi is E'Company code.';
+comment on column sincro.partite_aperte.cod_cli is E'Customer who owes it.';
+comment on column sincro.partite_aperte.id_partita is E'The ERP''s key of the item within the customer (e.g. document and instalment).';
+comment on column sincro.partite_aperte.tipo_doc is E'Kind of document it comes from (fattura, nota di credito, ...).';
+comment on column sincro.partite_aperte.numero_doc is E'Number of that document.';
+comment on column sincro.partite_aperte.data_doc is E'Date of that document.';
+comment on column sincro.partite_aperte.data_scadenza is E'Due date.';
+comment on column sincro.partite_aperte.importo is E'Amount due.';
+comment on column sincro.partite_aperte.importo_pagato is E'Amount already paid.';
+comment on column sincro.partite_aperte.pagata is E'Paid in full.';
+comment on column sincro.partite_aperte.slice_agente is E'The customer''s agent, kept by the hub (not sent by the ERP): whose devices see the row.';
+comment on column sincro.partite_aperte.id_sincro is E'Change number of the row''s last change, from the company''s counter.';
+comment on column sincro.partite_aperte.deleted is E'Tombstone: the ERP deleted (closed) this item.';
+comment on column sincro.partite_aperte.updated_at is E'Last change in the hub.';
+
+/* Credit data: one row per customer (the ERP may send it apart from the customer). */
+create table sincro.fidi (
+  azi text not null references sincro_private.company (azi) on delete restrict,
+  cod_cli text not null,
+  fido numeric(14, 2),
+  esposizione numeric(14, 2),
+  bloccato boolean not null default false,
+  motivo_blocco text,
+  slice_agente text,
+  id_sincro bigint not null,
+  deleted boolean not null default false,
+  updated_at timestamptz not null default now(),
+  primary key (azi, cod_cli),
+  constraint id_sincro_is_positive check (id_sincro > 0),
+  constraint fido_is_a_number check (fido <> 'NaN'),
+  constraint esposizione_is_a_number check (esposizione <> 'NaN')
+);
+
+create index idx_fidi__id_sincro on sincro.fidi (azi, id_sincro);
+create index idx_fidi__slice on sincro.fidi (azi, slice_agente, id_sincro);
+alter table sincro.fidi alter column azi set statistics 0;
+
+comment on table sincro.fidi is E'Credit data of the ERP''s customers: credit limit, current exposure, blocked flag. ERP-owned: written by syncs only; followed by id_sincro.';
+comment on column sincro.fidi.azi is E'Company code.';
+comment on column sincro.fidi.cod_cli is E'Customer.';
+comment on column sincro.fidi.fido is E'Credit limit (null: none set).';
+comment on column sincro.fidi.esposizione is E'Current exposure: what the customer owes plus open orders, as the ERP computes it.';
+comment on column sincro.fidi.bloccato is E'The ERP blocks new orders of this customer.';
+comment on column sincro.fidi.motivo_blocco is E'Why the customer is blocked.';
+comment on column sincro.fidi.slice_agente is E'The customer''s agent, kept by the hub (not sent by the ERP): whose devices see the row.';
+comment on column sincro.fidi.id_sincro is E'Change number of the row''s last change, from the company''s counter.';
+comment on column sincro.fidi.deleted is E'Tombstone: the ERP deleted this credit record.';
+comment on column sincro.fidi.updated_at is E'Last change in the hub.';
+
+insert into sincro_private.erp_entity (entity, table_name, key_columns) values
+  ('agent', 'sincro.agenti', '{cod_agente}'),
+  ('open_item', 'sincro.partite_aperte', '{cod_cli,id_partita}'),
+  ('customer_credit', 'sincro.fidi', '{cod_cli}');
+
+-- the customer's agent on every row that belongs to a customer
+alter table sincro.particolarita add column slice_agente text;
+alter table sincro.documenti add column slice_agente text;
+comment on column sincro.particolarita.slice_agente is E'The customer''s agent, kept by the hub (not sent by the ERP): whose devices see the row. Null for article-level particolarità (cod_cli ''*''), which every device of the company sees.';
+comment on column sincro.documenti.slice_agente is E'The customer''s agent (of cliente_cod), kept by the hub (not sent by the ERP): whose devices see the document.';
+
+update sincro.particolarita p set slice_agente = c.cod_agente
+  from sincro.clienti c where c.azi = p.azi and c.cod_cli = p.cod_cli and c.cod_agente is not null;
+update sincro.documenti d set slice_agente = c.cod_agente
+  from sincro.clienti c where c.azi = d.azi and c.cod_cli = d.cliente_cod and c.cod_agente is not null;
+
+create index idx_clienti__slice on sincro.clienti (azi, cod_agente, id_sincro);
+create index idx_particolarita__slice on sincro.particolarita (azi, slice_agente, id_sincro);
+create index idx_particolarita__article_level on sincro.particolarita (azi, id_sincro) where cod_cli = '*';
+create index idx_documenti__slice on sincro.documenti (azi, slice_agente, id_sincro);
+create index idx_documenti__customer on sincro.documenti (azi, cliente_cod);
+create index idx_documenti__date on sincro.documenti (azi, data_doc);
+create index idx_arportes__customer on sincro.arportes (azi, cliente_cod, data_ordine) where cliente_cod is not null;
+create index idx_arportes__date on sincro.arportes (azi, data_ordine);
+
+-- how much history a device holds
+alter table sincro_private.company
+  add column device_history_months integer not null default 12
+    constraint device_history_months_is_in_range check (device_history_months between 1 and 120),
+  add column device_history_from date not null default (current_date - interval '12 months')::date;
+
+comment on column sincro_private.company.device_history_months is
+  E'How many months of orders and documents an app device holds (default 12); set with sincro.set_device_history_months.';
+comment on column sincro_private.company.device_history_from is
+  E'The first day of the device history window now in force: documents and orders dated before it have left every device''s slice. Moved by sincro.device_history_advance (daily, by the worker), which logs the removals in the same transaction.';
+
+/*
+ * Slice changes: a row entering or leaving a device's slice without changing
+ * itself gets an entry here, numbered from the company's change counter like
+ * every change, addressed to one agent (that agent's devices and their
+ * supervisor's read it). device_changes_since reads an entry as "look at this
+ * row again": its current state if the device may see it, a removal if not.
+ */
+create table sincro.device_slice_log (
+  azi text not null references sincro_private.company (azi) on delete restrict,
+  id_sincro bigint not null,
+  cod_agente text not null,
+  entity text not null,
+  key jsonb not null,
+  reason text not null,
+  created_at timestamptz not null default now(),
+  primary key (azi, id_sincro),
+  constraint id_sincro_is_positive check (id_sincro > 0),
+  constraint key_is_object check (jsonb_typeof(key) = 'object'),
+  constraint reason_is_known check (reason in ('reassigned', 'supervisor', 'moved', 'aged_out', 'history'))
+);
+
+create index idx_device_slice_log__agent on sincro.device_slice_log (azi, cod_agente, id_sincro);
+alter table sincro.device_slice_log alter column azi set statistics 0;
+
+comment on table sincro.device_slice_log is E'Rows that entered or left an agent''s device slice without changing themselves (customer reassigned, supervisor changed, document moved or aged out), numbered on the company''s change counter. Read by sincro.device_changes_since; written by the hub only.';
+comment on column sincro.device_slice_log.azi is E'Company code.';
+comment on column sincro.device_slice_log.id_sincro is E'Change number of the entry (the company''s counter, shared with every change).';
+comment on column sincro.device_slice_log.cod_agente is E'Agent whose slice (and whose supervisor''s) the row entered or left.';
+comment on column sincro.device_slice_log.entity is E'Entity of the row (device feed names: customer, particolarita, open_item, customer_credit, document, order, agent).';
+comment on column sincro.device_slice_log.key is E'Key of the row, as the device feed gives it.';
+comment on column sincro.device_slice_log.reason is E'reassigned (customer''s agent changed), supervisor (agent''s supervisor changed), moved (document''s customer or date changed), aged_out / history (history window moved).';
+comment on column sincro.device_slice_log.created_at is E'When the entry was written.';
+
+alter table sincro.agenti enable row level security;
+alter table sincro.partite_aperte enable row level security;
+alter table sincro.fidi enable row level security;
+alter table sincro.device_slice_log enable row level security;

@@ -90,7 +90,8 @@ begin
   select pg_catalog.array_agg(a.attname::text order by a.attnum) into v_data
     from pg_catalog.pg_attribute a
     where a.attrelid = v_table and a.attnum > 0 and not a.attisdropped
-      and a.attname::text <> all (v_keys || '{azi,id_sincro,deleted,updated_at}'::text[]);
+      -- slice_agente: the hub's (the customer's agent, set by the slice triggers), never the ERP's
+      and a.attname::text <> all (v_keys || '{azi,id_sincro,deleted,updated_at,slice_agente}'::text[]);
   v_sql := sincro_private.fill_sql_template($sql$
     with incoming as (
       -- the last state of each key in the batch, numbered in batch order

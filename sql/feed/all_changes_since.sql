@@ -39,7 +39,7 @@ begin
       union all
       select 'particolarita', t.id_sincro, t.deleted,
              pg_catalog.jsonb_build_object('cod_cli', t.cod_cli, 'cod_art', t.cod_art, 'valido_dal', t.valido_dal),
-             pg_catalog.to_jsonb(t) - '{azi,cod_cli,cod_art,valido_dal,id_sincro,deleted,updated_at}'::text[]
+             pg_catalog.to_jsonb(t) - '{azi,cod_cli,cod_art,valido_dal,id_sincro,deleted,updated_at,slice_agente}'::text[]
       from sincro.particolarita t where t.azi = $1 and t.id_sincro > $2
       union all
       select 'accessory', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('tabella', t.tabella, 'codice', t.codice),
@@ -47,11 +47,23 @@ begin
       from sincro.tabelle_accessorie t where t.azi = $1 and t.id_sincro > $2
       union all
       select 'document', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('tipo_doc', t.tipo_doc, 'numero', t.numero),
-             pg_catalog.to_jsonb(t) - '{azi,tipo_doc,numero,id_sincro,deleted,updated_at}'::text[]
+             pg_catalog.to_jsonb(t) - '{azi,tipo_doc,numero,id_sincro,deleted,updated_at,slice_agente}'::text[]
                || pg_catalog.jsonb_build_object('lines',
                     (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
                      from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero))
       from sincro.documenti t where t.azi = $1 and t.id_sincro > $2
+      union all
+      select 'agent', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_agente', t.cod_agente),
+             pg_catalog.to_jsonb(t) - '{azi,cod_agente,id_sincro,deleted,updated_at}'::text[]
+      from sincro.agenti t where t.azi = $1 and t.id_sincro > $2
+      union all
+      select 'open_item', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_cli', t.cod_cli, 'id_partita', t.id_partita),
+             pg_catalog.to_jsonb(t) - '{azi,cod_cli,id_partita,id_sincro,deleted,updated_at,slice_agente}'::text[]
+      from sincro.partite_aperte t where t.azi = $1 and t.id_sincro > $2
+      union all
+      select 'customer_credit', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_cli', t.cod_cli),
+             pg_catalog.to_jsonb(t) - '{azi,cod_cli,id_sincro,deleted,updated_at,slice_agente}'::text[]
+      from sincro.fidi t where t.azi = $1 and t.id_sincro > $2
     ) u
     order by u.id_sincro
     limit $3;

@@ -1,6 +1,7 @@
 /*
  * Who sees and writes order headers. A store login sees its company's orders;
- * an app login its own device's orders and the ERP-made orders of its agent;
+ * an app login its own device's orders and the ERP-made orders of its agent
+ * (and reads those of its slice's customers);
  * an ERP login its company's; worker and admin every company's. The owner
  * (migrations, SECURITY DEFINER functions) is not subject to these policies.
  * Write rules (which party, which device, which ack) are checked by the
@@ -20,6 +21,14 @@ create policy app_device_or_agent on sincro.arportes to sincro_app
   with check (azi = sincro_private.session_company()
               and ((prov_tipo = 'A' and prov_id = sincro_private.session_device())
                    or (prov_tipo = 'G' and cod_agente = sincro_private.session_agent())));
+-- an app also reads the orders of the customers in its slice dated inside the history window
+-- (docs/devices.md); reading only: writing and acking stay with the policy above
+create policy app_slice_customers on sincro.arportes for select to sincro_app
+  using (azi = (select sincro_private.session_company())
+         and data_ordine >= (select sincro_private.session_history_from())
+         and exists (select 1 from sincro.clienti c
+                     where c.azi = arportes.azi and c.cod_cli = arportes.cliente_cod
+                       and c.cod_agente = any ((select sincro_private.session_agents())::text[])));
 create policy erp_company on sincro.arportes for select to sincro_erp
   using (azi = sincro_private.session_company());
 create policy every_company on sincro.arportes for select to sincro_worker, sincro_admin

@@ -18,8 +18,13 @@ create or replace view sincro.pending_store with (security_invoker = true) as
 comment on view sincro.pending_store is
   E'Orders the ERP has published (id_sincro > 0) that the store has not acquired (ack_store = 0).';
 
+-- an app login reads more orders than it acks (its slice's customers'): it lists the ones it acks
 create or replace view sincro.pending_app with (security_invoker = true) as
-  select a.* from sincro.arportes a where a.ack_app = 0 and a.id_sincro > 0;
+  select a.* from sincro.arportes a
+  where a.ack_app = 0 and a.id_sincro > 0
+    and (sincro_private.session_device() is null
+         or a.prov_tipo = 'A' and a.prov_id = sincro_private.session_device()
+         or a.prov_tipo = 'G' and a.cod_agente = sincro_private.session_agent());
 
 comment on view sincro.pending_app is
   E'Orders the ERP has published (id_sincro > 0) that the apps have not acquired (ack_app = 0).';

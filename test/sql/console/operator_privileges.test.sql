@@ -14,9 +14,10 @@ select results_eq(
      order by 1, 2 $$,
   $$ values ('sincro.apstatosyn', 'SELECT'), ('sincro.arporrig', 'SELECT'), ('sincro.arportes', 'SELECT'),
             ('sincro.arportes_history', 'SELECT'), ('sincro.company_status', 'SELECT'), ('sincro.consumer_lag', 'SELECT'),
-            ('sincro.new_customers', 'SELECT'), ('sincro.order_events', 'SELECT'), ('sincro.order_push', 'SELECT'),
+            ('sincro.fidi', 'SELECT'), ('sincro.new_customers', 'SELECT'), ('sincro.order_credit_flags', 'SELECT'),
+            ('sincro.order_events', 'SELECT'), ('sincro.order_push', 'SELECT'),
             ('sincro.push_problems', 'SELECT'), ('sincro.sync_runs', 'SELECT') $$,
-  'sincro_operator reads its company''s orders, lines, customers, history, push state, events, runs, status; writes nothing');
+  'sincro_operator reads its company''s orders, lines, customers, credit data and flags, history, push state, events, runs, status; writes nothing');
 -- TEST: executes these functions only
 select results_eq(
   $$ select p.oid::regprocedure::text

@@ -73,7 +73,14 @@ select r, o, p from (values
   ('sincro.sync_rebuild_apply(text,bigint,text,jsonb)',      '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.sync_rebuild_sweep(text,bigint,text)',            '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.quota(text)',                                     '{EXECUTE}', '{sincro_admin}'),
-  ('sincro.set_sync_contract(text,integer,interval,date)',   '{EXECUTE}', '{sincro_admin}')
+  ('sincro.set_sync_contract(text,integer,interval,date)',   '{EXECUTE}', '{sincro_admin}'),
+  -- the agent's device (sql/device)
+  ('sincro.device_changes_since(bigint,integer)',            '{EXECUTE}', '{sincro_app}'),
+  ('sincro.device_slice_size()',                             '{EXECUTE}', '{sincro_app}'),
+  ('sincro.device_history_advance(text)',                    '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.set_device_history_months(text,integer)',         '{EXECUTE}', '{sincro_admin}'),
+  ('sincro_private.session_agents()',                        '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  ('sincro_private.session_history_from()',                  '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}')
 ) as t(o, ps, rs), unnest(ps::text[]) p, unnest(rs::text[]) r;
 -- functions by their canonical name (an unknown one becomes NULL and fails the first test); the worker group
 -- executes every function of graphile-worker's, nobody else any

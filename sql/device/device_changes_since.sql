@@ -1,0 +1,167 @@
+/*
+ * The device feed (docs/devices.md): everything in the calling app login's
+ * slice that changed after `cursor`, in change-number order, with ONE cursor
+ * for every entity. Two sources share the company's change counter:
+ *   - the rows themselves: a row whose own change number is above the cursor
+ *     and that the login may see (row-level security decides) comes with its
+ *     state, or as a removal when it is a tombstone;
+ *   - the slice log: a row that entered or left the slice without changing
+ *     (its customer was reassigned, its agent's supervisor changed, it moved
+ *     to another customer or out of the history window) has an entry, read
+ *     as "look at this row again": its current state when the login may see
+ *     it now, a removal when it may not.
+ * Each number appears once, so a page never splits a change and the cursor is
+ * always the last id_sincro read.
+ *
+ * Cost: each source is read through an (azi, agent, id_sincro) index, one
+ * range per agent of the login (its own, plus those it supervises), at most
+ * max_rows rows each; articles, accessory tables, article-level
+ * particolarità and orders through (azi, id_sincro). A pull costs what it
+ * returns, whatever the company's size; the rows' data is built only for the
+ * page's rows, by primary key.
+ *
+ * Runs with the caller's rights: row-level security is the only judge of
+ * what a login sees, here as in a direct SELECT.
+ */
+create or replace function sincro.device_changes_since("cursor" bigint, max_rows integer default 1000)
+returns table (entity text, id_sincro bigint, deleted boolean, key jsonb, data jsonb)
+language plpgsql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_azi constant text := sincro_private.session_company();
+  v_agents constant text[] := sincro_private.session_agents();
+  v_purged bigint;
+begin
+  -- validate
+  if v_agents is null then
+    raise exception using
+      errcode = 'SY190',
+      message = 'device_changes_since: only an app login (a device) has a slice',
+      hint = 'Connect with the app login of the device (sincro.create_login(..., ''app'', azi, prov_id, cod_agente => ...)). Other parties follow sincro.all_changes_since.';
+  end if;
+  if $1 is null or $1 < 0 then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('device_changes_since: cursor must be 0 or a change number already read (got %s)', coalesce($1::text, 'NULL')),
+      hint = 'Start from 0; then pass the largest id_sincro you have read.';
+  end if;
+  if $2 is null or $2 < 1 or $2 > 100000 then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('device_changes_since: max_rows must be between 1 and 100000 (got %s)', coalesce($2::text, 'NULL')),
+      hint = 'Read in pages of a few thousand rows at most.';
+  end if;
+  v_purged := sincro_private.tombstones_purged_through(v_azi);
+  if $1 > 0 and $1 < v_purged then
+    raise exception using
+      errcode = 'SY130',
+      message = pg_catalog.format('device_changes_since: cursor %s is older than the tombstone retention: removals up to change %s have been purged and cannot be sent', $1, v_purged),
+      hint = 'Empty the device''s copy and download again from cursor 0.';
+  end if;
+
+  -- read: the page's change numbers and keys, then the rows' data by key
+  return query
+    with picked as (
+      select p.entity, p.id_sincro, p.deleted, p.key
+      from (
+        (select 'article'::text as entity, t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_art', t.cod_art) as key
+         from sincro.articoli t where t.azi = v_azi and t.id_sincro > $1 order by t.id_sincro limit $2)
+        union all
+        (select 'accessory', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('tabella', t.tabella, 'codice', t.codice)
+         from sincro.tabelle_accessorie t where t.azi = v_azi and t.id_sincro > $1 order by t.id_sincro limit $2)
+        union all
+        (select 'particolarita', t.id_sincro, t.deleted,
+                pg_catalog.jsonb_build_object('cod_cli', t.cod_cli, 'cod_art', t.cod_art, 'valido_dal', t.valido_dal)
+         from sincro.particolarita t where t.azi = v_azi and t.cod_cli = '*' and t.id_sincro > $1 order by t.id_sincro limit $2)
+        union all
+        (select 'order', a.id_sincro, false, pg_catalog.jsonb_build_object('id_pub', a.id_pub)
+         from sincro.arportes a where a.azi = v_azi and a.id_sincro > $1 order by a.id_sincro limit $2)
+        union all
+        select x.entity, x.id_sincro, x.deleted, x.key
+        from pg_catalog.unnest(v_agents) g(agent)
+        cross join lateral (
+          (select 'agent'::text as entity, t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_agente', t.cod_agente) as key
+           from sincro.agenti t where t.azi = v_azi and t.cod_agente = g.agent and t.id_sincro > $1)
+          union all
+          (select 'customer', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_cli', t.cod_cli)
+           from sincro.clienti t where t.azi = v_azi and t.cod_agente = g.agent and t.id_sincro > $1 order by t.id_sincro limit $2)
+          union all
+          (select 'particolarita', t.id_sincro, t.deleted,
+                  pg_catalog.jsonb_build_object('cod_cli', t.cod_cli, 'cod_art', t.cod_art, 'valido_dal', t.valido_dal)
+           from sincro.particolarita t where t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 order by t.id_sincro limit $2)
+          union all
+          (select 'open_item', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_cli', t.cod_cli, 'id_partita', t.id_partita)
+           from sincro.partite_aperte t where t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 order by t.id_sincro limit $2)
+          union all
+          (select 'customer_credit', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_cli', t.cod_cli)
+           from sincro.fidi t where t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 order by t.id_sincro limit $2)
+          union all
+          (select 'document', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('tipo_doc', t.tipo_doc, 'numero', t.numero)
+           from sincro.documenti t where t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 order by t.id_sincro limit $2)
+          union all
+          -- the slice log: deleted is decided below, by whether the row is visible now
+          (select l.entity, l.id_sincro, null::boolean, l.key
+           from sincro.device_slice_log l where l.azi = v_azi and l.cod_agente = g.agent and l.id_sincro > $1 order by l.id_sincro limit $2)
+        ) x
+      ) p
+      order by p.id_sincro
+      limit $2
+    )
+    select p.entity, p.id_sincro, coalesce(p.deleted, d.data is null), p.key, d.data
+    from picked p
+    cross join lateral (
+      select case when p.deleted then null else
+        case p.entity
+          when 'article' then
+            (select pg_catalog.to_jsonb(t) - '{azi,cod_art,id_sincro,deleted,updated_at}'::text[]
+             from sincro.articoli t where t.azi = v_azi and t.cod_art = p.key ->> 'cod_art' and not t.deleted)
+          when 'accessory' then
+            (select pg_catalog.to_jsonb(t) - '{azi,tabella,codice,id_sincro,deleted,updated_at}'::text[]
+             from sincro.tabelle_accessorie t
+             where t.azi = v_azi and t.tabella = p.key ->> 'tabella' and t.codice = p.key ->> 'codice' and not t.deleted)
+          when 'agent' then
+            (select pg_catalog.to_jsonb(t) - '{azi,cod_agente,id_sincro,deleted,updated_at}'::text[]
+             from sincro.agenti t where t.azi = v_azi and t.cod_agente = p.key ->> 'cod_agente' and not t.deleted)
+          when 'customer' then
+            (select pg_catalog.to_jsonb(t) - '{azi,cod_cli,id_sincro,deleted,updated_at}'::text[]
+             from sincro.clienti t where t.azi = v_azi and t.cod_cli = p.key ->> 'cod_cli' and not t.deleted)
+          when 'particolarita' then
+            (select pg_catalog.to_jsonb(t) - '{azi,cod_cli,cod_art,valido_dal,id_sincro,deleted,updated_at,slice_agente}'::text[]
+             from sincro.particolarita t
+             where t.azi = v_azi and t.cod_cli = p.key ->> 'cod_cli' and t.cod_art = p.key ->> 'cod_art'
+               and t.valido_dal = (p.key ->> 'valido_dal')::date and not t.deleted)
+          when 'open_item' then
+            (select pg_catalog.to_jsonb(t) - '{azi,cod_cli,id_partita,id_sincro,deleted,updated_at,slice_agente}'::text[]
+             from sincro.partite_aperte t
+             where t.azi = v_azi and t.cod_cli = p.key ->> 'cod_cli' and t.id_partita = p.key ->> 'id_partita' and not t.deleted)
+          when 'customer_credit' then
+            (select pg_catalog.to_jsonb(t) - '{azi,cod_cli,id_sincro,deleted,updated_at,slice_agente}'::text[]
+             from sincro.fidi t where t.azi = v_azi and t.cod_cli = p.key ->> 'cod_cli' and not t.deleted)
+          when 'document' then
+            (select pg_catalog.to_jsonb(t) - '{azi,tipo_doc,numero,id_sincro,deleted,updated_at,slice_agente}'::text[]
+                    || pg_catalog.jsonb_build_object('lines',
+                         (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
+                          from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero))
+             from sincro.documenti t
+             where t.azi = v_azi and t.tipo_doc = p.key ->> 'tipo_doc' and t.numero = p.key ->> 'numero' and not t.deleted)
+          when 'order' then
+            (select pg_catalog.to_jsonb(a) - 'azi' || pg_catalog.jsonb_build_object('lines',
+                      (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - 'azi' - 'id_pub' order by r.riga), '[]')
+                       from sincro.arporrig r where r.azi = a.azi and r.id_pub = a.id_pub))
+             from sincro.arportes a where a.azi = v_azi and a.id_pub = (p.key ->> 'id_pub')::bigint)
+        end
+      end as data
+    ) d
+    order by p.id_sincro;
+end;
+$$;
+
+comment on function sincro.device_changes_since(bigint, integer) is
+  E'The calling app login''s device feed: every change to a row of its slice above cursor, in change-number order, at most max_rows, as (entity, id_sincro, deleted, key, data); deleted = true is a removal (a tombstone, or a row that left the slice). One cursor covers every entity; start from 0 (the first download), then pass the last id_sincro read. SY190 for a login that is not an app login; SY130 when the cursor is older than the tombstone retention. See docs/devices.md.';
+
+-- who may use it
+revoke all on function sincro.device_changes_since(bigint, integer) from public;
+grant execute on function sincro.device_changes_since(bigint, integer) to sincro_app;
