@@ -100,10 +100,36 @@ export interface CallOptions {
 }
 
 /** The ERP-owned data a sync reads, by wire name (docs/sync.md has each one's key and fields). */
-export type ErpEntity = "customer" | "article" | "particolarita" | "accessory" | "document" | "order";
+export type ErpEntity =
+  | "customer"
+  | "article"
+  | "particolarita"
+  | "accessory"
+  | "document"
+  | "order"
+  | "agent"
+  | "open_item"
+  | "customer_credit";
 
-/** Every entity, in the order a total rebuild reads them. */
-export const ERP_ENTITIES: readonly ErpEntity[] = ["accessory", "article", "customer", "particolarita", "order", "document"];
+/** Every entity, in the order a total rebuild reads them (agents and customers before the rows that belong to a customer). */
+export const ERP_ENTITIES: readonly ErpEntity[] = [
+  "accessory",
+  "agent",
+  "article",
+  "customer",
+  "customer_credit",
+  "open_item",
+  "particolarita",
+  "order",
+  "document",
+];
+
+/**
+ * Entities an ERP may not offer (they came with issue 14, the agent's device):
+ * a snapshot answered 404 `unknown_entity` for one of them reads as empty
+ * rather than failing the rebuild.
+ */
+export const OPTIONAL_ERP_ENTITIES: readonly ErpEntity[] = ["agent", "open_item", "customer_credit"];
 
 /** One entry of the ERP's change log, carrying the row's current state (null when it no longer exists). */
 export interface ErpChange {

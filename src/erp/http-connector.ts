@@ -16,6 +16,7 @@
 import { z } from "zod";
 import {
   ERP_ENTITIES,
+  OPTIONAL_ERP_ENTITIES,
   ErpRejectedError,
   ErpUnavailableError,
   type CallOptions,
@@ -72,6 +73,16 @@ function snapshotHeaders(response: Response): { cursor: string; expectedRows: nu
   if (rowCount !== null && !/^\d+$/.test(rowCount)) return { problem: `x-erp-row-count is not a number (${rowCount})` };
   if (response.body === null) return { problem: "the answer has no body" };
   return { cursor, expectedRows: rowCount === null ? undefined : Number(rowCount) };
+}
+
+/** The snapshot of an optional entity the ERP does not offer: no rows, no cursor of its own (a rebuild's cursor comes from its first entity). */
+function emptySnapshot(what: string): ErpSnapshot {
+  let opened = false;
+  async function* none<T>(): AsyncGenerator<readonly T[]> {
+    if (opened) throw new Error(`${what}: the snapshot can be read once`);
+    opened = true;
+  }
+  return { cursor: "", rowCount: 0, batches: () => none<ErpSnapshotRow>(), rawBatches: () => none<string>() };
 }
 
 function signalFor(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {
@@ -211,6 +222,11 @@ export function createHttpConnector(options: HttpConnectorOptions): ErpConnector
       }
       if (!response.ok) {
         stopForwarding();
+        if (response.status === 404 && OPTIONAL_ERP_ENTITIES.includes(entity)) {
+          // an ERP without agents, open items or credit data: it has none of them
+          await response.body?.cancel().catch(() => undefined);
+          return emptySnapshot(what);
+        }
         throw await refused(path, response);
       }
       const headers = snapshotHeaders(response);

@@ -14,6 +14,7 @@ const seedBody = z.strictObject({
   articles: z.number().int().min(0).max(MAX_SEEDED_ROWS).optional(),
   customers: z.number().int().min(0).max(MAX_SEEDED_ROWS).optional(),
   particolarita: z.number().int().min(0).max(MAX_SEEDED_ROWS).optional(),
+  agents: z.number().int().min(0).max(999).optional(),
   log: z.boolean().optional(),
 });
 

@@ -81,3 +81,46 @@ export async function deleteRecord(pool: Pool, azi: string, entity: RecordEntity
     await appendChange(client, azi, entity, key, "delete");
   });
 }
+
+/** Gives an existing customer to another agent (or to none); NotFound when the ERP has no such customer. */
+export async function reassignCustomer(pool: Pool, azi: string, code: string, codAgente: string | null): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await ensureCompany(client, azi);
+    await lockChangeLog(client, azi);
+    const updated = await client.query("update erp_ref.customer set data = data || jsonb_build_object('cod_agente', $3::text) where azi = $1 and code = $2", [
+      azi,
+      code,
+      codAgente,
+    ]);
+    if (updated.rowCount === 0) throw new NotFound(`no customer ${code} in company ${azi}`);
+    await appendChange(client, azi, "customer", { cod_cli: code }, "update");
+  });
+}
+
+/**
+ * Sets some fields of one record, keeping the others (a new record starts from
+ * `blank`, every field of its entity null or its default); returns whether it
+ * was created.
+ */
+export async function mergeRecord(
+  pool: Pool,
+  azi: string,
+  entity: RecordEntity,
+  key: Readonly<Record<string, string>>,
+  blank: Readonly<Record<string, unknown>>,
+  fields: Readonly<Record<string, unknown>>,
+): Promise<{ created: boolean }> {
+  return inTransaction(pool, async (client) => {
+    await ensureCompany(client, azi);
+    await lockChangeLog(client, azi);
+    const written = await client.query<{ created: boolean }>(
+      `insert into erp_ref.record as r (azi, entity, key, data) values ($1, $2, $3, $4::jsonb || $5::jsonb)
+       on conflict (azi, entity, key) do update set data = r.data || $5::jsonb, updated_at = now()
+       returning xmax = 0 as created`,
+      [azi, entity, JSON.stringify(key), JSON.stringify(blank), JSON.stringify(fields)],
+    );
+    const created = written.rows[0]?.created === true;
+    await appendChange(client, azi, entity, key, created ? "insert" : "update");
+    return { created };
+  });
+}

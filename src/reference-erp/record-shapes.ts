@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 
-export const RECORD_ENTITIES = ["article", "particolarita", "accessory", "document"] as const;
+export const RECORD_ENTITIES = ["article", "particolarita", "accessory", "document", "agent", "open_item", "customer_credit"] as const;
 
 /** The entities kept in erp_ref.record (customers and orders have their own tables). */
 export type RecordEntity = (typeof RECORD_ENTITIES)[number];
@@ -54,6 +54,26 @@ export const recordShapes = {
       totale_documento: maybeDecimal,
       lines: z.array(documentLine).default([]),
     }),
+  },
+  agent: {
+    key: z.strictObject({ cod_agente: code }),
+    data: z.strictObject({ nome: text, email: text, telefono: text, cod_supervisore: text }),
+  },
+  open_item: {
+    key: z.strictObject({ cod_cli: code, id_partita: code }),
+    data: z.strictObject({
+      tipo_doc: text,
+      numero_doc: text,
+      data_doc: isoDate.nullable().default(null),
+      data_scadenza: isoDate.nullable().default(null),
+      importo: maybeDecimal,
+      importo_pagato: maybeDecimal,
+      pagata: z.boolean().default(false),
+    }),
+  },
+  customer_credit: {
+    key: z.strictObject({ cod_cli: code }),
+    data: z.strictObject({ fido: maybeDecimal, esposizione: maybeDecimal, bloccato: z.boolean().default(false), motivo_blocco: text }),
   },
 } as const satisfies Record<RecordEntity, { key: z.ZodType<Record<string, string>>; data: z.ZodType<Record<string, unknown>> }>;
 

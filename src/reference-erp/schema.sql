@@ -40,12 +40,24 @@ create table if not exists erp_ref.orders (
  */
 create table if not exists erp_ref.record (
   azi text not null references erp_ref.company (azi),
-  entity text not null constraint entity_is_generic check (entity in ('article', 'particolarita', 'accessory', 'document')),
+  entity text not null constraint entity_is_generic check (entity in ('article', 'particolarita', 'accessory', 'document', 'agent', 'open_item', 'customer_credit')),
   key jsonb not null constraint key_is_object check (jsonb_typeof(key) = 'object'),
   data jsonb not null constraint data_is_object check (jsonb_typeof(data) = 'object'),
   updated_at timestamptz not null default now(),
   primary key (azi, entity, key)
 );
+
+/* An ERP database from before agents, open items and credit data (issue 14) takes them in place. */
+do $$
+begin
+  if not exists (select 1 from pg_constraint where conname = 'entity_is_generic' and conrelid = 'erp_ref.record'::regclass
+                 and pg_get_constraintdef(oid) like '%customer_credit%') then
+    alter table erp_ref.record drop constraint if exists entity_is_generic;
+    alter table erp_ref.record add constraint entity_is_generic
+      check (entity in ('article', 'particolarita', 'accessory', 'document', 'agent', 'open_item', 'customer_credit'));
+  end if;
+end;
+$$;
 
 /*
  * Every write appends here, in the writing transaction, after taking the

@@ -9,7 +9,8 @@
  * customers get numeric codes, so the two never meet); particolarità i is
  * customer S(1 + (i-1) mod C), article A(1 + ((i-1) div C) mod A), valid from
  * 2026-01-01 plus (i-1) div (C·A) days, C and A the numbers of customers and
- * articles asked in the same call (1000 when not asked).
+ * articles asked in the same call (1000 when not asked). With `agents` N,
+ * agents G001…G00N are made and customer i follows agent G(1 + (i-1) mod N).
  *
  * Seeding again sets the same rows again. Into an entity the company has no
  * rows of yet, the rows are plainly inserted: an upsert (on conflict) costs
@@ -23,6 +24,8 @@ export interface SeedRequest {
   readonly articles?: number | undefined;
   readonly customers?: number | undefined;
   readonly particolarita?: number | undefined;
+  /** Agents G001…, and customers spread over them (default: none, customers without agent). */
+  readonly agents?: number | undefined;
   /** Also append one change-log entry per row (default false). */
   readonly log?: boolean | undefined;
 }
@@ -31,6 +34,7 @@ export interface SeedResult {
   readonly articles: number;
   readonly customers: number;
   readonly particolarita: number;
+  readonly agents: number;
 }
 
 const SEED_ARTICLES = (upsert: boolean) => `
@@ -51,7 +55,8 @@ const SEED_CUSTOMERS = (upsert: boolean) => `
     select $1, 'S' || lpad(i::text, 7, '0'),
            jsonb_build_object(
              'ragione_sociale', 'Cliente ' || i, 'partita_iva', lpad(i::text, 11, '0'), 'citta', 'Milano',
-             'provincia', 'MI', 'nazione', 'IT', 'listino', '1', 'cod_pagamento', 'RB30')
+             'provincia', 'MI', 'nazione', 'IT', 'listino', '1', 'cod_pagamento', 'RB30',
+             'cod_agente', case when $4::int > 0 then 'G' || lpad((1 + (i - 1) % $4::int)::text, 3, '0') end)
     from generate_series(1, $2::int) i
     ${upsert ? "on conflict (azi, code) do update set data = excluded.data" : ""}
     returning code)
@@ -71,6 +76,16 @@ const SEED_PARTICOLARITA = (upsert: boolean) => `
     returning key)
   ${logEntries("'particolarita'", "key::text", "key")}`;
 
+const SEED_AGENTS = (upsert: boolean) => `
+  with seeded as (
+    insert into erp_ref.record (azi, entity, key, data)
+    select $1, 'agent', jsonb_build_object('cod_agente', 'G' || lpad(i::text, 3, '0')),
+           jsonb_build_object('nome', 'Agente ' || i, 'email', null, 'telefono', null, 'cod_supervisore', null)
+    from generate_series(1, $2::int) i
+    ${upsert ? "on conflict (azi, entity, key) do update set data = excluded.data, updated_at = now()" : ""}
+    returning key)
+  ${logEntries("'agent'", "key::text", "key")}`;
+
 /** The tail of a seeding statement: log each seeded row when $3 is true; counts the rows. */
 function logEntries(entity: string, keyText: string, keyJson: string): string {
   return `, logged as (
@@ -84,26 +99,27 @@ export async function seedCompany(pool: Pool, azi: string, request: SeedRequest)
     await ensureCompany(client, azi);
     const log = request.log === true;
     if (log) await lockChangeLog(client, azi);
-    const seed = async (entity: "article" | "customer" | "particolarita", sql: (upsert: boolean) => string, count: number | undefined, extra: number[] = []) => {
+    const seed = async (entity: "article" | "customer" | "particolarita" | "agent", sql: (upsert: boolean) => string, count: number | undefined, extra: number[] = []) => {
       if (count === undefined || count === 0) return 0;
       const upsert = await hasRows(client, azi, entity);
       return countOf(client, sql(upsert), [azi, count, log, ...extra]);
     };
     const articles = await seed("article", SEED_ARTICLES, request.articles);
-    const customers = await seed("customer", SEED_CUSTOMERS, request.customers);
+    const agents = await seed("agent", SEED_AGENTS, request.agents);
+    const customers = await seed("customer", SEED_CUSTOMERS, request.customers, [request.agents ?? 0]);
     const particolarita = await seed("particolarita", SEED_PARTICOLARITA, request.particolarita, [
       request.customers || 1000,
       request.articles || 1000,
     ]);
     // a million fresh rows leave the planner's statistics describing an empty table
-    if (articles + particolarita > 0) await client.query("analyze erp_ref.record");
+    if (articles + particolarita + agents > 0) await client.query("analyze erp_ref.record");
     if (customers > 0) await client.query("analyze erp_ref.customer");
     if (log) await client.query("analyze erp_ref.change_log");
-    return { articles, customers, particolarita };
+    return { articles, customers, particolarita, agents };
   });
 }
 
-async function hasRows(client: PoolClient, azi: string, entity: "article" | "customer" | "particolarita"): Promise<boolean> {
+async function hasRows(client: PoolClient, azi: string, entity: "article" | "customer" | "particolarita" | "agent"): Promise<boolean> {
   const sql =
     entity === "customer"
       ? "select exists (select 1 from erp_ref.customer where azi = $1) as found"

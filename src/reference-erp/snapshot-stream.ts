@@ -28,6 +28,9 @@ const ROWS_OF: Record<ErpEntity, string> = {
   particolarita: recordRows(),
   accessory: recordRows(),
   document: recordRows(),
+  agent: recordRows(),
+  open_item: recordRows(),
+  customer_credit: recordRows(),
 };
 
 function recordRows(): string {

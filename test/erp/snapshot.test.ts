@@ -28,7 +28,7 @@ describe("ERP snapshots", () => {
   beforeAll(async () => {
     erp = await startErpFixture("erp_snapshot");
     const seeded = await erp.request("POST", "/_admin/companies/S1/seed", { articles: 20_000, customers: 50, particolarita: 120 });
-    expect(seeded).toEqual({ status: 200, body: { articles: 20_000, customers: 50, particolarita: 120 } });
+    expect(seeded).toEqual({ status: 200, body: { articles: 20_000, customers: 50, particolarita: 120, agents: 0 } });
   });
 
   afterAll(async () => {

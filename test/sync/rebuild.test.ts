@@ -64,7 +64,7 @@ describe("total rebuild", () => {
     const result = await runRebuild(harness.pool, harness.erp, AZI, { onProgress: (p) => progress.push(p) });
     // TEST: the progress of each entity is measured against the row count its snapshot announced
     const articles = progress.filter((p) => p.phase === "article");
-    expect(articles.every((p) => p.entityExpected === ARTICLES && p.entityCount === 6)).toBe(true);
+    expect(articles.every((p) => p.entityExpected === ARTICLES && p.entityCount === 9)).toBe(true);
     expect(articles.map((p) => p.entityReceived)).toEqual([...articles.map((p) => p.entityReceived)].sort((a, b) => a - b));
     expect(articles.at(-1)?.entityReceived).toBe(ARTICLES);
     expect(progress.filter((p) => p.phase === "customer").every((p) => p.entityExpected === 0)).toBe(true);
