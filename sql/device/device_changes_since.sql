@@ -65,7 +65,17 @@ begin
   -- read: the page's change numbers and keys, then the rows' data by key
   return query
     with picked as (
-      select p.entity, p.id_sincro, p.deleted, p.key
+      -- the key also as plain typed values (k1, k2, k3, kid): compared with a table's columns they make
+      -- primary-key lookups below, where an expression on key (->>, not leakproof) would have to wait
+      -- behind the row-level security filter and could not use an index
+      select p.entity, p.id_sincro, p.deleted, p.key,
+             case p.entity when 'article' then p.key ->> 'cod_art' when 'accessory' then p.key ->> 'tabella'
+                           when 'agent' then p.key ->> 'cod_agente' when 'document' then p.key ->> 'tipo_doc'
+                           else p.key ->> 'cod_cli' end as k1,
+             case p.entity when 'accessory' then p.key ->> 'codice' when 'particolarita' then p.key ->> 'cod_art'
+                           when 'open_item' then p.key ->> 'id_partita' when 'document' then p.key ->> 'numero' end as k2,
+             case when p.entity = 'particolarita' then (p.key ->> 'valido_dal')::date end as k3,
+             case when p.entity = 'order' then (p.key ->> 'id_pub')::bigint end as kid
       from (
         (select 'article'::text as entity, t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_art', t.cod_art) as key
          from sincro.articoli t where t.azi = v_azi and t.id_sincro > $1 order by t.id_sincro limit $2)
@@ -117,41 +127,40 @@ begin
         case p.entity
           when 'article' then
             (select pg_catalog.to_jsonb(t) - '{azi,cod_art,id_sincro,deleted,updated_at}'::text[]
-             from sincro.articoli t where t.azi = v_azi and t.cod_art = p.key ->> 'cod_art' and not t.deleted)
+             from sincro.articoli t where t.azi = v_azi and t.cod_art = p.k1 and not t.deleted)
           when 'accessory' then
             (select pg_catalog.to_jsonb(t) - '{azi,tabella,codice,id_sincro,deleted,updated_at}'::text[]
              from sincro.tabelle_accessorie t
-             where t.azi = v_azi and t.tabella = p.key ->> 'tabella' and t.codice = p.key ->> 'codice' and not t.deleted)
+             where t.azi = v_azi and t.tabella = p.k1 and t.codice = p.k2 and not t.deleted)
           when 'agent' then
             (select pg_catalog.to_jsonb(t) - '{azi,cod_agente,id_sincro,deleted,updated_at}'::text[]
-             from sincro.agenti t where t.azi = v_azi and t.cod_agente = p.key ->> 'cod_agente' and not t.deleted)
+             from sincro.agenti t where t.azi = v_azi and t.cod_agente = p.k1 and not t.deleted)
           when 'customer' then
             (select pg_catalog.to_jsonb(t) - '{azi,cod_cli,id_sincro,deleted,updated_at}'::text[]
-             from sincro.clienti t where t.azi = v_azi and t.cod_cli = p.key ->> 'cod_cli' and not t.deleted)
+             from sincro.clienti t where t.azi = v_azi and t.cod_cli = p.k1 and not t.deleted)
           when 'particolarita' then
             (select pg_catalog.to_jsonb(t) - '{azi,cod_cli,cod_art,valido_dal,id_sincro,deleted,updated_at,slice_agente}'::text[]
              from sincro.particolarita t
-             where t.azi = v_azi and t.cod_cli = p.key ->> 'cod_cli' and t.cod_art = p.key ->> 'cod_art'
-               and t.valido_dal = (p.key ->> 'valido_dal')::date and not t.deleted)
+             where t.azi = v_azi and t.cod_cli = p.k1 and t.cod_art = p.k2 and t.valido_dal = p.k3 and not t.deleted)
           when 'open_item' then
             (select pg_catalog.to_jsonb(t) - '{azi,cod_cli,id_partita,id_sincro,deleted,updated_at,slice_agente}'::text[]
              from sincro.partite_aperte t
-             where t.azi = v_azi and t.cod_cli = p.key ->> 'cod_cli' and t.id_partita = p.key ->> 'id_partita' and not t.deleted)
+             where t.azi = v_azi and t.cod_cli = p.k1 and t.id_partita = p.k2 and not t.deleted)
           when 'customer_credit' then
             (select pg_catalog.to_jsonb(t) - '{azi,cod_cli,id_sincro,deleted,updated_at,slice_agente}'::text[]
-             from sincro.fidi t where t.azi = v_azi and t.cod_cli = p.key ->> 'cod_cli' and not t.deleted)
+             from sincro.fidi t where t.azi = v_azi and t.cod_cli = p.k1 and not t.deleted)
           when 'document' then
             (select pg_catalog.to_jsonb(t) - '{azi,tipo_doc,numero,id_sincro,deleted,updated_at,slice_agente}'::text[]
                     || pg_catalog.jsonb_build_object('lines',
                          (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
                           from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero))
              from sincro.documenti t
-             where t.azi = v_azi and t.tipo_doc = p.key ->> 'tipo_doc' and t.numero = p.key ->> 'numero' and not t.deleted)
+             where t.azi = v_azi and t.tipo_doc = p.k1 and t.numero = p.k2 and not t.deleted)
           when 'order' then
             (select pg_catalog.to_jsonb(a) - 'azi' || pg_catalog.jsonb_build_object('lines',
                       (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - 'azi' - 'id_pub' order by r.riga), '[]')
                        from sincro.arporrig r where r.azi = a.azi and r.id_pub = a.id_pub))
-             from sincro.arportes a where a.azi = v_azi and a.id_pub = (p.key ->> 'id_pub')::bigint)
+             from sincro.arportes a where a.azi = v_azi and a.id_pub = p.kid)
         end
       end as data
     ) d

@@ -25,7 +25,7 @@ begin
     select c.azi, c.device_history_months, c.device_history_from from sincro_private.company c
     where only_azi is null or c.azi = only_azi order by c.azi
   loop
-    v_new := (pg_catalog.current_date - pg_catalog.make_interval(months => v_company.device_history_months))::date;
+    v_new := (current_date - pg_catalog.make_interval(months => v_company.device_history_months))::date;
     continue when v_new = v_company.device_history_from;
 
     -- the company row first (a sync takes it before the counter too), then the counter (append_slice_log)

@@ -1,5 +1,6 @@
 /*
- * Tombstones are kept for the company's tombstone_retention, then removed.
+ * Tombstones (and the devices' slice-log entries) are kept for the company's
+ * tombstone_retention, then removed.
  * The largest change number removed is remembered, so a consumer whose cursor
  * is older gets SY130 ("rebuild your copy") instead of silently missing the
  * deletion. The worker runs it daily.
@@ -35,6 +36,17 @@ begin
         v_total := v_total + v_purged;
       end if;
     end loop;
+    -- the devices' slice log (removals of rows that left a slice) is kept as long as tombstones
+    with gone as (
+      delete from sincro.device_slice_log l where l.azi = v_company.azi and l.created_at < pg_catalog.now() - v_company.tombstone_retention
+      returning l.id_sincro)
+    select pg_catalog.count(*), pg_catalog.max(g.id_sincro) into v_purged, v_max from gone g;
+    if v_purged > 0 then
+      update sincro_private.company c
+        set tombstones_purged_through = greatest(c.tombstones_purged_through, v_max)
+        where c.azi = v_company.azi;
+      v_total := v_total + v_purged;
+    end if;
   end loop;
   return v_total;
 end;

@@ -14,13 +14,14 @@ create policy store_company on sincro.arportes to sincro_store
   with check (azi = sincro_private.session_company());
 -- (the store acks app and ERP orders of its company too; that only store orders are
 -- inserted by a store login is the insert trigger's rule, SY111)
+-- (the session's company, device and agent as init plans: evaluated once per query, not once per row)
 create policy app_device_or_agent on sincro.arportes to sincro_app
-  using (azi = sincro_private.session_company()
-         and ((prov_tipo = 'A' and prov_id = sincro_private.session_device())
-              or (prov_tipo = 'G' and cod_agente = sincro_private.session_agent())))
-  with check (azi = sincro_private.session_company()
-              and ((prov_tipo = 'A' and prov_id = sincro_private.session_device())
-                   or (prov_tipo = 'G' and cod_agente = sincro_private.session_agent())));
+  using (azi = (select sincro_private.session_company())
+         and ((prov_tipo = 'A' and prov_id = (select sincro_private.session_device()))
+              or (prov_tipo = 'G' and cod_agente = (select sincro_private.session_agent()))))
+  with check (azi = (select sincro_private.session_company())
+              and ((prov_tipo = 'A' and prov_id = (select sincro_private.session_device()))
+                   or (prov_tipo = 'G' and cod_agente = (select sincro_private.session_agent()))));
 -- an app also reads the orders of the customers in its slice dated inside the history window
 -- (docs/devices.md); reading only: writing and acking stay with the policy above
 create policy app_slice_customers on sincro.arportes for select to sincro_app

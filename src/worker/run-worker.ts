@@ -10,6 +10,7 @@ import { endOverdueSessionsTask } from "./tasks/end_overdue_sessions";
 import { partialSyncTask } from "./tasks/partial_sync";
 import { pushOrderTask } from "./tasks/push_order";
 import { purgeTombstonesTask } from "./tasks/purge_tombstones";
+import { deviceHistoryAdvanceTask } from "./tasks/device_history_advance";
 import { sweepPushesTask } from "./tasks/sweep_pushes";
 import { syncPullTask } from "./tasks/sync_pull";
 
@@ -32,6 +33,7 @@ export function sincroTaskList(erp: ErpConnector): TaskList {
     sync_pull: syncPullTask(erp),
     sweep_pushes: sweepPushesTask,
     purge_tombstones: purgeTombstonesTask,
+    device_history_advance: deviceHistoryAdvanceTask,
     end_overdue_sessions: endOverdueSessionsTask,
   };
 }
@@ -90,12 +92,13 @@ function startRunner(options: WorkerOptions, pool: Pool, concurrency: number): P
     noHandleSignals: true,
     logger: workerLogger(options.logger),
     taskList: sincroTaskList(options.erp),
-    // one attempt per sweep: a failed sweep is simply run again the next minute; the purge runs at 03:17 daily
+    // one attempt per sweep: a failed sweep is simply run again the next minute; the purge runs at 03:17 daily,
+    // the devices' history window moves at 03:23
     ...(options.sweep === false
       ? {}
       : {
           crontab:
-            "* * * * * sweep_pushes ?max=1\n* * * * * end_overdue_sessions ?max=1\n17 3 * * * purge_tombstones ?max=3\n",
+            "* * * * * sweep_pushes ?max=1\n* * * * * end_overdue_sessions ?max=1\n17 3 * * * purge_tombstones ?max=3\n23 3 * * * device_history_advance ?max=3\n",
         }),
   });
 }
