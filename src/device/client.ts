@@ -43,6 +43,8 @@ export interface UploadResult {
 export interface ClientHooks {
   /** After a page was read from the hub, before it is applied locally. */
   readonly beforeApply?: (page: number) => void | Promise<void>;
+  /** Inside the local transaction that applies a page, half-way through its rows (synchronous). */
+  readonly duringApply?: (page: number) => void;
   /** After the hub committed an order's upload, before the device recorded its public ID. */
   readonly afterUploadCommit?: (idInt: string) => void | Promise<void>;
 }
@@ -145,7 +147,9 @@ export class DeviceClient {
       const rows: FeedRow[] = result.rows.map((row) => ({ ...row, id_sincro: Number(row.id_sincro) }));
       pages += 1;
       await this.hooks.beforeApply?.(pages);
-      this.store.apply(rows);
+      const duringApply = this.hooks.duringApply;
+      const page = pages;
+      this.store.apply(rows, duringApply === undefined ? undefined : () => duringApply(page));
       cursor = rows[rows.length - 1]?.id_sincro ?? cursor;
       for (const row of rows) {
         if (row.deleted) removals += 1;

@@ -48,13 +48,14 @@ const SCHEMA = `
     primary key (entity, key)
   ) without rowid;
   create table if not exists device_state (name text primary key, value text not null) without rowid;
+  -- rowid: the order in which the agent wrote them, the order they are uploaded in
   create table if not exists outbox (
     id_int text primary key,
     written_at text not null,
     order_json text not null,
     id_pub integer,
     uploaded_at text
-  ) without rowid;
+  );
 `;
 
 export class LocalStore {
@@ -62,7 +63,7 @@ export class LocalStore {
   private readonly upsertRow: Database.Statement;
   private readonly deleteRow: Database.Statement;
   private readonly setState: Database.Statement;
-  private readonly applyPage: (rows: readonly FeedRow[]) => void;
+  private readonly applyPage: (rows: readonly FeedRow[], midway: (() => void) | undefined) => void;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -76,8 +77,9 @@ export class LocalStore {
     );
     this.deleteRow = this.db.prepare("delete from slice_rows where entity = ? and key = ?");
     this.setState = this.db.prepare("insert into device_state (name, value) values (?, ?) on conflict (name) do update set value = excluded.value");
-    this.applyPage = this.db.transaction((rows: readonly FeedRow[]) => {
-      for (const row of rows) {
+    this.applyPage = this.db.transaction((rows: readonly FeedRow[], midway: (() => void) | undefined) => {
+      for (const [index, row] of rows.entries()) {
+        if (index === Math.floor(rows.length / 2)) midway?.();
         if (row.deleted || row.data === null) this.deleteRow.run(row.entity, keyText(row.key));
         else this.upsertRow.run(row.entity, keyText(row.key), JSON.stringify(row.data), row.id_sincro);
       }
@@ -92,9 +94,9 @@ export class LocalStore {
     return row === undefined ? 0 : Number(row.value);
   }
 
-  /** Applies one page of the feed and moves the cursor to its last row, in one transaction. */
-  apply(rows: readonly FeedRow[]): void {
-    this.applyPage(rows);
+  /** Applies one page of the feed and moves the cursor to its last row, in one transaction (`midway`: a test's hook, half-way through). */
+  apply(rows: readonly FeedRow[], midway?: () => void): void {
+    this.applyPage(rows, midway);
   }
 
   /** Empties the copy (after SY130: download again from 0). */
@@ -129,7 +131,7 @@ export class LocalStore {
   }
 
   outbox(): OutboxEntry[] {
-    const rows = this.db.prepare("select id_int, order_json, id_pub from outbox order by written_at, id_int").all() as {
+    const rows = this.db.prepare("select id_int, order_json, id_pub from outbox order by rowid").all() as {
       id_int: string;
       order_json: string;
       id_pub: number | null;
