@@ -7,15 +7,16 @@
  *     state, or as a removal when it is a tombstone;
  *   - the slice log: a row that entered or left the slice without changing
  *     (its customer was reassigned, its agent's supervisor changed, it moved
- *     to another customer or out of the history window) has an entry, read
- *     as "look at this row again": its current state when the login may see
- *     it now, a removal when it may not.
+ *     to another customer or out of the history window) has an entry for the
+ *     login's agent (written for the row's agent and for its supervisor at
+ *     the time), read as "look at this row again": its current state when
+ *     the login may see it now, a removal when it may not.
  * Each number appears once, so a page never splits a change and the cursor is
  * always the last id_sincro read.
  *
  * Cost: each source is read through an (azi, agent, id_sincro) index, one
- * range per agent of the login (its own, plus those it supervises), at most
- * max_rows rows each; articles, accessory tables, article-level
+ * range per agent of the login (its own, plus those it supervises; the log:
+ * its own only), at most max_rows rows each; articles, accessory tables, article-level
  * particolarità and orders through (azi, id_sincro). A pull costs what it
  * returns, whatever the company's size; the rows' data is built only for the
  * page's rows, by primary key.
@@ -33,6 +34,7 @@ as $$
 declare
   v_azi constant text := sincro_private.session_company();
   v_agents constant text[] := sincro_private.session_agents();
+  v_agent constant text := sincro_private.session_agent();
   v_purged bigint;
 begin
   -- validate
@@ -111,11 +113,12 @@ begin
           union all
           (select 'document', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('tipo_doc', t.tipo_doc, 'numero', t.numero)
            from sincro.documenti t where t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 order by t.id_sincro limit $2)
-          union all
-          -- the slice log: deleted is decided below, by whether the row is visible now
-          (select l.entity, l.id_sincro, null::boolean, l.key
-           from sincro.device_slice_log l where l.azi = v_azi and l.cod_agente = g.agent and l.id_sincro > $1 order by l.id_sincro limit $2)
         ) x
+        union all
+        -- the slice log, the entries addressed to the login's own agent: deleted is decided below, by whether
+        -- the row is visible now
+        (select l.entity, l.id_sincro, null::boolean, l.key
+         from sincro.device_slice_log l where l.azi = v_azi and l.cod_agente = v_agent and l.id_sincro > $1 order by l.id_sincro limit $2)
       ) p
       order by p.id_sincro
       limit $2

@@ -37,7 +37,8 @@ begin
                                            'key', pg_catalog.jsonb_build_object('tipo_doc', d.tipo_doc, 'numero', d.numero)) as v,
              1 as o1, d.data_doc::text || d.tipo_doc || d.numero as o2
       from sincro.documenti d
-      where d.azi = v_company.azi and not d.deleted and d.slice_agente is not null
+      -- tombstones too: a device that has not read a tombstone yet could not read it once the row is out of the window
+      where d.azi = v_company.azi and d.slice_agente is not null
         and d.data_doc >= least(v_new, v_company.device_history_from) and d.data_doc < greatest(v_new, v_company.device_history_from)
       union all
       select pg_catalog.jsonb_build_object('azi', a.azi, 'cod_agente', k.cod_agente, 'entity', 'order',

@@ -1,5 +1,12 @@
 /*
- * Writing the device slice log (sincro.device_slice_log). Entries are
+ * Writing the device slice log (sincro.device_slice_log). An entry is
+ * addressed to every agent whose devices' slice the row entered or left, as
+ * the relations stand when it is written: the row's agent AND that agent's
+ * supervisor, each an entry of its own. A device reads only the entries
+ * addressed to its own agent: whom a supervisor supervises when it reads may
+ * differ from when the row moved (an agent may have changed supervisor in
+ * between), so the reader never decides from today's relations who was
+ * affected yesterday. Entries are
  * numbered from the company's change counter, like every change: the counter
  * is moved once by the number of entries and the entries take the numbers in
  * order. Callers already hold the counter's row lock (a sync that wrote the
@@ -9,18 +16,30 @@
  *
  * `entries` is a JSON array of {"azi", "cod_agente", "entity", "key"}.
  */
-create or replace function sincro_private.append_slice_log(entries jsonb, reason text)
+create or replace function sincro_private.append_slice_log(entries jsonb, reason text, with_supervisors boolean default true)
 returns integer
 language sql
 volatile
 set search_path = pg_catalog, pg_temp
 as $$
-  with e as (
-    select x.azi, x.cod_agente, x.entity, x.key,
-           pg_catalog.row_number() over (partition by x.azi order by o.n) as position
+  with given as (
+    select x.azi, x.cod_agente, x.entity, x.key, o.n
     from pg_catalog.jsonb_array_elements(coalesce(entries, '[]')) with ordinality o(v, n)
     cross join lateral pg_catalog.jsonb_to_record(o.v) x(azi text, cod_agente text, entity text, key jsonb)
     where x.cod_agente is not null
+  ),
+  e as (
+    -- each entry for its agent and, when asked, for that agent's supervisor now (one entry each)
+    select a.azi, a.cod_agente, a.entity, a.key,
+           pg_catalog.row_number() over (partition by a.azi order by a.n, a.side) as position
+    from (
+      select g.azi, g.cod_agente, g.entity, g.key, g.n, 1 as side from given g
+      union all
+      select g.azi, s.cod_supervisore, g.entity, g.key, g.n, 2
+      from given g
+      join sincro.agenti s on s.azi = g.azi and s.cod_agente = g.cod_agente
+      where with_supervisors and not s.deleted and s.cod_supervisore is not null and s.cod_supervisore <> g.cod_agente
+    ) a
   ),
   counts as (
     select e.azi, pg_catalog.count(*) as n from e group by e.azi
@@ -41,15 +60,16 @@ as $$
   select pg_catalog.count(*)::integer from written
 $$;
 
-comment on function sincro_private.append_slice_log(jsonb, text) is
-  E'Appends entries [{"azi","cod_agente","entity","key"}] to sincro.device_slice_log with the next change numbers of each company; entries without an agent are skipped. Returns how many were written.';
+comment on function sincro_private.append_slice_log(jsonb, text, boolean) is
+  E'Appends entries [{"azi","cod_agente","entity","key"}] to sincro.device_slice_log with the next change numbers of each company, each also for its agent''s supervisor (with_supervisors); entries without an agent are skipped. Returns how many were written.';
 
 /*
  * Every row that belongs to one customer and that a device of the customer's
  * agent may hold, as slice-log entries for an agent: the customer itself
  * (when asked), its particolarità, open items and credit data, and its
- * documents and orders inside the history window. Tombstones are left out:
- * devices removed those rows when the tombstone came.
+ * documents and orders inside the history window. Tombstones too: a device
+ * may not have read a tombstone yet, and once the row has left its slice the
+ * tombstone is no longer its to read; the entry then brings the removal.
  */
 create or replace function sincro_private.customer_slice_entries(azi text, cod_cli text, cod_agente text, with_customer boolean)
 returns jsonb
@@ -60,20 +80,20 @@ as $$
   select coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('azi', $1, 'cod_agente', $3, 'entity', r.entity, 'key', r.key)), '[]')
   from (
     select 'customer' as entity, pg_catalog.jsonb_build_object('cod_cli', c.cod_cli) as key
-      from sincro.clienti c where c.azi = $1 and c.cod_cli = $2 and $4 and not c.deleted
+      from sincro.clienti c where c.azi = $1 and c.cod_cli = $2 and $4
     union all
     select 'particolarita', pg_catalog.jsonb_build_object('cod_cli', p.cod_cli, 'cod_art', p.cod_art, 'valido_dal', p.valido_dal)
-      from sincro.particolarita p where p.azi = $1 and p.cod_cli = $2 and not p.deleted
+      from sincro.particolarita p where p.azi = $1 and p.cod_cli = $2
     union all
     select 'open_item', pg_catalog.jsonb_build_object('cod_cli', o.cod_cli, 'id_partita', o.id_partita)
-      from sincro.partite_aperte o where o.azi = $1 and o.cod_cli = $2 and not o.deleted
+      from sincro.partite_aperte o where o.azi = $1 and o.cod_cli = $2
     union all
     select 'customer_credit', pg_catalog.jsonb_build_object('cod_cli', f.cod_cli)
-      from sincro.fidi f where f.azi = $1 and f.cod_cli = $2 and not f.deleted
+      from sincro.fidi f where f.azi = $1 and f.cod_cli = $2
     union all
     select 'document', pg_catalog.jsonb_build_object('tipo_doc', d.tipo_doc, 'numero', d.numero)
       from sincro.documenti d
-      where d.azi = $1 and d.cliente_cod = $2 and not d.deleted
+      where d.azi = $1 and d.cliente_cod = $2
         and (d.data_doc is null or d.data_doc >= (select k.device_history_from from sincro_private.company k where k.azi = $1))
     union all
     select 'order', pg_catalog.jsonb_build_object('id_pub', a.id_pub)
@@ -84,7 +104,7 @@ as $$
 $$;
 
 comment on function sincro_private.customer_slice_entries(text, text, text, boolean) is
-  E'Slice-log entries, for agent cod_agente, of every live row of customer cod_cli a device may hold (the customer if with_customer, particolarità, open items, credit, documents and orders in the history window).';
+  E'Slice-log entries, for agent cod_agente, of every row of customer cod_cli a device may hold or may not have seen deleted yet (the customer if with_customer, particolarità, open items, credit, documents and orders in the history window; tombstones included).';
 
 /*
  * A customer changes agent (or gets one): its rows follow it. slice_agente is
@@ -133,6 +153,6 @@ comment on function sincro_private.reslice_customers(jsonb) is
   E'Customers changed agent ([{"azi","cod_cli","from_agente","to_agente"}]): moves their rows'' slice_agente and logs every row for both agents'' devices.';
 
 -- who may use it
-revoke all on function sincro_private.append_slice_log(jsonb, text) from public;
+revoke all on function sincro_private.append_slice_log(jsonb, text, boolean) from public;
 revoke all on function sincro_private.customer_slice_entries(text, text, text, boolean) from public;
 revoke all on function sincro_private.reslice_customers(jsonb) from public;

@@ -134,7 +134,8 @@ begin
   ) e
   where s.sup is not null;
   if v_entries is not null then
-    perform sincro_private.append_slice_log(v_entries, 'supervisor');
+    -- addressed to the supervisors themselves (not to their own supervisors: supervision is one level)
+    perform sincro_private.append_slice_log(v_entries, 'supervisor', false);
   end if;
   return null;
 end;
@@ -171,7 +172,8 @@ begin
   from old_rows o
   join new_rows n on n.azi = o.azi and n.tipo_doc = o.tipo_doc and n.numero = o.numero
   join sincro_private.company k on k.azi = o.azi
-  where o.slice_agente is not null and not o.deleted
+  -- tombstones too: a device may not have read the tombstone before the row left its slice
+  where o.slice_agente is not null
     and (o.data_doc is null or o.data_doc >= k.device_history_from)
     and (n.cliente_cod is distinct from o.cliente_cod or n.data_doc is distinct from o.data_doc)
     and (n.slice_agente is distinct from o.slice_agente or n.data_doc < k.device_history_from);

@@ -87,8 +87,11 @@ export class DeviceClient {
   private readonly hooks: ClientHooks;
   private identity: Identity | undefined;
 
+  /** The hub connection, opened at the first call that needs it: writing orders and reading the copy work offline. */
+  private connection: Promise<Client> | undefined;
+
   private constructor(
-    private readonly pg: Client,
+    private readonly connectionString: string,
     store: LocalStore,
     hooks: ClientHooks,
   ) {
@@ -97,20 +100,34 @@ export class DeviceClient {
   }
 
   static async open(options: DeviceClientOptions): Promise<DeviceClient> {
-    const pg = new Client({ connectionString: options.connectionString, application_name: "sincro-device" });
-    await pg.connect();
-    return new DeviceClient(pg, new LocalStore(options.file), options.hooks ?? {});
+    return new DeviceClient(options.connectionString, new LocalStore(options.file), options.hooks ?? {});
+  }
+
+  private async db(): Promise<Client> {
+    this.connection ??= (async () => {
+      const client = new Client({ connectionString: this.connectionString, application_name: "sincro-device" });
+      try {
+        await client.connect();
+      } catch (error) {
+        this.connection = undefined;
+        throw error;
+      }
+      return client;
+    })();
+    return this.connection;
   }
 
   async close(): Promise<void> {
     this.store.close();
-    await this.pg.end();
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection !== undefined) await (await connection).end();
   }
 
   /** Who this login is (company, device, agent), as the hub bound it. */
   async whoAmI(): Promise<Identity> {
     if (this.identity === undefined) {
-      const result = await this.pg.query<{ azi: string; device_id: string; agent: string | null }>(
+      const result = await (await this.db()).query<{ azi: string; device_id: string; agent: string | null }>(
         "select sincro_private.session_company() as azi, sincro_private.session_device() as device_id, sincro_private.session_agent() as agent",
       );
       const row = result.rows[0];
@@ -122,7 +139,7 @@ export class DeviceClient {
 
   /** Per entity, the rows (and approximate bytes) a first download brings. */
   async sliceSize(): Promise<SliceSize[]> {
-    const result = await this.pg.query<{ entity: string; rows: string; approx_bytes: string }>(
+    const result = await (await this.db()).query<{ entity: string; rows: string; approx_bytes: string }>(
       'select entity, "rows"::text as rows, approx_bytes::text as approx_bytes from sincro.device_slice_size() order by entity',
     );
     return result.rows.map((row) => ({ entity: row.entity, rows: Number(row.rows), approxBytes: Number(row.approx_bytes) }));
@@ -142,7 +159,7 @@ export class DeviceClient {
     let upserts = 0;
     let removals = 0;
     for (;;) {
-      const result = await this.pg.query<Omit<FeedRow, "id_sincro"> & { id_sincro: string }>(FEED, [cursor, pageSize]);
+      const result = await (await this.db()).query<Omit<FeedRow, "id_sincro"> & { id_sincro: string }>(FEED, [cursor, pageSize]);
       if (result.rows.length === 0) break;
       const rows: FeedRow[] = result.rows.map((row) => ({ ...row, id_sincro: Number(row.id_sincro) }));
       pages += 1;
@@ -190,7 +207,7 @@ export class DeviceClient {
         prezzo: line.prezzo == null ? null : String(line.prezzo),
         sconto: line.sconto == null ? null : String(line.sconto),
       }));
-      const inserted = await this.pg.query<{ id_pub: string }>(UPLOAD, [
+      const inserted = await (await this.db()).query<{ id_pub: string }>(UPLOAD, [
         me.azi,
         me.deviceId,
         entry.id_int,
@@ -203,7 +220,7 @@ export class DeviceClient {
       let idPub = inserted.rows[0]?.id_pub;
       const fresh = idPub !== undefined;
       if (idPub === undefined) {
-        const found = await this.pg.query<{ id_pub: string | null }>("select sincro.find_order($1, 'A', $2, $3)::text as id_pub", [
+        const found = await (await this.db()).query<{ id_pub: string | null }>("select sincro.find_order($1, 'A', $2, $3)::text as id_pub", [
           me.azi,
           me.deviceId,
           entry.id_int,
@@ -223,10 +240,10 @@ export class DeviceClient {
    * (acquired: they are in its copy). Returns how many it acked.
    */
   async ackErpOrders(): Promise<number> {
-    const pending = await this.pg.query<{ id_pub: string }>("select id_pub::text as id_pub from sincro.pending_app where prov_tipo = 'G'");
+    const pending = await (await this.db()).query<{ id_pub: string }>("select id_pub::text as id_pub from sincro.pending_app where prov_tipo = 'G'");
     const held = pending.rows.map((row) => Number(row.id_pub)).filter((idPub) => this.store.row("order", { id_pub: idPub }) !== undefined);
     if (held.length === 0) return 0;
-    const acked = await this.pg.query("update sincro.arportes set ack_app = 1 where id_pub = any($1::bigint[]) and ack_app = 0", [held]);
+    const acked = await (await this.db()).query("update sincro.arportes set ack_app = 1 where id_pub = any($1::bigint[]) and ack_app = 0", [held]);
     return acked.rowCount ?? 0;
   }
 

@@ -88,8 +88,8 @@ reset session authorization;
 
 -- TEST: nothing was renumbered: the rows kept their change numbers, the log carries the move
 select results_eq($$ select cod_agente, count(*)::int from sincro.device_slice_log where azi = 'C00001' and reason = 'reassigned' group by 1 order by 1 $$,
-                  $$ values ('A1', 6), ('A2', 5) $$,
-                  'slice log: the customer and its five rows for A1, the five rows for A2 (the customer''s own change reaches A2)');
+                  $$ values ('A1', 6), ('A2', 5), ('S1', 6) $$,
+                  'slice log: the customer and its five rows for A1 and for its supervisor S1, the five rows for A2 (the customer''s own change reaches A2)');
 
 select * from finish();
 rollback;
