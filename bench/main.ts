@@ -6,6 +6,7 @@
  */
 import os from "node:os";
 import { runConsoleBench } from "./console";
+import { BIG_SHAPE, runDeviceBench, SMALL_SHAPE } from "./device";
 import { formatIngest, runIngestBench } from "./ingest";
 import { runPushBench, runPushComparison } from "./push";
 
@@ -38,6 +39,20 @@ const BENCHMARKS: readonly Benchmark[] = [
         quick
           ? { articles: 100_000, customers: 10_000, smallArticles: 10_000, touched: 1000, rounds: 3 }
           : { articles: 1_000_000, customers: 100_000, smallArticles: 10_000, touched: 1000, rounds: 3 },
+      ),
+  },
+  {
+    name: "device: an agent's first download vs COPY of the same rows; an incremental pull at 10k vs 1M rows",
+    run: (quick) =>
+      runDeviceBench(
+        quick
+          ? {
+              big: { ...BIG_SHAPE, ownParticolaritaPerCustomer: 20, otherCustomers: 4_500, otherParticolaritaPerCustomer: 10 },
+              small: SMALL_SHAPE,
+              downloadRounds: 1,
+              pullRounds: 3,
+            }
+          : { big: BIG_SHAPE, small: SMALL_SHAPE, downloadRounds: 3, pullRounds: 7 },
       ),
   },
   {
