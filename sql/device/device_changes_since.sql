@@ -25,7 +25,7 @@
  * what a login sees, here as in a direct SELECT.
  */
 create or replace function sincro.device_changes_since("cursor" bigint, max_rows integer default 1000)
-returns table (entity text, id_sincro bigint, deleted boolean, key jsonb, data jsonb)
+returns table (entity text, id_sincro bigint, deleted boolean, key jsonb, data json)
 language plpgsql
 stable
 set search_path = pg_catalog, pg_temp
@@ -42,6 +42,8 @@ declare
   v_agents constant text[] := sincro_private.session_agents();
   v_agent constant text := sincro_private.session_agent();
   v_purged bigint;
+  v_cutoff bigint;
+  v_per_agent text;
 begin
   -- validate
   if v_agents is null then
@@ -70,110 +72,200 @@ begin
       hint = 'Empty the device''s copy and download again from cursor 0.';
   end if;
 
-  -- read: the page's change numbers and keys, then the rows' data by key
-  return query
-    with picked as (
-      -- the key also as plain typed values (k1, k2, k3, kid): compared with a table's columns they make
-      -- primary-key lookups below, where an expression on key (->>, not leakproof) would have to wait
-      -- behind the row-level security filter and could not use an index
-      select p.entity, p.id_sincro, p.deleted, p.key,
-             case p.entity when 'article' then p.key ->> 'cod_art' when 'accessory' then p.key ->> 'tabella'
-                           when 'agent' then p.key ->> 'cod_agente' when 'document' then p.key ->> 'tipo_doc'
-                           else p.key ->> 'cod_cli' end as k1,
-             case p.entity when 'accessory' then p.key ->> 'codice' when 'particolarita' then p.key ->> 'cod_art'
-                           when 'open_item' then p.key ->> 'id_partita' when 'document' then p.key ->> 'numero' end as k2,
-             case when p.entity = 'particolarita' then (p.key ->> 'valido_dal')::date end as k3,
-             case when p.entity = 'order' then (p.key ->> 'id_pub')::bigint end as kid
+  -- read, 1: where the page ends: the max_rows-th change number above the cursor over every source. One ordered
+  -- range per source (per agent of the login for the customers' rows, the agent a constant so each range is
+  -- planned as an ordered index scan), merged lazily: each range is read only up to where the page ends
+  select pg_catalog.string_agg(pg_catalog.format($branch$
+      (select t.id_sincro from sincro.clienti t where t.azi = $3 and t.cod_agente = %1$L and t.id_sincro > $1 order by t.id_sincro limit $2)
+      union all
+      (select t.id_sincro from sincro.particolarita t where t.azi = $3 and t.slice_agente = %1$L and t.id_sincro > $1 order by t.id_sincro limit $2)
+      union all
+      (select t.id_sincro from sincro.partite_aperte t where t.azi = $3 and t.slice_agente = %1$L and t.id_sincro > $1 order by t.id_sincro limit $2)
+      union all
+      (select t.id_sincro from sincro.fidi t where t.azi = $3 and t.slice_agente = %1$L and t.id_sincro > $1 order by t.id_sincro limit $2)
+      union all
+      (select t.id_sincro from sincro.documenti t where t.azi = $3 and t.slice_agente = %1$L and t.id_sincro > $1 order by t.id_sincro limit $2)
+      union all
+      (select t.id_sincro from sincro.agenti t where t.azi = $3 and t.cod_agente = %1$L and t.id_sincro > $1 order by t.id_sincro limit $2)
+      $branch$, g.agent), ' union all ')
+    into v_per_agent
+    from pg_catalog.unnest(v_agents) g(agent);
+  execute pg_catalog.format($page$
+    select pg_catalog.max(c.id_sincro)
+    from (
+      select u.id_sincro
       from (
-        (select 'article'::text as entity, t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_art', t.cod_art) as key
-         from sincro.articoli t where t.azi = v_azi and t.id_sincro > $1 order by t.id_sincro limit $2)
+        (select t.id_sincro from sincro.articoli t where t.azi = $3 and t.id_sincro > $1 order by t.id_sincro limit $2)
         union all
-        (select 'accessory', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('tabella', t.tabella, 'codice', t.codice)
-         from sincro.tabelle_accessorie t where t.azi = v_azi and t.id_sincro > $1 order by t.id_sincro limit $2)
+        (select t.id_sincro from sincro.tabelle_accessorie t where t.azi = $3 and t.id_sincro > $1 order by t.id_sincro limit $2)
         union all
-        (select 'particolarita', t.id_sincro, t.deleted,
-                pg_catalog.jsonb_build_object('cod_cli', t.cod_cli, 'cod_art', t.cod_art, 'valido_dal', t.valido_dal)
-         from sincro.particolarita t where t.azi = v_azi and t.cod_cli = '*' and t.id_sincro > $1 order by t.id_sincro limit $2)
+        (select t.id_sincro from sincro.particolarita t where t.azi = $3 and t.cod_cli = '*' and t.id_sincro > $1 order by t.id_sincro limit $2)
         union all
-        (select 'order', a.id_sincro, false, pg_catalog.jsonb_build_object('id_pub', a.id_pub)
-         from sincro.arportes a where a.azi = v_azi and a.id_sincro > $1 order by a.id_sincro limit $2)
+        (select a.id_sincro from sincro.arportes a where a.azi = $3 and a.id_sincro > $1 order by a.id_sincro limit $2)
         union all
-        select x.entity, x.id_sincro, x.deleted, x.key
-        from pg_catalog.unnest(v_agents) g(agent)
-        cross join lateral (
-          (select 'agent'::text as entity, t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_agente', t.cod_agente) as key
-           from sincro.agenti t where t.azi = v_azi and t.cod_agente = g.agent and t.id_sincro > $1)
-          union all
-          (select 'customer', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_cli', t.cod_cli)
-           from sincro.clienti t where t.azi = v_azi and t.cod_agente = g.agent and t.id_sincro > $1 order by t.id_sincro limit $2)
-          union all
-          (select 'particolarita', t.id_sincro, t.deleted,
-                  pg_catalog.jsonb_build_object('cod_cli', t.cod_cli, 'cod_art', t.cod_art, 'valido_dal', t.valido_dal)
-           from sincro.particolarita t where t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 order by t.id_sincro limit $2)
-          union all
-          (select 'open_item', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_cli', t.cod_cli, 'id_partita', t.id_partita)
-           from sincro.partite_aperte t where t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 order by t.id_sincro limit $2)
-          union all
-          (select 'customer_credit', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_cli', t.cod_cli)
-           from sincro.fidi t where t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 order by t.id_sincro limit $2)
-          union all
-          (select 'document', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('tipo_doc', t.tipo_doc, 'numero', t.numero)
-           from sincro.documenti t where t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 order by t.id_sincro limit $2)
-        ) x
-        union all
-        -- the slice log, the entries addressed to the login's own agent: deleted is decided below, by whether
-        -- the row is visible now
-        (select l.entity, l.id_sincro, null::boolean, l.key
-         from sincro.device_slice_log l where l.azi = v_azi and l.cod_agente = v_agent and l.id_sincro > $1 order by l.id_sincro limit $2)
-      ) p
-      order by p.id_sincro
+        -- the slice log: the entries addressed to the login's own agent
+        (select l.id_sincro from sincro.device_slice_log l
+         where l.azi = $3 and l.cod_agente = $4 and l.id_sincro > $1 order by l.id_sincro limit $2)
+        %s
+      ) u
+      order by u.id_sincro
       limit $2
+    ) c
+    $page$, coalesce(' union all ' || v_per_agent, ''))
+    into v_cutoff
+    using $1, $2, v_azi, v_agent;
+  if v_cutoff is null then
+    return;  -- nothing above the cursor
+  end if;
+
+  -- read, 2: the rows of the page, (cursor, cutoff], each built once from the row its range (or, for a slice-log
+  -- entry, its key) finds: per entity, the rows whose own change is in the page, and the rows the log names, looked
+  -- up by key as plain typed values (k1, k2, k3, kid: compared with a table's columns they make primary-key lookups,
+  -- where an expression on key, ->> not being leakproof, would wait behind the row-level security filter and use no
+  -- index); a log entry whose row the login may not read (or that is deleted) is a removal
+  return query
+    with log_page as (
+      select l.entity, l.id_sincro, l.key,
+             case l.entity when 'article' then l.key ->> 'cod_art' when 'accessory' then l.key ->> 'tabella'
+                           when 'agent' then l.key ->> 'cod_agente' when 'document' then l.key ->> 'tipo_doc'
+                           else l.key ->> 'cod_cli' end as k1,
+             case l.entity when 'accessory' then l.key ->> 'codice' when 'particolarita' then l.key ->> 'cod_art'
+                           when 'open_item' then l.key ->> 'id_partita' when 'document' then l.key ->> 'numero' end as k2,
+             case when l.entity = 'particolarita' then (l.key ->> 'valido_dal')::date end as k3,
+             case when l.entity = 'order' then (l.key ->> 'id_pub')::bigint end as kid
+      from sincro.device_slice_log l
+      where l.azi = v_azi and l.cod_agente = v_agent and l.id_sincro > $1 and l.id_sincro <= v_cutoff
     )
-    select p.entity, p.id_sincro, coalesce(p.deleted, d.data is null), p.key, d.data
-    from picked p
-    cross join lateral (
-      select case when p.deleted then null else
-        case p.entity
-          when 'article' then
-            (select pg_catalog.to_jsonb(t) - '{azi,cod_art,id_sincro,deleted,updated_at}'::text[]
-             from sincro.articoli t where t.azi = v_azi and t.cod_art = p.k1 and not t.deleted)
-          when 'accessory' then
-            (select pg_catalog.to_jsonb(t) - '{azi,tabella,codice,id_sincro,deleted,updated_at}'::text[]
-             from sincro.tabelle_accessorie t
-             where t.azi = v_azi and t.tabella = p.k1 and t.codice = p.k2 and not t.deleted)
-          when 'agent' then
-            (select pg_catalog.to_jsonb(t) - '{azi,cod_agente,id_sincro,deleted,updated_at}'::text[]
-             from sincro.agenti t where t.azi = v_azi and t.cod_agente = p.k1 and not t.deleted)
-          when 'customer' then
-            (select pg_catalog.to_jsonb(t) - '{azi,cod_cli,id_sincro,deleted,updated_at}'::text[]
-             from sincro.clienti t where t.azi = v_azi and t.cod_cli = p.k1 and not t.deleted)
-          when 'particolarita' then
-            (select pg_catalog.to_jsonb(t) - '{azi,cod_cli,cod_art,valido_dal,id_sincro,deleted,updated_at,slice_agente}'::text[]
-             from sincro.particolarita t
-             where t.azi = v_azi and t.cod_cli = p.k1 and t.cod_art = p.k2 and t.valido_dal = p.k3 and not t.deleted)
-          when 'open_item' then
-            (select pg_catalog.to_jsonb(t) - '{azi,cod_cli,id_partita,id_sincro,deleted,updated_at,slice_agente}'::text[]
-             from sincro.partite_aperte t
-             where t.azi = v_azi and t.cod_cli = p.k1 and t.id_partita = p.k2 and not t.deleted)
-          when 'customer_credit' then
-            (select pg_catalog.to_jsonb(t) - '{azi,cod_cli,id_sincro,deleted,updated_at,slice_agente}'::text[]
-             from sincro.fidi t where t.azi = v_azi and t.cod_cli = p.k1 and not t.deleted)
-          when 'document' then
-            (select pg_catalog.to_jsonb(t) - '{azi,tipo_doc,numero,id_sincro,deleted,updated_at,slice_agente}'::text[]
-                    || pg_catalog.jsonb_build_object('lines',
-                         (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
-                          from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero))
-             from sincro.documenti t
-             where t.azi = v_azi and t.tipo_doc = p.k1 and t.numero = p.k2 and not t.deleted)
-          when 'order' then
-            (select pg_catalog.to_jsonb(a) - 'azi' || pg_catalog.jsonb_build_object('lines',
-                      (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - 'azi' - 'id_pub' order by r.riga), '[]')
-                       from sincro.arporrig r where r.azi = a.azi and r.id_pub = a.id_pub))
-             from sincro.arportes a where a.azi = v_azi and a.id_pub = p.kid)
-        end
-      end as data
-    ) d
-    order by p.id_sincro;
+    select r.entity, r.id_sincro, r.deleted, r.key, r.data
+    from (
+      -- article
+      select 'article'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('cod_art', u.cod_art)),
+             case when not u.removal then pg_catalog.json_build_object('descrizione', u.descrizione, 'unita_misura', u.unita_misura, 'prezzo', u.prezzo, 'cod_iva', u.cod_iva, 'giacenza', u.giacenza) end
+      from (
+        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
+          from sincro.articoli t where t.azi = v_azi and t.id_sincro > $1 and t.id_sincro <= v_cutoff
+        union all
+        select l.id_sincro, t.azi is null, l.key, t.*
+        from log_page l left join sincro.articoli t on t.azi = v_azi and t.cod_art = l.k1 and not t.deleted
+        where l.entity = 'article'
+      ) u
+      union all
+      -- accessory
+      select 'accessory'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('tabella', u.tabella, 'codice', u.codice)),
+             case when not u.removal then pg_catalog.json_build_object('descrizione', u.descrizione, 'dati', u.dati) end
+      from (
+        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
+          from sincro.tabelle_accessorie t where t.azi = v_azi and t.id_sincro > $1 and t.id_sincro <= v_cutoff
+        union all
+        select l.id_sincro, t.azi is null, l.key, t.*
+        from log_page l left join sincro.tabelle_accessorie t on t.azi = v_azi and t.tabella = l.k1 and t.codice = l.k2 and not t.deleted
+        where l.entity = 'accessory'
+      ) u
+      union all
+      -- agent
+      select 'agent'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('cod_agente', u.cod_agente)),
+             case when not u.removal then pg_catalog.json_build_object('nome', u.nome, 'email', u.email, 'telefono', u.telefono, 'cod_supervisore', u.cod_supervisore) end
+      from (
+        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
+          from sincro.agenti t where t.azi = v_azi and t.cod_agente = any (v_agents) and t.id_sincro > $1 and t.id_sincro <= v_cutoff
+        union all
+        select l.id_sincro, t.azi is null, l.key, t.*
+        from log_page l left join sincro.agenti t on t.azi = v_azi and t.cod_agente = l.k1 and not t.deleted
+        where l.entity = 'agent'
+      ) u
+      union all
+      -- customer
+      select 'customer'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('cod_cli', u.cod_cli)),
+             case when not u.removal then pg_catalog.json_build_object('ragione_sociale', u.ragione_sociale, 'partita_iva', u.partita_iva, 'codice_fiscale', u.codice_fiscale,
+               'indirizzo', u.indirizzo, 'cap', u.cap, 'citta', u.citta, 'provincia', u.provincia, 'nazione', u.nazione, 'email', u.email,
+               'telefono', u.telefono, 'listino', u.listino, 'cod_agente', u.cod_agente, 'cod_pagamento', u.cod_pagamento) end
+      from (
+        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
+          from pg_catalog.unnest(v_agents) g(agent)
+          join sincro.clienti t on t.azi = v_azi and t.cod_agente = g.agent and t.id_sincro > $1 and t.id_sincro <= v_cutoff
+        union all
+        select l.id_sincro, t.azi is null, l.key, t.*
+        from log_page l left join sincro.clienti t on t.azi = v_azi and t.cod_cli = l.k1 and not t.deleted
+        where l.entity = 'customer'
+      ) u
+      union all
+      -- particolarita
+      select 'particolarita'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('cod_cli', u.cod_cli, 'cod_art', u.cod_art, 'valido_dal', u.valido_dal)),
+             case when not u.removal then pg_catalog.json_build_object('valido_al', u.valido_al, 'prezzo', u.prezzo, 'sconto', u.sconto) end
+      from (
+        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
+          from sincro.particolarita t where t.azi = v_azi and t.cod_cli = '*' and t.id_sincro > $1 and t.id_sincro <= v_cutoff
+        union all
+        select t.id_sincro, t.deleted, null::jsonb, t.*
+          from pg_catalog.unnest(v_agents) g(agent)
+          join sincro.particolarita t on t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 and t.id_sincro <= v_cutoff
+        union all
+        select l.id_sincro, t.azi is null, l.key, t.*
+        from log_page l left join sincro.particolarita t on t.azi = v_azi and t.cod_cli = l.k1 and t.cod_art = l.k2 and t.valido_dal = l.k3 and not t.deleted
+        where l.entity = 'particolarita'
+      ) u
+      union all
+      -- open_item
+      select 'open_item'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('cod_cli', u.cod_cli, 'id_partita', u.id_partita)),
+             case when not u.removal then pg_catalog.json_build_object('tipo_doc', u.tipo_doc, 'numero_doc', u.numero_doc, 'data_doc', u.data_doc, 'data_scadenza', u.data_scadenza,
+               'importo', u.importo, 'importo_pagato', u.importo_pagato, 'pagata', u.pagata) end
+      from (
+        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
+          from pg_catalog.unnest(v_agents) g(agent)
+          join sincro.partite_aperte t on t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 and t.id_sincro <= v_cutoff
+        union all
+        select l.id_sincro, t.azi is null, l.key, t.*
+        from log_page l left join sincro.partite_aperte t on t.azi = v_azi and t.cod_cli = l.k1 and t.id_partita = l.k2 and not t.deleted
+        where l.entity = 'open_item'
+      ) u
+      union all
+      -- customer_credit
+      select 'customer_credit'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('cod_cli', u.cod_cli)),
+             case when not u.removal then pg_catalog.json_build_object('fido', u.fido, 'esposizione', u.esposizione, 'bloccato', u.bloccato, 'motivo_blocco', u.motivo_blocco) end
+      from (
+        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
+          from pg_catalog.unnest(v_agents) g(agent)
+          join sincro.fidi t on t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 and t.id_sincro <= v_cutoff
+        union all
+        select l.id_sincro, t.azi is null, l.key, t.*
+        from log_page l left join sincro.fidi t on t.azi = v_azi and t.cod_cli = l.k1 and not t.deleted
+        where l.entity = 'customer_credit'
+      ) u
+      union all
+      -- document
+      select 'document'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('tipo_doc', u.tipo_doc, 'numero', u.numero)),
+             case when not u.removal then pg_catalog.json_build_object('data_doc', u.data_doc, 'cliente_cod', u.cliente_cod, 'tor_chia', u.tor_chia, 'note', u.note,
+               'totale_imponibile', u.totale_imponibile, 'totale_iva', u.totale_iva, 'totale_documento', u.totale_documento,
+               'lines', (select coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('riga', r.riga, 'articolo', r.articolo,
+                                          'descrizione', r.descrizione, 'quantita', r.quantita, 'unita_misura', r.unita_misura,
+                                          'prezzo', r.prezzo, 'sconto', r.sconto, 'iva', r.iva) order by r.riga), '[]')
+                         from sincro.documenti_righe r where r.azi = u.azi and r.tipo_doc = u.tipo_doc and r.numero = u.numero)) end
+      from (
+        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
+          from pg_catalog.unnest(v_agents) g(agent)
+          join sincro.documenti t on t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 and t.id_sincro <= v_cutoff
+        union all
+        select l.id_sincro, t.azi is null, l.key, t.*
+        from log_page l left join sincro.documenti t on t.azi = v_azi and t.tipo_doc = l.k1 and t.numero = l.k2 and not t.deleted
+        where l.entity = 'document'
+      ) u
+      union all
+      -- order (never deleted: a log entry for one the login may no longer read is a removal)
+      select 'order'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('id_pub', u.id_pub)),
+             case when not u.removal then
+               (pg_catalog.to_jsonb(u.a) - 'azi' || pg_catalog.jsonb_build_object('lines',
+                  (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - 'azi' - 'id_pub' order by r.riga), '[]')
+                   from sincro.arporrig r where r.azi = u.azi and r.id_pub = u.id_pub)))::json end
+      from (
+        select a.id_sincro as n, false as removal, null::jsonb as log_key, a.azi, a.id_pub, a
+        from sincro.arportes a where a.azi = v_azi and a.id_sincro > $1 and a.id_sincro <= v_cutoff
+        union all
+        select l.id_sincro, a.azi is null, l.key, a.azi, a.id_pub, a
+        from log_page l left join sincro.arportes a on a.azi = v_azi and a.id_pub = l.kid
+        where l.entity = 'order'
+      ) u
+    ) r(entity, id_sincro, deleted, key, data)
+    order by r.id_sincro;
 end;
 $$;
 

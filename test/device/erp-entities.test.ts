@@ -8,6 +8,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DeviceClient } from "../../src/device/client";
 import { createHttpConnector } from "../../src/erp/http-connector";
 import { runChangesSync } from "../../src/sync/changes";
 import { runRebuild } from "../../src/sync/rebuild";
@@ -81,6 +82,53 @@ describe("the agent's data from the ERP", () => {
     expect(rebuilt.entities.open_item.received).toBe(1);
     expect(rebuilt.entities.customer_credit.received).toBe(1);
     expect(await hub()).toEqual(afterReassign);
+  });
+
+  it("end to end: a device downloads its slice, follows an operator's changes after a sync, uploads an order written offline", async () => {
+    const AZI2 = "DEV02";
+    await registerSyncCompany(harness.pool, AZI2);
+    const put = (entity: string, key: object, data: object) => harness.erpCall("PUT", `/operator/companies/${AZI2}/records/${entity}`, { key, data });
+    await put("agent", { cod_agente: "A1" }, { nome: "Uno" });
+    await put("agent", { cod_agente: "A2" }, { nome: "Due" });
+    await harness.erpCall("PUT", `/operator/companies/${AZI2}/customers/K1`, { ragione_sociale: "Rossi", cod_agente: "A1" });
+    await harness.erpCall("PUT", `/operator/companies/${AZI2}/customers/K2`, { ragione_sociale: "Bianchi", cod_agente: "A1" });
+    await put("article", { cod_art: "ART1" }, { descrizione: "Vite", prezzo: 0.12 });
+    await put("particolarita", { cod_cli: "K2", cod_art: "ART1", valido_dal: "2026-01-01" }, { sconto: 10 });
+    await runChangesSync(harness.pool, harness.erp, AZI2);
+    const role = `dev_e2e_${Date.now().toString(36)}`;
+    await harness.pool.query("select sincro.create_login($1, 'app', $2, 'TAB1', 'pw-e2e', 'A1')", [role, AZI2]);
+    const url = new URL(harness.hub.url);
+    url.username = role;
+    url.password = "pw-e2e";
+    const device = await DeviceClient.open({ file: ":memory:", connectionString: url.toString() });
+    try {
+      // TEST: the first download, with progress against device_slice_size
+      const progress: { applied: number; expected: number | undefined }[] = [];
+      const first = await device.sync({ onProgress: (p) => progress.push({ applied: p.applied, expected: p.expected }) });
+      expect(first.firstDownload).toBe(true);
+      expect(progress.at(-1)).toEqual({ applied: 5, expected: 5 });
+      expect(device.store.counts()).toEqual({ agent: 1, article: 1, customer: 2, particolarita: 1 });
+
+      // TEST: the operator blocks K1 and gives K2 to A2 in the ERP; after a sync for changes the device follows
+      await harness.erpCall("POST", `/operator/companies/${AZI2}/customers/K1/block`, { motivo_blocco: "insoluto" });
+      await harness.erpCall("POST", `/operator/companies/${AZI2}/customers/K2/reassign`, { cod_agente: "A2" });
+      await runChangesSync(harness.pool, harness.erp, AZI2);
+      const pulled = await device.sync();
+      expect(pulled.removals).toBe(2);
+      expect(device.store.counts()).toEqual({ agent: 1, article: 1, customer: 1, customer_credit: 1 });
+      expect(device.creditWarning("K1", 10)).toMatch(/blocked \(insoluto\)/);
+
+      // TEST: an order written offline for blocked K1 is uploaded, accepted and flagged for the operator (the ERP decides when it gets it)
+      device.writeOrder({ cliente_cod: "K1", data_ordine: "2026-11-30", lines: [{ articolo: "ART1", quantita: 3, prezzo: "0.12" }] });
+      const [uploaded] = await device.upload();
+      expect(uploaded?.inserted).toBe(true);
+      const flagged = await harness.pool.query<{ flag: string }>("select flag from sincro.order_credit_flags where azi = $1 and id_pub = $2", [AZI2, uploaded?.id_pub]);
+      expect(flagged.rows).toEqual([{ flag: "blocked" }]);
+    } finally {
+      await device.close();
+      await harness.pool.query(`drop owned by "${role}"`).catch(() => undefined);
+      await harness.pool.query(`drop role if exists "${role}"`).catch(() => undefined);
+    }
   });
 
   it("refuses a reassignment of a customer the ERP does not have (404)", async () => {

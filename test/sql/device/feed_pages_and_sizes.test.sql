@@ -48,7 +48,7 @@ begin
   end loop;
 end;
 $$;
-select results_eq($$ select * from paged order by id_sincro $$, $$ select * from sincro.device_changes_since(0, 1000) $$,
+select results_eq($$ select * from paged order by id_sincro $$, $$ select entity, id_sincro, deleted, key, data::jsonb from sincro.device_changes_since(0, 1000) $$,
                   'pages of 7 equal one read of the whole slice');
 -- TEST: the first download brings exactly the slice: 30 articles, A1's 10 customers, their particolarità, its agent row, its credit data
 select results_eq($$ select entity, count(*)::int from sincro.device_changes_since(0, 1000) group by 1 order by 1 $$,

@@ -80,7 +80,7 @@ select results_eq($$ select entity, key::text, deleted from (
                   'device of A2: K1 and all its rows');
 select is((select data ->> 'sconto' from sincro.device_changes_since(current_setting('t.a2')::bigint, 1000) where entity = 'particolarita' limit 1),
           '5.00', 'the particolarità comes with its data');
-select is((select jsonb_array_length(data -> 'lines') from sincro.device_changes_since(current_setting('t.a2')::bigint, 1000) where entity = 'document' limit 1),
+select is((select json_array_length(data -> 'lines') from sincro.device_changes_since(current_setting('t.a2')::bigint, 1000) where entity = 'document' limit 1),
           1, 'the document comes with its lines');
 -- TEST: one number per change: never two rows with the same id_sincro
 select is((select count(*) - count(distinct id_sincro) from sincro.device_changes_since(0, 1000)), 0::bigint, 'change numbers are unique in the feed');
