@@ -1,7 +1,7 @@
 -- The device feed: its arguments, pages that follow the cursor, the slice's size before a download,
 -- and the credit flags an operator sees (orders for blocked customers are accepted).
 begin;
-select plan(13);
+select plan(14);
 
 select sincro_tests.setup_company('C00001');
 select sincro_private.upsert_erp_rows('agent', 'C00001', $$[{"key": {"cod_agente": "A1"}, "data": {}}, {"key": {"cod_agente": "A2"}, "data": {}}]$$);
@@ -76,6 +76,11 @@ select lives_ok($$
   'an order over K2''s credit limit is written');
 reset session authorization;
 select sincro_tests.commit_point();
+-- TEST: the store's feed carries the new entities, and never the hub's slice column
+select results_eq($$ select entity, count(*)::int, bool_or(data ? 'slice_agente') from sincro.all_changes_since('C00001', 0, 1000)
+                     where entity in ('agent', 'customer_credit', 'particolarita') group by 1 order by 1 $$,
+                  $$ values ('agent', 2, false), ('customer_credit', 2, false), ('particolarita', 30, false) $$,
+                  'all_changes_since: agents, credit data, particolarità, without slice_agente');
 -- TEST: and flagged for the operator
 select results_eq($$ select cliente_cod, flag from sincro.order_credit_flags order by 1 $$,
                   $$ values ('K2', 'over_credit'), ('K4', 'blocked') $$,
