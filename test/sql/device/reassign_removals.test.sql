@@ -1,7 +1,7 @@
 -- Reassigning a customer: the old agent's device (and its supervisor's) gets removals for the customer and
 -- everything of it; the new agent's device gets it all, whatever the rows' own change numbers.
 begin;
-select plan(8);
+select plan(10);
 
 select sincro_tests.setup_company('C00001');
 select sincro_private.upsert_erp_rows('agent', 'C00001', $$[
@@ -84,6 +84,13 @@ select is((select json_array_length(data -> 'lines') from sincro.device_changes_
           1, 'the document comes with its lines');
 -- TEST: one number per change: never two rows with the same id_sincro
 select is((select count(*) - count(distinct id_sincro) from sincro.device_changes_since(0, 1000)), 0::bigint, 'change numbers are unique in the feed');
+reset session authorization;
+
+set local session authorization t_dev_a2;
+-- TEST: a device reads only the slice-log entries addressed to its own agent
+select results_eq($$ select distinct cod_agente from sincro.device_slice_log $$, $$ values ('A2') $$, 'A2''s login: only entries for A2');
+select throws_ok($$ insert into sincro.device_slice_log (azi, id_sincro, cod_agente, entity, key, reason) values ('C00001', 999999, 'A2', 'customer', '{}', 'moved') $$,
+                 '42501', null, 'a device cannot write the slice log');
 reset session authorization;
 
 -- TEST: nothing was renumbered: the rows kept their change numbers, the log carries the move
