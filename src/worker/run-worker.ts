@@ -23,11 +23,16 @@ export interface WorkerOptions {
   readonly pollInterval?: number;
   /** Run the scheduled jobs: the every-minute push sweep and sweep of overdue client sessions, the daily tombstone purge (default true). */
   readonly sweep?: boolean;
+  /**
+   * Most orders one push sends in one ERP request (default 1: one request per order). Above 1, a
+   * push_order job also takes other new orders of its company, when the ERP offers batches.
+   */
+  readonly pushBatch?: number;
 }
 
-export function sincroTaskList(erp: ErpConnector): TaskList {
+export function sincroTaskList(erp: ErpConnector, options: { readonly pushBatch?: number } = {}): TaskList {
   return {
-    push_order: pushOrderTask(erp),
+    push_order: pushOrderTask(erp, options.pushBatch ?? 1),
     partial_sync: partialSyncTask(erp),
     sync_pull: syncPullTask(erp),
     sweep_pushes: sweepPushesTask,
@@ -89,7 +94,7 @@ function startRunner(options: WorkerOptions, pool: Pool, concurrency: number): P
     pollInterval: options.pollInterval ?? 2000,
     noHandleSignals: true,
     logger: workerLogger(options.logger),
-    taskList: sincroTaskList(options.erp),
+    taskList: sincroTaskList(options.erp, { pushBatch: options.pushBatch ?? 1 }),
     // one attempt per sweep: a failed sweep is simply run again the next minute; the purge runs at 03:17 daily
     ...(options.sweep === false
       ? {}
