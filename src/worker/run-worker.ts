@@ -41,9 +41,19 @@ export function sincroTaskList(erp: ErpConnector, options: { readonly pushBatch?
   };
 }
 
+/** A job named in a log line: never its whole row (its payload, ~1 kB an order at info level, issue 15). */
+function jobSummary(job: unknown): unknown {
+  if (typeof job !== "object" || job === null) return job;
+  const { id, task_identifier, attempts, max_attempts } = job as Record<string, unknown>;
+  return { id, task_identifier, attempts, max_attempts };
+}
+
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
-    const fields = { component: "worker", ...scope, ...meta };
+    const fields: Record<string, unknown> = { component: "worker", ...scope, ...meta };
+    if ("job" in fields) fields.job = jobSummary(fields.job);
+    // a job's success is our task's own line (what it did, e.g. "order 12 of C00001: acquired"): graphile-worker's goes to debug
+    if (level === "info" && meta?.success === true) return logger.debug(fields, message);
     switch (level) {
       case "error":
         return logger.error(fields, message);
