@@ -23,6 +23,7 @@ import {
   changeOrder,
   confirmOrder,
   createOrder,
+  createOrders,
   enterOrder,
   installSchema,
   listOrders,
@@ -134,29 +135,37 @@ function buildServer(
     if (!envelope.success) {
       return reply.code(400).send({ error: "bad_request", message: `the body must be {"orders": [1..${ORDER_BATCH_MAX} orders]}` });
     }
+    // the envelope's orders, each checked against the contract's schema: a malformed one is rejected alone
     const results: unknown[] = [];
-    let createdAny = false;
+    const valid: ErpOrderRequest[] = [];
     for (const [index, raw] of envelope.data.orders.entries()) {
       const parsed = erpOrderRequestSchema.safeParse(raw);
       const webId = typeof (raw as { web_id?: unknown })?.web_id === "number" ? (raw as { web_id: number }).web_id : null;
-      if (!parsed.success) {
-        if (webId === null) return reply.code(400).send({ error: "bad_request", message: `order ${index + 1} has no numeric web_id` });
-        results.push({ web_id: webId, outcome: "rejected", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+      if (parsed.success && parsed.data.azi === request.params.azi) {
+        valid.push(parsed.data);
         continue;
       }
-      if (parsed.data.azi !== request.params.azi) {
-        results.push({ web_id: parsed.data.web_id, outcome: "rejected", message: `azi ${parsed.data.azi} does not match the URL's ${request.params.azi}` });
+      if (webId === null) return reply.code(400).send({ error: "bad_request", message: `order ${index + 1} has no numeric web_id` });
+      const message = parsed.success
+        ? `azi ${parsed.data.azi} does not match the URL's ${request.params.azi}`
+        : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      results.push({ web_id: webId, outcome: "rejected", message });
+    }
+    // the valid ones in one transaction, each behind a savepoint (createOrders)
+    let createdAny = false;
+    const answers = await createOrders(pool, valid, (order) => onOrderRequest?.(order, { via: "batch", ordersInRequest: envelope.data.orders.length }) ?? Promise.resolve());
+    for (const answer of answers) {
+      if ("rejection" in answer) {
+        results.push({ web_id: answer.order.web_id, outcome: "rejected", message: answer.rejection });
         continue;
       }
-      await onOrderRequest?.(parsed.data, { via: "batch", ordersInRequest: envelope.data.orders.length });
-      try {
-        const created = await createOrder(pool, parsed.data);
-        createdAny ||= created.created;
-        results.push({ web_id: parsed.data.web_id, outcome: created.created ? "created" : "existing", tor_chia: created.tor_chia, cliente_cod: created.cliente_cod });
-      } catch (error) {
-        if (!(error instanceof OrderRejection)) throw error; // the whole request fails (500): the hub retries every order of it
-        results.push({ web_id: parsed.data.web_id, outcome: "rejected", message: error.message });
-      }
+      createdAny ||= answer.created.created;
+      results.push({
+        web_id: answer.order.web_id,
+        outcome: answer.created.created ? "created" : "existing",
+        tor_chia: answer.created.tor_chia,
+        cliente_cod: answer.created.cliente_cod,
+      });
     }
     if (createdAny && faults.current.dieAfterCommitRate > 0 && Math.random() < faults.current.dieAfterCommitRate) {
       request.raw.socket.destroy(); // committed, and no reply: the caller must retry and get them back
