@@ -49,6 +49,8 @@ select r, o, p from (values
   ('sincro.erp_write_order(text,jsonb)',                     '{EXECUTE}', '{sincro_erp,sincro_worker,sincro_admin}'),
   ('sincro.push_claim(text,bigint)',                         '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.push_acquired(text,bigint,text,text)',            '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.push_claim_batch(text,bigint,integer)',          '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.push_answers(text,jsonb)',                       '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.push_rejected(text,bigint,text)',                 '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.push_failed(text,bigint,text)',                   '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.sweep_pushes(interval)',                          '{EXECUTE}', '{sincro_worker,sincro_admin}'),
