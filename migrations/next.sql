@@ -91,3 +91,21 @@ from (select a.azi,
       group by a.azi) c
 cross join lateral (values (c.azi, 'pending_erp', c.erp), (c.azi, 'pending_store', c.store), (c.azi, 'pending_app', c.app)) x(azi, metric, n)
 where x.n > 0;
+
+-- issue 12, sync progress: the phase a running sync is in, written by whoever works on the run
+-- (sincro.sync_run_phase; queued/starting/done by the sync_run_* functions themselves)
+alter table sincro.sync_runs
+  add column phase text,
+  add column phase_item text,
+  add column phase_step integer,
+  add column phase_steps integer,
+  add constraint phase_is_known check (phase in ('queued', 'starting', 'reading', 'tombstoning', 'fetching', 'applying', 'pushing', 'done')),
+  add constraint phase_step_is_positive check (phase_step > 0 and (phase_steps is null or phase_step <= phase_steps));
+alter table sincro.sync_runs alter column phase set default 'starting';
+-- runs from before phases were recorded: a succeeded one is done; the others' phase is unknown (NULL)
+update sincro.sync_runs set phase = 'done' where state = 'succeeded';
+comment on column sincro.sync_runs.phase is
+  E'What the run is doing (a failed run keeps the phase it failed in): queued (waiting for the worker), starting, reading (a rebuild downloading and applying the snapshot of phase_item, entity phase_step of phase_steps), tombstoning (a rebuild removing what no snapshot held), fetching / applying (a sync for changes: page phase_step from the ERP, into the hub), pushing (a partial sync: order phase_step of phase_steps), done. NULL for runs from before phases were recorded.';
+comment on column sincro.sync_runs.phase_item is E'The entity a rebuild is reading (reading); NULL otherwise.';
+comment on column sincro.sync_runs.phase_step is E'Which step of the phase, from 1: the entity (reading), the page (fetching, applying), the order (pushing); NULL when the phase has none.';
+comment on column sincro.sync_runs.phase_steps is E'How many steps the phase has, when known (entities of a rebuild, orders of a partial sync); NULL otherwise.';
