@@ -11,7 +11,6 @@ create table sincro_private.metric_delta (
   azi text not null,
   delta_id bigint generated always as identity,
   metric text not null,
-  bucket text not null default '',
   n bigint not null,
   seconds numeric not null default 0,
   primary key (azi, delta_id),
@@ -22,11 +21,9 @@ comment on table sincro_private.metric_delta is
 comment on column sincro_private.metric_delta.azi is E'Company code.';
 comment on column sincro_private.metric_delta.delta_id is E'Order of recording (identifies the row).';
 comment on column sincro_private.metric_delta.metric is
-  E'push_acquired (an order became acquired; bucket and seconds: its insert → acquired time), push_rejected and push_failed (an event of that kind), pending_erp / pending_store / pending_app (an order entered (+1) or left (-1) what that party has not acquired).';
-comment on column sincro_private.metric_delta.bucket is
-  E'For push_acquired: the smallest histogram bound (seconds, as text) the duration does not exceed, or +Inf; '''' otherwise.';
+  E'push_acquired (an order became acquired; seconds: its insert → acquired time), push_rejected and push_failed (an event of that kind), pending_erp / pending_store / pending_app (an order entered (+1) or left (-1) what that party has not acquired).';
 comment on column sincro_private.metric_delta.n is E'How much the count changes: 1 for a push outcome, +1 or -1 for a pending count.';
-comment on column sincro_private.metric_delta.seconds is E'For push_acquired: the insert → acquired time in seconds (exact, to the microsecond); 0 otherwise.';
+comment on column sincro_private.metric_delta.seconds is E'For push_acquired: the insert → acquired time in seconds (exact, to the microsecond; its histogram bucket is found when the delta is folded or scraped, not on the push path); 0 otherwise.';
 
 create table sincro_private.metric_rollup (
   azi text not null,
@@ -41,7 +38,7 @@ comment on table sincro_private.metric_rollup is
   E'The sums of the metric_delta rows folded so far, per company, metric and bucket. Written only by sincro.metric_compact (and by the migration that created it, from the data already held).';
 comment on column sincro_private.metric_rollup.azi is E'Company code.';
 comment on column sincro_private.metric_rollup.metric is E'As metric_delta.metric.';
-comment on column sincro_private.metric_rollup.bucket is E'As metric_delta.bucket.';
+comment on column sincro_private.metric_rollup.bucket is E'For push_acquired: the smallest histogram bound (seconds, as text) the durations do not exceed, or +Inf (sincro_private.push_duration_bucket); '''' otherwise.';
 comment on column sincro_private.metric_rollup.n is E'The sum of the folded deltas'' n.';
 comment on column sincro_private.metric_rollup.seconds is E'The sum of the folded deltas'' seconds.';
 

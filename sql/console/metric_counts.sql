@@ -58,17 +58,16 @@ volatile
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
-declare
-  v_seconds numeric := extract(epoch from new.acquired_at - new.created_at);
 begin
-  insert into sincro_private.metric_delta (azi, metric, bucket, n, seconds)
-    values (new.azi, 'push_acquired', sincro_private.push_duration_bucket(v_seconds), 1, v_seconds);
+  -- the duration's bucket is found when the delta is folded or scraped: nothing more on the push path
+  insert into sincro_private.metric_delta (azi, metric, n, seconds)
+    values (new.azi, 'push_acquired', 1, extract(epoch from new.acquired_at - new.created_at));
   return null;
 end;
 $$;
 
 comment on function sincro_private.tg_order_push__count_acquired() is
-  E'AFTER INSERT/UPDATE on order_push, when a push becomes acquired: one push_acquired delta with its duration''s bucket. SECURITY DEFINER: fired by the worker''s and operators'' functions, it writes a table nobody else may.';
+  E'AFTER INSERT/UPDATE on order_push, when a push becomes acquired: one push_acquired delta with its insert → acquired seconds. SECURITY DEFINER: fired by the worker''s and operators'' functions, it writes a table nobody else may.';
 
 create trigger _800_count_acquired
   after insert on sincro.order_push
@@ -153,8 +152,9 @@ create trigger _800_count_pending_update
   execute function sincro_private.tg_arportes__count_pending();
 
 /*
- * Folds the deltas into the rollup: DELETE … RETURNING and the upsert in one
- * statement, so a delta is folded exactly once, and a scrape (one snapshot)
+ * Folds the deltas into the rollup, each acquisition into its histogram
+ * bucket: DELETE … RETURNING and the upsert in one statement, so a delta is
+ * folded exactly once, and a scrape (one snapshot)
  * sees it either in the deltas or in the rollup. Deltas committed while it
  * runs, or by transactions still open, are left for the next compaction. One
  * compaction at a time: another finds the lock row taken and returns at once
@@ -182,11 +182,13 @@ begin
 
   with folded as (
     delete from sincro_private.metric_delta d
-    returning d.azi, d.metric, d.bucket, d.n, d.seconds
+    returning d.azi, d.metric, d.n, d.seconds
   ), summed as (
-    select f.azi, f.metric, f.bucket, pg_catalog.sum(f.n) as n, pg_catalog.sum(f.seconds) as seconds, pg_catalog.count(*) as deltas
+    select f.azi, f.metric,
+           case when f.metric = 'push_acquired' then sincro_private.push_duration_bucket(f.seconds) else '' end as bucket,
+           pg_catalog.sum(f.n) as n, pg_catalog.sum(f.seconds) as seconds, pg_catalog.count(*) as deltas
     from folded f
-    group by f.azi, f.metric, f.bucket
+    group by 1, 2, 3
   ), upserted as (
     insert into sincro_private.metric_rollup as r (azi, metric, bucket, n, seconds)
       select s.azi, s.metric, s.bucket, s.n, s.seconds from summed s order by s.azi, s.metric, s.bucket

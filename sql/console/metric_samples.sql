@@ -23,7 +23,10 @@ as $$
     select k.azi, k.metric, k.bucket, pg_catalog.sum(k.n) as n, pg_catalog.sum(k.seconds) as seconds
     from (select r.azi, r.metric, r.bucket, r.n, r.seconds from sincro_private.metric_rollup r
           union all
-          select d.azi, d.metric, d.bucket, d.n, d.seconds from sincro_private.metric_delta d) k
+          select d.azi, d.metric,
+                 case when d.metric = 'push_acquired' then sincro_private.push_duration_bucket(d.seconds) else '' end,
+                 d.n, d.seconds
+          from sincro_private.metric_delta d) k
     group by k.azi, k.metric, k.bucket
   ), party as (
     -- the oldest pending order of each party: one probe of a partial index per company

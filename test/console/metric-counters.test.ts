@@ -103,7 +103,9 @@ const NAIVE_COMPACT = `
   create or replace function sincro.metric_compact() returns bigint language plpgsql volatile set search_path = pg_catalog, pg_temp as $$
   begin
     insert into sincro_private.metric_rollup as r (azi, metric, bucket, n, seconds)
-      select d.azi, d.metric, d.bucket, sum(d.n), sum(d.seconds) from sincro_private.metric_delta d group by 1, 2, 3
+      select d.azi, d.metric, case when d.metric = 'push_acquired' then sincro_private.push_duration_bucket(d.seconds) else '' end,
+             sum(d.n), sum(d.seconds)
+      from sincro_private.metric_delta d group by 1, 2, 3
       on conflict (azi, metric, bucket) do update set n = r.n + excluded.n, seconds = r.seconds + excluded.seconds;
     perform pg_sleep(0.005);
     delete from sincro_private.metric_delta;
