@@ -1,7 +1,9 @@
 /*
  * GET /metrics in the Prometheus text format (prom-client). The hub's figures
  * are read at scrape time from sincro.metric_samples(), one query per scrape,
- * so every process serving /metrics reports the same truth; prom-client adds
+ * so every process serving /metrics reports the same truth. Each scrape first
+ * folds the counters' deltas (sincro.metric_compact(), its own short
+ * transaction; figures unchanged), so what it reads stays small; prom-client adds
  * this process's defaults (CPU, memory, event loop) and does the formatting.
  * docs/operations.md describes each metric.
  */
@@ -77,6 +79,7 @@ export function registerMetricsRoute(app: FastifyInstance, pool: Pool): void {
   // scrapes one at a time: each formats the samples its own query read
   let previous: Promise<unknown> = Promise.resolve();
   const scrape = async (): Promise<string> => {
+    await pool.query("select sincro.metric_compact()");
     const result = await pool.query<Sample>("select metric, labels, value from sincro.metric_samples()");
     current = result.rows;
     return registry.metrics();

@@ -6,6 +6,7 @@ import { Logger as WorkerLogger, run, type Runner, type TaskList } from "graphil
 import { Pool } from "pg";
 import type { Logger } from "pino";
 import type { ErpConnector } from "../erp/connector";
+import { compactMetricsTask } from "./tasks/compact_metrics";
 import { endOverdueSessionsTask } from "./tasks/end_overdue_sessions";
 import { partialSyncTask } from "./tasks/partial_sync";
 import { pushOrderTask } from "./tasks/push_order";
@@ -21,7 +22,7 @@ export interface WorkerOptions {
   readonly logger: Logger;
   /** Poll interval in ms when LISTEN/NOTIFY misses (default 2000). */
   readonly pollInterval?: number;
-  /** Run the scheduled jobs: the every-minute push sweep and sweep of overdue client sessions, the daily tombstone purge (default true). */
+  /** Run the scheduled jobs: the every-minute push sweep, sweep of overdue client sessions and compaction of the metrics' deltas, the daily tombstone purge (default true). */
   readonly sweep?: boolean;
   /**
    * Most orders one push sends in one ERP request (default 1: one request per order). Above 1, a
@@ -38,6 +39,7 @@ export function sincroTaskList(erp: ErpConnector, options: { readonly pushBatch?
     sweep_pushes: sweepPushesTask,
     purge_tombstones: purgeTombstonesTask,
     end_overdue_sessions: endOverdueSessionsTask,
+    compact_metrics: compactMetricsTask,
   };
 }
 
@@ -110,7 +112,7 @@ function startRunner(options: WorkerOptions, pool: Pool, concurrency: number): P
       ? {}
       : {
           crontab:
-            "* * * * * sweep_pushes ?max=1\n* * * * * end_overdue_sessions ?max=1\n17 3 * * * purge_tombstones ?max=3\n",
+            "* * * * * sweep_pushes ?max=1\n* * * * * end_overdue_sessions ?max=1\n* * * * * compact_metrics ?max=1\n17 3 * * * purge_tombstones ?max=3\n",
         }),
   });
 }
