@@ -83,9 +83,16 @@ as $$
   from acquired a
   -- sync runs by kind and state, and the rows they brought (orders pushed, for partial syncs)
   union all
+  -- finished runs only: a counter never goes down (a run counted as running would leave that series when it ends)
   select 'sincro_sync_runs_total', pg_catalog.jsonb_build_object('azi', r.azi, 'kind', r.kind, 'state', r.state), pg_catalog.count(*)::float8
   from sincro.sync_runs r
+  where r.state <> 'running'
   group by r.azi, r.kind, r.state
+  union all
+  select 'sincro_sync_runs_running', pg_catalog.jsonb_build_object('azi', r.azi, 'kind', r.kind), pg_catalog.count(*)::float8
+  from sincro.sync_runs r
+  where r.state = 'running'
+  group by r.azi, r.kind
   union all
   select 'sincro_sync_rows_total', pg_catalog.jsonb_build_object('azi', r.azi, 'kind', r.kind),
          pg_catalog.sum(case when r.kind = 'partial' then r.orders_pushed else r.rows_received end)::float8
