@@ -176,7 +176,7 @@ async function measurePushLatencySamples(env: Setup, orders: number, concurrency
 }
 
 /** Orders inserted with no worker running, then drained: orders/s from the worker's start to the last ack. */
-async function measurePushDrain(env: Setup, orders: number, concurrency: number, tag = ""): Promise<number> {
+async function measurePushDrain(env: Setup, orders: number, concurrency: number, tag = "", pushBatch = 1): Promise<number> {
   await Promise.all(
     Array.from({ length: 8 }, async (_, inserter) => {
       for (let index = inserter; index < orders; index += 8) await insertOrder(env.pool, `P${index % 16}`, `drain-${tag}${concurrency}-${index}`);
@@ -184,7 +184,7 @@ async function measurePushDrain(env: Setup, orders: number, concurrency: number,
   );
   const erp = createHttpConnector({ baseUrl: env.erpUrl, token: env.token, timeoutMs: 5000 });
   const started = performance.now();
-  const worker = await startWorker({ connectionString: env.hub.url, erp, logger: silent, concurrency, sweep: false });
+  const worker = await startWorker({ connectionString: env.hub.url, erp, logger: silent, concurrency, sweep: false, pushBatch });
   try {
     for (;;) {
       const left = await env.pool.query<{ n: string }>("select count(*) as n from sincro.order_push where state <> 'acquired'");
@@ -256,6 +256,20 @@ export async function runPushBench(options: PushBenchOptions): Promise<string> {
       const push = await measurePushDrain(env, options.drainOrders, concurrency);
       const bare = (await measureNoop(env, Math.min(options.drainOrders, 200), concurrency)).drainPerSecond;
       lines.push(`| ${concurrency} | ${push.toFixed(0)} | ${bare.toFixed(0)} | ${(push / bare).toFixed(2)} | ${push >= 1000 ? "PASS" : "MISS"} |`);
+    }
+    // issue 15: batches of up to 50 orders per ERP request (SINCRO_PUSH_BATCH), against the same no-op drain
+    lines.push(
+      "",
+      `With batches (SINCRO_PUSH_BATCH=50), ${options.drainOrders} queued orders of 16 companies drained (orders/s); target ≥ 0.6 × the no-op drain and ≥ 1,500/s:`,
+      "",
+      "| worker concurrency | push to ERP, batches | no-op jobs | push / no-op | target |",
+      "|---:|---:|---:|---:|---|",
+    );
+    for (const concurrency of [4, 16]) {
+      const push = await measurePushDrain(env, options.drainOrders, concurrency, "b", 50);
+      const bare = (await measureNoop(env, Math.min(options.drainOrders, 200), concurrency)).drainPerSecond;
+      const met = push / bare >= 0.6 && push >= 1500;
+      lines.push(`| ${concurrency} | ${push.toFixed(0)} | ${bare.toFixed(0)} | ${(push / bare).toFixed(2)} | ${met ? "PASS" : "MISS"} |`);
     }
     return lines.join("\n");
   } finally {
