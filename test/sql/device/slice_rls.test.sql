@@ -1,6 +1,6 @@
 -- An app login's slice, by row-level security, with real logins: an agent, a supervisor, another company's agent.
 begin;
-select plan(22);
+select plan(26);
 
 select sincro_tests.setup_company('C00001');
 select sincro_tests.setup_company('C00002');
@@ -62,6 +62,14 @@ select results_eq($$ select cod_cli from sincro.fidi $$, $$ values ('K1') $$, 'a
 select results_eq($$ select numero from sincro.documenti $$, $$ values ('D1') $$, 'agent A1: D1 (D2 is 800 days old, D3 is K3''s)');
 select results_eq($$ select count(*)::int from sincro.documenti_righe $$, $$ values (1) $$, 'agent A1: D1''s line only');
 select results_eq($$ select tor_chia from sincro.arportes $$, $$ values ('K1NEW') $$, 'agent A1: K1''s recent order only');
+-- TEST: the other ways in show the same slice: the store's feed, the credit flags view, the slice log
+select is_empty($$ select 1 from sincro.all_changes_since('C00001', 0, 1000)
+                   where key ->> 'cod_cli' in ('K2', 'K3') or data ->> 'cliente_cod' in ('K2', 'K3') $$,
+                'agent A1: all_changes_since shows nothing of K2 or K3');
+select is_empty($$ select 1 from sincro.order_credit_flags where cliente_cod <> 'K1' $$, 'agent A1: no credit flag of another agent''s customer');
+select is_empty($$ select 1 from sincro.device_slice_log where cod_agente <> 'A1' $$, 'agent A1: no slice-log entry of another agent');
+-- TEST: nor can it write the ERP's data
+select throws_ok($$ update sincro.fidi set bloccato = false $$, '42501', null, 'agent A1 cannot unblock a customer');
 reset session authorization;
 
 set local session authorization t_dev_s1;
