@@ -13,7 +13,9 @@
  *    device_changes_since by 10,000 and by 50,000 rows (json left unparsed:
  *    what a device stores), vs a plain COPY (…) TO STDOUT of the same rows,
  *    read as the owner straight from the tables by the slice's predicates
- *    (psql, output discarded). Median of 3 each. Target: ≤ 3 × COPY.
+ *    (psql, output discarded). Median of 3 each. Target: ≤ 3 × COPY. Also
+ *    the same pages of 10,000 as COPY (SELECT … FROM device_changes_since)
+ *    through psql: the hub's share, without Node's driver building rows.
  * 2. An incremental pull: 100 changes in G01's slice among 1,000 changes of
  *    the company, then one device_changes_since from the cursor before them;
  *    small company vs big one, median of 7 rounds each (after a warm-up).
@@ -210,14 +212,16 @@ async function deviceConnection(url: string): Promise<Client> {
   return client;
 }
 
-async function download(url: string, pageSize: number): Promise<{ ms: number; rows: number; pages: number }> {
+async function download(url: string, pageSize: number): Promise<{ ms: number; rows: number; pages: number; cursors: string[] }> {
   const client = await deviceConnection(url);
   try {
     const started = performance.now();
     let cursor = "0";
     let rows = 0;
     let pages = 0;
+    const cursors: string[] = [];
     for (;;) {
+      cursors.push(cursor);
       const page = await client.query<{ id_sincro: string }>("select entity, id_sincro, deleted, key, data from sincro.device_changes_since($1, $2)", [cursor, pageSize]);
       pages += 1;
       rows += page.rows.length;
@@ -225,7 +229,7 @@ async function download(url: string, pageSize: number): Promise<{ ms: number; ro
       cursor = page.rows[page.rows.length - 1]?.id_sincro ?? cursor;
       if (page.rows.length < pageSize) break;
     }
-    return { ms: performance.now() - started, rows, pages };
+    return { ms: performance.now() - started, rows, pages, cursors };
   } finally {
     await client.end();
   }
@@ -272,13 +276,18 @@ export async function runDeviceBench(options: DeviceBenchOptions): Promise<strin
     const downloads: number[] = [];
     const largePages: number[] = [];
     const copies: number[] = [];
-    let downloaded = { rows: 0, pages: 0 };
+    const serverSide: number[] = [];
+    let downloaded = { rows: 0, pages: 0, cursors: [] as string[] };
     let downloadedLarge = { rows: 0, pages: 0 };
     for (let round = 0; round < options.downloadRounds; round += 1) {
       copies.push(await psqlCopy(big.database.url, SLICE_COPIES));
       const result = await download(big.loginUrl, 10_000);
       downloads.push(result.ms);
       downloaded = result;
+      // the same pages through psql's COPY: the hub's side of the download, without a driver building rows in Node
+      serverSide.push(
+        await psqlCopy(big.loginUrl, result.cursors.map((cursor) => `select entity, id_sincro, deleted, key, data from sincro.device_changes_since(${cursor}, 10000)`)),
+      );
       const large = await download(big.loginUrl, 50_000);
       largePages.push(large.ms);
       downloadedLarge = large;
@@ -288,6 +297,7 @@ export async function runDeviceBench(options: DeviceBenchOptions): Promise<strin
     );
     const downloadRatio = median(downloads) / median(copies);
     const largeRatio = median(largePages) / median(copies);
+    const serverRatio = median(serverSide) / median(copies);
     lines.push(
       "",
       `| first download of G01's slice (big company) | median ms | rows | ratio to COPY (target ≤ 3) |`,
@@ -295,6 +305,7 @@ export async function runDeviceBench(options: DeviceBenchOptions): Promise<strin
       `| COPY (…) TO STDOUT of the same rows (psql) | ${median(copies).toFixed(0)} | ${sliceRows.rows[0]?.n ?? "?"} | 1 |`,
       `| device_changes_since, pages of 10,000 (${downloaded.pages} pages) | ${median(downloads).toFixed(0)} | ${downloaded.rows} | **${downloadRatio.toFixed(2)}** ${downloadRatio <= 3 ? "" : "MISSED"} |`,
       `| device_changes_since, pages of 50,000 (${downloadedLarge.pages} pages) | ${median(largePages).toFixed(0)} | ${downloadedLarge.rows} | **${largeRatio.toFixed(2)}** ${largeRatio <= 3 ? "" : "MISSED"} |`,
+      `| the pages of 10,000 through psql's COPY (the hub's side, no Node driver) | ${median(serverSide).toFixed(0)} | ${downloaded.rows} | **${serverRatio.toFixed(2)}** ${serverRatio <= 3 ? "" : "MISSED"} |`,
     );
 
     // 2. incremental pull of 100 changes: small vs big
