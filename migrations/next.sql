@@ -300,3 +300,21 @@ alter table sincro.agenti enable row level security;
 alter table sincro.partite_aperte enable row level security;
 alter table sincro.fidi enable row level security;
 alter table sincro.device_slice_log enable row level security;
+
+/*
+ * Orders that left an agent's slice by a change of their own (the ERP gave
+ * them to another customer, or dated them before the window): noted by a
+ * trigger as the order changes, logged in the slice log at commit with the
+ * order's change number (the counter is taken last, at commit, for orders).
+ */
+create table sincro_private.order_slice_moves (
+  azi text not null,
+  id_pub bigint not null,
+  cod_agente text not null,
+  primary key (azi, id_pub, cod_agente)
+);
+
+comment on table sincro_private.order_slice_moves is E'Scratch, per transaction: orders that left an agent''s device slice by a change of their own, waiting for their slice-log entry at commit (sincro_private.assign_pending_id_sincro).';
+comment on column sincro_private.order_slice_moves.azi is E'Company code.';
+comment on column sincro_private.order_slice_moves.id_pub is E'The order.';
+comment on column sincro_private.order_slice_moves.cod_agente is E'The agent whose devices held it through its customer.';

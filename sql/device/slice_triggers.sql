@@ -197,3 +197,64 @@ revoke all on function sincro_private.tg_documenti__set_slice_agente() from publ
 revoke all on function sincro_private.tg_clienti__reslice() from public;
 revoke all on function sincro_private.tg_agenti__supervisor() from public;
 revoke all on function sincro_private.tg_documenti__moved() from public;
+
+/*
+ * An order the ERP gives to another customer, or dates before the history
+ * window, leaves the slice of the agent of its former customer. Orders get
+ * their change numbers at commit (the counter is the last lock taken, see
+ * assign_pending_id_sincro), so the slice-log entry is too: this trigger only
+ * notes the order and the agent, and says so in a transaction-local setting
+ * that assign_pending_id_sincro reads. SECURITY DEFINER: fired by the ERP's
+ * and the worker's statements, it writes a table they have no rights on.
+ */
+create or replace function sincro_private.tg_arportes__slice_move()
+returns trigger
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_agent text;
+begin
+  select c.cod_agente into v_agent from sincro.clienti c where c.azi = old.azi and c.cod_cli = old.cliente_cod;
+  if v_agent is not null
+     and old.data_ordine >= (select k.device_history_from from sincro_private.company k where k.azi = old.azi) then
+    insert into sincro_private.order_slice_moves (azi, id_pub, cod_agente) values (old.azi, old.id_pub, v_agent)
+      on conflict do nothing;
+    perform pg_catalog.set_config('sincro.order_slice_moves', 'on', true);
+  end if;
+  return null;
+end;
+$$;
+
+comment on function sincro_private.tg_arportes__slice_move() is
+  E'After an order changes customer or date: notes it for the slice log of the agent whose devices held it (written at commit). SECURITY DEFINER: fired by the ERP''s statements, it writes a private table.';
+
+create trigger _600_slice_move after update on sincro.arportes
+  for each row
+  when (old.cliente_cod is distinct from new.cliente_cod or old.data_ordine is distinct from new.data_ordine)
+  execute function sincro_private.tg_arportes__slice_move();
+
+/* At commit, with the company's counter already held: the noted orders into the slice log. */
+create or replace function sincro_private.log_order_slice_moves(azi text)
+returns integer
+language sql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+  with moved as (
+    delete from sincro_private.order_slice_moves m where m.azi = log_order_slice_moves.azi
+    returning m.azi, m.id_pub, m.cod_agente)
+  select sincro_private.append_slice_log(
+    (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('azi', m.azi, 'cod_agente', m.cod_agente, 'entity', 'order',
+                                                                'key', pg_catalog.jsonb_build_object('id_pub', m.id_pub)) order by m.id_pub)
+     from moved m),
+    'moved')
+$$;
+
+comment on function sincro_private.log_order_slice_moves(text) is
+  E'Writes the slice-log entries of the orders of a company noted by tg_arportes__slice_move, and forgets them. Called at commit by assign_pending_id_sincro, which holds the counter.';
+
+revoke all on function sincro_private.tg_arportes__slice_move() from public;
+revoke all on function sincro_private.log_order_slice_moves(text) from public;

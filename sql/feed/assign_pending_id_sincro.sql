@@ -55,6 +55,12 @@ begin
       where h.azi = v_azi and h.id_sincro is null
         and a.azi = h.azi and a.id_pub = h.id_pub;
     perform sincro_private.restore_party(v_previous_party);
+
+    -- orders that left a device slice by this change (tg_arportes__slice_move): their slice-log entries, now
+    -- that the counter is held
+    if pg_catalog.current_setting('sincro.order_slice_moves', true) = 'on' then
+      perform sincro_private.log_order_slice_moves(v_azi);
+    end if;
   end loop;
 end;
 $$;
