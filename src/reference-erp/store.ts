@@ -82,6 +82,16 @@ export async function createOrders(
 ): Promise<({ readonly order: ErpOrderRequest } & ({ readonly created: ErpOrderCreated } | { readonly rejection: string }))[]> {
   return inTransaction(pool, async (client) => {
     const results: ({ readonly order: ErpOrderRequest } & ({ readonly created: ErpOrderCreated } | { readonly rejection: string }))[] = [];
+    // the locks a single create takes, in the same order (every order's web-ID lock, then the company's
+    // change log), all before the first order and in web-ID order: a batch taking them order by order
+    // would hold the change log while waiting for a web ID a single create (or another batch) holds
+    // while waiting for the change log — a deadlock. Taken outside the savepoints, so a rejected
+    // order's rollback keeps them.
+    const companies = [...new Set(orders.map((order) => order.azi))].sort();
+    for (const azi of companies) await ensureCompany(client, azi);
+    const webIds = [...new Set(orders.map((order) => `order/${order.azi}/${order.web_id}`))].sort();
+    for (const key of webIds) await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
+    for (const azi of companies) await lockChangeLog(client, azi);
     for (const order of orders) {
       await beforeEach?.(order);
       await client.query("savepoint batch_order");
