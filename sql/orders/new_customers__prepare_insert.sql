@@ -1,7 +1,8 @@
 /*
  * New customers follow the same rules as orders: checked strictly (a login's
  * own company first, so "not yours" and "does not exist" answer alike, SY111;
- * sizes within the company's max_text_length, SY140), idempotent on the
+ * sizes within the company's max_text_length, SY140; an Italian customer's
+ * partita IVA and codice fiscale, SY180 and SY181), idempotent on the
  * creator's key, changed afterwards only by the ERP (the customer code).
  * Identical retries racing each other are serialized on the company's
  * public-ID counter row, which the order that names the customer takes next
@@ -81,6 +82,15 @@ begin
     raise exception using
       errcode = 'SY103', message = 'new_customers: cod_cli is assigned by the ERP and cannot be supplied',
       hint = 'For a customer the ERP already knows, put its code in arportes.cliente_cod instead.';
+  end if;
+
+  -- validate: Italian fiscal identifiers (sql/common/fiscal.sql), stored in the form that was checked
+  -- (trimmed, codice fiscale in upper case, blank as NULL), before the retry check compares them;
+  -- a customer abroad keeps its own country's numbers, which the ERP checks
+  if pg_catalog.upper(pg_catalog.btrim(new.nazione)) = 'IT' then
+    new.partita_iva := sincro_private.fiscal_normalised('partita_iva', new.partita_iva);
+    new.codice_fiscale := sincro_private.fiscal_normalised('codice_fiscale', new.codice_fiscale);
+    perform sincro_private.check_fiscal_fields('new_customers', new.partita_iva, new.codice_fiscale);
   end if;
 
   -- idempotency: identical retries wait for each other on the company's counter row, then see each other

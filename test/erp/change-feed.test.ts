@@ -41,7 +41,7 @@ function webOrder(webId: number, overrides: Partial<ErpOrderRequest> = {}): ErpO
     dest_cap: null, dest_citta: null, dest_provincia: null, dest_nazione: null, cod_pagamento: null, note: "web",
     valuta: "EUR", totale_imponibile: null, totale_iva: null, totale_documento: null,
     lines: [{ riga: 1, articolo: "ART1", descrizione: "Vite", quantita: "2.000", unita_misura: "PZ", prezzo: "10.5000", sconto: "0.00", iva: "22", data_consegna: "2026-12-01", note: null }],
-    new_customer: { customer_id: 9, ragione_sociale: "Anna Bianchi", partita_iva: null, codice_fiscale: "BNCNNA80A41F205X", email: "anna@example.com", telefono: null, indirizzo: "Via Roma 1", cap: "20100", citta: "Milano", provincia: "MI", nazione: "IT" },
+    new_customer: { customer_id: 9, ragione_sociale: "Anna Bianchi", partita_iva: null, codice_fiscale: "BNCNNA80A41F205U", email: "anna@example.com", telefono: null, indirizzo: "Via Roma 1", cap: "20100", citta: "Milano", provincia: "MI", nazione: "IT" },
     ...overrides,
   };
 }
@@ -162,7 +162,7 @@ describe("the ERP change feed", () => {
       ["customer", "delete", "M1"],
     ]);
     expect(changes[0]?.data).toEqual({
-      ragione_sociale: "Anna Bianchi", partita_iva: null, codice_fiscale: "BNCNNA80A41F205X", indirizzo: "Via Roma 1", cap: "20100",
+      ragione_sociale: "Anna Bianchi", partita_iva: null, codice_fiscale: "BNCNNA80A41F205U", indirizzo: "Via Roma 1", cap: "20100",
       citta: "Milano", provincia: "MI", nazione: "IT", email: "anna@example.com", telefono: "02 123", listino: "2",
       cod_agente: null, cod_pagamento: null,
     });

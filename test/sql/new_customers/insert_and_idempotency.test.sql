@@ -6,11 +6,11 @@ select sincro_tests.setup_company('C00001') as a \gset
 
 -- TEST: a new customer is stored without ERP code
 insert into sincro.new_customers (azi, prov_tipo, id_int, ragione_sociale, partita_iva)
-  values ('C00001', 'S', 'web-1', 'Anna Bianchi', '01234567890') returning customer_id as c \gset
+  values ('C00001', 'S', 'web-1', 'Anna Bianchi', '01234567897') returning customer_id as c \gset
 select is((select cod_cli from sincro.new_customers where customer_id = :c), null, 'cod_cli empty until the ERP answers');
 -- TEST: an identical retry is skipped
 select is_empty($$ insert into sincro.new_customers (azi, prov_tipo, id_int, ragione_sociale, partita_iva)
-                   values ('C00001', 'S', 'web-1', 'Anna Bianchi', '01234567890') returning customer_id $$, 'identical retry: no row');
+                   values ('C00001', 'S', 'web-1', 'Anna Bianchi', '01234567897') returning customer_id $$, 'identical retry: no row');
 -- TEST: the client finds it again
 select is(sincro.find_new_customer('C00001', 'S', null, 'web-1'), :c::bigint, 'find_new_customer returns the first customer_id');
 -- TEST: a conflicting retry is refused
