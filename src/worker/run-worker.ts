@@ -9,6 +9,10 @@ import type { ErpConnector } from "../erp/connector";
 import { endOverdueSessionsTask } from "./tasks/end_overdue_sessions";
 import { partialSyncTask } from "./tasks/partial_sync";
 import { pushOrderTask } from "./tasks/push_order";
+import { storeInboxApplyTask } from "./tasks/store_inbox_apply";
+import { storeReconcileTask } from "./tasks/store_reconcile";
+import { storeStatusBackTask } from "./tasks/store_status_back";
+import { storeSweepTask } from "./tasks/store_sweep";
 import { purgeTombstonesTask } from "./tasks/purge_tombstones";
 import { sweepPushesTask } from "./tasks/sweep_pushes";
 import { syncPullTask } from "./tasks/sync_pull";
@@ -21,7 +25,7 @@ export interface WorkerOptions {
   readonly logger: Logger;
   /** Poll interval in ms when LISTEN/NOTIFY misses (default 2000). */
   readonly pollInterval?: number;
-  /** Run the scheduled jobs: the every-minute push sweep and sweep of overdue client sessions, the daily tombstone purge (default true). */
+  /** Run the scheduled jobs: the every-minute push sweep, sweep of overdue client sessions and store sweep (lost doorbells, reconciliations due), the daily tombstone purge (default true). */
   readonly sweep?: boolean;
 }
 
@@ -33,6 +37,10 @@ export function sincroTaskList(erp: ErpConnector): TaskList {
     sweep_pushes: sweepPushesTask,
     purge_tombstones: purgeTombstonesTask,
     end_overdue_sessions: endOverdueSessionsTask,
+    store_inbox_apply: storeInboxApplyTask,
+    store_reconcile: storeReconcileTask(),
+    store_status_back: storeStatusBackTask(),
+    store_sweep: storeSweepTask,
   };
 }
 
@@ -95,7 +103,7 @@ function startRunner(options: WorkerOptions, pool: Pool, concurrency: number): P
       ? {}
       : {
           crontab:
-            "* * * * * sweep_pushes ?max=1\n* * * * * end_overdue_sessions ?max=1\n17 3 * * * purge_tombstones ?max=3\n",
+            "* * * * * sweep_pushes ?max=1\n* * * * * end_overdue_sessions ?max=1\n* * * * * store_sweep ?max=1\n17 3 * * * purge_tombstones ?max=3\n",
         }),
   });
 }

@@ -4,8 +4,6 @@
  * nothing stored; malformed JSON 400, stored as an error; an unknown store 404;
  * a body over 1 MiB 413 with nothing stored; WooCommerce's ping 200.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { Pool } from "pg";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,10 +11,9 @@ import { deliverWebhook, sign } from "../../src/fake-store/webhook";
 import { startHubHttpServer, type HubHttpServer } from "../../src/http/server";
 import { readHttpSettings } from "../../src/http/settings";
 import { createTestDatabase, type TestDatabase } from "../support/database";
+import { fixture } from "./fixtures";
 
 const silent = pino({ level: "silent" });
-export const FIXTURES = path.join(__dirname, "..", "fixtures", "stores");
-export const fixture = (name: string): Buffer => readFileSync(path.join(FIXTURES, `${name}.json`));
 
 describe("store webhooks", () => {
   let hub: TestDatabase;
