@@ -21,6 +21,7 @@ import { startFakeStore, type FakeStore } from "../../src/fake-store/server";
 import { startHubHttpServer, type HubHttpServer } from "../../src/http/server";
 import { readHttpSettings } from "../../src/http/settings";
 import { reconcileStore } from "../../src/stores/reconcile";
+import { sendStatusBack } from "../../src/stores/status-back";
 import { startWorker, type RunningWorker } from "../../src/worker/run-worker";
 import { eventually, startPushHarness, type PushHarness } from "../push/harness";
 import { FIXTURES, fixture, fixtureOrder } from "./fixtures";
@@ -114,6 +115,28 @@ describe("store connectors end to end", () => {
       expect(woo.order(id)?.status).toBe("completed");
     }
     for (const id of ["5500000001", "5500000002", "5500000003"]) expect(shop.order(id)?.tags, id).toBe("sincro-acquired");
+  });
+
+  it("tells a shop that was down once it is back, and only once", async () => {
+    woo.putOrder({ ...fixtureOrder("woocommerce-guest-fiscal"), id: 2501, number: "2501" });
+    woo.setFaults({ down: true });
+    expect((await woo.deliver(server.url, "woo1", 2501)).status).toBe(200);
+    const idPub = Number((await eventually("2501 acquired", () => ordersOf("2501"), (rows) => rows[0]?.ack_gest === 1, 20_000))[0]?.id_pub);
+    const failing = await eventually(
+      "a failed status back",
+      async () => (await harness.pool.query<{ status_back: string; status_back_error: string | null }>(
+        "select status_back, status_back_error from sincro.store_orders where id_pub = $1", [idPub])).rows[0],
+      (row) => row?.status_back_error !== null && row?.status_back_error !== undefined, 20_000);
+    expect(failing).toMatchObject({ status_back: "pending", status_back_error: expect.stringMatching(/HTTP 503/) as string });
+    woo.setFaults({ down: false });
+    await eventually("told once the shop is back (the job's retry)",
+      async () => (await harness.pool.query<{ status_back: string }>("select status_back from sincro.store_orders where id_pub = $1", [idPub])).rows[0]?.status_back,
+      (state) => state === "sent", 30_000);
+    expect(woo.notes(2501)).toHaveLength(1);
+    // told again (a job run twice after a crash): the shop's note is found, nothing added
+    await harness.pool.query("update sincro_private.store_order set status_back = 'pending' where id_pub = $1", [idPub]);
+    expect(await sendStatusBack(harness.pool, AZI, idPub)).toBe("already");
+    expect(woo.notes(2501)).toHaveLength(1);
   });
 
   it("finds a lost webhook by reconciliation: one order", async () => {
