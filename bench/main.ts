@@ -9,6 +9,7 @@ import { runConsoleBench } from "./console";
 import { formatIngest, runIngestBench } from "./ingest";
 import { runPushBench } from "./push";
 import { runRebuildBench } from "./rebuild";
+import { runStoresBench } from "./stores";
 
 interface Benchmark {
   readonly name: string;
@@ -36,6 +37,10 @@ const BENCHMARKS: readonly Benchmark[] = [
   {
     name: "console: Company, Problems and timeline pages and a /metrics scrape over HTTP, with many companies and orders",
     run: (quick) => runConsoleBench(quick ? { companies: 10, orders: 20_000, requests: 20 } : { companies: 100, orders: 1_000_000, requests: 100 }),
+  },
+  {
+    name: "stores: WooCommerce webhooks to the hub's HTTP server, accepted at 200/s, → ack_gest = 1 with the reference ERP",
+    run: (quick) => runStoresBench(quick ? { rate: 200, ackRate: 20, seconds: 3 } : { rate: 200, ackRate: 20, seconds: 15 }),
   },
 ];
 

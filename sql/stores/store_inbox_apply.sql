@@ -244,3 +244,41 @@ revoke all on function sincro.store_inbox_apply(bigint) from public;
 grant execute on function sincro.store_inbox_apply(bigint) to sincro_worker, sincro_admin;
 grant select on sincro.store_inbox to sincro_admin;
 grant select on sincro.store_orders to sincro_admin;
+
+/*
+ * An operator fixed what made an inbox row fail (a store setting such as the
+ * natura code, an article the ERP lacked) and wants the same delivery taken
+ * again: the row goes back to received and the worker is rung. Only error and
+ * ignored rows; the apply is idempotent, so a retried row whose order the hub
+ * got meanwhile becomes a duplicate.
+ */
+create or replace function sincro.store_inbox_retry(inbox_id bigint)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+#variable_conflict use_variable
+declare
+  v_state text;
+begin
+  select i.state into v_state from sincro_private.store_inbox i where i.inbox_id = inbox_id for update;
+  if not found then
+    raise exception using errcode = 'SY174', message = pg_catalog.format('store_inbox_retry: no inbox row %s', inbox_id);
+  end if;
+  if v_state not in ('error', 'ignored') then
+    raise exception using errcode = 'SY175',
+      message = pg_catalog.format('store_inbox_retry: inbox row %s is %s, not an error or ignored', inbox_id, v_state),
+      hint = 'Only a row that did not become an order can be taken again.';
+  end if;
+  update sincro_private.store_inbox i set state = 'received', error = null, processed_at = null where i.inbox_id = store_inbox_retry.inbox_id;
+  perform sincro_private.store_enqueue_inbox(inbox_id);
+end;
+$$;
+
+comment on function sincro.store_inbox_retry(bigint) is
+  E'Takes an inbox row that became an error or was ignored again (back to received, worker rung), once what made it fail is fixed. Admin only. SECURITY DEFINER: writes the inbox.';
+
+revoke all on function sincro.store_inbox_retry(bigint) from public;
+grant execute on function sincro.store_inbox_retry(bigint) to sincro_admin;

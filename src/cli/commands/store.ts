@@ -9,6 +9,7 @@
  *   store remove --id S
  *   store inbox [--id S] [--azi X] [--state error] [--limit 50]
  *   store map-customer --id S (--customer-id N | --email E) --cliente-cod C
+ *   store retry --inbox N
  *
  * A secret given as "-" is read from standard input (one line), so that it
  * need not appear in the shell's history or the process list.
@@ -59,6 +60,12 @@ function setting(value: string, previous: Record<string, unknown>): Record<strin
 function positive(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1 || number > 100_000) throw new InvalidArgumentError("a whole number from 1 to 100000");
+  return number;
+}
+
+function positiveId(value: string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError("a positive whole number");
   return number;
 }
 
@@ -188,6 +195,15 @@ export function registerStoreCommand(program: Command, context: CliContext): voi
           rows.map((r) => [Number(r.inbox_id), r.store_id, r.source, r.topic, r.order_id, r.received, r.state, r.id_pub === null ? null : Number(r.id_pub), r.error]),
         )}\n`,
       );
+    });
+
+  store
+    .command("retry")
+    .description("take an inbox row that became an error (or was ignored) again, once what made it fail is fixed")
+    .requiredOption("--inbox <n>", "the inbox row (sincro store inbox shows them)", positiveId)
+    .action(async (options: { inbox: number }) => {
+      await withHub(context, (pool) => asUsage(() => pool.query("select sincro.store_inbox_retry(inbox_id => $1)", [options.inbox])));
+      context.logger.info({ event: "store_inbox_retried", inbox_id: options.inbox }, `inbox row ${options.inbox} queued again: sincro store inbox shows what it became`);
     });
 
   store

@@ -3,7 +3,7 @@
 -- needs a natura code; a known customer by platform ID or e-mail; Italian fiscal fields from meta_data / note
 -- attributes, checked (valid, omocodia, invalid: an error with the reason, nothing written).
 begin;
-select plan(13);
+select plan(16);
 
 select sincro_tests.setup_company('C00001');
 select sincro_tests.setup_store('woo1', 'C00001', 'woocommerce', '{"shipping_article": "TRASP", "fee_article": "VARIE"}');
@@ -33,6 +33,15 @@ select results_eq($$ select prezzo, iva from sincro.arporrig where id_pub = 2 $$
 select results_eq($$ select state, error like 'SY173 line_items[0] (''Articolo 1'') has 0 %% VAT and the store has no natura code%%' from pg_temp.apply('woo1', sincro_tests.woo_order(703, extra => '{
   "line_items": [{"id": 1, "name": "Articolo 1", "sku": "A1", "quantity": 1, "subtotal": "10.00", "subtotal_tax": "0.00", "total": "10.00", "total_tax": "0.00"}]}')) $$,
   $$ values ('error', true) $$, '0 % VAT without natura_zero_vat: error');
+
+-- TEST: once the store has its natura code, the operator takes the same delivery again: created
+select inbox_id as zero_vat from sincro_private.store_inbox where platform_order_id = '703' \gset
+update sincro_private.store set settings = settings || '{"natura_zero_vat": "N2.2"}' where store_id = 'woo1';
+select lives_ok(format('select sincro.store_inbox_retry(%s)', :zero_vat), 'an error row is taken again');
+select sincro.store_inbox_apply(:zero_vat);
+select results_eq(format($$ select i.state, r.iva from sincro.store_inbox i join sincro.arporrig r on r.azi = i.azi and r.id_pub = i.id_pub where i.inbox_id = %s $$, :zero_vat),
+                  $$ values ('created', 'N2.2') $$, 'and becomes the order, its line with the natura code');
+select throws_ok(format('select sincro.store_inbox_retry(%s)', :zero_vat), 'SY175', null, 'a row that became an order is not taken again: SY175');
 
 -- TEST: a customer the ERP knows (by e-mail) carries its code, no new customer
 select sincro.store_customer_map('woo1', 'email', 'ADA@example.it', 'CLI042');
