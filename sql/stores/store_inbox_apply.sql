@@ -263,7 +263,10 @@ as $$
 declare
   v_state text;
 begin
-  select i.state into v_state from sincro_private.store_inbox i where i.inbox_id = inbox_id for update;
+  -- an operator retries its own company's rows only; another company's answers like a missing row
+  select i.state into v_state from sincro_private.store_inbox i
+  where i.inbox_id = inbox_id and coalesce(i.azi = sincro_private.session_company(), true)
+  for update;
   if not found then
     raise exception using errcode = 'SY174', message = pg_catalog.format('store_inbox_retry: no inbox row %s', inbox_id);
   end if;
@@ -278,7 +281,44 @@ end;
 $$;
 
 comment on function sincro.store_inbox_retry(bigint) is
-  E'Takes an inbox row that became an error or was ignored again (back to received, worker rung), once what made it fail is fixed. Admin only. SECURITY DEFINER: writes the inbox.';
+  E'Takes an inbox row that became an error or was ignored again (back to received, worker rung), once what made it fail is fixed. Admin, or an operator of the row''s company (another company''s row: SY174, as a missing one). SECURITY DEFINER: writes the inbox.';
 
 revoke all on function sincro.store_inbox_retry(bigint) from public;
-grant execute on function sincro.store_inbox_retry(bigint) to sincro_admin;
+grant execute on function sincro.store_inbox_retry(bigint) to sincro_admin, sincro_operator;
+
+/*
+ * The console's Problems page, stores' part: deliveries that did not become
+ * orders (errors, with the reason) and orders the shop cancelled or refunded
+ * after the hub took them (the ERP was told nothing: someone must act),
+ * newest first, paged. A company-bound login sees its own company's, others
+ * every company's (or only_azi's).
+ *
+ * SECURITY DEFINER: the inbox is in sincro_private; the company filter is here.
+ */
+create or replace function sincro.store_problems(only_azi text default null, page_size integer default 50, page_offset integer default 0)
+returns table (inbox_id bigint, azi text, store_id text, platform text, source text, platform_order_id text, kind text,
+               reason text, id_pub bigint, received_at timestamptz, total bigint)
+language sql
+stable
+security definer
+set search_path = pg_catalog, pg_temp
+set jit = off
+as $$
+  select i.inbox_id, i.azi, i.store_id, s.platform, i.source, i.platform_order_id,
+         case when i.state = 'error' then 'error' else 'changed on the shop' end,
+         i.error, i.id_pub, i.received_at, pg_catalog.count(*) over ()
+  from sincro_private.store_inbox i
+  join sincro_private.store s on s.store_id = i.store_id
+  where (i.state = 'error' or (i.state = 'updated' and i.error is not null))
+    and (store_problems.only_azi is null or i.azi = store_problems.only_azi)
+    and coalesce(i.azi = (select sincro_private.session_company()), true)
+  order by i.inbox_id desc
+  limit least(greatest(coalesce(store_problems.page_size, 50), 1), 500)
+  offset greatest(coalesce(store_problems.page_offset, 0), 0)
+$$;
+
+comment on function sincro.store_problems(text, integer, integer) is
+  E'Store deliveries the caller''s companies must look at, newest first: errors (why the order was not taken) and orders cancelled or refunded on the shop after the hub took them; paged (at most 500); total counts every match. Admin and operators. SECURITY DEFINER: reads the inbox; filters companies itself.';
+
+revoke all on function sincro.store_problems(text, integer, integer) from public;
+grant execute on function sincro.store_problems(text, integer, integer) to sincro_admin, sincro_operator;

@@ -90,6 +90,7 @@ select r, o, p from (values
   ('sincro.store_webhook_receive(text,text,bytea,jsonb)',    '{EXECUTE}', '{sincro_admin}'),
   ('sincro.store_inbox_apply(bigint)',                       '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.store_inbox_retry(bigint)',                       '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.store_problems(text,integer,integer)',            '{EXECUTE}', '{sincro_admin}'),
   ('sincro.store_sweep(interval)',                           '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.store_reconcile_begin(text)',                     '{EXECUTE}', '{sincro_worker}'),
   ('sincro.store_reconcile_offer(text,bytea)',               '{EXECUTE}', '{sincro_worker}'),
