@@ -11,9 +11,9 @@
  * operators read what they need through sincro.stores and sincro.store_inbox.
  */
 create table sincro_private.store (
-  store_id text primary key
-    constraint store_id_is_well_formed check (store_id ~ '^[A-Za-z0-9_-]{1,40}$'),
   azi text not null references sincro_private.company (azi) on delete restrict,
+  store_id text not null
+    constraint store_id_is_well_formed check (store_id ~ '^[A-Za-z0-9_-]{1,40}$'),
   platform text not null
     constraint platform_is_known check (platform in ('woocommerce', 'shopify')),
   hmac_ipad bytea,
@@ -32,6 +32,8 @@ create table sincro_private.store (
   last_reconcile_error text,
   removed_at timestamptz,
   created_at timestamptz not null default now(),
+  primary key (azi, store_id),
+  constraint store_id_is_unique unique (store_id),
   constraint keys_while_active check (removed_at is not null or (hmac_ipad is not null and hmac_opad is not null)),
   constraint hmac_pads_are_64_bytes check (octet_length(hmac_ipad) = 64 and octet_length(hmac_opad) = 64)
 );
@@ -57,9 +59,9 @@ comment on column sincro_private.store.removed_at is E'When the store was remove
 comment on column sincro_private.store.created_at is E'When the store was registered.';
 
 create table sincro_private.store_inbox (
-  inbox_id bigint generated always as identity primary key,
-  store_id text not null references sincro_private.store (store_id) on delete restrict,
   azi text not null,
+  inbox_id bigint generated always as identity,
+  store_id text not null,
   source text not null
     constraint source_is_known check (source in ('webhook', 'reconcile')),
   topic text,
@@ -72,7 +74,10 @@ create table sincro_private.store_inbox (
     constraint state_is_known check (state in ('received', 'created', 'duplicate', 'updated', 'ignored', 'error')),
   id_pub bigint,
   error text,
-  processed_at timestamptz
+  processed_at timestamptz,
+  primary key (azi, inbox_id),
+  constraint inbox_id_is_unique unique (inbox_id),
+  foreign key (azi, store_id) references sincro_private.store (azi, store_id) on delete restrict
 );
 create index idx_store_inbox__received on sincro_private.store_inbox (received_at) where state = 'received';
 create index idx_store_inbox__store on sincro_private.store_inbox (store_id, inbox_id);
@@ -96,9 +101,9 @@ comment on column sincro_private.store_inbox.error is E'Why it could not become 
 comment on column sincro_private.store_inbox.processed_at is E'When the worker handled it.';
 
 create table sincro_private.store_order (
-  store_id text not null references sincro_private.store (store_id) on delete restrict,
-  platform_order_id text not null,
   azi text not null,
+  store_id text not null,
+  platform_order_id text not null,
   id_pub bigint,
   order_number text,
   platform_customer_id text,
@@ -112,7 +117,8 @@ create table sincro_private.store_order (
   status_back_error text,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  primary key (store_id, platform_order_id),
+  primary key (azi, store_id, platform_order_id),
+  foreign key (azi, store_id) references sincro_private.store (azi, store_id) on delete restrict,
   constraint store_order_order_fk foreign key (azi, id_pub) references sincro.arportes (azi, id_pub) on delete restrict
 );
 create unique index uniq_store_order__order on sincro_private.store_order (azi, id_pub);
@@ -137,17 +143,20 @@ comment on column sincro_private.store_order.created_at is E'When the hub order 
 comment on column sincro_private.store_order.updated_at is E'When a later version was last recorded.';
 
 create table sincro_private.store_customer (
-  store_id text not null references sincro_private.store (store_id) on delete restrict,
+  azi text not null,
+  store_id text not null,
   match_kind text not null
     constraint match_kind_is_known check (match_kind in ('customer_id', 'email')),
   match_value text not null,
   cliente_cod text not null,
   created_at timestamptz not null default now(),
-  primary key (store_id, match_kind, match_value)
+  primary key (azi, store_id, match_kind, match_value),
+  foreign key (azi, store_id) references sincro_private.store (azi, store_id) on delete restrict
 );
 
 comment on table sincro_private.store_customer is
   E'A shop customer the ERP knows: by platform customer ID or e-mail (lower case), the ERP''s cliente_cod; orders of a customer not listed bring a new customer.';
+comment on column sincro_private.store_customer.azi is E'The store''s company.';
 comment on column sincro_private.store_customer.store_id is E'The store.';
 comment on column sincro_private.store_customer.match_kind is E'customer_id (the platform''s) or email.';
 comment on column sincro_private.store_customer.match_value is E'The platform customer ID, or the e-mail in lower case.';

@@ -71,7 +71,7 @@ begin
       if v_row.platform_order_id is null then
         perform sincro_private.store_refuse('the body has no order id');
       end if;
-      v_deleted := v_row.topic = 'order.deleted';
+      v_deleted := v_row.topic in ('order.deleted', 'orders/delete');
       if not v_deleted then
         v_order := case v_store.platform when 'woocommerce' then sincro_private.store_map_woocommerce(v_payload, v_settings)
                                          else sincro_private.store_map_shopify(v_payload, v_settings) end;
@@ -83,7 +83,7 @@ begin
 
       -- an order the hub has (or is being written by another delivery: wait for it)
       select * into v_known from sincro_private.store_order o
-      where o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id;
+      where o.azi = v_store.azi and o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id;
       if not found and (v_deleted or not (v_order ->> 'accept')::boolean) then
         v_state := 'ignored';
         v_reason := case when v_deleted then 'deleted on the shop before the hub had it'
@@ -95,14 +95,14 @@ begin
             on conflict on constraint store_order_pkey do nothing;
           if not found then
             select * into v_known from sincro_private.store_order o
-            where o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id;
+            where o.azi = v_store.azi and o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id;
           end if;
         end if;
 
         if v_known.store_id is not null then
           -- update: nothing the ERP owns changes; the shop's status is recorded
           select * into v_known from sincro_private.store_order o
-          where o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id for update;
+          where o.azi = v_store.azi and o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id for update;
           v_id_pub := v_known.id_pub;
           if not v_deleted and v_known.modified_at is not null and v_row.modified_at <= v_known.modified_at then
             v_state := 'duplicate';
@@ -113,7 +113,7 @@ begin
                   cancelled_at = case when v_deleted or (v_order ->> 'cancelled')::boolean then coalesce(o.cancelled_at, now()) end,
                   refunded = o.refunded or coalesce((v_order ->> 'refunded')::boolean, false),
                   updated_at = now()
-              where o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id;
+              where o.azi = v_store.azi and o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id;
             v_state := 'updated';
             v_reason := case when v_deleted then 'deleted on the shop'
                              when (v_order ->> 'cancelled')::boolean then 'cancelled on the shop'
@@ -133,7 +133,7 @@ begin
           v_id_int := v_store.id_int_prefix || v_row.platform_order_id;
 
           select c.cliente_cod into v_cliente from sincro_private.store_customer c
-          where c.store_id = v_store.store_id
+          where c.azi = v_store.azi and c.store_id = v_store.store_id
             and ((c.match_kind = 'customer_id' and c.match_value = v_customer ->> 'platform_id')
                  or (c.match_kind = 'email' and c.match_value = v_customer ->> 'email'))
           order by c.match_kind  -- customer_id before email
@@ -185,7 +185,7 @@ begin
                 refunded = coalesce((v_order ->> 'refunded')::boolean, false),
                 status_back = case when v_store.api_url is null or not coalesce((v_settings ->> 'status_back')::boolean, true) then 'off' else 'waiting' end,
                 status_back_at = now()
-            where o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id;
+            where o.azi = v_store.azi and o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id;
           v_state := 'created';
         end if;
       end if;
@@ -225,6 +225,20 @@ as
   from sincro_private.store_inbox i;
 
 comment on view sincro.store_inbox is E'The stores'' inbox without signatures and bodies (admin): what came in and what it became.';
+comment on column sincro.store_inbox.inbox_id is E'Order of arrival.';
+comment on column sincro.store_inbox.store_id is E'The store it came from.';
+comment on column sincro.store_inbox.azi is E'The store''s company.';
+comment on column sincro.store_inbox.source is E'webhook or reconcile.';
+comment on column sincro.store_inbox.topic is E'The webhook topic (order.created, orders/updated…), or reconcile.';
+comment on column sincro.store_inbox.headers is E'The delivery''s headers, without the signature.';
+comment on column sincro.store_inbox.body_bytes is E'Size of the raw body.';
+comment on column sincro.store_inbox.platform_order_id is E'The order''s id on the platform.';
+comment on column sincro.store_inbox.modified_at is E'The order''s modification time on the platform.';
+comment on column sincro.store_inbox.received_at is E'When the hub stored it.';
+comment on column sincro.store_inbox.state is E'received, created, duplicate, updated, ignored or error (docs/stores.md).';
+comment on column sincro.store_inbox.id_pub is E'The hub order it became or belongs to.';
+comment on column sincro.store_inbox.error is E'Why it did not become an order, or what changed on the shop.';
+comment on column sincro.store_inbox.processed_at is E'When the worker handled it.';
 
 /*
  * The orders the stores brought, with the shop's side of them: status,
@@ -238,6 +252,21 @@ as
   from sincro_private.store_order o;
 
 comment on view sincro.store_orders is E'Which platform order became which hub order, with its status on the shop (cancelled, refunded) and the status back (admin).';
+comment on column sincro.store_orders.store_id is E'The store.';
+comment on column sincro.store_orders.platform_order_id is E'The order''s id on the platform.';
+comment on column sincro.store_orders.order_number is E'The number the shop shows.';
+comment on column sincro.store_orders.azi is E'Company of the hub order.';
+comment on column sincro.store_orders.id_pub is E'The hub order.';
+comment on column sincro.store_orders.platform_customer_id is E'The platform''s customer ID (NULL for a guest).';
+comment on column sincro.store_orders.modified_at is E'The latest modification time the hub has seen.';
+comment on column sincro.store_orders.platform_status is E'The order''s status on the shop, as last seen.';
+comment on column sincro.store_orders.cancelled_at is E'When the hub learned the shop cancelled or deleted it.';
+comment on column sincro.store_orders.refunded is E'The shop says it was refunded (fully or partly).';
+comment on column sincro.store_orders.status_back is E'waiting, pending, sent or off: telling the shop the ERP acquired it.';
+comment on column sincro.store_orders.status_back_at is E'When status_back last changed.';
+comment on column sincro.store_orders.status_back_error is E'Why the last attempt to tell the shop failed.';
+comment on column sincro.store_orders.created_at is E'When the hub order was written.';
+comment on column sincro.store_orders.updated_at is E'When a later version was last recorded.';
 
 -- who may use it
 revoke all on function sincro.store_inbox_apply(bigint) from public;

@@ -50,7 +50,7 @@ begin
   end if;
   -- known: the hub has this version or a newer one, or this version is already in the inbox
   if exists (select 1 from sincro_private.store_order o
-             where o.store_id = v_store.store_id and o.platform_order_id = v_identity.platform_order_id
+             where o.azi = v_store.azi and o.store_id = v_store.store_id and o.platform_order_id = v_identity.platform_order_id
                and o.modified_at >= v_identity.modified_at)
      or exists (select 1 from sincro_private.store_inbox i
                 where i.store_id = v_store.store_id and i.platform_order_id = v_identity.platform_order_id

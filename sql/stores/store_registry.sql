@@ -234,8 +234,11 @@ security definer
 set search_path = pg_catalog, pg_temp
 as $$
 #variable_conflict use_variable
+declare
+  v_azi text;
 begin
-  if not exists (select 1 from sincro_private.store s where s.store_id = store_id and s.removed_at is null) then
+  select s.azi into v_azi from sincro_private.store s where s.store_id = store_id and s.removed_at is null;
+  if not found then
     raise exception using errcode = 'SY170', message = pg_catalog.format('store_customer_map: no active store %s', sincro_private.shown(store_id));
   end if;
   if match_kind is null or match_kind not in ('customer_id', 'email') or coalesce(pg_catalog.btrim(match_value), '') = ''
@@ -243,8 +246,8 @@ begin
     raise exception using errcode = 'SY172',
       message = 'store_customer_map: match_kind must be customer_id or email, with a value and a cliente_cod';
   end if;
-  insert into sincro_private.store_customer (store_id, match_kind, match_value, cliente_cod)
-    values (store_id, match_kind, case match_kind when 'email' then pg_catalog.lower(pg_catalog.btrim(match_value)) else pg_catalog.btrim(match_value) end,
+  insert into sincro_private.store_customer (azi, store_id, match_kind, match_value, cliente_cod)
+    values (v_azi, store_id, match_kind, case match_kind when 'email' then pg_catalog.lower(pg_catalog.btrim(match_value)) else pg_catalog.btrim(match_value) end,
             pg_catalog.btrim(cliente_cod))
     on conflict on constraint store_customer_pkey do update set cliente_cod = excluded.cliente_cod;
 end;
@@ -265,6 +268,19 @@ as
   from sincro_private.store s;
 
 comment on view sincro.stores is E'The registered stores without their keys (admin).';
+comment on column sincro.stores.store_id is E'The store''s ID in the hub (its webhook URL).';
+comment on column sincro.stores.azi is E'The company whose store party writes the orders.';
+comment on column sincro.stores.platform is E'woocommerce or shopify.';
+comment on column sincro.stores.api_url is E'The shop''s base URL for reconciliation and status back; NULL: webhooks only.';
+comment on column sincro.stores.has_api_credentials is E'Whether REST credentials are stored (they are never shown).';
+comment on column sincro.stores.id_int_prefix is E'Put before the platform order ID to make arportes.id_int.';
+comment on column sincro.stores.settings is E'The store''s settings, with the defaults of those it does not set.';
+comment on column sincro.stores.reconcile_every is E'How often the shop is reconciled.';
+comment on column sincro.stores.watermark is E'Orders modified since this time may not all have been seen.';
+comment on column sincro.stores.last_reconciled_at is E'When the last reconciliation pass ended.';
+comment on column sincro.stores.last_reconcile_error is E'Why the last reconciliation pass failed; NULL when it succeeded.';
+comment on column sincro.stores.removed_at is E'When the store was removed; NULL while active.';
+comment on column sincro.stores.created_at is E'When the store was registered.';
 
 -- who may use it
 revoke all on function sincro_private.hmac_key_pads(bytea) from public;

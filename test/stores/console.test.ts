@@ -4,14 +4,17 @@
  * be taken (with the reason) and orders the shop cancelled after the ERP got
  * them, never another company's; "Take again" queues the delivery anew.
  */
-import { Pool } from "pg";
+import { randomBytes } from "node:crypto";
+import { Client, Pool } from "pg";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHubHttpServer, type HubHttpServer } from "../../src/http/server";
 import { readHttpSettings } from "../../src/http/settings";
+import { serverUrlFromEnvironment, withDatabase } from "../../src/db/connection";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
 const silent = pino({ level: "silent" });
+const OPERATOR = `t_store_op_${randomBytes(3).toString("hex")}`;
 
 /** A client that keeps cookies, as a browser does for one site. */
 class Browser {
@@ -64,7 +67,7 @@ describe("console: store problems", () => {
       await pool.query("insert into sincro.apstatosyn (azi) values ($1)", [azi]);
       await pool.query("select sincro.store_add(store_id => $1, azi => $2, platform => 'woocommerce', secret => 'a-long-secret')", [`woo-${azi}`, azi]);
     }
-    await pool.query("select sincro.create_login('t_op_store_k1', 'operator', 'K1', password => 'pw-k1-operator')");
+    await pool.query("select sincro.create_login($1, 'operator', 'K1', password => 'pw-k1-operator')", [OPERATOR]);
     await pool.query("select sincro.store_inbox_apply($1)", [await deliver("woo-K1", order(1, ""))]);
     await pool.query("select sincro.store_inbox_apply($1)", [await deliver("woo-K1", order(2, "TAZ"))]);
     await pool.query("select sincro.store_inbox_apply($1)", [await deliver("woo-K1", order(2, "TAZ", "cancelled", "2026-11-30T11:00:00"), "order.updated")]);
@@ -76,12 +79,17 @@ describe("console: store problems", () => {
     await server?.close();
     await pool?.end();
     await hub?.drop();
+    // logins are roles of the whole cluster: remove this run's
+    const admin = new Client({ connectionString: withDatabase(serverUrlFromEnvironment(), "postgres") });
+    await admin.connect();
+    await admin.query(`drop role if exists ${OPERATOR}`);
+    await admin.end();
   });
 
   it("shows an operator its company's store problems and takes a delivery again", async () => {
     const browser = new Browser(server.url);
     const login = await browser.request("/login");
-    const signedIn = await browser.request("/login", { _csrf: Browser.csrf(login.text), login: "t_op_store_k1", password: "pw-k1-operator" });
+    const signedIn = await browser.request("/login", { _csrf: Browser.csrf(login.text), login: OPERATOR, password: "pw-k1-operator" });
     expect(signedIn.status).toBe(303);
 
     const problems = await browser.request("/problems");
