@@ -5,9 +5,11 @@
  * own process):
  *
  *   - accepted, at 200/s offered: from sending a signed delivery to its 2xx
- *     (signature checked, inbox row committed, worker rung), while the worker
- *     works the orders; baseline in the same run and at the same rate: the same
- *     route and one SQL call for an unknown store (404, nothing stored);
+ *     (signature checked, inbox row committed, worker rung), once with the
+ *     worker stopped (the receiving side alone) and once while the worker
+ *     drains the inbox on the same cores; baseline in the same run and at the
+ *     same rate: the same route and one SQL call for an unknown store (404,
+ *     nothing stored);
  *   - webhook → ack_gest = 1 visible (inbox → order → ERP → answer written
  *     back), at 20/s (the push alone drains ~270 orders/s on this machine, see
  *     the push section: at 200/s the figure would be a queue's length);
@@ -79,7 +81,7 @@ function spawnSincro(args: readonly string[], env: Record<string, string>): Chil
 }
 
 async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
   await exited;
@@ -117,7 +119,12 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     const port = await freePort();
     const hubUrl = `http://127.0.0.1:${port}/`;
     children.push(spawnSincro(["http"], { DATABASE_URL: hub.url, SINCRO_HTTP_PORT: String(port), SINCRO_CONSOLE: "off", SINCRO_METRICS: "off" }));
-    children.push(spawnSincro(["worker"], { DATABASE_URL: hub.url, SINCRO_ERP_URL: erp.url, SINCRO_ERP_TOKEN: token, SINCRO_WORKER_CONCURRENCY: "8" }));
+    const startWorker = () => {
+      const child = spawnSincro(["worker"], { DATABASE_URL: hub.url, SINCRO_ERP_URL: erp.url, SINCRO_ERP_TOKEN: token, SINCRO_WORKER_CONCURRENCY: "8" });
+      children.push(child);
+      return child;
+    };
+    let worker = startWorker();
     for (let attempt = 0; ; attempt++) {
       try {
         await fetch(hubUrl);
@@ -166,13 +173,19 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     await offer(options.rate, 100 / options.rate, (i) => deliver("woo1", warm[i]!));
     await waitForAcks(warm.map(String), "warm-up");
 
+    // the receiving side alone (the worker stopped: the rows wait in the inbox), and its baseline
+    await stop(worker);
     const unknown = summarize(await offer(options.rate, options.seconds, () => deliver("unknown-store", nextId++)));
+    const alone = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
+    const acceptedAlone = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo1", alone[i]!)));
 
+    // the same while the worker drains what came in (the rows above, then these), on the same two cores
+    worker = startWorker();
     const ids = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
-    const accepted = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo1", ids[i]!)));
     const drainStart = performance.now();
-    await waitForAcks(ids.map(String), "webhooks");
-    const drainedPerSecond = ids.length / ((performance.now() - drainStart) / 1000 + options.seconds);
+    const accepted = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo1", ids[i]!)));
+    await waitForAcks([...alone, ...ids].map(String), "webhooks");
+    const drainedPerSecond = (alone.length + ids.length) / ((performance.now() - drainStart) / 1000);
 
     const slow = Array.from({ length: Math.round(options.ackRate * options.seconds) }, () => nextId++);
     await offer(options.ackRate, options.seconds, (i) => deliver("woo1", slow[i]!));
@@ -205,13 +218,14 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
       "",
       "| measure (ms) | n | p50 | p95 | p99 | max | target |",
       "|---|---|---|---|---|---|---|",
-      row(`webhook accepted (signature, inbox row, 2xx) at ${options.rate}/s`, accepted, 20),
-      row(`baseline: unknown store (same route, one SQL call, 404) at ${options.rate}/s`, unknown),
+      row(`webhook accepted (signature, inbox row, 2xx) at ${options.rate}/s, worker stopped`, acceptedAlone, 20),
+      row(`webhook accepted at ${options.rate}/s while the worker drains the inbox`, accepted, 20),
+      row(`baseline: unknown store (same route, one SQL call, 404) at ${options.rate}/s, worker stopped`, unknown),
       row(`webhook → ack_gest = 1 at ${options.ackRate}/s`, webhookToAck, 100),
       row(`baseline: direct store insert commit → ack_gest = 1 at ${options.ackRate}/s`, directToAck),
       "",
-      `the ${ids.length} webhooks of the accepted measure became acquired orders at ${drainedPerSecond.toFixed(0)}/s (from the first webhook to the last ack)`,
-      `ratios (p99): accepted / unknown store ${(accepted.p99 / unknown.p99).toFixed(2)}; webhook → ack / direct insert → ack ${(webhookToAck.p99 / directToAck.p99).toFixed(2)}`,
+      `the ${alone.length + ids.length} webhooks of the accepted measures became acquired orders at ${drainedPerSecond.toFixed(0)}/s (worker started → last ack)`,
+      `ratios (p99): accepted, worker stopped / unknown store ${(acceptedAlone.p99 / unknown.p99).toFixed(2)}; webhook → ack / direct insert → ack ${(webhookToAck.p99 / directToAck.p99).toFixed(2)}`,
     ].join("\n");
   } finally {
     await listener.end().catch(() => undefined);

@@ -80,7 +80,6 @@ create table sincro_private.store_inbox (
   foreign key (azi, store_id) references sincro_private.store (azi, store_id) on delete restrict
 );
 create index idx_store_inbox__received on sincro_private.store_inbox (received_at) where state = 'received';
-create index idx_store_inbox__store on sincro_private.store_inbox (store_id, inbox_id);
 create index idx_store_inbox__errors on sincro_private.store_inbox (azi, inbox_id) where state = 'error';
 
 comment on table sincro_private.store_inbox is
