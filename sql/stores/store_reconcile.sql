@@ -43,10 +43,15 @@ begin
   if not found then
     raise exception using errcode = 'SY170', message = pg_catalog.format('store_reconcile_offer: no active store %s', sincro_private.shown(store_id));
   end if;
-  select * into v_identity from sincro_private.store_order_identity(v_store.platform, pg_catalog.convert_from(body, 'UTF8')::jsonb);
+  -- something the shop listed that is not an order the hub can place (no id, no modification time, not JSON):
+  -- said so, not raised, so that one odd entry does not stop every pass at the same page
+  begin
+    select * into v_identity from sincro_private.store_order_identity(v_store.platform, pg_catalog.convert_from(body, 'UTF8')::jsonb);
+  exception when others then
+    return 'unreadable';
+  end;
   if v_identity.platform_order_id is null or v_identity.modified_at is null then
-    raise exception using errcode = 'SY173',
-      message = 'store_reconcile_offer: the order has no readable id or modification time';
+    return 'unreadable';
   end if;
   -- known: the hub has this version or a newer one, or this version is already in the inbox
   if exists (select 1 from sincro_private.store_order o
@@ -66,7 +71,7 @@ end;
 $$;
 
 comment on function sincro.store_reconcile_offer(text, bytea) is
-  E'One order a reconciliation poll listed (its JSON): queued into the inbox for the worker, unless the hub has this version of it or a newer one, or has it in the inbox already (known). Worker only. SECURITY DEFINER: writes the inbox.';
+  E'One order a reconciliation poll listed (its JSON): queued into the inbox for the worker, unless the hub has this version of it or a newer one, or has it in the inbox already (known); unreadable when it has no id or modification time (nothing stored, the pass goes on). Worker only. SECURITY DEFINER: writes the inbox.';
 
 create or replace function sincro.store_reconcile_end(store_id text, polled_at timestamptz, error text default null)
 returns void

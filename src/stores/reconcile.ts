@@ -12,6 +12,8 @@ import { createStoreApi, type StorePlatform } from "./store-api";
 export interface ReconcileOutcome {
   readonly listed: number;
   readonly queued: number;
+  /** Entries the shop listed without an id or a modification time: skipped. */
+  readonly unreadable: number;
 }
 
 export async function reconcileStore(db: Queryable, storeId: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ReconcileOutcome | null> {
@@ -24,6 +26,7 @@ export async function reconcileStore(db: Queryable, storeId: string, options: { 
   const api = createStoreApi({ platform: store.platform, apiUrl: store.api_url, apiKey: store.api_key, apiSecret: store.api_secret }, { timeoutMs: options.timeoutMs });
   let listed = 0;
   let queued = 0;
+  let unreadable = 0;
   try {
     for await (const page of api.modifiedOrders(store.modified_after, options.signal)) {
       const offered = await db.query<{ outcome: string }>(
@@ -32,6 +35,7 @@ export async function reconcileStore(db: Queryable, storeId: string, options: { 
       );
       listed += page.length;
       queued += offered.rows.filter((row) => row.outcome === "queued").length;
+      unreadable += offered.rows.filter((row) => row.outcome === "unreadable").length;
     }
   } catch (error) {
     await db.query("select sincro.store_reconcile_end(store_id => $1, polled_at => $2, error => $3)", [
@@ -40,5 +44,5 @@ export async function reconcileStore(db: Queryable, storeId: string, options: { 
     throw error;
   }
   await db.query("select sincro.store_reconcile_end(store_id => $1, polled_at => $2)", [storeId, store.polled_at]);
-  return { listed, queued };
+  return { listed, queued, unreadable };
 }

@@ -11,6 +11,6 @@ export function storeReconcileTask(options: { timeoutMs?: number } = {}): Task {
   return async (payload, helpers) => {
     const { store_id: storeId } = storeReconcilePayload.parse(payload);
     const outcome = await reconcileStore(helpers, storeId, { timeoutMs: options.timeoutMs, signal: helpers.abortSignal });
-    if (outcome !== null) helpers.logger.info(`store ${storeId} reconciled: ${outcome.listed} listed, ${outcome.queued} queued`, { storeId, ...outcome });
+    if (outcome !== null) helpers.logger.info(`store ${storeId} reconciled: ${outcome.listed} listed, ${outcome.queued} queued${outcome.unreadable > 0 ? `, ${outcome.unreadable} unreadable (no id or modification time) skipped` : ""}`, { storeId, ...outcome });
   };
 }

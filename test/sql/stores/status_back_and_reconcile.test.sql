@@ -3,7 +3,7 @@
 -- version or newer) or already holds in its inbox is known; another is queued like a webhook; the watermark
 -- moves only after a pass that succeeded. The sweep rings again for what lost its job.
 begin;
-select plan(14);
+select plan(15);
 
 select sincro_tests.setup_company('C00001');
 select sincro.store_add('woo1', 'C00001', 'woocommerce', 'secret-of-woo1', api_url => 'https://shop.example.com',
@@ -36,6 +36,7 @@ select is(sincro.store_status_back_claim('C00001', 1), null, 'nothing more to te
 select is(sincro.store_reconcile_offer('woo1', convert_to(sincro_tests.woo_order(501), 'UTF8')), 'known', 'the version the hub has: known');
 select is(sincro.store_reconcile_offer('woo1', convert_to(sincro_tests.woo_order(601), 'UTF8')), 'queued', 'an order the hub never heard of: queued');
 select is(sincro.store_reconcile_offer('woo1', convert_to(sincro_tests.woo_order(601), 'UTF8')), 'known', 'offered again while it waits: known');
+select is(sincro.store_reconcile_offer('woo1', convert_to('{"id": 602}', 'UTF8')), 'unreadable', 'an entry without modification time: unreadable, and the pass goes on');
 select results_eq($$ select source, state, platform_order_id from sincro_private.store_inbox where platform_order_id = '601' $$,
                   $$ values ('reconcile', 'received', '601') $$, 'queued in the inbox, to be applied like a webhook');
 
