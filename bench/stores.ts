@@ -5,11 +5,13 @@
  * own process):
  *
  *   - accepted, at 200/s offered: from sending a signed delivery to its 2xx
- *     (signature checked, inbox row committed, worker rung), once with the
- *     worker stopped (the receiving side alone) and once while the worker
- *     drains the inbox on the same cores; baseline in the same run and at the
- *     same rate: the same route and one SQL call for an unknown store (404,
- *     nothing stored);
+ *     (signature checked, inbox row committed, worker rung), with the worker
+ *     stopped (the receiving side alone) for a webhooks-only store (durable
+ *     commit) and a reconciled store (asynchronous commit, see
+ *     sql/stores/store_webhook_receive.sql), and for the reconciled store
+ *     while the worker drains the inbox on the same cores; baseline in the same
+ *     run and at the same rate: the same route and one SQL call for an unknown
+ *     store (404, nothing stored);
  *   - webhook → ack_gest = 1 visible (inbox → order → ERP → answer written
  *     back), at 20/s (the push alone drains ~270 orders/s on this machine, see
  *     the push section: at 200/s the figure would be a queue's length);
@@ -26,6 +28,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { Client, Pool } from "pg";
 import { PROJECT_ROOT } from "../src/db/migrate";
+import { startFakeStore } from "../src/fake-store/server";
 import { sign } from "../src/fake-store/webhook";
 import { createTestDatabase } from "../test/support/database";
 import { spawnReferenceErp } from "./push";
@@ -111,10 +114,18 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
   const pool = new Pool({ connectionString: hub.url, max: 8 });
   const listener = new Client({ connectionString: hub.url });
   const children: ChildProcess[] = [];
+  const closers: (() => Promise<void>)[] = [];
   try {
     await pool.query(ACK_NOTIFY);
     await pool.query("insert into sincro.apstatosyn (azi) values ($1)", [AZI]);
-    await pool.query("select sincro.store_add(store_id => 'woo1', azi => $1, platform => 'woocommerce', secret => $2)", [AZI, SECRET]);
+    // woo1 is reconciled (an API URL: a fake shop with no orders; no status back, which would only load it), so its
+    // deliveries are committed asynchronously; woo-hooks receives webhooks only, committed durably
+    const shop = await startFakeStore({ platform: "woocommerce", apiKey: "ck_bench", apiSecret: "cs_bench", webhookSecret: SECRET });
+    closers.push(() => shop.close());
+    await pool.query(
+      `select sincro.store_add(store_id => 'woo1', azi => $1, platform => 'woocommerce', secret => $2, api_url => $3, api_key => 'ck_bench', api_secret => 'cs_bench',
+                               settings => '{"status_back": false}')`, [AZI, SECRET, shop.url]);
+    await pool.query("select sincro.store_add(store_id => 'woo-hooks', azi => $1, platform => 'woocommerce', secret => $2, id_int_prefix => 'H')", [AZI, SECRET]);
 
     const port = await freePort();
     const hubUrl = `http://127.0.0.1:${port}/`;
@@ -158,24 +169,26 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     let nextId = 100_000;
     const deliver = async (storeId: string, id: number): Promise<void> => {
       const body = JSON.stringify({ ...template, id, number: String(id) });
-      sentAt.set(String(id), performance.now());
+      sentAt.set(storeId === "woo-hooks" ? `H${id}` : String(id), performance.now());
       const response = await fetch(new URL(`stores/woocommerce/${storeId}/webhook`, hubUrl), {
         method: "POST",
         headers: { "content-type": "application/json", "x-wc-webhook-topic": "order.created", "x-wc-webhook-signature": sign(SECRET, body) },
         body,
       });
       await response.arrayBuffer();
-      if (storeId === "woo1" && response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+      if (storeId !== "unknown-store" && response.status !== 200) throw new Error(`webhook answered ${response.status}`);
     };
 
-    // warm-up: connections, plans, the worker's first jobs
-    const warm = Array.from({ length: 100 }, () => nextId++);
-    await offer(options.rate, 100 / options.rate, (i) => deliver("woo1", warm[i]!));
+    // warm-up: connections, plans, the worker's first jobs (2 s of webhooks)
+    const warm = Array.from({ length: options.rate * 2 }, () => nextId++);
+    await offer(options.rate, 2, (i) => deliver("woo1", warm[i]!));
     await waitForAcks(warm.map(String), "warm-up");
 
     // the receiving side alone (the worker stopped: the rows wait in the inbox), and its baseline
     await stop(worker);
     const unknown = summarize(await offer(options.rate, options.seconds, () => deliver("unknown-store", nextId++)));
+    const durable = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
+    const acceptedDurable = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo-hooks", durable[i]!)));
     const alone = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
     const acceptedAlone = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo1", alone[i]!)));
 
@@ -185,7 +198,8 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     const drainStart = performance.now();
     const accepted = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo1", ids[i]!)));
     await waitForAcks([...alone, ...ids].map(String), "webhooks");
-    const drainedPerSecond = (alone.length + ids.length) / ((performance.now() - drainStart) / 1000);
+    await waitForAcks(durable.map((id) => `H${id}`), "webhooks-only store");
+    const drainedPerSecond = (durable.length + alone.length + ids.length) / ((performance.now() - drainStart) / 1000);
 
     const slow = Array.from({ length: Math.round(options.ackRate * options.seconds) }, () => nextId++);
     await offer(options.ackRate, options.seconds, (i) => deliver("woo1", slow[i]!));
@@ -218,17 +232,19 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
       "",
       "| measure (ms) | n | p50 | p95 | p99 | max | target |",
       "|---|---|---|---|---|---|---|",
-      row(`webhook accepted (signature, inbox row, 2xx) at ${options.rate}/s, worker stopped`, acceptedAlone, 20),
-      row(`webhook accepted at ${options.rate}/s while the worker drains the inbox`, accepted, 20),
+      row(`webhook accepted (signature, inbox row, 2xx) at ${options.rate}/s, worker stopped, webhooks-only store (durable commit)`, acceptedDurable, 20),
+      row(`webhook accepted at ${options.rate}/s, worker stopped, reconciled store (asynchronous commit)`, acceptedAlone, 20),
+      row(`webhook accepted at ${options.rate}/s, reconciled store, while the worker drains the inbox`, accepted, 20),
       row(`baseline: unknown store (same route, one SQL call, 404) at ${options.rate}/s, worker stopped`, unknown),
       row(`webhook → ack_gest = 1 at ${options.ackRate}/s`, webhookToAck, 100),
       row(`baseline: direct store insert commit → ack_gest = 1 at ${options.ackRate}/s`, directToAck),
       "",
-      `the ${alone.length + ids.length} webhooks of the accepted measures became acquired orders at ${drainedPerSecond.toFixed(0)}/s (worker started → last ack)`,
-      `ratios (p99): accepted, worker stopped / unknown store ${(acceptedAlone.p99 / unknown.p99).toFixed(2)}; webhook → ack / direct insert → ack ${(webhookToAck.p99 / directToAck.p99).toFixed(2)}`,
+      `the ${durable.length + alone.length + ids.length} webhooks of the accepted measures became acquired orders at ${drainedPerSecond.toFixed(0)}/s (worker started → last ack)`,
+      `ratios (p99): accepted, worker stopped / unknown store: durable ${(acceptedDurable.p99 / unknown.p99).toFixed(2)}, asynchronous ${(acceptedAlone.p99 / unknown.p99).toFixed(2)}; webhook → ack / direct insert → ack ${(webhookToAck.p99 / directToAck.p99).toFixed(2)}`,
     ].join("\n");
   } finally {
     await listener.end().catch(() => undefined);
+    for (const close of closers) await close();
     for (const child of children) await stop(child);
     await pool.end();
     erp.process.kill("SIGTERM");

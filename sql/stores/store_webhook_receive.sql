@@ -11,6 +11,13 @@
  *   400 signed, but not a JSON object — stored as an error, for the operator
  *   200 stored (state received for an order topic, ignored for any other)
  *
+ * A 200 means the row is committed. For a store with an API URL the commit is
+ * asynchronous (it does not wait for the WAL to reach the disk, which on a
+ * busy server is most of a webhook's time): a crash of the database within
+ * ~200 ms could lose the delivery, and reconciliation would bring the order
+ * within the store's interval. A store that only receives webhooks has no
+ * such safety net, and its deliveries are committed durably.
+ *
  * The signature is compared in constant time with respect to the secret: the
  * hashes of the expected and the given header are compared, so how long the
  * comparison takes says nothing about how much of the header was right.
@@ -127,7 +134,12 @@ begin
     return;
   end if;
 
-  -- keep it, ring the worker for orders
+  -- keep it, ring the worker for orders. For a store that is reconciled (it has an API URL) the commit
+  -- need not wait for the WAL flush: a database crash in the next 200 ms could lose this row, and the
+  -- next reconciliation pass would bring the order anyway. A store with webhooks only gets a durable commit.
+  if v_store.api_url is not null then
+    perform pg_catalog.set_config('synchronous_commit', 'off', true);
+  end if;
   v_order_topic := case platform when 'woocommerce' then v_topic like 'order.%' else v_topic like 'orders/%' end;
   select * into v_identity from sincro_private.store_order_identity(platform, v_payload);
   insert into sincro_private.store_inbox (store_id, azi, source, topic, headers, body, platform_order_id, modified_at, state, error, processed_at)
