@@ -2,7 +2,7 @@
 -- malformed JSON 400 and kept as an error, WooCommerce's ping 200 with nothing stored, an order kept whole
 -- with a job for the worker.
 begin;
-select plan(14);
+select plan(16);
 
 select sincro_tests.setup_company('C00001');
 select sincro_tests.setup_store('woo1', 'C00001', 'woocommerce');
@@ -50,6 +50,12 @@ select count(*) as before from sincro_private.store_inbox \gset
 select results_eq($$ select status, reason from sincro.store_webhook_receive('woocommerce', 'woo1', convert_to('webhook_id=17', 'UTF8'), '{}') $$,
                   $$ values (200, 'ping') $$, 'the ping answers 200');
 select is((select count(*) from sincro_private.store_inbox), :before::bigint, 'and stores nothing');
+
+-- TEST: a webhooks-only store's delivery is committed durably; a reconciled store's asynchronously
+select is(current_setting('synchronous_commit'), 'on', 'after deliveries to stores without API URL: durable commit');
+select sincro.store_add('woo3', 'C00001', 'woocommerce', 'secret-of-woo3', api_url => 'https://shop.example.com', api_key => 'ck', api_secret => 'cs', id_int_prefix => 'W3-');
+select sincro_tests.deliver('woo3', sincro_tests.woo_order(901));
+select is(current_setting('synchronous_commit'), 'off', 'a reconciled store''s delivery: asynchronous commit (reconciliation covers a crash)');
 
 select * from finish();
 rollback;
