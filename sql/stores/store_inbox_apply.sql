@@ -6,7 +6,8 @@
  *     id_int = the store's prefix and the platform's order ID), state created;
  *   - a version of an order the hub already has: nothing the ERP owns changes;
  *     a newer one records the shop's status, cancellation or refund (state
- *     updated), an older or equal one is a duplicate;
+ *     updated; it is not mapped again, so a later edit the hub could not take
+ *     as a new order is no error), an older or equal one is a duplicate;
  *   - an order the shop has not accepted yet (WooCommerce pending payment,
  *     a cancelled Shopify order the hub never had), or a deleted one the hub
  *     never had: ignored, with the reason;
@@ -37,6 +38,7 @@ declare
   v_settings jsonb;
   v_payload jsonb;
   v_order jsonb;
+  v_status jsonb;
   v_known sincro_private.store_order;
   v_company sincro_private.company;
   v_customer jsonb;
@@ -72,22 +74,21 @@ begin
         perform sincro_private.store_refuse('the body has no order id');
       end if;
       v_deleted := v_row.topic in ('order.deleted', 'orders/delete');
-      if not v_deleted then
-        v_order := case v_store.platform when 'woocommerce' then sincro_private.store_map_woocommerce(v_payload, v_settings)
-                                         else sincro_private.store_map_shopify(v_payload, v_settings) end;
-        if v_row.modified_at is null then
-          perform sincro_private.store_refuse(case v_store.platform when 'woocommerce' then 'date_modified_gmt' else 'updated_at' end
-                                              || ' is missing or not a time');
-        end if;
+      if not v_deleted and v_row.modified_at is null then
+        perform sincro_private.store_refuse(case v_store.platform when 'woocommerce' then 'date_modified_gmt' else 'updated_at' end
+                                            || ' is missing or not a time');
       end if;
+      -- the shop's status of the order (all a later version may change); the whole mapping only to create it
+      v_status := case when v_deleted then '{"status": "deleted", "accept": false, "cancelled": true, "refunded": false}'::jsonb
+                       else sincro_private.store_order_status(v_store.platform, v_payload, v_settings) end;
 
       -- an order the hub has (or is being written by another delivery: wait for it)
       select * into v_known from sincro_private.store_order o
       where o.azi = v_store.azi and o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id;
-      if not found and (v_deleted or not (v_order ->> 'accept')::boolean) then
+      if not found and not (v_status ->> 'accept')::boolean then
         v_state := 'ignored';
         v_reason := case when v_deleted then 'deleted on the shop before the hub had it'
-                         else pg_catalog.format('status %s does not make an order yet', coalesce(v_order ->> 'status', '(none)')) end;
+                         else pg_catalog.format('status %s does not make an order yet', coalesce(v_status ->> 'status', '(none)')) end;
       else
         if not found then
           insert into sincro_private.store_order (store_id, platform_order_id, azi)
@@ -109,18 +110,20 @@ begin
           else
             update sincro_private.store_order o
               set modified_at = coalesce(v_row.modified_at, o.modified_at),
-                  platform_status = case when v_deleted then 'deleted' else v_order ->> 'status' end,
-                  cancelled_at = case when v_deleted or (v_order ->> 'cancelled')::boolean then coalesce(o.cancelled_at, now()) end,
-                  refunded = o.refunded or coalesce((v_order ->> 'refunded')::boolean, false),
+                  platform_status = v_status ->> 'status',
+                  cancelled_at = case when (v_status ->> 'cancelled')::boolean then coalesce(o.cancelled_at, now()) end,
+                  refunded = o.refunded or (v_status ->> 'refunded')::boolean,
                   updated_at = now()
               where o.azi = v_store.azi and o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id;
             v_state := 'updated';
             v_reason := case when v_deleted then 'deleted on the shop'
-                             when (v_order ->> 'cancelled')::boolean then 'cancelled on the shop'
-                             when (v_order ->> 'refunded')::boolean then 'refunded on the shop' end;
+                             when (v_status ->> 'cancelled')::boolean then 'cancelled on the shop'
+                             when (v_status ->> 'refunded')::boolean then 'refunded on the shop' end;
           end if;
         else
-          -- create: check, then customer, header, lines
+          -- create: map and check, then customer, header, lines
+          v_order := case v_store.platform when 'woocommerce' then sincro_private.store_map_woocommerce(v_payload, v_settings)
+                                           else sincro_private.store_map_shopify(v_payload, v_settings) end;
           select * into v_company from sincro_private.company c where c.azi = v_store.azi;
           if pg_catalog.jsonb_array_length(v_order -> 'lines') > v_company.max_lines_per_order then
             perform sincro_private.raise_too_large('store order', 'lines', pg_catalog.jsonb_array_length(v_order -> 'lines'),
@@ -181,8 +184,8 @@ begin
           end if;
           update sincro_private.store_order o
             set id_pub = v_id_pub, order_number = v_order ->> 'number', platform_customer_id = v_customer ->> 'platform_id',
-                modified_at = v_row.modified_at, platform_status = v_order ->> 'status',
-                refunded = coalesce((v_order ->> 'refunded')::boolean, false),
+                modified_at = v_row.modified_at, platform_status = v_status ->> 'status',
+                refunded = (v_status ->> 'refunded')::boolean,
                 status_back = case when v_store.api_url is null or not coalesce((v_settings ->> 'status_back')::boolean, true) then 'off' else 'waiting' end,
                 status_back_at = now()
             where o.azi = v_store.azi and o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id;

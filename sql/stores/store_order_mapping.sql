@@ -7,9 +7,11 @@
  * fiscal code that fails its check — raises SY173 naming the field, and the
  * inbox row becomes an error the operator sees: no order is written half.
  *
+ * (Whether the payload makes an order at all, and its status on the shop, is
+ * store_order_status's, below: all a later version may change.)
+ *
  * The neutral order (jsonb):
- *   order_id, number, data_ordine, status, cancelled, refunded, accept (false: not an order yet),
- *   currency, note, payment, totale_documento, totale_iva,
+ *   order_id, number, data_ordine, currency, note, coupons, payment, payment_title, totale_documento, totale_iva,
  *   customer {platform_id, email, ragione_sociale, partita_iva, codice_fiscale, pec, sdi, telefono,
  *             indirizzo, cap, citta, provincia, nazione},
  *   dest {ragione_sociale, indirizzo, cap, citta, provincia, nazione} or null,
@@ -206,7 +208,6 @@ declare
   v_shipping jsonb := sincro_private.store_address(payload -> 'shipping', 'woocommerce');
   v_customer jsonb;
   v_coupons text;
-  v_status text := payload ->> 'status';
   v_number text := coalesce(sincro_private.store_blank_null(payload ->> 'number'), payload ->> 'id');
   v_date text := payload ->> 'date_created';
 begin
@@ -284,15 +285,14 @@ begin
   if v_date is null or v_date !~ '^\d{4}-\d{2}-\d{2}' then
     perform sincro_private.store_refuse(pg_catalog.format('date_created is missing or not a date (got %s)', sincro_private.shown(v_date)));
   end if;
+  if coalesce(pg_catalog.upper(payload ->> 'currency'), '') !~ '^[A-Z]{3}$' then
+    perform sincro_private.store_refuse(pg_catalog.format('currency is missing or not an ISO 4217 code (got %s)', sincro_private.shown(payload ->> 'currency')));
+  end if;
 
   return pg_catalog.jsonb_build_object(
     'order_id', payload ->> 'id',
     'number', v_number,
     'data_ordine', pg_catalog.substr(v_date, 1, 10),
-    'status', v_status,
-    'accept', coalesce(settings -> 'accept_statuses' ? v_status, false),
-    'cancelled', v_status in ('cancelled', 'trash', 'failed'),
-    'refunded', v_status = 'refunded' or pg_catalog.jsonb_array_length(coalesce(payload -> 'refunds', '[]')) > 0,
     'currency', pg_catalog.upper(payload ->> 'currency'),
     'note', sincro_private.store_blank_null(payload ->> 'customer_note'),
     'coupons', v_coupons,
@@ -335,7 +335,6 @@ declare
   v_customer jsonb;
   v_coupons text;
   v_date text := payload ->> 'created_at';
-  v_financial text := payload ->> 'financial_status';
 begin
   for v_item in select value, n from pg_catalog.jsonb_array_elements(coalesce(payload -> 'line_items', '[]')) with ordinality t(value, n) loop
     v_what := pg_catalog.format('line_items[%s] (%s)', v_item.n - 1, sincro_private.shown(coalesce(v_item.value ->> 'name', v_item.value ->> 'title')));
@@ -398,15 +397,14 @@ begin
   if v_date is null or v_date !~ '^\d{4}-\d{2}-\d{2}' then
     perform sincro_private.store_refuse(pg_catalog.format('created_at is missing or not a date (got %s)', sincro_private.shown(v_date)));
   end if;
+  if coalesce(pg_catalog.upper(payload ->> 'currency'), '') !~ '^[A-Z]{3}$' then
+    perform sincro_private.store_refuse(pg_catalog.format('currency is missing or not an ISO 4217 code (got %s)', sincro_private.shown(payload ->> 'currency')));
+  end if;
 
   return pg_catalog.jsonb_build_object(
     'order_id', payload ->> 'id',
     'number', coalesce(sincro_private.store_blank_null(payload ->> 'name'), payload ->> 'order_number', payload ->> 'id'),
     'data_ordine', pg_catalog.substr(v_date, 1, 10),
-    'status', coalesce(v_financial, 'unknown'),
-    'accept', payload ->> 'cancelled_at' is null,
-    'cancelled', payload ->> 'cancelled_at' is not null,
-    'refunded', v_financial in ('refunded', 'partially_refunded'),
     'currency', pg_catalog.upper(payload ->> 'currency'),
     'note', sincro_private.store_blank_null(payload ->> 'note'),
     'coupons', v_coupons,
@@ -423,6 +421,39 @@ $$;
 comment on function sincro_private.store_map_shopify(jsonb, jsonb) is
   E'A Shopify REST Admin order as the neutral order store_inbox_apply writes (docs/stores.md, field by field); SY173 when it cannot be mapped faithfully.';
 
+/*
+ * The shop's status of an order, all that a later version of an order the hub
+ * has may change: its status, whether it is accepted as an order (WooCommerce:
+ * a status in accept_statuses; Shopify: not cancelled), cancelled (WooCommerce
+ * cancelled, trash, failed; Shopify cancelled_at), refunded (WooCommerce
+ * refunded or any refund; Shopify financial_status refunded or
+ * partially_refunded). Never refuses: a payload without them is simply not
+ * accepted.
+ */
+create or replace function sincro_private.store_order_status(platform text, payload jsonb, settings jsonb)
+returns jsonb
+language sql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select case platform
+    when 'woocommerce' then pg_catalog.jsonb_build_object(
+      'status', payload ->> 'status',
+      'accept', coalesce(settings -> 'accept_statuses' ? (payload ->> 'status'), false),
+      'cancelled', coalesce(payload ->> 'status' in ('cancelled', 'trash', 'failed'), false),
+      'refunded', coalesce(payload ->> 'status' = 'refunded', false)
+                  or coalesce(pg_catalog.jsonb_typeof(payload -> 'refunds') = 'array' and pg_catalog.jsonb_array_length(payload -> 'refunds') > 0, false))
+    else pg_catalog.jsonb_build_object(
+      'status', coalesce(payload ->> 'financial_status', 'unknown'),
+      'accept', payload ->> 'cancelled_at' is null,
+      'cancelled', payload ->> 'cancelled_at' is not null,
+      'refunded', coalesce(payload ->> 'financial_status' in ('refunded', 'partially_refunded'), false))
+  end
+$$;
+
+comment on function sincro_private.store_order_status(text, jsonb, jsonb) is
+  E'The shop''s status of an order payload: status, accept (it makes an order), cancelled, refunded (docs/stores.md, Updates).';
+
 -- who may use it
 revoke all on function sincro_private.store_refuse(text, text) from public;
 revoke all on function sincro_private.store_number(jsonb, text, numeric) from public;
@@ -433,3 +464,4 @@ revoke all on function sincro_private.store_check_fiscal(jsonb) from public;
 revoke all on function sincro_private.store_address(jsonb, text) from public;
 revoke all on function sincro_private.store_map_woocommerce(jsonb, jsonb) from public;
 revoke all on function sincro_private.store_map_shopify(jsonb, jsonb) from public;
+revoke all on function sincro_private.store_order_status(text, jsonb, jsonb) from public;

@@ -2,7 +2,7 @@
 -- version changes nothing the ERP owns and records the shop's status; an older one is a duplicate; an order the
 -- shop has not accepted is ignored until it is; an order that cannot be mapped is an error with nothing written.
 begin;
-select plan(17);
+select plan(20);
 
 select sincro_tests.setup_company('C00001');
 select sincro_tests.setup_store('woo1', 'C00001', 'woocommerce');
@@ -36,6 +36,11 @@ select results_eq($$ select platform_status, cancelled_at is not null, modified_
 select results_eq($$ select count(*)::int, max(updated_at) = min(created_at) from sincro.arportes_history $$, $$ values (1, true) $$,
                   'the hub order has no new version');
 
+-- TEST: a later version the hub could not take as a new order (a line lost its SKU) still only records the status
+select results_eq(format($$ select state, error from sincro.store_inbox_apply(%s) $$,
+                         (sincro_tests.deliver('woo1', sincro_tests.woo_order(501, 'refunded', '2026-11-30T09:40:00', skus => array['']), 'order.updated')).inbox_id),
+                  $$ values ('updated', 'refunded on the shop') $$, 'an edited order the hub has: updated, not an error');
+
 -- TEST: an older version arriving late is a duplicate
 select (sincro_tests.deliver('woo1', sincro_tests.woo_order(501, 'processing', '2026-11-30T09:10:00'), 'order.updated')).inbox_id as late \gset
 select results_eq(format($$ select state from sincro.store_inbox_apply(%s) $$, :late), $$ values ('duplicate') $$, 'an older version: duplicate');
@@ -58,6 +63,15 @@ select results_eq($$ select (select count(*)::int from sincro.arportes), (select
 select results_eq(format($$ select state, id_pub from sincro.store_inbox_apply(%s) $$,
                          (sincro_tests.deliver('woo1', sincro_tests.woo_order(504))).inbox_id),
                   $$ values ('created', 3::bigint) $$, 'the next order gets the next public ID: none was burned');
+
+-- TEST: a payload with nothing but what an order needs (no refunds list, no meta_data) is taken
+select results_eq($$ select state from sincro.store_inbox_apply((sincro_tests.deliver('woo1', '{"id": 506, "status": "processing", "currency": "EUR", "date_created": "2026-11-30T10:00:00",
+  "date_modified_gmt": "2026-11-30T09:00:00", "total": "12.20", "total_tax": "2.20", "billing": {"first_name": "Ada", "last_name": "Neri", "country": "IT"},
+  "line_items": [{"name": "Tazzina", "sku": "TAZ", "quantity": 1, "subtotal": "10.00", "subtotal_tax": "2.20", "total": "10.00", "total_tax": "2.20"}]}')).inbox_id) $$,
+                  $$ values ('created') $$, 'a minimal order: created');
+
+select results_eq($$ select state, error like 'SY173 currency is missing%' from sincro.store_inbox_apply((sincro_tests.deliver('woo1', sincro_tests.woo_order(507, extra => '{"currency": null}'))).inbox_id) $$,
+                  $$ values ('error', true) $$, 'no currency: an error saying so');
 
 -- TEST: a removed store's waiting rows are ignored
 select (sincro_tests.deliver('woo1', sincro_tests.woo_order(505))).inbox_id as orphan \gset
