@@ -14,6 +14,7 @@
  * A secret given as "-" is read from standard input (one line), so that it
  * need not appear in the shell's history or the process list.
  */
+import { createInterface } from "node:readline";
 import { InvalidArgumentError, type Command } from "commander";
 import { DatabaseError, type Pool } from "pg";
 import type { CliContext } from "../context";
@@ -69,11 +70,16 @@ function positiveId(value: string): number {
   return number;
 }
 
+/** "-": the first line of standard input (typed, or piped: `pass show shop | sincro store add … --secret -`). */
 async function readSecret(value: string): Promise<string> {
   if (value !== "-") return value;
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of lines) return line;
+    return "";
+  } finally {
+    lines.close();
+  }
 }
 
 /** Our refusals (SY1xx, a value PostgreSQL cannot read) are the user's to fix: exit code 2, with the hint. */
