@@ -11,11 +11,14 @@
  * for 16 companies at 16 clients.
  */
 import { Client } from "pg";
-import { createTestDatabase } from "../test/support/database";
+import { createTestDatabase, type TestDatabase } from "../test/support/database";
+import { createReleaseHub } from "../test/upgrade/release-0.1";
 
 export interface BenchOptions {
   readonly secondsPerCell: number;
   readonly rounds: number;
+  /** Also measure the full path on a hub at this release (frozen migrations), interleaved in the same rounds. */
+  readonly vsRelease?: string | undefined;
 }
 
 type Variant = "full" | "bare" | "bare_counter";
@@ -133,6 +136,8 @@ export interface IngestRow {
   readonly full: number;
   readonly bare: number;
   readonly bareCounter: number;
+  /** The full path on the release's hub (with vsRelease). */
+  readonly release?: { readonly version: string; readonly full: number };
 }
 
 const median = (values: readonly number[]) => {
@@ -142,22 +147,35 @@ const median = (values: readonly number[]) => {
 
 export async function runIngestBench(options: BenchOptions): Promise<IngestRow[]> {
   const database = await createTestDatabase("bench_ingest");
+  let release: TestDatabase | undefined;
   try {
     await prepare(database.url);
+    if (options.vsRelease !== undefined) {
+      release = await createReleaseHub("bench_ingest_release", options.vsRelease);
+      await prepare(release.url);
+    }
     const rows: IngestRow[] = [];
     for (const cell of CELLS) {
-      const samples: Record<Variant, number[]> = { full: [], bare: [], bare_counter: [] };
+      const samples: Record<Variant | "release", number[]> = { full: [], bare: [], bare_counter: [], release: [] };
       for (let round = 0; round < options.rounds; round++) {
         // interleaved, so drift in the machine's speed hits every variant alike
         for (const variant of ["bare", "bare_counter", "full"] as const) {
           samples[variant].push(await measure(database.url, variant, cell, options.secondsPerCell, round));
         }
+        if (release !== undefined) samples.release.push(await measure(release.url, "full", cell, options.secondsPerCell, round));
       }
-      rows.push({ cell, full: median(samples.full), bare: median(samples.bare), bareCounter: median(samples.bare_counter) });
+      rows.push({
+        cell,
+        full: median(samples.full),
+        bare: median(samples.bare),
+        bareCounter: median(samples.bare_counter),
+        ...(options.vsRelease === undefined ? {} : { release: { version: options.vsRelease, full: median(samples.release) } }),
+      });
     }
     return rows;
   } finally {
     await database.drop();
+    await release?.drop();
   }
 }
 
@@ -175,6 +193,21 @@ export function formatIngest(rows: readonly IngestRow[]): string {
     lines.push(
       `| ${row.cell.clients} | ${row.cell.companies} | ${row.full.toFixed(0)} | ${row.bare.toFixed(0)} | ${row.bareCounter.toFixed(0)} | ${vsBare.toFixed(2)} | ${vsCounter.toFixed(2)} | ${target} |`,
     );
+  }
+  const compared = rows.filter((row) => row.release !== undefined);
+  if (compared.length > 0) {
+    const version = compared[0]!.release!.version;
+    lines.push(
+      "",
+      `The full path on a hub at release ${version} (its frozen migrations), same rounds:`,
+      "",
+      `| clients | companies | release ${version} | this tree | ratio | within 10 % |`,
+      "|---:|---:|---:|---:|---:|---|",
+    );
+    for (const row of compared) {
+      const ratio = row.full / row.release!.full;
+      lines.push(`| ${row.cell.clients} | ${row.cell.companies} | ${row.release!.full.toFixed(0)} | ${row.full.toFixed(0)} | ${ratio.toFixed(2)} | ${ratio >= 0.9 ? "yes" : "NO"} |`);
+    }
   }
   return lines.join("\n");
 }

@@ -7,7 +7,10 @@
 import os from "node:os";
 import { runConsoleBench } from "./console";
 import { formatIngest, runIngestBench } from "./ingest";
-import { runPushBench } from "./push";
+import { runPushBench, runPushComparison } from "./push";
+
+/** `--vs-release=0.1.0`: push and ingest also measured on a hub at that release, same run (see runPushComparison). */
+const vsRelease = process.argv.find((arg) => arg.startsWith("--vs-release="))?.slice("--vs-release=".length);
 import { runRebuildBench } from "./rebuild";
 import { runStoresBench } from "./stores";
 
@@ -19,11 +22,15 @@ interface Benchmark {
 const BENCHMARKS: readonly Benchmark[] = [
   {
     name: "ingest: header + 2 lines through the full trigger path vs bare tables",
-    run: async (quick) => formatIngest(await runIngestBench(quick ? { secondsPerCell: 1, rounds: 1 } : { secondsPerCell: 4, rounds: 3 })),
+    run: async (quick) => formatIngest(await runIngestBench(quick ? { secondsPerCell: 1, rounds: 1, vsRelease } : { secondsPerCell: 4, rounds: 3, vsRelease })),
   },
   {
     name: "push: insert → ERP → ack_gest visible, vs graphile-worker with a no-op task",
-    run: (quick) => runPushBench(quick ? { latencyOrders: 200, drainOrders: 200 } : { latencyOrders: 2000, drainOrders: 2000 }),
+    run: async (quick) => {
+      const sizes = quick ? { latencyOrders: 200, drainOrders: 200 } : { latencyOrders: 2000, drainOrders: 2000 };
+      if (vsRelease === undefined) return runPushBench(sizes);
+      return [await runPushBench(sizes), "", await runPushComparison({ ...sizes, vsRelease, rounds: quick ? 2 : 4 })].join("\n");
+    },
   },
   {
     name: "rebuild: total rebuild vs COPY, peak RSS; sync for changes on 10k vs 1M rows",

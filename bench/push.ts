@@ -22,10 +22,18 @@ import { createHttpConnector } from "../src/erp/http-connector";
 import { PROJECT_ROOT } from "../src/db/migrate";
 import { startWorker } from "../src/worker/run-worker";
 import { createTestDatabase, type TestDatabase } from "../test/support/database";
+import { createReleaseHub } from "../test/upgrade/release-0.1";
 
 export interface PushBenchOptions {
   readonly latencyOrders: number;
   readonly drainOrders: number;
+  /**
+   * Also measure a hub at this release (rebuilt from migrations/frozen.sha256), with the same
+   * worker, reference ERP and load, in the same run, alternating rounds: "within 10 % of before".
+   */
+  readonly vsRelease?: string | undefined;
+  /** Rounds of the comparison (each: the release's hub, then this tree's, order swapped every round). */
+  readonly rounds?: number;
 }
 
 const silent = pino({ level: "silent" });
@@ -100,8 +108,8 @@ export async function spawnReferenceErp(databaseUrl: string, token: string): Pro
   return { url, process: child };
 }
 
-async function setup(): Promise<Setup> {
-  const hub = await createTestDatabase("bench_push");
+async function setup(release?: string): Promise<Setup> {
+  const hub = release === undefined ? await createTestDatabase("bench_push") : await createReleaseHub("bench_push_release", release);
   const erpDb = await createTestDatabase("bench_push_erp", { migrate: false });
   const token = randomBytes(8).toString("hex");
   const erp = await spawnReferenceErp(erpDb.url, token);
@@ -126,6 +134,10 @@ async function setup(): Promise<Setup> {
 
 /** Orders inserted at a steady pace while the worker runs; latency per order from commit to the ack notification. */
 async function measurePushLatency(env: Setup, orders: number, concurrency: number): Promise<Latency> {
+  return summarize(await measurePushLatencySamples(env, orders, concurrency, ""));
+}
+
+async function measurePushLatencySamples(env: Setup, orders: number, concurrency: number, tag: string): Promise<number[]> {
   const erp = createHttpConnector({ baseUrl: env.erpUrl, token: env.token, timeoutMs: 5000 });
   const worker = await startWorker({ connectionString: env.hub.url, erp, logger: silent, concurrency, sweep: false });
   const listener = new Client({ connectionString: env.hub.url });
@@ -146,7 +158,7 @@ async function measurePushLatency(env: Setup, orders: number, concurrency: numbe
       Array.from({ length: inserters }, async (_, inserter) => {
         for (let index = inserter; index < orders; index += inserters) {
           const azi = `P${index % 16}`;
-          const key = `lat-${concurrency}-${index}`;
+          const key = `lat-${tag}${concurrency}-${index}`;
           const idPub = await insertOrder(env.pool, azi, key);
           committedAt.set(`${azi}:${idPub}`, performance.now());
           // ~50 orders/s in all: well below the worker's capacity, so this measures latency, not queueing
@@ -160,19 +172,19 @@ async function measurePushLatency(env: Setup, orders: number, concurrency: numbe
     await listener.end();
     await worker.stop();
   }
-  return summarize(latencies);
+  return latencies;
 }
 
 /** Orders inserted with no worker running, then drained: orders/s from the worker's start to the last ack. */
-async function measurePushDrain(env: Setup, orders: number, concurrency: number): Promise<number> {
+async function measurePushDrain(env: Setup, orders: number, concurrency: number, tag = "", pushBatch = 1): Promise<number> {
   await Promise.all(
     Array.from({ length: 8 }, async (_, inserter) => {
-      for (let index = inserter; index < orders; index += 8) await insertOrder(env.pool, `P${index % 16}`, `drain-${concurrency}-${index}`);
+      for (let index = inserter; index < orders; index += 8) await insertOrder(env.pool, `P${index % 16}`, `drain-${tag}${concurrency}-${index}`);
     }),
   );
   const erp = createHttpConnector({ baseUrl: env.erpUrl, token: env.token, timeoutMs: 5000 });
   const started = performance.now();
-  const worker = await startWorker({ connectionString: env.hub.url, erp, logger: silent, concurrency, sweep: false });
+  const worker = await startWorker({ connectionString: env.hub.url, erp, logger: silent, concurrency, sweep: false, pushBatch });
   try {
     for (;;) {
       const left = await env.pool.query<{ n: string }>("select count(*) as n from sincro.order_push where state <> 'acquired'");
@@ -245,8 +257,76 @@ export async function runPushBench(options: PushBenchOptions): Promise<string> {
       const bare = (await measureNoop(env, Math.min(options.drainOrders, 200), concurrency)).drainPerSecond;
       lines.push(`| ${concurrency} | ${push.toFixed(0)} | ${bare.toFixed(0)} | ${(push / bare).toFixed(2)} | ${push >= 1000 ? "PASS" : "MISS"} |`);
     }
+    // issue 15: batches of up to 50 orders per ERP request (SINCRO_PUSH_BATCH), against the same no-op drain
+    lines.push(
+      "",
+      `With batches (SINCRO_PUSH_BATCH=50), ${options.drainOrders} queued orders of 16 companies drained (orders/s); target ≥ 0.6 × the no-op drain and ≥ 1,500/s:`,
+      "",
+      "| worker concurrency | push to ERP, batches | no-op jobs | push / no-op | target |",
+      "|---:|---:|---:|---:|---|",
+    );
+    for (const concurrency of [4, 16]) {
+      const push = await measurePushDrain(env, options.drainOrders, concurrency, "b", 50);
+      const bare = (await measureNoop(env, Math.min(options.drainOrders, 200), concurrency)).drainPerSecond;
+      const met = push / bare >= 0.6 && push >= 1500;
+      lines.push(`| ${concurrency} | ${push.toFixed(0)} | ${bare.toFixed(0)} | ${(push / bare).toFixed(2)} | ${met ? "PASS" : "MISS"} |`);
+    }
     return lines.join("\n");
   } finally {
     await env.close();
+  }
+}
+
+/**
+ * This tree's hub against a release's hub in the same run: the same worker code, reference ERP and
+ * load; only the database schema (tables, triggers, functions) differs. Rounds alternate which hub
+ * goes first, and the samples of all rounds are pooled, so a slow minute of the machine falls on both.
+ */
+export async function runPushComparison(options: PushBenchOptions & { readonly vsRelease: string }): Promise<string> {
+  const rounds = options.rounds ?? 3;
+  const before = await setup(options.vsRelease);
+  const after = await setup();
+  try {
+    const samples = { before: [] as number[], after: [] as number[] };
+    const drains = { before: new Map<number, number[]>(), after: new Map<number, number[]>() };
+    const perRound = Math.max(1, Math.floor(options.latencyOrders / rounds));
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? (["before", "after"] as const) : (["after", "before"] as const);
+      for (const which of order) {
+        const env = which === "before" ? before : after;
+        samples[which].push(...(await measurePushLatencySamples(env, perRound, 4, `r${round}`)));
+        for (const concurrency of [1, 4, 16]) {
+          const rate = await measurePushDrain(env, Math.floor(options.drainOrders / rounds), concurrency, `r${round}`);
+          drains[which].set(concurrency, [...(drains[which].get(concurrency) ?? []), rate]);
+        }
+      }
+    }
+    const b = summarize(samples.before);
+    const a = summarize(samples.after);
+    const median = (values: readonly number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? Number.NaN;
+    const within = (ratio: number, higherIsBetter: boolean) => ((higherIsBetter ? ratio >= 0.9 : ratio <= 1.1) ? "yes" : "NO");
+    const lines = [
+      `Same run, ${rounds} alternating rounds: a hub at release ${options.vsRelease} (its frozen migrations) vs this tree's hub, same worker and reference ERP.`,
+      "",
+      `Latency, insert commit → ack_gest = 1 visible (${perRound * rounds} orders each, worker concurrency 4):`,
+      "",
+      `| | release ${options.vsRelease} ms | this tree ms | ratio | within 10 % |`,
+      "|---|---:|---:|---:|---|",
+      ...(["p50", "p95", "p99"] as const).map((p) => `| ${p} | ${b[p].toFixed(1)} | ${a[p].toFixed(1)} | ${(a[p] / b[p]).toFixed(2)} | ${within(a[p] / b[p], false)} |`),
+      "",
+      "Drain, orders/s (median of the rounds):",
+      "",
+      `| worker concurrency | release ${options.vsRelease} | this tree | ratio | within 10 % |`,
+      "|---:|---:|---:|---:|---|",
+    ];
+    for (const concurrency of [1, 4, 16]) {
+      const rb = median(drains.before.get(concurrency) ?? []);
+      const ra = median(drains.after.get(concurrency) ?? []);
+      lines.push(`| ${concurrency} | ${rb.toFixed(0)} | ${ra.toFixed(0)} | ${(ra / rb).toFixed(2)} | ${within(ra / rb, true)} |`);
+    }
+    return lines.join("\n");
+  } finally {
+    await before.close();
+    await after.close();
   }
 }

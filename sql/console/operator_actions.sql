@@ -157,12 +157,20 @@ begin
   if v_after.ragione_sociale is null or pg_catalog.btrim(v_after.ragione_sociale) = '' or v_after.nazione is null then
     raise exception using errcode = 'SY102', message = 'new_customer_correct: ragione_sociale and nazione cannot be blank';
   end if;
+  if pg_catalog.upper(pg_catalog.btrim(v_after.nazione)) = 'IT' then
+    v_after.partita_iva := sincro_private.fiscal_normalised('partita_iva', v_after.partita_iva);
+    v_after.codice_fiscale := sincro_private.fiscal_normalised('codice_fiscale', v_after.codice_fiscale);
+  end if;
   select pg_catalog.string_agg(pg_catalog.format('%s: %s → %s', k, coalesce(pg_catalog.to_jsonb(v_before) ->> k, '∅'), coalesce(pg_catalog.to_jsonb(v_after) ->> k, '∅')), '; ' order by k)
     into v_changes
     from pg_catalog.unnest(c_fields) k
     where pg_catalog.to_jsonb(v_before) -> k is distinct from pg_catalog.to_jsonb(v_after) -> k;
   if v_changes is null then
     raise exception using errcode = 'SY162', message = pg_catalog.format('new_customer_correct: nothing to correct for order %s of company %s (no field changed)', id_pub, azi);
+  end if;
+  -- an operator's correction meets the same fiscal checks as a client's new customer (SY180, SY181)
+  if pg_catalog.upper(pg_catalog.btrim(v_after.nazione)) = 'IT' then
+    perform sincro_private.check_fiscal_fields('new_customer_correct', v_after.partita_iva, v_after.codice_fiscale);
   end if;
 
   -- apply: the corrected customer, its record in the order's events, and the push again
@@ -179,7 +187,7 @@ end;
 $$;
 
 comment on function sincro.new_customer_correct(text, bigint, jsonb) is
-  E'Operator: correct the new customer of a rejected order (only its fields: ragione_sociale, partita_iva, codice_fiscale, email, telefono, indirizzo, cap, citta, provincia, nazione) and push the order again; the changes (before → after) and the login go to the order''s events (corrected, retry). SY160 unknown or another company''s order; SY162 not rejected, no new customer, nothing changed; SY101 a field that is not the customer''s; SY102 a blank name or country. SECURITY DEFINER: writes the new customer as the hub; checks the company itself.';
+  E'Operator: correct the new customer of a rejected order (only its fields: ragione_sociale, partita_iva, codice_fiscale, email, telefono, indirizzo, cap, citta, provincia, nazione) and push the order again; the changes (before → after) and the login go to the order''s events (corrected, retry). SY160 unknown or another company''s order; SY162 not rejected, no new customer, nothing changed; SY101 a field that is not the customer''s; SY102 a blank name or country; SY180/SY181 an Italian customer''s partita IVA or codice fiscale that fails its check. SECURITY DEFINER: writes the new customer as the hub; checks the company itself.';
 
 -- who may use it
 revoke all on function sincro_private.operator_order_push(text,bigint) from public;

@@ -35,7 +35,7 @@ begin
 
   -- begin (the refusals happen here), then hand the run to the worker
   v_run_id := sincro.sync_run_begin(azi, kind);
-  update sincro.sync_runs r set backend_pid = null where r.azi = azi and r.run_id = v_run_id;
+  update sincro.sync_runs r set backend_pid = null, phase = 'queued' where r.azi = azi and r.run_id = v_run_id;
   perform graphile_worker.add_job(
     identifier := 'sync_pull',
     payload := pg_catalog.json_build_object('azi', azi, 'run_id', v_run_id, 'kind', kind),
@@ -58,7 +58,7 @@ as $$
 #variable_conflict use_variable
 begin
   update sincro.sync_runs r
-    set backend_pid = pg_catalog.pg_backend_pid(), progress_at = pg_catalog.now()
+    set backend_pid = pg_catalog.pg_backend_pid(), progress_at = pg_catalog.now(), phase = 'starting'
     where r.azi = azi and r.run_id = run_id and r.kind = kind and r.state = 'running' and r.backend_pid is null;
   if not found then
     raise exception using

@@ -156,7 +156,8 @@ declare
   v_run sincro.sync_runs;
 begin
   update sincro.sync_runs r
-    set state = 'succeeded', finished_at = pg_catalog.now(), progress_at = pg_catalog.now()
+    set state = 'succeeded', finished_at = pg_catalog.now(), progress_at = pg_catalog.now(),
+        phase = 'done', phase_item = null, phase_step = null, phase_steps = null
     where r.azi = sync_run_complete.azi and r.run_id = sync_run_complete.run_id and r.state = 'running'
     returning * into v_run;
   if not found then
@@ -191,6 +192,59 @@ $$;
 comment on function sincro.sync_run_fail(text, bigint, text) is
   E'Marks a run failed with its error; no quota is used. What its committed batches applied stays applied (each with the ERP cursor it covers). SECURITY DEFINER: writes sync_runs.';
 
+/*
+ * The phase of a running sync, for the people following it (the console's
+ * sync view, sincro status): written by the session working on the run at
+ * each change of phase — a rebuild before each entity's snapshot and before
+ * the sweep, a sync for changes before fetching and before applying each page,
+ * a partial sync before each order. Its own short transaction, so it shows at
+ * once (a batch's counts show when the batch commits). Notes progress too.
+ * The phases begin, take, complete and the queueing functions set themselves
+ * (starting, queued, done) are not written here.
+ *
+ * SECURITY DEFINER: parties cannot write sync_runs; the worker and an admin's
+ * CLI run syncs.
+ */
+create or replace function sincro.sync_run_phase(
+  azi text, run_id bigint, phase text, item text default null, step integer default null, steps integer default null)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  -- validate
+  if phase is null or phase not in ('reading', 'tombstoning', 'fetching', 'applying', 'pushing') then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('sync_run_phase: phase must be reading, tombstoning, fetching, applying or pushing (got %s)', sincro_private.shown(phase)),
+      hint = 'queued, starting and done are set by the hub itself.';
+  end if;
+  if step < 1 or steps < 0 or step > steps or pg_catalog.length(item) > 100 then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('sync_run_phase: step %s of %s (item %s) is not a step of a phase', step, steps, sincro_private.shown(item)),
+      hint = 'step counts from 1 and is at most steps; item is an entity name.';
+  end if;
+
+  -- apply
+  update sincro.sync_runs r
+    set phase = sync_run_phase.phase, phase_item = sync_run_phase.item, phase_step = sync_run_phase.step,
+        phase_steps = sync_run_phase.steps, progress_at = pg_catalog.now()
+    where r.azi = sync_run_phase.azi and r.run_id = sync_run_phase.run_id and r.state = 'running';
+  if not found then
+    raise exception using
+      errcode = 'SY123',
+      message = pg_catalog.format('sync: run %s of company %s is not running', run_id, azi),
+      hint = 'It ended or was closed as abandoned (see sincro.sync_runs); start a new one.';
+  end if;
+end;
+$$;
+
+comment on function sincro.sync_run_phase(text, bigint, text, text, integer, integer) is
+  E'The phase a running sync enters (reading an entity i of n, tombstoning, fetching or applying page i, pushing order i of n), written by the session working on it so the console and sincro status show it live. SY101 for an unknown phase or a bad step; SY123 if the run is not running. SECURITY DEFINER: writes sync_runs.';
+
 -- who may use it: a sync is begun only by an admin login (the CLI) or requested by an operator
 -- (sincro.sync_request, queued); the worker never begins one, it works the runs it is handed
 -- (sync_run_take, partial_sync_progress) to their end, so it may apply, complete and fail them
@@ -198,6 +252,8 @@ revoke all on function sincro.sync_run_begin(text,text) from public;
 grant execute on function sincro.sync_run_begin(text,text) to sincro_admin;
 revoke all on function sincro.sync_run_complete(text,bigint) from public;
 grant execute on function sincro.sync_run_complete(text,bigint) to sincro_worker, sincro_admin;
+revoke all on function sincro.sync_run_phase(text,bigint,text,text,integer,integer) from public;
+grant execute on function sincro.sync_run_phase(text,bigint,text,text,integer,integer) to sincro_worker, sincro_admin;
 revoke all on function sincro.sync_run_fail(text,bigint,text) from public;
 grant execute on function sincro.sync_run_fail(text,bigint,text) to sincro_worker, sincro_admin;
 revoke all on function sincro_private.sync_run_progress(text,bigint,text,bigint,bigint,bigint,text) from public;

@@ -9,6 +9,11 @@ as $$
   update sincro.sync_runs r
     set state = case when partial_sync_finish.error is null then 'succeeded' else 'failed' end,
         finished_at = now(),
+        -- done when it succeeded; a failed run keeps the phase it failed in
+        phase = case when partial_sync_finish.error is null then 'done' else r.phase end,
+        phase_item = case when partial_sync_finish.error is null then null else r.phase_item end,
+        phase_step = case when partial_sync_finish.error is null then null else r.phase_step end,
+        phase_steps = case when partial_sync_finish.error is null then null else r.phase_steps end,
         orders_pushed = partial_sync_finish.orders_pushed,
         orders_rejected = partial_sync_finish.orders_rejected,
         orders_failed = partial_sync_finish.orders_failed,
@@ -42,7 +47,7 @@ begin
   end if;
   v_run_id := sincro.sync_run_begin(azi, 'partial');
   -- the run belongs to the job now, not to this session: alive while the job can run (sync_run_begin)
-  update sincro.sync_runs r set backend_pid = null where r.azi = partial_sync.azi and r.run_id = v_run_id;
+  update sincro.sync_runs r set backend_pid = null, phase = 'queued' where r.azi = partial_sync.azi and r.run_id = v_run_id;
   perform graphile_worker.add_job(
     identifier := 'partial_sync',
     payload := pg_catalog.json_build_object('azi', azi, 'run_id', v_run_id),
@@ -100,7 +105,8 @@ begin
   update sincro.sync_runs r
     set orders_pushed = partial_sync_progress.orders_pushed, orders_rejected = partial_sync_progress.orders_rejected,
         orders_failed = partial_sync_progress.orders_failed, progress_at = pg_catalog.now(),
-        backend_pid = pg_catalog.pg_backend_pid()
+        backend_pid = pg_catalog.pg_backend_pid(),
+        phase = case when r.phase = 'queued' then 'starting' else r.phase end  -- taken over by the worker
     where r.azi = partial_sync_progress.azi and r.run_id = partial_sync_progress.run_id and r.kind = 'partial'
       and r.state = 'running';
   if not found then

@@ -72,6 +72,7 @@ export const pushService: Service = {
       erp: connectErp(endpoint, settings),
       logger,
       concurrency: settings.workerConcurrency,
+      pushBatch: settings.pushBatch,
     });
     const shownUrl = redactPassword(endpoint.url);
     logger.info({ event: "worker_ready", erp: shownUrl }, `worker pushing new orders to ${shownUrl}`);

@@ -89,6 +89,11 @@ export interface ErpOrderCreated {
   readonly created: boolean;
 }
 
+/** One order's answer in a batch (POST /v1/companies/{azi}/order-batches), in request order. */
+export type ErpOrderResult =
+  | { readonly web_id: number; readonly outcome: "created" | "existing"; readonly tor_chia: string; readonly cliente_cod: string | null }
+  | { readonly web_id: number; readonly outcome: "rejected"; readonly message: string };
+
 export interface ErpHealth {
   readonly ok: boolean;
   readonly detail: string;
@@ -148,6 +153,17 @@ export interface ErpSnapshot {
 
 export interface ErpConnector {
   createOrder(order: ErpOrderRequest, options?: CallOptions): Promise<ErpOrderCreated>;
+  /**
+   * Several orders of one company in one request, a result per order (docs/erp-api.md, "Order
+   * batches"); idempotent per web ID like createOrder. Optional: a connector to an ERP that offers
+   * only the single create has none.
+   */
+  createOrders?(azi: string, orders: readonly ErpOrderRequest[], options?: CallOptions): Promise<readonly ErpOrderResult[]>;
+  /**
+   * How many orders the ERP takes in one batch request: 1 when it offers none (the ERP says so in
+   * GET /v1/health as order_batch_max). Absent: 1.
+   */
+  orderBatchLimit?(options?: CallOptions): Promise<number>;
   health(options?: CallOptions): Promise<ErpHealth>;
   /** The change-log entries after `after` ("" = from the beginning), at most `limit`, in log order. */
   pullChanges(azi: string, after: string, limit: number, options?: CallOptions): Promise<ErpChangeBatch>;

@@ -25,6 +25,7 @@ import {
   type ErpHealth,
   type ErpOrderCreated,
   type ErpOrderRequest,
+  type ErpOrderResult,
   type ErpSnapshot,
   type ErpSnapshotRow,
 } from "./connector";
@@ -38,6 +39,17 @@ export interface HttpConnectorOptions {
 }
 
 const createdSchema = z.object({ tor_chia: z.string().min(1), cliente_cod: z.string().nullable(), created: z.boolean() });
+const batchResultsSchema = z.object({
+  results: z.array(
+    z.union([
+      z.object({ web_id: z.number().int(), outcome: z.enum(["created", "existing"]), tor_chia: z.string().min(1), cliente_cod: z.string().nullable() }),
+      z.object({ web_id: z.number().int(), outcome: z.literal("rejected"), message: z.string() }),
+    ]),
+  ),
+});
+const healthSchema = z.object({ order_batch_max: z.number().int().min(1).optional() }).passthrough();
+/** How long the ERP's batch limit (from GET /v1/health) is trusted before it is asked again. */
+const BATCH_LIMIT_TTL_MS = 60_000;
 const errorSchema = z.object({ message: z.string() }).passthrough();
 const changeBatchSchema = z.object({
   changes: z.array(
@@ -131,7 +143,40 @@ export function createHttpConnector(options: HttpConnectorOptions): ErpConnector
     return new ErpUnavailableError(`ERP GET ${path}: ${response.status} ${await errorMessage(response)}${hint}`);
   }
 
+  let batchLimit: { value: number; until: number } | undefined;
+
   return {
+    async orderBatchLimit(callOptions?: CallOptions): Promise<number> {
+      if (batchLimit !== undefined && batchLimit.until > Date.now()) return batchLimit.value;
+      let value = 1;
+      try {
+        const response = await call("GET", "/v1/health", undefined, callOptions);
+        if (response.ok) value = healthSchema.safeParse(await response.json().catch(() => undefined)).data?.order_batch_max ?? 1;
+      } catch {
+        // unreachable: single creates (the next push finds out why); asked again later
+      }
+      batchLimit = { value, until: Date.now() + BATCH_LIMIT_TTL_MS };
+      return value;
+    },
+
+    async createOrders(azi: string, orders: readonly ErpOrderRequest[], callOptions?: CallOptions): Promise<readonly ErpOrderResult[]> {
+      const path = `/v1/companies/${encodeURIComponent(azi)}/order-batches`;
+      const response = await call("POST", path, { orders }, callOptions);
+      if (response.ok) {
+        const parsed = batchResultsSchema.safeParse(await response.json().catch(() => undefined));
+        if (!parsed.success) throw new ErpUnavailableError(`ERP POST ${path}: unreadable answer (${parsed.error.message})`);
+        return parsed.data.results;
+      }
+      const message = await errorMessage(response);
+      if (response.status === 404) {
+        // the ERP no longer offers batches (an older version came back): single creates from now on
+        batchLimit = { value: 1, until: Date.now() + BATCH_LIMIT_TTL_MS };
+      }
+      // a refusal of the whole request is never an order's rejection: every order is retried
+      const hint = response.status === 401 || response.status === 403 ? " (check SINCRO_ERP_TOKEN)" : "";
+      throw new ErpUnavailableError(`ERP POST ${path}: ${response.status} ${message}${hint}`);
+    },
+
     async createOrder(order: ErpOrderRequest, callOptions?: CallOptions): Promise<ErpOrderCreated> {
       const path = `/v1/companies/${encodeURIComponent(order.azi)}/orders`;
       const response = await call("POST", path, order, callOptions);

@@ -16,6 +16,7 @@ const ErpEnvironment = z.object({
   SINCRO_ERP_TOKEN: blankAsUnset(z.string().optional()),
   SINCRO_ERP_TIMEOUT_MS: blankAsUnset(z.coerce.number().int().min(100).max(600_000).default(10_000)),
   SINCRO_WORKER_CONCURRENCY: blankAsUnset(z.coerce.number().int().min(1).max(256).default(8)),
+  SINCRO_PUSH_BATCH: blankAsUnset(z.coerce.number().int().min(1).max(1000).default(50)),
   SINCRO_REFERENCE_ERP_PORT: blankAsUnset(z.coerce.number().int().min(0).max(65535).default(0)),
 });
 
@@ -25,6 +26,8 @@ export interface ErpSettings {
   readonly token: string | undefined;
   readonly timeoutMs: number;
   readonly workerConcurrency: number;
+  /** Most orders in one create request to the ERP (1: one request per order; batches only where the ERP offers them). */
+  readonly pushBatch: number;
   /** Port of the reference ERP `sincro start` runs when no ERP is configured; 0: any free port. */
   readonly referenceErpPort: number;
 }
@@ -40,6 +43,7 @@ export function readErpSettings(env: NodeJS.ProcessEnv): ErpSettings {
     token: parsed.data.SINCRO_ERP_TOKEN,
     timeoutMs: parsed.data.SINCRO_ERP_TIMEOUT_MS,
     workerConcurrency: parsed.data.SINCRO_WORKER_CONCURRENCY,
+    pushBatch: parsed.data.SINCRO_PUSH_BATCH,
     referenceErpPort: parsed.data.SINCRO_REFERENCE_ERP_PORT,
   };
 }

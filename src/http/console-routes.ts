@@ -13,6 +13,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { age, CONSOLE_SCRIPT, html, layout, type Html, type PageUser } from "./html";
 import { SignInRefused, type ConsoleSession, type SessionStore } from "./sessions";
+import { describePhase, type RunPhase } from "../sync/phase";
 
 const SESSION_COOKIE = "sincro_session";
 const PAGE_SIZE = 50;
@@ -473,7 +474,7 @@ async function companyRows(pool: Pool, azi: string | null): Promise<CompanyRow[]
   return result.rows;
 }
 
-interface RunRow {
+interface RunRow extends RunPhase {
   readonly run_id: string;
   readonly kind: string;
   readonly state: string;
@@ -520,7 +521,7 @@ async function companyLive(pool: Pool, azi: string): Promise<CompanyLive | undef
             (case when r.kind = 'partial' then r.orders_pushed else r.rows_received end)::text as rows,
             (case when r.kind = 'partial' then r.orders_pushed else r.rows_received end)
               / greatest(extract(epoch from coalesce(r.finished_at, r.progress_at) - r.started_at)::float8, 0.001) as rate,
-            r.uses_quota, r.error
+            r.uses_quota, r.error, r.phase, r.phase_item, r.phase_step, r.phase_steps
      from sincro.sync_runs r where r.azi = $1 order by r.run_id desc limit 10`,
     [azi],
   );
@@ -544,10 +545,10 @@ async function companyLive(pool: Pool, azi: string): Promise<CompanyLive | undef
 function runsTable(runs: readonly RunRow[]): Html {
   if (runs.length === 0) return html`<p>No run yet.</p>`;
   return html`<table><thead><tr><th scope="col">Run</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Started</th><th scope="col">Took</th>
-    <th scope="col">Rows / orders</th><th scope="col">Rate /s</th><th scope="col">Charged quota</th><th scope="col">Error</th></tr></thead><tbody>
+    <th scope="col">Phase</th><th scope="col">Rows / orders</th><th scope="col">Rate /s</th><th scope="col">Charged quota</th><th scope="col">Error</th></tr></thead><tbody>
     ${runs.map(
       (r) => html`<tr data-run="${r.run_id}"><td class="num">${r.run_id}</td><td>${r.kind}</td><td class="run-state">${r.state}</td><td>${r.started_at}</td>
-        <td>${age(r.seconds)}</td><td class="num">${r.rows}</td><td class="num">${r.rate === null ? "" : r.rate.toFixed(1)}</td>
+        <td>${age(r.seconds)}</td><td class="run-phase">${describePhase(r)}</td><td class="num">${r.rows}</td><td class="num">${r.rate === null ? "" : r.rate.toFixed(1)}</td>
         <td>${r.uses_quota && r.state === "succeeded" ? "1" : "0"}</td><td>${r.error ?? ""}</td></tr>`,
     )}</tbody></table>`;
 }

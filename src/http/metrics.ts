@@ -1,7 +1,9 @@
 /*
  * GET /metrics in the Prometheus text format (prom-client). The hub's figures
  * are read at scrape time from sincro.metric_samples(), one query per scrape,
- * so every process serving /metrics reports the same truth; prom-client adds
+ * so every process serving /metrics reports the same truth. Each scrape first
+ * folds the counters' deltas (sincro.metric_compact(), its own short
+ * transaction; figures unchanged), so what it reads stays small; prom-client adds
  * this process's defaults (CPU, memory, event loop) and does the formatting.
  * docs/operations.md describes each metric.
  */
@@ -29,7 +31,8 @@ export const HUB_METRICS: readonly HubMetric[] = [
   { name: "sincro_oldest_pending_seconds", type: "gauge", help: "Age of the oldest order a party has not acquired (0 when none)." },
   { name: "sincro_push_total", type: "counter", help: "Pushes to the ERP by outcome: orders acquired, rejections, failed attempts." },
   { name: "sincro_push_duration_seconds", type: "histogram", help: "Time from an order's insert to its acquisition by the ERP." },
-  { name: "sincro_sync_runs_total", type: "counter", help: "Sync runs by kind (partial, changes, rebuild) and state (running, succeeded, failed)." },
+  { name: "sincro_sync_runs_total", type: "counter", help: "Finished sync runs by kind (partial, changes, rebuild) and state (succeeded, failed)." },
+  { name: "sincro_sync_runs_running", type: "gauge", help: "Sync runs under way, by kind (partial, changes, rebuild)." },
   { name: "sincro_sync_rows_total", type: "counter", help: "Rows received from the ERP by syncs for changes and rebuilds; orders pushed by partial syncs." },
   { name: "sincro_quota_remaining", type: "gauge", help: "Syncs with the ERP left in the company's current contract period." },
   { name: "sincro_quota_total", type: "gauge", help: "Syncs with the ERP allowed per contract period." },
@@ -77,6 +80,7 @@ export function registerMetricsRoute(app: FastifyInstance, pool: Pool): void {
   // scrapes one at a time: each formats the samples its own query read
   let previous: Promise<unknown> = Promise.resolve();
   const scrape = async (): Promise<string> => {
+    await pool.query("select sincro.metric_compact()");
     const result = await pool.query<Sample>("select metric, labels, value from sincro.metric_samples()");
     current = result.rows;
     return registry.metrics();

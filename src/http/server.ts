@@ -46,8 +46,15 @@ export async function startHubHttpServer(options: HubHttpOptions): Promise<HubHt
   // no request log (fastify's own logger off); the console logs its events, and failures, itself
   const log = options.logger.child({ component: "http" });
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
-  // for /metrics; jit off as for the console's sessions (sessions.ts)
-  const pool = new Pool({ connectionString: options.databaseUrl, max: 2, application_name: "sincro metrics", options: "-c jit=off" });
+  // for /metrics; jit off as for the console's sessions (sessions.ts). Its connection outlives the
+  // usual scrape interval (15-60 s): a fresh backend spends more loading the catalog than the scrape's query takes
+  const pool = new Pool({
+    connectionString: options.databaseUrl,
+    max: 2,
+    idleTimeoutMillis: 5 * 60_000,
+    application_name: "sincro metrics",
+    options: "-c jit=off",
+  });
   pool.on("error", () => undefined);
   // for the stores' webhooks: one short call each, many shops at once
   const webhookPool = new Pool({ connectionString: options.databaseUrl, max: 8, application_name: "sincro webhooks" });

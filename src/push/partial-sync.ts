@@ -5,6 +5,7 @@
  */
 import type { Queryable } from "../db/queryable";
 import type { ErpConnector } from "../erp/connector";
+import { enterPhase } from "../sync/phase";
 import { messageOf, pushOrder } from "./push-order";
 
 export interface PartialSyncResult {
@@ -42,9 +43,10 @@ export async function runPartialSync(
     await reportProgress(db, azi, runId, 0, 0, 0);
     const pending = await db.query<{ id_pub: string }>("select id_pub from sincro.pushable_orders(azi => $1) as id_pub", [azi]);
     progress.onStart?.(pending.rows.length);
-    for (const row of pending.rows) {
+    for (const [position, row] of pending.rows.entries()) {
       if (options.signal?.aborted) throw new Error(`partial sync ${runId} of company ${azi} stopped (${stopReason(options.signal)})`);
       const idPub = Number(row.id_pub);
+      await enterPhase(db, azi, runId, "pushing", { step: position + 1, steps: pending.rows.length });
       try {
         const outcome = await pushOrder(db, erp, { azi, idPub }, options);
         if (outcome === "acquired") pushed++;

@@ -74,3 +74,51 @@ export async function pushOrder(
     throw new PushFailedError(order, error);
   }
 }
+
+/**
+ * One push_order job with batches on: claims the job's own order and up to maxOrders - 1 other
+ * new orders of its company (sincro.push_claim_batch), sends them in one request
+ * (ErpConnector.createOrders) and writes every answer back in one transaction (sincro.push_answers).
+ * With maxOrders 1, or a connector to an ERP without batches, it is pushOrder. An ERP that does not
+ * answer fails every order of the batch (pending again: retried, swept, or pushed by a partial sync);
+ * an order the ERP's answer leaves out fails alone.
+ */
+export async function pushOrderBatch(
+  db: Queryable,
+  erp: ErpConnector,
+  order: OrderRef,
+  maxOrders: number,
+  options: { signal?: AbortSignal } = {},
+): Promise<{ readonly outcome: PushOutcome; readonly batch: number }> {
+  const limit = Math.min(maxOrders, erp.createOrders === undefined ? 1 : ((await erp.orderBatchLimit?.(options)) ?? 1));
+  if (limit <= 1 || erp.createOrders === undefined) return { outcome: await pushOrder(db, erp, order, options), batch: 1 };
+
+  const claimed = await db.query<{ requests: unknown[] }>(
+    "select sincro.push_claim_batch(azi => $1, id_pub => $2, max_orders => $3) as requests",
+    [order.azi, order.idPub, limit],
+  );
+  const requests = (claimed.rows[0]?.requests ?? []).map(parseErpOrderRequest);
+  if (requests.length === 0) return { outcome: "nothing_to_push", batch: 0 };
+
+  type Answer = { web_id: number; outcome: "acquired" | "rejected" | "failed"; tor_chia?: string; cliente_cod?: string | null; message?: string };
+  let answers: Answer[];
+  let failure: unknown;
+  try {
+    const results = await erp.createOrders(order.azi, requests, options);
+    const byWebId = new Map(results.map((result) => [result.web_id, result]));
+    answers = requests.map((request): Answer => {
+      const result = byWebId.get(request.web_id);
+      if (result === undefined) return { web_id: request.web_id, outcome: "failed", message: "the ERP's batch answer left this order out" };
+      if (result.outcome === "rejected") return { web_id: request.web_id, outcome: "rejected", message: result.message };
+      return { web_id: request.web_id, outcome: "acquired", tor_chia: result.tor_chia, cliente_cod: result.cliente_cod };
+    });
+  } catch (error) {
+    failure = error;
+    answers = requests.map((request) => ({ web_id: request.web_id, outcome: "failed", message: messageOf(error) }));
+  }
+  await db.query("select sincro.push_answers(azi => $1, answers => $2::jsonb)", [order.azi, JSON.stringify(answers)]);
+  if (failure !== undefined) throw new PushFailedError(order, failure);
+  const own = answers.find((answer) => answer.web_id === order.idPub);
+  const outcome: PushOutcome = own === undefined ? "nothing_to_push" : own.outcome === "rejected" ? "rejected" : own.outcome === "acquired" ? "acquired" : "nothing_to_push";
+  return { outcome, batch: requests.length };
+}

@@ -23,6 +23,7 @@ import {
   changeOrder,
   confirmOrder,
   createOrder,
+  createOrders,
   enterOrder,
   installSchema,
   listOrders,
@@ -53,6 +54,15 @@ export const faultsSchema = z
   })
   .partial();
 
+/** How an order-creation request came: alone (POST …/orders) or in a batch (POST …/order-batches) of that many. */
+export interface OrderRequestArrival {
+  readonly via: "single" | "batch";
+  readonly ordersInRequest: number;
+}
+
+/** For tests: sees every valid order-creation request before the ERP handles it; awaited; must not throw. */
+export type OrderRequestWatcher = (request: ErpOrderRequest, arrival: OrderRequestArrival) => Promise<void>;
+
 export interface ReferenceErpOptions {
   readonly databaseUrl: string;
   /** 0 (default): any free port. */
@@ -65,7 +75,9 @@ export interface ReferenceErpOptions {
    * looks it up or creates it (so before the caller can hear back), and awaited.
    * It must not throw.
    */
-  readonly onOrderRequest?: (request: ErpOrderRequest) => Promise<void>;
+  readonly onOrderRequest?: OrderRequestWatcher;
+  /** false: an ERP that offers only the single create (no order_batch_max in /v1/health, 404 on order-batches). Default true. */
+  readonly offersOrderBatches?: boolean;
 }
 
 export interface ReferenceErp {
@@ -83,13 +95,18 @@ const operatorOrderSchema = z.object({
   lines: z.array(z.object({ articolo: z.string().min(1), quantita: z.number().positive(), prezzo: z.number().min(0).optional() })).min(1),
 });
 
+/** The most orders one batch request may carry (announced in GET /v1/health as order_batch_max). */
+export const ORDER_BATCH_MAX = 100;
+const orderBatchSchema = z.object({ orders: z.array(z.unknown()).min(1).max(ORDER_BATCH_MAX) });
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function buildServer(
   pool: Pool,
   token: string,
   faults: { current: Faults },
-  onOrderRequest: ((request: ErpOrderRequest) => Promise<void>) | undefined,
+  onOrderRequest: OrderRequestWatcher | undefined,
+  offersOrderBatches: boolean,
 ): FastifyInstance {
   const app = Fastify({ logger: false });
 
@@ -108,7 +125,54 @@ function buildServer(
     return undefined;
   });
 
-  app.get("/v1/health", async () => ({ status: "ok" }));
+  app.get("/v1/health", async () => (offersOrderBatches ? { status: "ok", order_batch_max: ORDER_BATCH_MAX } : { status: "ok" }));
+
+  // several orders of one company in one request: each created in its own transaction (one
+  // rejection does not undo the others), a result per order in request order
+  app.post<{ Params: { azi: string } }>("/v1/companies/:azi/order-batches", { bodyLimit: 64 * 1024 * 1024 }, async (request, reply) => {
+    if (!offersOrderBatches) return reply.code(404).send({ error: "not_found", message: "this ERP creates orders one at a time" });
+    const envelope = orderBatchSchema.safeParse(request.body);
+    if (!envelope.success) {
+      return reply.code(400).send({ error: "bad_request", message: `the body must be {"orders": [1..${ORDER_BATCH_MAX} orders]}` });
+    }
+    // the envelope's orders, each checked against the contract's schema: a malformed one is rejected alone
+    const results: unknown[] = [];
+    const valid: ErpOrderRequest[] = [];
+    for (const [index, raw] of envelope.data.orders.entries()) {
+      const parsed = erpOrderRequestSchema.safeParse(raw);
+      const webId = typeof (raw as { web_id?: unknown })?.web_id === "number" ? (raw as { web_id: number }).web_id : null;
+      if (parsed.success && parsed.data.azi === request.params.azi) {
+        valid.push(parsed.data);
+        continue;
+      }
+      if (webId === null) return reply.code(400).send({ error: "bad_request", message: `order ${index + 1} has no numeric web_id` });
+      const message = parsed.success
+        ? `azi ${parsed.data.azi} does not match the URL's ${request.params.azi}`
+        : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      results.push({ web_id: webId, outcome: "rejected", message });
+    }
+    // the valid ones in one transaction, each behind a savepoint (createOrders)
+    let createdAny = false;
+    const answers = await createOrders(pool, valid, (order) => onOrderRequest?.(order, { via: "batch", ordersInRequest: envelope.data.orders.length }) ?? Promise.resolve());
+    for (const answer of answers) {
+      if ("rejection" in answer) {
+        results.push({ web_id: answer.order.web_id, outcome: "rejected", message: answer.rejection });
+        continue;
+      }
+      createdAny ||= answer.created.created;
+      results.push({
+        web_id: answer.order.web_id,
+        outcome: answer.created.created ? "created" : "existing",
+        tor_chia: answer.created.tor_chia,
+        cliente_cod: answer.created.cliente_cod,
+      });
+    }
+    if (createdAny && faults.current.dieAfterCommitRate > 0 && Math.random() < faults.current.dieAfterCommitRate) {
+      request.raw.socket.destroy(); // committed, and no reply: the caller must retry and get them back
+      return reply.hijack();
+    }
+    return reply.code(200).send({ results });
+  });
 
   app.post<{ Params: { azi: string } }>("/v1/companies/:azi/orders", async (request, reply) => {
     const parsed = erpOrderRequestSchema.safeParse(request.body);
@@ -118,7 +182,7 @@ function buildServer(
     if (parsed.data.azi !== request.params.azi) {
       return reply.code(422).send({ error: "invalid_order", message: `azi ${parsed.data.azi} does not match the URL's ${request.params.azi}` });
     }
-    await onOrderRequest?.(parsed.data);
+    await onOrderRequest?.(parsed.data, { via: "single", ordersInRequest: 1 });
     try {
       const created = await createOrder(pool, parsed.data);
       if (created.created && faults.current.dieAfterCommitRate > 0 && Math.random() < faults.current.dieAfterCommitRate) {
@@ -199,7 +263,7 @@ export async function startReferenceErp(options: ReferenceErpOptions): Promise<R
   pool.on("error", () => undefined);
   await installSchema(pool);
   const faults = { current: { ...NO_FAULTS, ...stripUndefined(options.faults ?? {}) } };
-  const app = buildServer(pool, options.token, faults, options.onOrderRequest);
+  const app = buildServer(pool, options.token, faults, options.onOrderRequest, options.offersOrderBatches ?? true);
   const host = options.host ?? "127.0.0.1";
   try {
     await app.listen({ port: options.port ?? 0, host });

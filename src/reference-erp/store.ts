@@ -67,50 +67,81 @@ function checkOrder(order: ErpOrderRequest): void {
 
 export async function createOrder(pool: Pool, order: ErpOrderRequest): Promise<ErpOrderCreated> {
   checkOrder(order);
+  return inTransaction(pool, (client) => createOrderOn(client, order));
+}
+
+/**
+ * Several orders of one company in one transaction (one commit for the batch), each behind its own
+ * savepoint: a rejected order is rolled back alone and answered as rejected; any other error fails
+ * the whole batch (nothing of it is kept).
+ */
+export async function createOrders(
+  pool: Pool,
+  orders: readonly ErpOrderRequest[],
+  beforeEach?: (order: ErpOrderRequest) => Promise<void>,
+): Promise<({ readonly order: ErpOrderRequest } & ({ readonly created: ErpOrderCreated } | { readonly rejection: string }))[]> {
   return inTransaction(pool, async (client) => {
-    await ensureCompany(client, order.azi);
-    await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`order/${order.azi}/${order.web_id}`]);
-    const existing = await client.query<{ tor_chia: string; cliente_cod: string | null }>(
-      "select tor_chia, cliente_cod from erp_ref.orders where azi = $1 and web_id = $2",
-      [order.azi, order.web_id],
-    );
-    const found = existing.rows[0];
-    if (found) return { tor_chia: found.tor_chia, cliente_cod: found.cliente_cod, created: false };
-    // before any write; taken after the advisory lock, which nobody waits for while holding this one
-    await lockChangeLog(client, order.azi);
-
-    let clienteCod = order.cliente_cod;
-    if (order.new_customer) {
-      const customer = order.new_customer;
-      await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`customer/${order.azi}/${customer.customer_id}`]);
-      const known = await client.query<{ code: string }>("select code from erp_ref.customer where azi = $1 and web_id = $2", [
-        order.azi,
-        customer.customer_id,
-      ]);
-      clienteCod = known.rows[0]?.code ?? null;
-      if (clienteCod === null) {
-        clienteCod = await nextCustomerCode(client, order.azi);
-        await client.query("insert into erp_ref.customer (azi, code, web_id, data) values ($1, $2, $3, $4)", [
-          order.azi,
-          clienteCod,
-          customer.customer_id,
-          JSON.stringify(customer),
-        ]);
-        await appendChange(client, order.azi, "customer", { cod_cli: clienteCod }, "insert");
+    const results: ({ readonly order: ErpOrderRequest } & ({ readonly created: ErpOrderCreated } | { readonly rejection: string }))[] = [];
+    for (const order of orders) {
+      await beforeEach?.(order);
+      await client.query("savepoint batch_order");
+      try {
+        checkOrder(order);
+        results.push({ order, created: await createOrderOn(client, order) });
+        await client.query("release savepoint batch_order");
+      } catch (error) {
+        if (!(error instanceof OrderRejection)) throw error;
+        await client.query("rollback to savepoint batch_order");
+        results.push({ order, rejection: error.message });
       }
-    } else if (clienteCod !== null) {
-      const known = await client.query("select 1 from erp_ref.customer where azi = $1 and code = $2", [order.azi, clienteCod]);
-      if (known.rowCount === 0) throw new OrderRejection(`customer ${clienteCod} does not exist in the ERP`);
     }
-
-    const torChia = await nextOrderKey(client, order.azi);
-    await client.query(
-      "insert into erp_ref.orders (azi, tor_chia, web_id, cliente_cod, data) values ($1, $2, $3, $4, $5)",
-      [order.azi, torChia, order.web_id, clienteCod, JSON.stringify(order)],
-    );
-    await appendChange(client, order.azi, "order", { tor_chia: torChia }, "insert");
-    return { tor_chia: torChia, cliente_cod: clienteCod, created: true };
+    return results;
   });
+}
+
+async function createOrderOn(client: PoolClient, order: ErpOrderRequest): Promise<ErpOrderCreated> {
+  await ensureCompany(client, order.azi);
+  await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`order/${order.azi}/${order.web_id}`]);
+  const existing = await client.query<{ tor_chia: string; cliente_cod: string | null }>(
+    "select tor_chia, cliente_cod from erp_ref.orders where azi = $1 and web_id = $2",
+    [order.azi, order.web_id],
+  );
+  const found = existing.rows[0];
+  if (found) return { tor_chia: found.tor_chia, cliente_cod: found.cliente_cod, created: false };
+  // before any write; taken after the advisory lock, which nobody waits for while holding this one
+  await lockChangeLog(client, order.azi);
+
+  let clienteCod = order.cliente_cod;
+  if (order.new_customer) {
+    const customer = order.new_customer;
+    await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`customer/${order.azi}/${customer.customer_id}`]);
+    const known = await client.query<{ code: string }>("select code from erp_ref.customer where azi = $1 and web_id = $2", [
+      order.azi,
+      customer.customer_id,
+    ]);
+    clienteCod = known.rows[0]?.code ?? null;
+    if (clienteCod === null) {
+      clienteCod = await nextCustomerCode(client, order.azi);
+      await client.query("insert into erp_ref.customer (azi, code, web_id, data) values ($1, $2, $3, $4)", [
+        order.azi,
+        clienteCod,
+        customer.customer_id,
+        JSON.stringify(customer),
+      ]);
+      await appendChange(client, order.azi, "customer", { cod_cli: clienteCod }, "insert");
+    }
+  } else if (clienteCod !== null) {
+    const known = await client.query("select 1 from erp_ref.customer where azi = $1 and code = $2", [order.azi, clienteCod]);
+    if (known.rowCount === 0) throw new OrderRejection(`customer ${clienteCod} does not exist in the ERP`);
+  }
+
+  const torChia = await nextOrderKey(client, order.azi);
+  await client.query(
+    "insert into erp_ref.orders (azi, tor_chia, web_id, cliente_cod, data) values ($1, $2, $3, $4, $5)",
+    [order.azi, torChia, order.web_id, clienteCod, JSON.stringify(order)],
+  );
+  await appendChange(client, order.azi, "order", { tor_chia: torChia }, "insert");
+  return { tor_chia: torChia, cliente_cod: clienteCod, created: true };
 }
 
 export interface ListedOrder {

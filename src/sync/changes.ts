@@ -18,6 +18,7 @@ import type { Pool } from "pg";
 import type { Queryable } from "../db/queryable";
 import { withRunSession } from "../db/run-session";
 import type { ErpConnector } from "../erp/connector";
+import { enterPhase } from "./phase";
 import { beginRun, completeRun, failRun, SyncFailedError } from "./runs";
 
 export const DEFAULT_CHANGES_BATCH_SIZE = 1000;
@@ -70,6 +71,8 @@ export async function pullChanges(db: Queryable, erp: ErpConnector, azi: string,
   try {
     for (;;) {
       signal?.throwIfAborted();
+      const page = progress.batches + 1;
+      await enterPhase(db, azi, runId, "fetching", { step: page });
       const cursor = await readErpCursor(db, azi);
       const batch = await erp.pullChanges(azi, cursor, batchSize, signal === undefined ? {} : { signal });
       if (batch.changes.length === 0 && batch.next_cursor === cursor) {
@@ -79,6 +82,7 @@ export async function pullChanges(db: Queryable, erp: ErpConnector, azi: string,
         break;
       }
       signal?.throwIfAborted();
+      await enterPhase(db, azi, runId, "applying", { step: page });
       // autocommit: one call, one transaction (batch applied + cursor moved together)
       const result = await db.query<{ applied: Applied }>(
         "select sincro.sync_changes_apply(azi => $1, run_id => $2, from_cursor => $3, next_cursor => $4, changes => $5::jsonb) as applied",

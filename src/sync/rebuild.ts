@@ -33,6 +33,7 @@ import type { Queryable } from "../db/queryable";
 import { withRunSession } from "../db/run-session";
 import { ERP_ENTITIES, type ErpConnector, type ErpEntity, type ErpSnapshot } from "../erp/connector";
 import { periodicCollector } from "./heap";
+import { enterPhase } from "./phase";
 import { beginRun, completeRun, failRun, SyncFailedError } from "./runs";
 
 export const DEFAULT_REBUILD_BATCH_SIZE = 5000;
@@ -137,6 +138,7 @@ export async function rebuildOn(db: Queryable, erp: ErpConnector, azi: string, r
     const entityCount = ERP_ENTITIES.length;
     for (const [position, entity] of ERP_ENTITIES.entries()) {
       signal?.throwIfAborted();
+      await enterPhase(db, azi, runId, "reading", { item: entity, step: position + 1, steps: entityCount });
       const snapshot = await erp.openSnapshot(azi, entity, signal === undefined ? { batchSize } : { batchSize, signal });
       firstCursor ??= snapshot.cursor;
       const where = { entityExpected: snapshot.rowCount, entityIndex: position + 1, entityCount };
@@ -160,6 +162,7 @@ export async function rebuildOn(db: Queryable, erp: ErpConnector, azi: string, r
     signal?.throwIfAborted();
     const cursor = firstCursor ?? "";
     options.onProgress?.({ runId, phase: "sweep", received, changed, entityReceived: 0, entityExpected: undefined, entityIndex: entityCount, entityCount });
+    await enterPhase(db, azi, runId, "tombstoning");
     const swept = await db.query<{ swept: { tombstoned: number } }>(
       "select sincro.sync_rebuild_sweep(azi => $1, run_id => $2, erp_cursor => $3) as swept",
       [azi, runId, cursor],

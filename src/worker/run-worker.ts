@@ -6,6 +6,7 @@ import { Logger as WorkerLogger, run, type Runner, type TaskList } from "graphil
 import { Pool } from "pg";
 import type { Logger } from "pino";
 import type { ErpConnector } from "../erp/connector";
+import { compactMetricsTask } from "./tasks/compact_metrics";
 import { endOverdueSessionsTask } from "./tasks/end_overdue_sessions";
 import { partialSyncTask } from "./tasks/partial_sync";
 import { pushOrderTask } from "./tasks/push_order";
@@ -25,18 +26,24 @@ export interface WorkerOptions {
   readonly logger: Logger;
   /** Poll interval in ms when LISTEN/NOTIFY misses (default 2000). */
   readonly pollInterval?: number;
-  /** Run the scheduled jobs: the every-minute push sweep, sweep of overdue client sessions and store sweep (lost doorbells, reconciliations due), the daily tombstone purge (default true). */
+  /** Run the scheduled jobs: the every-minute push sweep, sweep of overdue client sessions, compaction of the metrics' deltas and store sweep (lost doorbells, reconciliations due), the daily tombstone purge (default true). */
   readonly sweep?: boolean;
+  /**
+   * Most orders one push sends in one ERP request (default 1: one request per order). Above 1, a
+   * push_order job also takes other new orders of its company, when the ERP offers batches.
+   */
+  readonly pushBatch?: number;
 }
 
-export function sincroTaskList(erp: ErpConnector): TaskList {
+export function sincroTaskList(erp: ErpConnector, options: { readonly pushBatch?: number } = {}): TaskList {
   return {
-    push_order: pushOrderTask(erp),
+    push_order: pushOrderTask(erp, options.pushBatch ?? 1),
     partial_sync: partialSyncTask(erp),
     sync_pull: syncPullTask(erp),
     sweep_pushes: sweepPushesTask,
     purge_tombstones: purgeTombstonesTask,
     end_overdue_sessions: endOverdueSessionsTask,
+    compact_metrics: compactMetricsTask,
     store_inbox_apply: storeInboxApplyTask,
     store_reconcile: storeReconcileTask(),
     store_status_back: storeStatusBackTask(),
@@ -44,9 +51,19 @@ export function sincroTaskList(erp: ErpConnector): TaskList {
   };
 }
 
+/** A job named in a log line: never its whole row (its payload, ~1 kB an order at info level, issue 15). */
+function jobSummary(job: unknown): unknown {
+  if (typeof job !== "object" || job === null) return job;
+  const { id, task_identifier, attempts, max_attempts } = job as Record<string, unknown>;
+  return { id, task_identifier, attempts, max_attempts };
+}
+
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
-    const fields = { component: "worker", ...scope, ...meta };
+    const fields: Record<string, unknown> = { component: "worker", ...scope, ...meta };
+    if ("job" in fields) fields.job = jobSummary(fields.job);
+    // a job's success is our task's own line (what it did, e.g. "order 12 of C00001: acquired"): graphile-worker's goes to debug
+    if (level === "info" && meta?.success === true) return logger.debug(fields, message);
     switch (level) {
       case "error":
         return logger.error(fields, message);
@@ -97,13 +114,13 @@ function startRunner(options: WorkerOptions, pool: Pool, concurrency: number): P
     pollInterval: options.pollInterval ?? 2000,
     noHandleSignals: true,
     logger: workerLogger(options.logger),
-    taskList: sincroTaskList(options.erp),
+    taskList: sincroTaskList(options.erp, { pushBatch: options.pushBatch ?? 1 }),
     // one attempt per sweep: a failed sweep is simply run again the next minute; the purge runs at 03:17 daily
     ...(options.sweep === false
       ? {}
       : {
           crontab:
-            "* * * * * sweep_pushes ?max=1\n* * * * * end_overdue_sessions ?max=1\n* * * * * store_sweep ?max=1\n17 3 * * * purge_tombstones ?max=3\n",
+            "* * * * * sweep_pushes ?max=1\n* * * * * end_overdue_sessions ?max=1\n* * * * * compact_metrics ?max=1\n* * * * * store_sweep ?max=1\n17 3 * * * purge_tombstones ?max=3\n",
         }),
   });
 }

@@ -93,6 +93,7 @@ describe("GET /metrics", () => {
 
     // TEST: runs, rows, quota, consumer lag, queue
     expect(metrics.value("sincro_sync_runs_total", { azi: "M1", kind: "partial", state: "succeeded" })).toBe(1);
+    expect(metrics.types.get("sincro_sync_runs_running")).toBe("gauge");
     expect(metrics.value("sincro_sync_rows_total", { azi: "M1", kind: "partial" })).toBe(0);
     expect(metrics.value("sincro_quota_remaining", { azi: "M1" })).toBe(3);
     expect(metrics.value("sincro_quota_total", { azi: "M1" })).toBe(3);
@@ -112,6 +113,21 @@ describe("GET /metrics", () => {
     const metrics = parsePrometheusText(await (await fetch(`${server.url}metrics`)).text());
     // TEST: M2's second order is pending for the ERP (ERP down, manual mode)
     expect(metrics.value("sincro_orders_pending", { azi: "M2", party: "erp" })).toBe(2);
+  });
+
+  it("a run under way is a gauge; the runs counter counts it once it has ended, and never goes down", async () => {
+    const scrape = async () => parsePrometheusText(await (await fetch(`${server.url}metrics`)).text());
+    const runId = await beginPartialSync(harness.pool, "M1");
+    const during = await scrape();
+    // TEST: under way: the gauge says 1, the counter has no running series and keeps its finished runs
+    expect(during.value("sincro_sync_runs_running", { azi: "M1", kind: "partial" })).toBe(1);
+    expect(during.samples.some((s) => s.name === "sincro_sync_runs_total" && s.labels.state === "running")).toBe(false);
+    expect(during.value("sincro_sync_runs_total", { azi: "M1", kind: "partial", state: "succeeded" })).toBe(1);
+    await runPartialSync(harness.pool, harness.erp, "M1", runId);
+    const after = await scrape();
+    // TEST: ended: counted as succeeded, the gauge back to nothing under way
+    expect(after.value("sincro_sync_runs_total", { azi: "M1", kind: "partial", state: "succeeded" })).toBe(2);
+    expect(after.samples.some((s) => s.name === "sincro_sync_runs_running" && s.labels.azi === "M1" && s.value > 0)).toBe(false);
   });
 
   it("SINCRO_METRICS=off: no /metrics", async () => {

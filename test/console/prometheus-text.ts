@@ -35,7 +35,9 @@ function parseLabels(text: string, line: string): Record<string, string> {
 function parseValue(text: string): number {
   if (text === "+Inf") return Infinity;
   if (text === "-Inf") return -Infinity;
-  if (text === "NaN") return NaN;
+  // Prometheus reads values with Go's strconv.ParseFloat, which takes NaN in any case; prom-client
+  // writes "Nan" (e.g. nodejs_eventloop_lag_mean_seconds before the event loop was sampled)
+  if (text.toLowerCase() === "nan") return NaN;
   const value = Number(text);
   if (Number.isNaN(value)) throw new Error(`bad value ${text}`);
   return value;

@@ -28,6 +28,7 @@ import type { ChildProcess } from "node:child_process";
 import { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ErpOrderRequest } from "../../src/erp/connector";
+import type { OrderRequestArrival } from "../../src/reference-erp/server";
 import { beginPartialSync, runPartialSync } from "../../src/push/partial-sync";
 import { eventually, insertStoreOrder, pushStates, registerCompany, startPushHarness, type PushHarness } from "./harness";
 import { startSincro } from "../support/cli";
@@ -36,9 +37,10 @@ const ORDERS = 500;
 const INSERTERS = 10;
 const AZI = "C00001";
 
-function startWorkerProcess(harness: PushHarness): ChildProcess {
+function startWorkerProcess(harness: PushHarness, pushBatch: number): ChildProcess {
   const target = { hubUrl: harness.hub.url, erpUrl: harness.erpUrl, erpToken: harness.erpToken };
-  return startSincro(target, ["worker"], { quiet: true, env: { SINCRO_WORKER_CONCURRENCY: "4", SINCRO_LOG_LEVEL: "silent" } }).child;
+  const env = { SINCRO_WORKER_CONCURRENCY: "4", SINCRO_LOG_LEVEL: "silent", SINCRO_PUSH_BATCH: String(pushBatch) };
+  return startSincro(target, ["worker"], { quiet: true, env }).child;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -48,9 +50,14 @@ interface CreateRequestSeen {
   readonly webId: number;
   readonly ackGest: number | null;
   readonly pushState: string | null;
+  readonly via: "single" | "batch";
 }
 
-describe("pushing orders to the ERP under faults", () => {
+// once with one create request per order, once with batches (SINCRO_PUSH_BATCH, issue 15): the same guarantees
+describe.each([
+  { mode: "one request per order", pushBatch: 1 },
+  { mode: "batches of up to 20 orders", pushBatch: 20 },
+])("pushing orders to the ERP under faults, $mode", ({ pushBatch }) => {
   let harness: PushHarness;
   let observer: Pool;
   const workers = new Set<ChildProcess>();
@@ -59,20 +66,20 @@ describe("pushing orders to the ERP under faults", () => {
 
   // runs inside the reference ERP's request handling, before it answers: the pusher
   // cannot write the answer back before this read
-  async function seeCreateRequest(request: ErpOrderRequest): Promise<void> {
+  async function seeCreateRequest(request: ErpOrderRequest, arrival: OrderRequestArrival): Promise<void> {
     try {
       const hub = await observer.query<{ ack_gest: number; state: string }>(
         "select a.ack_gest, p.state from sincro.arportes a join sincro.order_push p using (azi, id_pub) where a.azi = $1 and a.id_pub = $2",
         [request.azi, request.web_id],
       );
-      requests.push({ webId: request.web_id, ackGest: hub.rows[0]?.ack_gest ?? null, pushState: hub.rows[0]?.state ?? null });
+      requests.push({ webId: request.web_id, ackGest: hub.rows[0]?.ack_gest ?? null, pushState: hub.rows[0]?.state ?? null, via: arrival.via });
     } catch (error) {
       observerErrors.push(error instanceof Error ? error.message : String(error));
     }
   }
 
   beforeAll(async () => {
-    harness = await startPushHarness("push_once", { timeoutMs: 2000, onOrderRequest: seeCreateRequest });
+    harness = await startPushHarness(`push_once_${pushBatch}`, { timeoutMs: 2000, onOrderRequest: seeCreateRequest });
     // its own connections, so the watch never waits behind the store's inserts
     observer = new Pool({ connectionString: harness.hub.url, max: 4 });
     await registerCompany(harness.pool, AZI);
@@ -97,7 +104,7 @@ describe("pushing orders to the ERP under faults", () => {
       let acquiredAtLastKill = 0;
       for (;;) {
         while (workers.size < 2) {
-          const worker = startWorkerProcess(harness);
+          const worker = startWorkerProcess(harness, pushBatch);
           workers.add(worker);
           worker.on("exit", () => workers.delete(worker));
         }
@@ -133,7 +140,7 @@ describe("pushing orders to the ERP under faults", () => {
 
     // recovery: one fresh worker, the sweep for what the dead ones held, and a partial sync racing it
     if (workers.size === 0) {
-      const worker = startWorkerProcess(harness);
+      const worker = startWorkerProcess(harness, pushBatch);
       workers.add(worker);
       worker.on("exit", () => workers.delete(worker));
     }
@@ -177,7 +184,11 @@ describe("pushing orders to the ERP under faults", () => {
     const sentAfterAcquired = requests.filter((request) => request.ackGest === 1 && request.pushState !== "acquired");
     expect(sentAfterAcquired).toEqual([]);
     const lateSecondPushes = requests.filter((request) => request.ackGest === 1).length;
-    console.info(`${requests.length} create requests for ${ORDERS} orders; ${lateSecondPushes} late second pushes of a claim made before acquisition`);
+    const inBatches = requests.filter((request) => request.via === "batch").length;
+    console.info(`${requests.length} create requests for ${ORDERS} orders (${inBatches} in batches); ${lateSecondPushes} late second pushes of a claim made before acquisition`);
+    // TEST: the mode really was in force (the worker sent batches only when asked to; the partial sync creates one by one)
+    if (pushBatch === 1) expect(inBatches).toBe(0);
+    else expect(inBatches).toBeGreaterThan(ORDERS / 2);
     // TEST: every public ID 1..500 exists once in the hub, acquired
     expect([...ids].sort((a, b) => a - b)).toEqual(Array.from({ length: ORDERS }, (_, i) => i + 1));
     const hub = await harness.pool.query<{ id_pub: string; tor_chia: string; ack_gest: number }>(

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { Client, Pool } from "pg";
 import { createHttpConnector } from "../../src/erp/http-connector";
 import type { ErpConnector, ErpOrderRequest } from "../../src/erp/connector";
-import { startReferenceErp, type Faults } from "../../src/reference-erp/server";
+import { startReferenceErp, type Faults, type OrderRequestWatcher } from "../../src/reference-erp/server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
 export interface PushHarness {
@@ -30,14 +30,15 @@ export interface ErpListedOrder {
 export interface PushHarnessOptions {
   readonly timeoutMs?: number;
   /** Sees every order-creation request the reference ERP receives, before it is handled (see ReferenceErpOptions). */
-  readonly onOrderRequest?: (request: ErpOrderRequest) => Promise<void>;
+  readonly onOrderRequest?: OrderRequestWatcher;
+  readonly offersOrderBatches?: boolean;
 }
 
 export async function startPushHarness(label: string, options: PushHarnessOptions = {}): Promise<PushHarness> {
   const hub = await createTestDatabase(`${label}_hub`);
   const erpDatabase = await createTestDatabase(`${label}_erp`, { migrate: false });
   const erpToken = randomBytes(12).toString("hex");
-  const server = await startReferenceErp({ databaseUrl: erpDatabase.url, port: 0, token: erpToken, onOrderRequest: options.onOrderRequest });
+  const server = await startReferenceErp({ databaseUrl: erpDatabase.url, port: 0, token: erpToken, onOrderRequest: options.onOrderRequest, offersOrderBatches: options.offersOrderBatches ?? true });
   const erp = createHttpConnector({ baseUrl: server.url, token: erpToken, timeoutMs: options.timeoutMs ?? 2000 });
   const pool = new Pool({ connectionString: hub.url, max: 8 });
   return {

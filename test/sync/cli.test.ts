@@ -152,6 +152,10 @@ describe("sincro sync changes / rebuild, quota, status", () => {
       ["changes", "succeeded", "1"],
       ["changes", "failed", "none"],
     ]);
+    // TEST: and its phase: done, or where the interrupted one stopped (a page, fetched or being applied)
+    const phases = runsTable(runs.output).map((run) => run.phase);
+    expect(phases[0]).toBe("done");
+    expect(phases[1]).toMatch(/^failed while (fetching page \d+ from the ERP|applying page \d+)$/);
     const all = await sincro(harness, ["status"]);
     expect(all.code, all.output).toBe(0);
     expect(all.output).toContain("== C00002 ==");

@@ -11,6 +11,7 @@ import type { Pool } from "pg";
 import type { CliContext } from "../context";
 import { companiesFor, openHub } from "../hub";
 import { formatAge, formatTable } from "../table";
+import { describePhase, type RunPhase } from "../../sync/phase";
 
 interface CompanyStatus {
   readonly azi: string;
@@ -33,7 +34,7 @@ interface ConsumerLag {
   readonly updated_age: number | null;
 }
 
-interface RunRow {
+interface RunRow extends RunPhase {
   readonly run_id: string;
   readonly kind: string;
   readonly state: string;
@@ -86,7 +87,8 @@ async function lastRuns(pool: Pool, azi: string): Promise<RunRow[]> {
   const result = await pool.query<RunRow>(
     `select r.run_id::text as run_id, r.kind, r.state, to_char(r.started_at, 'YYYY-MM-DD HH24:MI:SS') as started_at,
             extract(epoch from coalesce(r.finished_at, now()) - r.started_at)::float8 as seconds,
-            r.rows_received, r.rows_changed, r.rows_tombstoned, r.orders_pushed, r.uses_quota, r.error
+            r.rows_received, r.rows_changed, r.rows_tombstoned, r.orders_pushed, r.uses_quota, r.error,
+            r.phase, r.phase_item, r.phase_step, r.phase_steps
      from sincro.sync_runs r where r.azi = $1 order by r.run_id desc limit 5`,
     [azi],
   );
@@ -123,13 +125,14 @@ function formatCompany(status: CompanyStatus, consumers: readonly ConsumerLag[],
     runs.length === 0
       ? "runs: none yet"
       : formatTable(
-          ["run", "kind", "state", "started", "took", "received", "changed", "tombstoned", "pushed", "quota used", "error"],
+          ["run", "kind", "state", "started", "took", "phase", "received", "changed", "tombstoned", "pushed", "quota used", "error"],
           runs.map((r) => [
             Number(r.run_id),
             r.kind,
             r.state,
             r.started_at,
             formatAge(r.seconds),
+            describePhase(r) || null,
             // rows for the syncs with the ERP, orders for partial syncs
             r.kind === "partial" ? null : Number(r.rows_received),
             r.kind === "partial" ? null : Number(r.rows_changed),

@@ -19,7 +19,13 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
       const databaseUrl = hubUrl(context, "worker");
       const erp = openErp(context, "worker", ". `sincro start` runs a worker against the reference ERP without it.");
       const shutdown = new Shutdown(logger);
-      const runner = await startWorker({ connectionString: databaseUrl, erp: erp.connector, logger, concurrency: erp.settings.workerConcurrency });
+      const runner = await startWorker({
+        connectionString: databaseUrl,
+        erp: erp.connector,
+        logger,
+        concurrency: erp.settings.workerConcurrency,
+        pushBatch: erp.settings.pushBatch,
+      });
       const shown = { url: redactPassword(databaseUrl), erp: redactPassword(erp.url) };
       logger.info({ event: "worker_ready", ...shown }, `worker pushing orders of ${shown.url} to ${shown.erp}`);
       void runner.promise.catch((error: unknown) => shutdown.fail(error instanceof Error ? error : new Error(String(error))));

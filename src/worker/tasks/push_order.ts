@@ -6,12 +6,17 @@
  */
 import type { Task } from "graphile-worker";
 import type { ErpConnector } from "../../erp/connector";
-import { pushOrder } from "../../push/push-order";
+import { pushOrder, pushOrderBatch } from "../../push/push-order";
 import { pushOrderPayload } from "./payloads";
 
-export function pushOrderTask(erp: ErpConnector): Task {
+export function pushOrderTask(erp: ErpConnector, pushBatch = 1): Task {
   return async (payload, helpers) => {
     const { azi, id_pub: idPub } = pushOrderPayload.parse(payload);
+    if (pushBatch > 1) {
+      const { outcome, batch } = await pushOrderBatch(helpers, erp, { azi, idPub }, pushBatch, { signal: helpers.abortSignal });
+      helpers.logger.info(`order ${idPub} of ${azi}: ${outcome} (${batch} in its request)`, { azi, idPub, outcome, batch });
+      return;
+    }
     const outcome = await pushOrder(helpers, erp, { azi, idPub }, { signal: helpers.abortSignal });
     helpers.logger.info(`order ${idPub} of ${azi}: ${outcome}`, { azi, idPub, outcome });
   };

@@ -1,7 +1,7 @@
 -- new_customer_correct: a rejection caused by a new customer's data is corrected (the customer's
 -- fields only) and the order pushed again; the changes and the login go to the order's events.
 begin;
-select plan(10);
+select plan(12);
 
 select sincro_tests.setup_company('C00001');
 select sincro_tests.setup_company('C00002');
@@ -30,6 +30,9 @@ select throws_ok($$ select sincro.new_customer_correct('C00001', 1, '{"cod_cli":
 select throws_ok($$ select sincro.new_customer_correct('C00001', 1, '{"ragione_sociale": " "}') $$, 'SY102', null, 'a blank name: SY102');
 select throws_ok($$ select sincro.new_customer_correct('C00001', 1, '{"partita_iva": "123"}') $$, 'SY162', null, 'nothing changed: SY162');
 select throws_ok($$ select sincro.new_customer_correct('C00001', 2, '{"partita_iva": "01234567897"}') $$, 'SY162', null, 'no new customer: SY162');
+-- TEST: a correction meets the fiscal checks a client's new customer meets (wrong check digit, bad codice fiscale)
+select throws_ok($$ select sincro.new_customer_correct('C00001', 1, '{"partita_iva": "01234567890"}') $$, 'SY180', null, 'a partita IVA with a wrong check digit: SY180');
+select throws_ok($$ select sincro.new_customer_correct('C00001', 1, '{"partita_iva": "01234567897", "codice_fiscale": "RSSMRA80A01H501X"}') $$, 'SY181', null, 'a codice fiscale with a wrong check letter: SY181');
 -- TEST: the correction
 select lives_ok($$ select sincro.new_customer_correct('C00001', 1, '{"partita_iva": "01234567897", "ragione_sociale": "Rossi Srl"}') $$, 'corrected');
 reset session authorization;

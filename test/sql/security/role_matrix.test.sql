@@ -49,6 +49,8 @@ select r, o, p from (values
   ('sincro.erp_write_order(text,jsonb)',                     '{EXECUTE}', '{sincro_erp,sincro_worker,sincro_admin}'),
   ('sincro.push_claim(text,bigint)',                         '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.push_acquired(text,bigint,text,text)',            '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.push_claim_batch(text,bigint,integer)',          '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.push_answers(text,jsonb)',                       '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.push_rejected(text,bigint,text)',                 '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.push_failed(text,bigint,text)',                   '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.sweep_pushes(interval)',                          '{EXECUTE}', '{sincro_worker,sincro_admin}'),
@@ -62,6 +64,8 @@ select r, o, p from (values
   ('sincro.sync_run_begin(text,text)',                       '{EXECUTE}', '{sincro_admin}'),
   -- the operator console (sql/console): sincro_operator is checked by test/sql/console/operator_privileges.test.sql
   ('sincro.metric_samples()',                                '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.metric_compact()',                                '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.sync_run_phase(text,bigint,text,text,integer,integer)', '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.push_retry(text,bigint)',                         '{EXECUTE}', '{sincro_admin}'),
   ('sincro.push_resolve(text,bigint,text)',                  '{EXECUTE}', '{sincro_admin}'),
   ('sincro.new_customer_correct(text,bigint,jsonb)',         '{EXECUTE}', '{sincro_admin}'),
