@@ -18,6 +18,7 @@
  *     baseline in the same run: store orders written straight into the tables
  *     at the same rate, insert commit → ack_gest = 1.
  *
+ * The worker pushes one order per ERP request (SINCRO_PUSH_BATCH=1, see startWorker below).
  * "Visible" is timed by a bench-only trigger that NOTIFYs when ack_gest turns 1.
  * Targets (issue 13): accepted p99 <= 20 ms at 200 webhooks/s; webhook → ack p99 <= 100 ms.
  */
@@ -131,7 +132,12 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     const hubUrl = `http://127.0.0.1:${port}/`;
     children.push(spawnSincro(["http"], { DATABASE_URL: hub.url, SINCRO_HTTP_PORT: String(port), SINCRO_CONSOLE: "off", SINCRO_METRICS: "off" }));
     const startWorker = () => {
-      const child = spawnSincro(["worker"], { DATABASE_URL: hub.url, SINCRO_ERP_URL: erp.url, SINCRO_ERP_TOKEN: token, SINCRO_WORKER_CONCURRENCY: "8" });
+      // one order per ERP request: with batches (SINCRO_PUSH_BATCH's default 50) the reference ERP's concurrent
+      // order-batch transactions deadlock on these orders with new customers (HTTP 500, retried with backoff:
+      // minutes, not milliseconds), which would measure that, not the connector
+      const child = spawnSincro(["worker"], {
+        DATABASE_URL: hub.url, SINCRO_ERP_URL: erp.url, SINCRO_ERP_TOKEN: token, SINCRO_WORKER_CONCURRENCY: "8", SINCRO_PUSH_BATCH: "1",
+      });
       children.push(child);
       return child;
     };
@@ -159,7 +165,14 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     const waitForAcks = async (ids: readonly string[], what: string) => {
       const deadline = Date.now() + 60_000 + ids.length * 100; // the drain of a backlog is measured, not raced
       while (ids.some((id) => !ackLatency.has(id))) {
-        if (Date.now() > deadline) throw new Error(`${what}: ${ids.filter((id) => !ackLatency.has(id)).length} orders never acquired`);
+        if (Date.now() > deadline) {
+          const missing = ids.filter((id) => !ackLatency.has(id));
+          const states = await pool.query<{ state: string; n: number; error: string | null }>(
+            `select coalesce(p.state, i.state) as state, count(*)::int as n, max(coalesce(p.last_error, p.erp_message, i.error)) as error
+             from sincro.store_inbox i left join sincro.order_push p on p.azi = i.azi and p.id_pub = i.id_pub
+             where i.platform_order_id = any ($1::text[]) or 'H' || i.platform_order_id = any ($1::text[]) group by 1`, [missing]);
+          throw new Error(`${what}: ${missing.length} orders never acquired: ${JSON.stringify(states.rows)}`);
+        }
         await sleep(50);
       }
       return ids.map((id) => ackLatency.get(id) ?? Number.NaN);
