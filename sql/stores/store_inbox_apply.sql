@@ -105,7 +105,13 @@ begin
           select * into v_known from sincro_private.store_order o
           where o.azi = v_store.azi and o.store_id = v_store.store_id and o.platform_order_id = v_row.platform_order_id for update;
           v_id_pub := v_known.id_pub;
-          if not v_deleted and v_known.modified_at is not null and v_row.modified_at <= v_known.modified_at then
+          -- older, or the same modification time (WooCommerce's has whole seconds) with the same status: a duplicate
+          if not v_deleted and v_known.modified_at is not null
+             and (v_row.modified_at < v_known.modified_at
+                  or (v_row.modified_at = v_known.modified_at
+                      and (v_status ->> 'status') is not distinct from v_known.platform_status
+                      and (v_status ->> 'cancelled')::boolean = (v_known.cancelled_at is not null)
+                      and (not (v_status ->> 'refunded')::boolean or v_known.refunded))) then
             v_state := 'duplicate';
           else
             update sincro_private.store_order o

@@ -2,7 +2,7 @@
 -- version changes nothing the ERP owns and records the shop's status; an older one is a duplicate; an order the
 -- shop has not accepted is ignored until it is; an order that cannot be mapped is an error with nothing written.
 begin;
-select plan(20);
+select plan(21);
 
 select sincro_tests.setup_company('C00001');
 select sincro_tests.setup_store('woo1', 'C00001', 'woocommerce');
@@ -72,6 +72,12 @@ select results_eq($$ select state from sincro.store_inbox_apply((sincro_tests.de
 
 select results_eq($$ select state, error like 'SY173 currency is missing%' from sincro.store_inbox_apply((sincro_tests.deliver('woo1', sincro_tests.woo_order(507, extra => '{"currency": null}'))).inbox_id) $$,
                   $$ values ('error', true) $$, 'no currency: an error saying so');
+
+-- TEST: a change within the same second (same modification time, another status) is not taken for a duplicate
+select sincro.store_inbox_apply((sincro_tests.deliver('woo1', sincro_tests.woo_order(508, 'processing', '2026-11-30T09:50:00'))).inbox_id);
+select results_eq(format($$ select state, error from sincro.store_inbox_apply(%s) $$,
+                         (sincro_tests.deliver('woo1', sincro_tests.woo_order(508, 'cancelled', '2026-11-30T09:50:00'), 'order.updated')).inbox_id),
+                  $$ values ('updated', 'cancelled on the shop') $$, 'same second, cancelled: updated');
 
 -- TEST: a removed store's waiting rows are ignored
 select (sincro_tests.deliver('woo1', sincro_tests.woo_order(505))).inbox_id as orphan \gset
