@@ -13,6 +13,7 @@ import { runPushBench, runPushComparison } from "./push";
 /** `--vs-release=0.1.0`: push and ingest also measured on a hub at that release, same run (see runPushComparison). */
 const vsRelease = process.argv.find((arg) => arg.startsWith("--vs-release="))?.slice("--vs-release=".length);
 import { runRebuildBench } from "./rebuild";
+import { runStoresBench } from "./stores";
 
 interface Benchmark {
   readonly name: string;
@@ -58,6 +59,10 @@ const BENCHMARKS: readonly Benchmark[] = [
   {
     name: "console: Company, Problems and timeline pages and a /metrics scrape over HTTP, with many companies and orders",
     run: (quick) => runConsoleBench(quick ? { companies: 10, orders: 20_000, requests: 20 } : { companies: 100, orders: 1_000_000, requests: 100 }),
+  },
+  {
+    name: "stores: WooCommerce webhooks to the hub's HTTP server, accepted at 200/s, → ack_gest = 1 with the reference ERP",
+    run: (quick) => runStoresBench(quick ? { rate: 200, ackRate: 20, seconds: 3 } : { rate: 200, ackRate: 20, seconds: 10 }),
   },
 ];
 

@@ -29,6 +29,7 @@ const COMMANDS: readonly (readonly [string, () => Promise<Register>])[] = [
   ["status", async () => (await import("./commands/status")).registerStatusCommand],
   ["http", async () => (await import("./commands/http")).registerHttpCommand],
   ["timeline", async () => (await import("./commands/timeline")).registerTimelineCommand],
+  ["store", async () => (await import("./commands/store")).registerStoreCommand],
 ];
 
 /** The program with the command named in argv (after node and the script) registered, or every command. */

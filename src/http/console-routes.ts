@@ -26,6 +26,7 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankAsUndefin
 const signInForm = z.object({ login: z.string().min(1).max(63), password: z.string().max(1000) });
 const orderForm = z.object({ azi: aziSchema, id_pub: idPubSchema });
 const resolveForm = orderForm.extend({ note: z.string().max(2000) });
+const storeRetryForm = z.object({ inbox_id: idPubSchema });
 const CUSTOMER_FIELDS = ["ragione_sociale", "partita_iva", "codice_fiscale", "email", "telefono", "indirizzo", "cap", "citta", "provincia", "nazione"] as const;
 type CustomerField = (typeof CUSTOMER_FIELDS)[number];
 const correctForm = orderForm.extend(Object.fromEntries(CUSTOMER_FIELDS.map((f) => [f, z.string().max(200).optional()])) as Record<CustomerField, z.ZodOptional<z.ZodString>>);
@@ -60,6 +61,8 @@ function fromDatabaseError(error: unknown): HttpError {
   const hint = (error as { hint?: unknown }).hint;
   if (code === "SY160") return { status: 404, text: "Not found: no such order in a company you serve." };
   if (code === "SY100") return { status: 404, text: "Not found: no such company among those you serve." };
+  if (code === "SY174") return { status: 404, text: "Not found: no such store delivery in a company you serve." };
+  if (code === "SY175") return { status: 400, text: typeof hint === "string" ? `${message} ${hint}` : message };
   if (typeof code === "string" && /^SY1[2-6]\d$/.test(code)) {
     return { status: code === "SY120" || code === "SY121" ? 409 : 400, text: typeof hint === "string" ? `${message} ${hint}` : message };
   }
@@ -272,6 +275,8 @@ export function registerConsoleRoutes(app: FastifyInstance, sessions: SessionSto
     const page = query.data.page ?? 1;
     const rows = await problemRows(session.pool, azi, kind ?? null, olderThan ?? null, page);
     const total = Number(rows[0]?.total ?? 0);
+    const storeRows = await storeProblemRows(session.pool, azi);
+    const storeTotal = Number(storeRows[0]?.total ?? 0);
     const user = userOf(session, reply);
     const filters = new URLSearchParams();
     if (azi !== null && session.kind === "admin") filters.set("azi", azi);
@@ -310,8 +315,38 @@ export function registerConsoleRoutes(app: FastifyInstance, sessions: SessionSto
               ? html`<a href="/problems/correct?azi=${encodeURIComponent(row.azi)}&amp;id_pub=${row.id_pub}">Correct the new customer and resend</a>`
               : html``}</td></tr>`,
       )}</tbody></table>
-      <nav aria-label="Pages">${page > 1 ? html`<a href="${pageLink(page - 1)}">Previous page</a> ` : html``}${page * PAGE_SIZE < total ? html`<a href="${pageLink(page + 1)}">Next page</a>` : html``}</nav>`,
+      <nav aria-label="Pages">${page > 1 ? html`<a href="${pageLink(page - 1)}">Previous page</a> ` : html``}${page * PAGE_SIZE < total ? html`<a href="${pageLink(page + 1)}">Next page</a>` : html``}</nav>
+      <h2>Store deliveries</h2>
+      <p>${storeTotal} store deliver${storeTotal === 1 ? "y" : "ies"} to look at${storeTotal > PAGE_SIZE ? ` (the latest ${PAGE_SIZE} below; npx sincro store inbox lists them all)` : ""}:
+        orders a shop sent that could not be taken (fix the order in the shop, or the store's settings, then take the delivery again),
+        and orders the shop cancelled or refunded after the ERP got them (the ERP was not told).</p>
+      <table><thead><tr><th scope="col">Company</th><th scope="col">Store</th><th scope="col">Shop order</th><th scope="col">Received</th>
+        <th scope="col">Kind</th><th scope="col">Why</th><th scope="col">Hub order</th><th scope="col">Actions</th></tr></thead><tbody>
+      ${storeRows.map(
+        (row) => html`<tr data-inbox="${row.inbox_id}"><td>${row.azi}</td><td>${row.store_id} (${row.platform})</td><td>${row.platform_order_id ?? ""}</td>
+          <td>${age(row.received_age)} ago</td><td>${row.kind}</td><td class="problem-message">${row.reason ?? ""}</td>
+          <td>${row.id_pub === null ? "" : html`<a href="/timeline?azi=${encodeURIComponent(row.azi)}&amp;id_pub=${row.id_pub}">${row.id_pub}</a>`}</td>
+          <td>${row.kind === "error"
+            ? html`<form method="post" action="/problems/store-retry" class="inline"><input type="hidden" name="_csrf" value="${user.csrf}">
+                <input type="hidden" name="inbox_id" value="${row.inbox_id}">
+                <button type="submit" aria-label="Take delivery ${row.inbox_id} again">Take again</button></form>`
+            : html``}</td></tr>`,
+      )}</tbody></table>`,
     );
+  });
+
+  app.post("/problems/store-retry", async (request, reply) => {
+    const session = sessionOf(request, reply);
+    if (session === undefined) return reply;
+    const form = storeRetryForm.safeParse(request.body);
+    if (!form.success) return fail(reply, session, { status: 400, text: "Unusable request." });
+    try {
+      await session.pool.query("select sincro.store_inbox_retry(inbox_id => $1)", [form.data.inbox_id]);
+      log.info({ event: "store_inbox_retried", login: session.login, inbox_id: form.data.inbox_id }, `inbox row ${form.data.inbox_id} taken again`);
+      return reply.redirect(`/problems?done=${encodeURIComponent(`Store delivery ${form.data.inbox_id} is being taken again; this page shows it if it fails again.`)}`, 303);
+    } catch (error) {
+      return fail(reply, session, fromDatabaseError(error));
+    }
   });
 
   app.post("/problems/retry", async (request, reply) => {
@@ -541,6 +576,29 @@ async function problemRows(pool: Pool, azi: string | null, kind: string | null, 
             extract(epoch from p.next_try_at - now())::float8 as next_try_in, p.total::text
      from sincro.order_problems(only_azi => $1, kind => $2, older_than => make_interval(mins => $3), page_size => $4, page_offset => $5) p`,
     [azi, kind, olderThanMinutes, PAGE_SIZE, (page - 1) * PAGE_SIZE],
+  );
+  return result.rows;
+}
+
+interface StoreProblemRow {
+  readonly inbox_id: string;
+  readonly azi: string;
+  readonly store_id: string;
+  readonly platform: string;
+  readonly platform_order_id: string | null;
+  readonly kind: string;
+  readonly reason: string | null;
+  readonly id_pub: string | null;
+  readonly received_age: number;
+  readonly total: string;
+}
+
+async function storeProblemRows(pool: Pool, azi: string | null): Promise<StoreProblemRow[]> {
+  const result = await pool.query<StoreProblemRow>(
+    `select p.inbox_id::text, p.azi, p.store_id, p.platform, p.platform_order_id, p.kind, p.reason, p.id_pub::text,
+            extract(epoch from now() - p.received_at)::float8 as received_age, p.total::text
+     from sincro.store_problems(only_azi => $1, page_size => $2) p`,
+    [azi, PAGE_SIZE],
   );
   return result.rows;
 }

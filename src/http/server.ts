@@ -1,10 +1,10 @@
 /*
- * The hub's one HTTP server (fastify): the operator console and GET /metrics,
- * at SINCRO_HTTP_HOST:SINCRO_HTTP_PORT (127.0.0.1:8787 unless told). The same
- * server is where the stores' webhooks will arrive. Bodies are capped
- * (64 KiB: a bigger post gets 413), sign-in is rate-limited per address, and
- * every POST needs its CSRF token (@fastify/csrf-protection, secret in a
- * signed httpOnly cookie).
+ * The hub's one HTTP server (fastify): the operator console, GET /metrics and
+ * the stores' webhooks (store-webhooks.ts), at SINCRO_HTTP_HOST:SINCRO_HTTP_PORT
+ * (127.0.0.1:8787 unless told). Bodies are capped (64 KiB, 1 MiB for a
+ * webhook: a bigger post gets 413), sign-in is rate-limited per address, and
+ * every console POST needs its CSRF token (@fastify/csrf-protection, secret in
+ * a signed httpOnly cookie); a webhook is authenticated by its signature.
  */
 import { randomBytes } from "node:crypto";
 import fastifyCookie from "@fastify/cookie";
@@ -17,6 +17,7 @@ import type { Logger } from "pino";
 import { registerConsoleRoutes } from "./console-routes";
 import { html, layout } from "./html";
 import { registerMetricsRoute } from "./metrics";
+import { registerStoreWebhookRoutes, STORE_WEBHOOK_PREFIX } from "./store-webhooks";
 import { SessionStore } from "./sessions";
 import type { HttpSettings } from "./settings";
 
@@ -55,6 +56,9 @@ export async function startHubHttpServer(options: HubHttpOptions): Promise<HubHt
     options: "-c jit=off",
   });
   pool.on("error", () => undefined);
+  // for the stores' webhooks: one short call each, many shops at once
+  const webhookPool = new Pool({ connectionString: options.databaseUrl, max: 8, application_name: "sincro webhooks" });
+  webhookPool.on("error", () => undefined);
   const sessions = new SessionStore(options.databaseUrl, settings.sessionIdleMinutes);
 
   await app.register(fastifyCookie, { secret: randomBytes(32).toString("hex") });
@@ -71,7 +75,7 @@ export async function startHubHttpServer(options: HubHttpOptions): Promise<HubHt
   });
   // every POST: its CSRF token (from the form's _csrf field), checked once the body is parsed
   app.addHook("preHandler", (request, reply, done) => {
-    if (request.method !== "POST") return done();
+    if (request.method !== "POST" || request.url.startsWith(STORE_WEBHOOK_PREFIX)) return done();
     app.csrfProtection(request, reply, done);
   });
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
@@ -87,6 +91,7 @@ export async function startHubHttpServer(options: HubHttpOptions): Promise<HubHt
 
   if (settings.metrics) registerMetricsRoute(app, pool);
   if (settings.console) registerConsoleRoutes(app, sessions, settings.signInPerMinute, log);
+  await registerStoreWebhookRoutes(app, webhookPool, log);
 
   await app.listen({ host: settings.host, port: settings.port });
   const address = app.server.address();
@@ -99,6 +104,7 @@ export async function startHubHttpServer(options: HubHttpOptions): Promise<HubHt
       await app.close();
       await sessions.close();
       await pool.end();
+      await webhookPool.end();
     },
   };
 }

@@ -10,6 +10,10 @@ import { compactMetricsTask } from "./tasks/compact_metrics";
 import { endOverdueSessionsTask } from "./tasks/end_overdue_sessions";
 import { partialSyncTask } from "./tasks/partial_sync";
 import { pushOrderTask } from "./tasks/push_order";
+import { storeInboxApplyTask } from "./tasks/store_inbox_apply";
+import { storeReconcileTask } from "./tasks/store_reconcile";
+import { storeStatusBackTask } from "./tasks/store_status_back";
+import { storeSweepTask } from "./tasks/store_sweep";
 import { purgeTombstonesTask } from "./tasks/purge_tombstones";
 import { deviceHistoryAdvanceTask } from "./tasks/device_history_advance";
 import { sweepPushesTask } from "./tasks/sweep_pushes";
@@ -23,7 +27,7 @@ export interface WorkerOptions {
   readonly logger: Logger;
   /** Poll interval in ms when LISTEN/NOTIFY misses (default 2000). */
   readonly pollInterval?: number;
-  /** Run the scheduled jobs: the every-minute push sweep, sweep of overdue client sessions and compaction of the metrics' deltas, the daily tombstone purge (default true). */
+  /** Run the scheduled jobs: the every-minute push sweep, sweep of overdue client sessions, compaction of the metrics' deltas and store sweep (lost doorbells, reconciliations due), the daily tombstone purge (default true). */
   readonly sweep?: boolean;
   /**
    * Most orders one push sends in one ERP request (default 1: one request per order). Above 1, a
@@ -42,6 +46,10 @@ export function sincroTaskList(erp: ErpConnector, options: { readonly pushBatch?
     device_history_advance: deviceHistoryAdvanceTask,
     end_overdue_sessions: endOverdueSessionsTask,
     compact_metrics: compactMetricsTask,
+    store_inbox_apply: storeInboxApplyTask,
+    store_reconcile: storeReconcileTask(),
+    store_status_back: storeStatusBackTask(),
+    store_sweep: storeSweepTask,
   };
 }
 
@@ -115,7 +123,7 @@ function startRunner(options: WorkerOptions, pool: Pool, concurrency: number): P
       ? {}
       : {
           crontab:
-            "* * * * * sweep_pushes ?max=1\n* * * * * end_overdue_sessions ?max=1\n* * * * * compact_metrics ?max=1\n17 3 * * * purge_tombstones ?max=3\n23 3 * * * device_history_advance ?max=3\n",
+            "* * * * * sweep_pushes ?max=1\n* * * * * end_overdue_sessions ?max=1\n* * * * * compact_metrics ?max=1\n* * * * * store_sweep ?max=1\n17 3 * * * purge_tombstones ?max=3\n23 3 * * * device_history_advance ?max=3\n",
         }),
   });
 }

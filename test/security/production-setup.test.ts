@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, Pool } from "pg";
+import { startFakeStore } from "../../src/fake-store/server";
 import { startReferenceErp } from "../../src/reference-erp/server";
 import { serverUrlFromEnvironment, withDatabase } from "../../src/db/connection";
 import { eventually } from "../push/harness";
@@ -178,6 +179,37 @@ describe("the production set-up: no superuser and no owner at runtime", () => {
     const applied = await admin.query<{ ragione_sociale: string }>("select ragione_sociale from sincro.clienti where cod_cli = 'CL-OP1'");
     expect(applied.rows).toEqual([{ ragione_sociale: "Verdi snc" }]);
     expect((await connectedRoles()).filter((r) => r.superuser || r.role === roles.owner)).toEqual([]);
+  });
+
+  it("a shop's webhook to the HTTP server run as the admin login becomes an order through the worker login, and the shop is told", async () => {
+    const shop = await startFakeStore({ platform: "woocommerce", apiKey: "ck_prod", apiSecret: "cs_prod", webhookSecret: "prod-webhook-secret" });
+    const http = sincroAs(roles.admin, ["http"]);
+    try {
+      const added = await sincroAs(roles.admin, ["store", "add", "--azi", "C00001", "--platform", "woocommerce", "--id", "rossi", "--secret", "prod-webhook-secret",
+                                                 "--url", shop.url, "--key", "ck_prod", "--token", "cs_prod", "--id-prefix", "W-"]).finished;
+      expect(added.code, added.output).toBe(0);
+      const ready = await eventually("the HTTP server", async () => http.output(), (output) => output.includes("http_ready"), 30_000);
+      const url = (JSON.parse(ready.split("\n").find((line) => line.includes("http_ready")) ?? "{}") as { url: string }).url;
+      shop.putOrder({ id: 77, number: "77", status: "processing", currency: "EUR", date_created: "2026-11-30T10:00:00", total: "12.20", total_tax: "2.20",
+                      billing: { first_name: "Ada", last_name: "Neri", country: "IT" },
+                      line_items: [{ name: "Tazzina", sku: "ART1", quantity: 1, subtotal: "10.00", subtotal_tax: "2.20", total: "10.00", total_tax: "2.20" }] });
+      expect((await shop.deliver(url, "rossi", 77)).status).toBe(200);
+      const admin = poolAs(roles.admin);
+      // TEST: the worker login turns it into an order, pushes it, and tells the shop with the credentials only it may claim
+      await eventually("the shop told", async () => (await admin.query<{ status_back: string }>("select status_back from sincro.store_orders where store_id = 'rossi'")).rows[0]?.status_back,
+                       (state) => state === "sent", 30_000);
+      expect(shop.notes(77)).toHaveLength(1);
+      // TEST: and reconciles the shop, a pass the admin's sweep starts
+      await admin.query("select sincro.store_sweep()");
+      await eventually("a reconciliation pass", async () => (await admin.query<{ done: boolean }>("select last_reconciled_at is not null as done from sincro.stores where store_id = 'rossi'")).rows[0]?.done,
+                       (done) => done === true, 30_000);
+      expect((await admin.query("select last_reconcile_error from sincro.stores where store_id = 'rossi'")).rows).toEqual([{ last_reconcile_error: null }]);
+      expect((await connectedRoles()).filter((r) => r.superuser || r.role === roles.owner)).toEqual([]);
+    } finally {
+      http.child.kill("SIGTERM");
+      await http.finished;
+      await shop.close();
+    }
   });
 
   it("the worker's own chores run too: its crontab, the sweep of overdue client sessions", async () => {

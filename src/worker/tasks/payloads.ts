@@ -9,3 +9,12 @@ export const partialSyncPayload = z.object({ azi: z.string().min(1), run_id: z.n
 
 /** sync_pull, added by sincro.sync_request(azi, kind): a sync for changes or a total rebuild, queued from the console. */
 export const syncPullPayload = z.object({ azi: z.string().min(1), run_id: z.number().int().positive(), kind: z.enum(["changes", "rebuild"]) });
+
+/** store_inbox_apply, added by sincro.store_webhook_receive, store_reconcile_offer and store_sweep. */
+export const storeInboxPayload = z.object({ inbox_id: z.number().int().positive() });
+
+/** store_reconcile, added by sincro.store_sweep for each store whose reconciliation is due. */
+export const storeReconcilePayload = z.object({ store_id: z.string().min(1) });
+
+/** store_status_back, added when the ERP acquires a store connector's order (and by store_sweep). */
+export const storeStatusBackPayload = z.object({ azi: z.string().min(1), id_pub: z.number().int().positive() });

@@ -26,8 +26,9 @@ select results_eq(
      order by 1 $$,
   $$ values ('sincro.locate_order(text,bigint,text,text,text,text)'), ('sincro.new_customer_correct(text,bigint,jsonb)'), ('sincro.order_problems(text,text,interval,integer,integer)'),
             ('sincro.order_timeline(text,bigint)'), ('sincro.partial_sync(text)'), ('sincro.push_resolve(text,bigint,text)'), ('sincro.push_retry(text,bigint)'),
-            ('sincro.quota(text)'), ('sincro.sync_request(text,text)'), ('sincro_private.may_see_company(text)'), ('sincro_private.session_company()') $$,
-  'sincro_operator acts only through retry, resolve, partial sync and the console''s readers');
+            ('sincro.quota(text)'), ('sincro.store_inbox_retry(bigint)'), ('sincro.store_problems(text,integer,integer)'),
+            ('sincro.sync_request(text,text)'), ('sincro_private.may_see_company(text)'), ('sincro_private.session_company()') $$,
+  'sincro_operator acts only through retry, resolve, partial sync, taking a store delivery again and the console''s readers');
 -- TEST: the metrics function is the admin's alone
 select results_eq(
   $$ select r from unnest(array['sincro_store', 'sincro_app', 'sincro_erp', 'sincro_worker', 'sincro_admin', 'sincro_operator']) r

@@ -88,7 +88,26 @@ select r, o, p from (values
   ('sincro.device_history_advance(text)',                    '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.set_device_history_months(text,integer)',         '{EXECUTE}', '{sincro_admin}'),
   ('sincro_private.session_agents()',                        '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
-  ('sincro_private.session_history_from()',                  '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}')
+  ('sincro_private.session_history_from()',                  '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
+  -- store connectors (sql/stores): the admin registers stores and the HTTP server (an admin login) takes webhooks;
+  -- the worker applies the inbox, reconciles and sends status back; keys and credentials are the owner's alone
+  ('sincro.stores',                   '{SELECT}',                  '{sincro_admin}'),
+  ('sincro.store_inbox',              '{SELECT}',                  '{sincro_admin}'),
+  ('sincro.store_orders',             '{SELECT}',                  '{sincro_admin}'),
+  ('sincro.store_add(text,text,text,text,text,text,text,text,jsonb,interval,boolean)', '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.store_remove(text)',                              '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.store_customer_map(text,text,text,text)',         '{EXECUTE}', '{sincro_admin}'),
+  ('sincro_private.store_default_settings()',                '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.store_webhook_receive(text,text,bytea,jsonb)',    '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.store_inbox_apply(bigint)',                       '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.store_inbox_retry(bigint)',                       '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.store_problems(text,integer,integer)',            '{EXECUTE}', '{sincro_admin}'),
+  ('sincro.store_sweep(interval)',                           '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.store_reconcile_begin(text)',                     '{EXECUTE}', '{sincro_worker}'),
+  ('sincro.store_reconcile_offer(text,bytea)',               '{EXECUTE}', '{sincro_worker}'),
+  ('sincro.store_reconcile_end(text,timestamp with time zone,text)', '{EXECUTE}', '{sincro_worker}'),
+  ('sincro.store_status_back_claim(text,bigint)',            '{EXECUTE}', '{sincro_worker}'),
+  ('sincro.store_status_back_done(text,bigint,text)',        '{EXECUTE}', '{sincro_worker}')
 ) as t(o, ps, rs), unnest(ps::text[]) p, unnest(rs::text[]) r;
 -- functions by their canonical name (an unknown one becomes NULL and fails the first test); the worker group
 -- executes every function of graphile-worker's, nobody else any
@@ -110,7 +129,9 @@ cross join (values
   ('sincro.order_push', 'table'), ('sincro.push_problems', 'table'), ('sincro.sync_runs', 'table'),
   ('sincro.articoli', 'table'), ('sincro.clienti', 'table'), ('sincro.documenti_righe', 'table'),
   ('sincro.consumer_cursors', 'table'), ('sincro.consumer_lag', 'table'), ('sincro.company_status', 'table'),
-  ('sincro_private.rebuild_seen', 'table'), ('sincro_private.erp_entity', 'table')
+  ('sincro_private.rebuild_seen', 'table'), ('sincro_private.erp_entity', 'table'),
+  ('sincro_private.store', 'table'), ('sincro_private.store_inbox', 'table'), ('sincro_private.store_order', 'table'),
+  ('sincro_private.store_customer', 'table'), ('sincro.stores', 'table'), ('sincro.store_inbox', 'table'), ('sincro.store_orders', 'table')
 ) o(object, kind)
 cross join lateral unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p(privilege)
 union all

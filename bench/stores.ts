@@ -1,0 +1,268 @@
+/*
+ * Stores: WooCommerce webhooks offered at a steady rate to the hub's HTTP
+ * server (`sincro http`, its own process), with `sincro worker` (its own
+ * process) turning them into orders and pushing them to the reference ERP (its
+ * own process):
+ *
+ *   - accepted, at 200/s offered: from sending a signed delivery to its 2xx
+ *     (signature checked, inbox row committed, worker rung), with the worker
+ *     stopped (the receiving side alone) for a webhooks-only store (durable
+ *     commit) and a reconciled store (asynchronous commit, see
+ *     sql/stores/store_webhook_receive.sql), and for the reconciled store
+ *     while the worker drains the inbox on the same cores; baseline in the same
+ *     run and at the same rate: the same route and one SQL call for an unknown
+ *     store (404, nothing stored);
+ *   - webhook → ack_gest = 1 visible (inbox → order → ERP → answer written
+ *     back), at 20/s (the push alone drains ~270 orders/s on this machine, see
+ *     the push section: at 200/s the figure would be a queue's length);
+ *     baseline in the same run: store orders written straight into the tables
+ *     at the same rate, insert commit → ack_gest = 1.
+ *
+ * The worker pushes one order per ERP request (SINCRO_PUSH_BATCH=1, see startWorker below).
+ * "Visible" is timed by a bench-only trigger that NOTIFYs when ack_gest turns 1.
+ * Targets (issue 13): accepted p99 <= 20 ms at 200 webhooks/s; webhook → ack p99 <= 100 ms.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { Client, Pool } from "pg";
+import { PROJECT_ROOT } from "../src/db/migrate";
+import { startFakeStore } from "../src/fake-store/server";
+import { sign } from "../src/fake-store/webhook";
+import { createTestDatabase } from "../test/support/database";
+import { spawnReferenceErp } from "./push";
+
+export interface StoresBenchOptions {
+  /** Webhooks per second offered for the accepted latency (issue 13: 200). */
+  readonly rate: number;
+  /** Webhooks (and direct inserts) per second for the latency to ack_gest = 1, below the push's throughput so that it measures latency, not a queue. */
+  readonly ackRate: number;
+  readonly seconds: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const SECRET = "bench-webhook-secret";
+const AZI = "B1";
+
+interface Latency {
+  readonly n: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+function summarize(samples: readonly number[]): Latency {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+  return { n: sorted.length, p50: at(50), p95: at(95), p99: at(99), max: sorted[sorted.length - 1] ?? Number.NaN };
+}
+
+const ACK_NOTIFY = `
+  create function public.bench_notify_ack() returns trigger language plpgsql as $$
+  begin perform pg_notify('bench_ack', new.id_int); return null; end $$;
+  create trigger bench_ack after update on sincro.arportes for each row
+    when (old.ack_gest = 0 and new.ack_gest = 1) execute function public.bench_notify_ack();
+`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function spawnSincro(args: readonly string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [path.join(PROJECT_ROOT, "bin", "sincro"), ...args], {
+    env: { ...process.env, SINCRO_LOG_LEVEL: "error", ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+/** Sends one request every 1000/rate ms for `seconds`, without waiting for answers (an open loop, as shops do); resolves with each request's latency. */
+async function offer(rate: number, seconds: number, send: (index: number) => Promise<void>): Promise<number[]> {
+  const total = Math.round(rate * seconds);
+  const interval = 1000 / rate;
+  const start = performance.now();
+  const pending: Promise<number>[] = [];
+  for (let index = 0; index < total; index++) {
+    const due = start + index * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const sentAt = performance.now();
+    pending.push(send(index).then(() => performance.now() - sentAt));
+  }
+  return Promise.all(pending);
+}
+
+export async function runStoresBench(options: StoresBenchOptions): Promise<string> {
+  const hub = await createTestDatabase("bench_stores");
+  const erpDb = await createTestDatabase("bench_stores_erp", { migrate: false });
+  const token = randomBytes(8).toString("hex");
+  const erp = await spawnReferenceErp(erpDb.url, token);
+  const pool = new Pool({ connectionString: hub.url, max: 8 });
+  const listener = new Client({ connectionString: hub.url });
+  const children: ChildProcess[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    await pool.query(ACK_NOTIFY);
+    await pool.query("insert into sincro.apstatosyn (azi) values ($1)", [AZI]);
+    // woo1 is reconciled (an API URL: a fake shop with no orders; no status back, which would only load it), so its
+    // deliveries are committed asynchronously; woo-hooks receives webhooks only, committed durably
+    const shop = await startFakeStore({ platform: "woocommerce", apiKey: "ck_bench", apiSecret: "cs_bench", webhookSecret: SECRET });
+    closers.push(() => shop.close());
+    await pool.query(
+      `select sincro.store_add(store_id => 'woo1', azi => $1, platform => 'woocommerce', secret => $2, api_url => $3, api_key => 'ck_bench', api_secret => 'cs_bench',
+                               settings => '{"status_back": false}')`, [AZI, SECRET, shop.url]);
+    await pool.query("select sincro.store_add(store_id => 'woo-hooks', azi => $1, platform => 'woocommerce', secret => $2, id_int_prefix => 'H')", [AZI, SECRET]);
+
+    const port = await freePort();
+    const hubUrl = `http://127.0.0.1:${port}/`;
+    children.push(spawnSincro(["http"], { DATABASE_URL: hub.url, SINCRO_HTTP_PORT: String(port), SINCRO_CONSOLE: "off", SINCRO_METRICS: "off" }));
+    const startWorker = () => {
+      // one order per ERP request: with batches (SINCRO_PUSH_BATCH's default 50) the reference ERP's concurrent
+      // order-batch transactions deadlock on these orders with new customers (HTTP 500, retried with backoff:
+      // minutes, not milliseconds), which would measure that, not the connector
+      const child = spawnSincro(["worker"], {
+        DATABASE_URL: hub.url, SINCRO_ERP_URL: erp.url, SINCRO_ERP_TOKEN: token, SINCRO_WORKER_CONCURRENCY: "8", SINCRO_PUSH_BATCH: "1",
+      });
+      children.push(child);
+      return child;
+    };
+    let worker = startWorker();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fetch(hubUrl);
+        break;
+      } catch (error) {
+        if (attempt > 200) throw error;
+        await sleep(100);
+      }
+    }
+
+    // acks, by id_int
+    const sentAt = new Map<string, number>();
+    const ackLatency = new Map<string, number>();
+    await listener.connect();
+    await listener.query("listen bench_ack");
+    listener.on("notification", (message) => {
+      const at = performance.now();
+      const start = sentAt.get(message.payload ?? "");
+      if (start !== undefined) ackLatency.set(message.payload ?? "", at - start);
+    });
+    const waitForAcks = async (ids: readonly string[], what: string) => {
+      const deadline = Date.now() + 60_000 + ids.length * 100; // the drain of a backlog is measured, not raced
+      while (ids.some((id) => !ackLatency.has(id))) {
+        if (Date.now() > deadline) {
+          const missing = ids.filter((id) => !ackLatency.has(id));
+          const states = await pool.query<{ state: string; n: number; error: string | null }>(
+            `select coalesce(p.state, i.state) as state, count(*)::int as n, max(coalesce(p.last_error, p.erp_message, i.error)) as error
+             from sincro.store_inbox i left join sincro.order_push p on p.azi = i.azi and p.id_pub = i.id_pub
+             where i.platform_order_id = any ($1::text[]) or 'H' || i.platform_order_id = any ($1::text[]) group by 1`, [missing]);
+          throw new Error(`${what}: ${missing.length} orders never acquired: ${JSON.stringify(states.rows)}`);
+        }
+        await sleep(50);
+      }
+      return ids.map((id) => ackLatency.get(id) ?? Number.NaN);
+    };
+
+    const template = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "test", "fixtures", "stores", "woocommerce-registered-company.json"), "utf8")) as Record<string, unknown>;
+    let nextId = 100_000;
+    const deliver = async (storeId: string, id: number): Promise<void> => {
+      const body = JSON.stringify({ ...template, id, number: String(id) });
+      sentAt.set(storeId === "woo-hooks" ? `H${id}` : String(id), performance.now());
+      const response = await fetch(new URL(`stores/woocommerce/${storeId}/webhook`, hubUrl), {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-wc-webhook-topic": "order.created", "x-wc-webhook-signature": sign(SECRET, body) },
+        body,
+      });
+      await response.arrayBuffer();
+      if (storeId !== "unknown-store" && response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+    };
+
+    // warm-up: connections, plans, the worker's first jobs (2 s of webhooks)
+    const warm = Array.from({ length: options.rate * 2 }, () => nextId++);
+    await offer(options.rate, 2, (i) => deliver("woo1", warm[i]!));
+    await waitForAcks(warm.map(String), "warm-up");
+
+    // the receiving side alone (the worker stopped: the rows wait in the inbox), and its baseline
+    await stop(worker);
+    const unknown = summarize(await offer(options.rate, options.seconds, () => deliver("unknown-store", nextId++)));
+    const durable = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
+    const acceptedDurable = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo-hooks", durable[i]!)));
+    const alone = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
+    const acceptedAlone = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo1", alone[i]!)));
+
+    // the same while the worker drains what came in (the rows above, then these), on the same two cores
+    worker = startWorker();
+    const ids = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
+    const drainStart = performance.now();
+    const accepted = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo1", ids[i]!)));
+    await waitForAcks([...alone, ...ids].map(String), "webhooks");
+    await waitForAcks(durable.map((id) => `H${id}`), "webhooks-only store");
+    const drainedPerSecond = (durable.length + alone.length + ids.length) / ((performance.now() - drainStart) / 1000);
+
+    const slow = Array.from({ length: Math.round(options.ackRate * options.seconds) }, () => nextId++);
+    await offer(options.ackRate, options.seconds, (i) => deliver("woo1", slow[i]!));
+    const webhookToAck = summarize(await waitForAcks(slow.map(String), "webhooks"));
+
+    // baseline: store orders written straight into the tables at the same rate
+    const direct = Array.from({ length: Math.round(options.ackRate * options.seconds) }, (_, i) => `D${i}`);
+    await offer(options.ackRate, options.seconds, async (i) => {
+      const idInt = direct[i]!;
+      const client = await pool.connect();
+      try {
+        await client.query("begin");
+        const header = await client.query<{ id_pub: string }>(
+          "insert into sincro.arportes (azi, prov_tipo, id_int, autore_tipo, autore_cod) values ($1, 'S', $2, 'C', '0') returning id_pub", [AZI, idInt]);
+        await client.query(
+          "insert into sincro.arporrig (azi, id_pub, riga, articolo, quantita, prezzo) values ($1, $2, 1, 'ART1', 2, 10.5), ($1, $2, 2, 'ART2', 1, 3)",
+          [AZI, header.rows[0]?.id_pub]);
+        sentAt.set(idInt, performance.now()); // before the commit: its ack cannot come earlier
+        await client.query("commit");
+      } finally {
+        client.release();
+      }
+    });
+    const directToAck = summarize(await waitForAcks(direct, "direct inserts"));
+
+    const row = (what: string, l: Latency, target?: number) =>
+      `| ${what} | ${l.n} | ${l.p50.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.max.toFixed(1)} | ${target === undefined ? "" : l.p99 <= target ? `met (≤ ${target})` : `MISSED (> ${target})`} |`;
+    return [
+      `WooCommerce order (4 lines, a new customer), ${options.seconds} s per measure; worker concurrency 8; reference ERP at no added latency`,
+      "",
+      "| measure (ms) | n | p50 | p95 | p99 | max | target |",
+      "|---|---|---|---|---|---|---|",
+      row(`webhook accepted (signature, inbox row, 2xx) at ${options.rate}/s, worker stopped, webhooks-only store (durable commit)`, acceptedDurable, 20),
+      row(`webhook accepted at ${options.rate}/s, worker stopped, reconciled store (asynchronous commit)`, acceptedAlone, 20),
+      row(`webhook accepted at ${options.rate}/s, reconciled store, while the worker drains the inbox`, accepted, 20),
+      row(`baseline: unknown store (same route, one SQL call, 404) at ${options.rate}/s, worker stopped`, unknown),
+      row(`webhook → ack_gest = 1 at ${options.ackRate}/s`, webhookToAck, 100),
+      row(`baseline: direct store insert commit → ack_gest = 1 at ${options.ackRate}/s`, directToAck),
+      "",
+      `the ${durable.length + alone.length + ids.length} webhooks of the accepted measures became acquired orders at ${drainedPerSecond.toFixed(0)}/s (worker started → last ack)`,
+      `ratios (p99): accepted, worker stopped / unknown store: durable ${(acceptedDurable.p99 / unknown.p99).toFixed(2)}, asynchronous ${(acceptedAlone.p99 / unknown.p99).toFixed(2)}; webhook → ack / direct insert → ack ${(webhookToAck.p99 / directToAck.p99).toFixed(2)}`,
+    ].join("\n");
+  } finally {
+    await listener.end().catch(() => undefined);
+    for (const close of closers) await close();
+    for (const child of children) await stop(child);
+    await pool.end();
+    erp.process.kill("SIGTERM");
+    await new Promise((resolve) => erp.process.once("exit", resolve));
+    await hub.drop();
+    await erpDb.drop();
+  }
+}

@@ -1,0 +1,167 @@
+/*
+ * A webhook delivery, as the hub's HTTP server hands it over: the store named
+ * in the URL, the raw body and the headers. One call, one short transaction:
+ * the signature is checked on the raw bytes before anything is stored (a bad
+ * one stores nothing), then the delivery is kept whole in the inbox and the
+ * worker's doorbell rung. The answer is an HTTP status for the shop:
+ *
+ *   404 no active store with that ID on that platform
+ *   200 WooCommerce's ping (form body webhook_id=<n>, no topic) — nothing stored
+ *   401 signature missing or wrong — nothing stored
+ *   400 signed, but not a JSON object — stored as an error, for the operator
+ *   200 stored (state received for an order topic, ignored for any other)
+ *
+ * A 200 means the row is committed. For a store with an API URL the commit is
+ * asynchronous (it does not wait for the WAL to reach the disk, which on a
+ * busy server is most of a webhook's time): a crash of the database within
+ * ~200 ms could lose the delivery, and reconciliation would bring the order
+ * within the store's interval. A store that only receives webhooks has no
+ * such safety net, and its deliveries are committed durably.
+ *
+ * The signature is compared in constant time with respect to the secret: the
+ * hashes of the expected and the given header are compared, so how long the
+ * comparison takes says nothing about how much of the header was right.
+ *
+ * SECURITY DEFINER: the store's keys are readable by the owner only; the HTTP
+ * server's login (an admin) may call this and nothing that reads them.
+ */
+create or replace function sincro_private.store_enqueue_inbox(inbox_id bigint)
+returns void
+language sql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+  select null from graphile_worker.add_job(
+    identifier := 'store_inbox_apply',
+    payload := pg_catalog.json_build_object('inbox_id', inbox_id),
+    job_key := 'store_inbox:' || inbox_id,
+    max_attempts := 25)
+$$;
+
+comment on function sincro_private.store_enqueue_inbox(bigint) is
+  E'Rings the worker for one inbox row: job store_inbox_apply, key store_inbox:<inbox_id>. SECURITY DEFINER: the job queue is the owner''s.';
+
+/* The order's ID and modification time in a platform's order JSON; NULLs when it has none or they do not read. */
+create or replace function sincro_private.store_order_identity(platform text, payload jsonb, out platform_order_id text, out modified_at timestamptz)
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  if pg_catalog.jsonb_typeof(payload) <> 'object' or pg_catalog.jsonb_typeof(payload -> 'id') not in ('number', 'string') then
+    return;
+  end if;
+  platform_order_id := payload ->> 'id';
+  if pg_catalog.length(platform_order_id) > 40 then
+    platform_order_id := null;
+    return;
+  end if;
+  begin
+    modified_at := case platform
+      when 'woocommerce' then (nullif(payload ->> 'date_modified_gmt', '') || 'Z')::timestamptz
+      else (payload ->> 'updated_at')::timestamptz end;
+  exception when others then
+    modified_at := null;  -- the worker refuses the order and says why
+  end;
+end;
+$$;
+
+comment on function sincro_private.store_order_identity(text, jsonb) is
+  E'The platform order ID (id) and modification time (WooCommerce date_modified_gmt, Shopify updated_at) of an order payload; NULLs when absent or unreadable.';
+
+create or replace function sincro.store_webhook_receive(
+  platform text, store_id text, body bytea, headers jsonb,
+  out status integer, out inbox_id bigint, out reason text)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+#variable_conflict use_variable
+declare
+  v_store sincro_private.store;
+  v_topic text;
+  v_given text;
+  v_payload jsonb;
+  v_error text;
+  v_identity record;
+  v_order_topic boolean;
+begin
+  -- the store
+  select * into v_store from sincro_private.store s
+  where s.store_id = store_id and s.platform = platform and s.removed_at is null;
+  if not found then
+    status := 404;
+    reason := 'unknown store';
+    return;
+  end if;
+  v_topic := headers ->> case platform when 'woocommerce' then 'x-wc-webhook-topic' else 'x-shopify-topic' end;
+
+  -- WooCommerce's ping when a webhook is saved: a form body, no topic
+  if platform = 'woocommerce' and v_topic is null and body ~~ 'webhook_id=%'::bytea
+     and pg_catalog.convert_from(body, 'SQL_ASCII') ~ '^webhook_id=[0-9]+$' then
+    status := 200;
+    reason := 'ping';
+    return;
+  end if;
+
+  -- the signature, on the raw body
+  v_given := headers ->> case platform when 'woocommerce' then 'x-wc-webhook-signature' else 'x-shopify-hmac-sha256' end;
+  if v_given is null
+     or pg_catalog.sha256(pg_catalog.convert_to(v_given, 'UTF8'))
+        <> pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.encode(sincro_private.hmac_sha256(v_store.hmac_ipad, v_store.hmac_opad, body), 'base64'), 'UTF8')) then
+    status := 401;
+    reason := case when v_given is null then 'no signature' else 'bad signature' end;
+    return;
+  end if;
+
+  -- the payload
+  begin
+    v_payload := pg_catalog.convert_from(body, 'UTF8')::jsonb;
+    if pg_catalog.jsonb_typeof(v_payload) <> 'object' then
+      v_error := pg_catalog.format('the body is JSON but not an object (%s)', pg_catalog.jsonb_typeof(v_payload));
+    end if;
+  exception when others then
+    v_error := pg_catalog.format('the body is not JSON: %s', sqlerrm);
+  end;
+  if v_error is not null then
+    insert into sincro_private.store_inbox (store_id, azi, source, topic, headers, body, state, error, processed_at)
+      values (v_store.store_id, v_store.azi, 'webhook', v_topic, headers, body, 'error', v_error, now())
+      returning store_inbox.inbox_id into inbox_id;
+    status := 400;
+    reason := v_error;
+    return;
+  end if;
+
+  -- keep it, ring the worker for orders. For a store that is reconciled (it has an API URL) the commit
+  -- need not wait for the WAL flush: a database crash in the next 200 ms could lose this row, and the
+  -- next reconciliation pass would bring the order anyway. A store with webhooks only gets a durable commit.
+  if v_store.api_url is not null then
+    perform pg_catalog.set_config('synchronous_commit', 'off', true);
+  end if;
+  v_order_topic := case platform when 'woocommerce' then v_topic like 'order.%' else v_topic like 'orders/%' end;
+  select * into v_identity from sincro_private.store_order_identity(platform, v_payload);
+  insert into sincro_private.store_inbox (store_id, azi, source, topic, headers, body, platform_order_id, modified_at, state, error, processed_at)
+    values (v_store.store_id, v_store.azi, 'webhook', v_topic, headers, body,
+            v_identity.platform_order_id, v_identity.modified_at,
+            case when v_order_topic then 'received' else 'ignored' end,
+            case when v_order_topic then null else pg_catalog.format('topic %s is not about orders', coalesce(v_topic, '(none)')) end,
+            case when v_order_topic then null else now() end)
+    returning store_inbox.inbox_id into inbox_id;
+  if v_order_topic then
+    perform sincro_private.store_enqueue_inbox(inbox_id);
+  end if;
+  status := 200;
+  reason := case when v_order_topic then 'received' else 'ignored' end;
+end;
+$$;
+
+comment on function sincro.store_webhook_receive(text, text, bytea, jsonb) is
+  E'Takes one webhook delivery (store, raw body, lower-case headers): checks the signature on the raw body (401, nothing stored), stores it in the inbox (400 and an error row when not a JSON object) and rings the worker; answers the HTTP status. WooCommerce''s ping answers 200. SECURITY DEFINER: reads the store''s keys, which only the owner may.';
+
+-- who may use it
+revoke all on function sincro_private.store_enqueue_inbox(bigint) from public;
+revoke all on function sincro_private.store_order_identity(text, jsonb) from public;
+revoke all on function sincro.store_webhook_receive(text, text, bytea, jsonb) from public;
+grant execute on function sincro.store_webhook_receive(text, text, bytea, jsonb) to sincro_admin;
