@@ -318,6 +318,8 @@ comment on table sincro_private.order_slice_moves is E'Scratch, per transaction:
 comment on column sincro_private.order_slice_moves.azi is E'Company code.';
 comment on column sincro_private.order_slice_moves.id_pub is E'The order.';
 comment on column sincro_private.order_slice_moves.cod_agente is E'The agent whose devices held it through its customer.';
+
+/*
  * Store connectors (issue 13): WooCommerce and Shopify shops registered with the
  * hub, the webhook deliveries and reconciliation finds they send (the inbox),
  * and which platform order became which hub order. All in sincro_private: the
