@@ -90,7 +90,7 @@ export async function pushOrderBatch(
   maxOrders: number,
   options: { signal?: AbortSignal } = {},
 ): Promise<{ readonly outcome: PushOutcome; readonly batch: number }> {
-  const limit = Math.min(maxOrders, erp.createOrders === undefined ? 1 : ((await erp.orderBatchLimit?.(options)) ?? 1));
+  const limit = maxOrders <= 1 || erp.createOrders === undefined ? 1 : Math.min(maxOrders, (await erp.orderBatchLimit?.(options)) ?? 1);
   if (limit <= 1 || erp.createOrders === undefined) return { outcome: await pushOrder(db, erp, order, options), batch: 1 };
 
   const claimed = await db.query<{ requests: unknown[] }>(
@@ -118,7 +118,8 @@ export async function pushOrderBatch(
   }
   await db.query("select sincro.push_answers(azi => $1, answers => $2::jsonb)", [order.azi, JSON.stringify(answers)]);
   if (failure !== undefined) throw new PushFailedError(order, failure);
+  // what happened to the job's own order; left out of the ERP's answer, it is retried like a failed push
   const own = answers.find((answer) => answer.web_id === order.idPub);
-  const outcome: PushOutcome = own === undefined ? "nothing_to_push" : own.outcome === "rejected" ? "rejected" : own.outcome === "acquired" ? "acquired" : "nothing_to_push";
-  return { outcome, batch: requests.length };
+  if (own?.outcome === "failed") throw new PushFailedError(order, new Error(own.message));
+  return { outcome: own === undefined ? "nothing_to_push" : own.outcome, batch: requests.length };
 }

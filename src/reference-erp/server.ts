@@ -99,6 +99,11 @@ const operatorOrderSchema = z.object({
 export const ORDER_BATCH_MAX = 100;
 const orderBatchSchema = z.object({ orders: z.array(z.unknown()).min(1).max(ORDER_BATCH_MAX) });
 
+/** Why an order does not match the contract's schema, field by field (the answer's message). */
+function issuesMessage(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function buildServer(
@@ -148,7 +153,7 @@ function buildServer(
       if (webId === null) return reply.code(400).send({ error: "bad_request", message: `order ${index + 1} has no numeric web_id` });
       const message = parsed.success
         ? `azi ${parsed.data.azi} does not match the URL's ${request.params.azi}`
-        : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+        : issuesMessage(parsed.error);
       results.push({ web_id: webId, outcome: "rejected", message });
     }
     // the valid ones in one transaction, each behind a savepoint (createOrders)
@@ -177,7 +182,7 @@ function buildServer(
   app.post<{ Params: { azi: string } }>("/v1/companies/:azi/orders", async (request, reply) => {
     const parsed = erpOrderRequestSchema.safeParse(request.body);
     if (!parsed.success) {
-      return reply.code(422).send({ error: "invalid_order", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+      return reply.code(422).send({ error: "invalid_order", message: issuesMessage(parsed.error) });
     }
     if (parsed.data.azi !== request.params.azi) {
       return reply.code(422).send({ error: "invalid_order", message: `azi ${parsed.data.azi} does not match the URL's ${request.params.azi}` });

@@ -95,8 +95,9 @@ describe("real-time push to the ERP", () => {
     const idPub = await insertStoreOrder(harness.pool, "C00003", "m1");
     await eventually(
       "the single attempt to fail for good",
-      async () => (await harness.pool.query<{ attempts: number; max_attempts: number }>("select attempts, max_attempts from graphile_worker.jobs where key = $1", [`push_order:C00003:${idPub}`])).rows[0],
-      (job) => job !== undefined && job.attempts === 1 && job.max_attempts === 1,
+      // attempts turns 1 when a worker takes the job; the attempt has failed once the worker let go of it
+      async () => (await harness.pool.query<{ attempts: number; max_attempts: number; locked: boolean }>("select attempts, max_attempts, locked_at is not null as locked from graphile_worker.jobs where key = $1", [`push_order:C00003:${idPub}`])).rows[0],
+      (job) => job !== undefined && job.attempts === 1 && job.max_attempts === 1 && !job.locked,
       5000,
     );
     harness.setFaults({ errorRate: 0 });

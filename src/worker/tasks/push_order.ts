@@ -6,18 +6,14 @@
  */
 import type { Task } from "graphile-worker";
 import type { ErpConnector } from "../../erp/connector";
-import { pushOrder, pushOrderBatch } from "../../push/push-order";
+import { pushOrderBatch } from "../../push/push-order";
 import { pushOrderPayload } from "./payloads";
 
 export function pushOrderTask(erp: ErpConnector, pushBatch = 1): Task {
   return async (payload, helpers) => {
     const { azi, id_pub: idPub } = pushOrderPayload.parse(payload);
-    if (pushBatch > 1) {
-      const { outcome, batch } = await pushOrderBatch(helpers, erp, { azi, idPub }, pushBatch, { signal: helpers.abortSignal });
-      helpers.logger.info(`order ${idPub} of ${azi}: ${outcome} (${batch} in its request)`, { azi, idPub, outcome, batch });
-      return;
-    }
-    const outcome = await pushOrder(helpers, erp, { azi, idPub }, { signal: helpers.abortSignal });
-    helpers.logger.info(`order ${idPub} of ${azi}: ${outcome}`, { azi, idPub, outcome });
+    // pushOrderBatch is pushOrder when batches are off (pushBatch 1) or the ERP offers none
+    const { outcome, batch } = await pushOrderBatch(helpers, erp, { azi, idPub }, pushBatch, { signal: helpers.abortSignal });
+    helpers.logger.info(`order ${idPub} of ${azi}: ${outcome}${batch > 1 ? ` (${batch} in its request)` : ""}`, { azi, idPub, outcome, batch });
   };
 }
