@@ -23,7 +23,7 @@ interface Benchmark {
 const BENCHMARKS: readonly Benchmark[] = [
   {
     name: "ingest: header + 2 lines through the full trigger path vs bare tables",
-    run: async (quick) => formatIngest(await runIngestBench(quick ? { secondsPerCell: 1, rounds: 1, vsRelease } : { secondsPerCell: 4, rounds: 3, vsRelease })),
+    run: async (quick) => formatIngest(await runIngestBench(quick ? { secondsPerCell: 1, rounds: 1, vsRelease } : { secondsPerCell: 4, rounds: vsRelease === undefined ? 3 : 5, vsRelease })),
   },
   {
     name: "push: insert → ERP → ack_gest visible, vs graphile-worker with a no-op task",

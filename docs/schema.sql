@@ -1289,7 +1289,8 @@ CREATE FUNCTION sincro.metric_samples() RETURNS TABLE(metric text, labels jsonb,
     select c.azi, x.party, coalesce(k.n, 0) as n, x.oldest
     from company c
     cross join lateral (values
-      ('erp', (select a.created_at from sincro.arportes a where a.azi = c.azi and a.ack_gest = 0 order by a.created_at limit 1)),
+      -- (the ERP's: the lowest public ID, from idx_arportes__pending_gest, which every insert keeps anyway)
+      ('erp', (select a.created_at from sincro.arportes a where a.azi = c.azi and a.ack_gest = 0 order by a.id_pub limit 1)),
       ('store', (select a.updated_at from sincro.arportes a where a.azi = c.azi and a.ack_store = 0 and a.id_sincro > 0 order by a.updated_at limit 1)),
       ('app', (select a.updated_at from sincro.arportes a where a.azi = c.azi and a.ack_app = 0 and a.id_sincro > 0 order by a.updated_at limit 1))
     ) x(party, oldest)
@@ -1958,7 +1959,7 @@ begin
   end if;
 
   update sincro.order_push p
-    set state = 'in_flight', attempts = p.attempts + 1, last_attempt_at = now(), updated_at = now()
+    set state = 'in_flight', attempts = p.attempts + 1, last_attempt_at = now(), updated_at = now(), doorbell_rung = true
     where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub;
   insert into sincro.order_events (azi, id_pub, event, detail)
     values (push_claim.azi, push_claim.id_pub, 'push_started', pg_catalog.format('attempt %s', v_push.attempts + 1));
@@ -2014,6 +2015,7 @@ declare
   v_requests jsonb := '[]';
   v_request jsonb;
   v_other bigint;
+  v_rung boolean;
 begin
   if max_orders is null or max_orders < 1 or max_orders > 1000 then
     raise exception using
@@ -2029,19 +2031,23 @@ begin
   if max_orders = 1 then
     return v_requests;
   end if;
-  for v_other in
-    select p.id_pub
+  for v_other, v_rung in
+    select p.id_pub, p.doorbell_rung
     from sincro.order_push p
-    join graphile_worker.jobs j
-      on j.key = pg_catalog.format('push_order:%s:%s', p.azi, p.id_pub)
-     and j.locked_at is null and j.attempts < j.max_attempts
     where p.azi = azi and p.state = 'pending' and p.id_pub <> id_pub
+      and (not p.doorbell_rung
+           or exists (select 1 from graphile_worker.jobs j
+                      where j.key = pg_catalog.format('push_order:%s:%s', p.azi, p.id_pub)
+                        and j.locked_at is null and j.attempts < j.max_attempts))
     order by p.id_pub
     limit max_orders - pg_catalog.jsonb_array_length(v_requests)
     for update of p skip locked
   loop
-    -- its doorbell is answered by this batch (a job a worker locked meanwhile keeps running: it finds the order in flight and pushes it again, harmlessly)
-    perform graphile_worker.remove_job(pg_catalog.format('push_order:%s:%s', azi, v_other));
+    -- its doorbell is answered by this batch (a job a worker locked meanwhile keeps running: it finds the order in flight and pushes it again, harmlessly);
+    -- an order the dispatcher has not rung for yet has no job: the claim marks it rung
+    if v_rung then
+      perform graphile_worker.remove_job(pg_catalog.format('push_order:%s:%s', azi, v_other));
+    end if;
     v_request := sincro.push_claim(azi, v_other);
     if v_request is not null then
       v_requests := v_requests || pg_catalog.jsonb_build_array(v_request);
@@ -2058,7 +2064,7 @@ ALTER FUNCTION sincro.push_claim_batch(azi text, id_pub bigint, max_orders integ
 -- Name: FUNCTION push_claim_batch(azi text, id_pub bigint, max_orders integer); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.push_claim_batch(azi text, id_pub bigint, max_orders integer) IS 'Worker, before one batch request to the ERP: claims the job''s own order (as push_claim) and up to max_orders - 1 other pending orders of the company whose push_order job is waiting (the job is removed: this batch answers it); returns the ERP requests as a JSON array, empty when there is nothing to push. SY101 for max_orders outside 1..1000. SECURITY DEFINER: the worker cannot write order_push or the job queue itself.';
+COMMENT ON FUNCTION sincro.push_claim_batch(azi text, id_pub bigint, max_orders integer) IS 'Worker, before one batch request to the ERP: claims the job''s own order (as push_claim) and up to max_orders - 1 other pending orders of the company not rung yet or whose push_order job is waiting (the job is removed: this batch answers it); returns the ERP requests as a JSON array, empty when there is nothing to push. SY101 for max_orders outside 1..1000. SECURITY DEFINER: the worker cannot write order_push or the job queue itself.';
 
 
 --
@@ -2193,6 +2199,113 @@ ALTER FUNCTION sincro.push_retry(azi text, id_pub bigint) OWNER TO CURRENT_USER;
 --
 
 COMMENT ON FUNCTION sincro.push_retry(azi text, id_pub bigint) IS 'Operator: push a rejected, failing or stuck order to the ERP again now (event retry). SY160 unknown or another company''s order; SY162 acquired or resolved. SECURITY DEFINER: writes order_push and the job queue; checks the company itself.';
+
+
+--
+-- Name: push_retry_later(text, bigint[], interval); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.push_retry_later(azi text, id_pubs bigint[], after interval DEFAULT '00:00:02'::interval) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+declare
+  v_specs graphile_worker.job_spec[];
+begin
+  if after is null or after < interval '0' or after > interval '1 day' then
+    raise exception using errcode = 'SY101',
+      message = pg_catalog.format('push_retry_later: after must be between 0 and 1 day (got %s)', coalesce(after::text, 'null'));
+  end if;
+  select pg_catalog.array_agg(row(
+           'push_order'::text,
+           pg_catalog.json_build_object('azi', p.azi, 'id_pub', p.id_pub),
+           null::text, now() + after, 25::smallint,
+           pg_catalog.format('push_order:%s:%s', p.azi, p.id_pub),
+           null::smallint, null::text[])::graphile_worker.job_spec
+         order by p.id_pub)
+    into v_specs
+  from sincro.order_push p
+  join sincro_private.company c on c.azi = p.azi
+  where p.azi = azi and p.id_pub = any (id_pubs) and p.state = 'pending' and c.push_mode = 'auto';
+  if v_specs is null then
+    return 0;
+  end if;
+  perform graphile_worker.add_jobs(v_specs);
+  return pg_catalog.cardinality(v_specs);
+end;
+$$;
+
+
+ALTER FUNCTION sincro.push_retry_later(azi text, id_pubs bigint[], after interval) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION push_retry_later(azi text, id_pubs bigint[], after interval); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.push_retry_later(azi text, id_pubs bigint[], after interval) IS 'Worker''s dispatcher, after pushes that failed: a push_order job (25 attempts, first run after `after`) for each of these orders still pending, in an auto-mode company; in manual mode none (the order waits for a partial sync). Returns how many. SY101 for after outside 0..1 day. SECURITY DEFINER: the worker cannot write the job queue for another task.';
+
+
+--
+-- Name: push_take(integer); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.push_take(max_orders integer, OUT azi text, OUT requests jsonb) RETURNS SETOF record
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+  v_azi text;
+  v_id_pub bigint;
+  v_request jsonb;
+  v_requests jsonb := '[]';
+begin
+  if max_orders is null or max_orders < 1 or max_orders > 1000 then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('push_take: max_orders must be between 1 and 1000 (got %s)', coalesce(max_orders::text, 'null')),
+      hint = 'SINCRO_PUSH_BATCH sets it where the ERP takes batches; 1 otherwise.';
+  end if;
+  -- the company of the oldest new order nobody else holds
+  select p.azi into v_azi
+  from sincro.order_push p
+  where p.state = 'pending' and not p.doorbell_rung
+  order by p.created_at, p.azi, p.id_pub
+  limit 1
+  for update skip locked;
+  if v_azi is null then
+    return;
+  end if;
+  for v_id_pub in
+    select p.id_pub
+    from sincro.order_push p
+    where p.azi = v_azi and p.state = 'pending' and not p.doorbell_rung
+    order by p.id_pub
+    limit max_orders
+    for update skip locked
+  loop
+    v_request := sincro.push_claim(v_azi, v_id_pub);  -- in flight, rung, push_started (or acquired already: nothing to send)
+    update sincro.order_push p set doorbell_rung = true
+      where p.azi = v_azi and p.id_pub = v_id_pub and not p.doorbell_rung;
+    if v_request is not null then
+      v_requests := v_requests || pg_catalog.jsonb_build_array(v_request);
+    end if;
+  end loop;
+  azi := v_azi;
+  requests := v_requests;
+  return next;
+end;
+$$;
+
+
+ALTER FUNCTION sincro.push_take(max_orders integer, OUT azi text, OUT requests jsonb) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION push_take(max_orders integer, OUT azi text, OUT requests jsonb); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.push_take(max_orders integer, OUT azi text, OUT requests jsonb) IS 'Worker''s dispatcher: claims (as push_claim) up to max_orders new orders of one company, the company of the oldest new order, in web-ID order, and returns the company and the ERP requests (no row: nothing new). The orders are in flight and rung; their answers go back through push_answers. SY101 for max_orders outside 1..1000. SECURITY DEFINER: the worker cannot write order_push itself.';
 
 
 --
@@ -2710,6 +2823,64 @@ COMMENT ON FUNCTION sincro.store_inbox_apply(inbox_id bigint, OUT state text, OU
 
 
 --
+-- Name: store_inbox_dispatch(integer, interval); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.store_inbox_dispatch(max_rows integer DEFAULT 500, grace interval DEFAULT '00:00:02'::interval) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_specs graphile_worker.job_spec[];
+begin
+  if max_rows is null or max_rows < 1 or max_rows > 10000 or grace is null or grace < interval '0' then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('store_inbox_dispatch: max_rows must be between 1 and 10000 and grace not negative (got %s, %s)',
+                                  coalesce(max_rows::text, 'null'), coalesce(grace::text, 'null')),
+      hint = 'The worker''s dispatcher calls it with 500 and 0.';
+  end if;
+  with picked as (
+    select i.inbox_id
+    from sincro_private.store_inbox i
+    where i.state = 'received' and not i.doorbell_rung and i.received_at <= now() - grace
+    order by i.received_at
+    limit max_rows
+    for update skip locked
+  ), rung as (
+    update sincro_private.store_inbox i set doorbell_rung = true
+    from picked k
+    where i.inbox_id = k.inbox_id
+    returning i.inbox_id
+  )
+  select pg_catalog.array_agg(row(
+           'store_inbox_apply'::text,
+           pg_catalog.json_build_object('inbox_id', r.inbox_id),
+           null::text, null::timestamptz, 25::smallint,
+           'store_inbox:' || r.inbox_id,
+           null::smallint, null::text[])::graphile_worker.job_spec
+         order by r.inbox_id)
+    into v_specs
+  from rung r;
+  if v_specs is null then
+    return 0;
+  end if;
+  perform graphile_worker.add_jobs(v_specs);
+  return pg_catalog.cardinality(v_specs);
+end;
+$$;
+
+
+ALTER FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION store_inbox_dispatch(max_rows integer, grace interval); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval) IS 'Worker''s dispatcher: enqueues store_inbox_apply for up to max_rows webhook deliveries still received and not rung for longer than grace (one add_jobs call); returns how many. SY101 for max_rows outside 1..10000 or a negative grace. SECURITY DEFINER: reads the inbox, writes the job queue.';
+
+
+--
 -- Name: store_inbox_retry(bigint); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -3094,7 +3265,7 @@ begin
     return;
   end if;
 
-  -- keep it, ring the worker for orders. For a store that is reconciled (it has an API URL) the commit
+  -- keep it. For a store that is reconciled (it has an API URL) the commit
   -- need not wait for the WAL flush: a database crash in the next 200 ms could lose this row, and the
   -- next reconciliation pass would bring the order anyway. A store with webhooks only gets a durable commit.
   if v_store.api_url is not null then
@@ -3109,9 +3280,8 @@ begin
             case when v_order_topic then null else pg_catalog.format('topic %s is not about orders', coalesce(v_topic, '(none)')) end,
             case when v_order_topic then null else now() end)
     returning store_inbox.inbox_id into inbox_id;
-  if v_order_topic then
-    perform sincro_private.store_enqueue_inbox(inbox_id);
-  end if;
+  -- no job here (add_job's NOTIFY would serialise the commits of concurrent deliveries): the worker's
+  -- dispatcher finds the row and rings for it (store_inbox_dispatch)
   status := 200;
   reason := case when v_order_topic then 'received' else 'ignored' end;
 end;
@@ -3124,7 +3294,7 @@ ALTER FUNCTION sincro.store_webhook_receive(platform text, store_id text, body b
 -- Name: FUNCTION store_webhook_receive(platform text, store_id text, body bytea, headers jsonb, OUT status integer, OUT inbox_id bigint, OUT reason text); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.store_webhook_receive(platform text, store_id text, body bytea, headers jsonb, OUT status integer, OUT inbox_id bigint, OUT reason text) IS 'Takes one webhook delivery (store, raw body, lower-case headers): checks the signature on the raw body (401, nothing stored), stores it in the inbox (400 and an error row when not a JSON object) and rings the worker; answers the HTTP status. WooCommerce''s ping answers 200. SECURITY DEFINER: reads the store''s keys, which only the owner may.';
+COMMENT ON FUNCTION sincro.store_webhook_receive(platform text, store_id text, body bytea, headers jsonb, OUT status integer, OUT inbox_id bigint, OUT reason text) IS 'Takes one webhook delivery (store, raw body, lower-case headers): checks the signature on the raw body (401, nothing stored), stores it in the inbox (400 and an error row when not a JSON object; the worker''s dispatcher rings for an order row); answers the HTTP status. WooCommerce''s ping answers 200. SECURITY DEFINER: reads the store''s keys, which only the owner may.';
 
 
 --
@@ -3145,6 +3315,8 @@ begin
     join sincro_private.company c on c.azi = p.azi
     where c.push_mode = 'auto'
       and (p.state = 'pending' or (p.state = 'in_flight' and p.last_attempt_at < now() - stale_after))
+      -- a new order waits for the dispatcher (sincro.push_take), unless that has not come for stale_after
+      and (p.doorbell_rung or p.created_at < now() - stale_after)
       and not exists (
         select 1 from graphile_worker.jobs j
         where j.key = pg_catalog.format('push_order:%s:%s', p.azi, p.id_pub)
@@ -4027,6 +4199,8 @@ CREATE FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) RETUR
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 begin
+  update sincro.order_push p set doorbell_rung = true
+    where p.azi = enqueue_push_order.azi and p.id_pub = enqueue_push_order.id_pub and not p.doorbell_rung;
   perform graphile_worker.add_job(
     identifier := 'push_order',
     payload := pg_catalog.json_build_object('azi', azi, 'id_pub', id_pub),
@@ -4044,7 +4218,7 @@ ALTER FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) OWNER 
 -- Name: FUNCTION enqueue_push_order(azi text, id_pub bigint); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) IS 'Enqueues the graphile-worker job push_order for one order (job key push_order:<azi>:<id_pub>; 25 attempts in auto mode, 1 in manual).';
+COMMENT ON FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) IS 'Enqueues the graphile-worker job push_order for one order (job key push_order:<azi>:<id_pub>; 25 attempts in auto mode, 1 in manual) and marks its doorbell rung.';
 
 
 --
@@ -4586,6 +4760,7 @@ CREATE TABLE sincro.order_push (
     acquired_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    doorbell_rung boolean DEFAULT false NOT NULL,
     CONSTRAINT attempts_is_not_negative CHECK ((attempts >= 0)),
     CONSTRAINT state_is_known CHECK ((state = ANY (ARRAY['pending'::text, 'in_flight'::text, 'acquired'::text, 'rejected'::text, 'resolved'::text])))
 );
@@ -4668,6 +4843,13 @@ COMMENT ON COLUMN sincro.order_push.created_at IS 'When the order was queued for
 --
 
 COMMENT ON COLUMN sincro.order_push.updated_at IS 'Last state change.';
+
+
+--
+-- Name: COLUMN order_push.doorbell_rung; Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro.order_push.doorbell_rung IS 'Whether the order has been taken for its first push (by the worker''s dispatcher, sincro.push_take, or a batch, a partial sync) or given a push_order job (sweep, operator). False from the insert until then.';
 
 
 --
@@ -5429,6 +5611,7 @@ CREATE FUNCTION sincro_private.store_enqueue_inbox(inbox_id bigint) RETURNS void
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+  update sincro_private.store_inbox i set doorbell_rung = true where i.inbox_id = store_enqueue_inbox.inbox_id and not i.doorbell_rung;
   select null from graphile_worker.add_job(
     identifier := 'store_inbox_apply',
     payload := pg_catalog.json_build_object('inbox_id', inbox_id),
@@ -5443,7 +5626,7 @@ ALTER FUNCTION sincro_private.store_enqueue_inbox(inbox_id bigint) OWNER TO CURR
 -- Name: FUNCTION store_enqueue_inbox(inbox_id bigint); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro_private.store_enqueue_inbox(inbox_id bigint) IS 'Rings the worker for one inbox row: job store_inbox_apply, key store_inbox:<inbox_id>. SECURITY DEFINER: the job queue is the owner''s.';
+COMMENT ON FUNCTION sincro_private.store_enqueue_inbox(inbox_id bigint) IS 'Rings the worker for one inbox row: job store_inbox_apply, key store_inbox:<inbox_id>; marks the row rung. SECURITY DEFINER: the job queue is the owner''s.';
 
 
 --
@@ -6373,7 +6556,6 @@ CREATE FUNCTION sincro_private.tg_arportes__enqueue_push() RETURNS trigger
     AS $$
 begin
   insert into sincro.order_push (azi, id_pub) values (new.azi, new.id_pub);
-  perform sincro_private.enqueue_push_order(new.azi, new.id_pub);
   return null;
 end;
 $$;
@@ -6385,7 +6567,7 @@ ALTER FUNCTION sincro_private.tg_arportes__enqueue_push() OWNER TO CURRENT_USER;
 -- Name: FUNCTION tg_arportes__enqueue_push(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro_private.tg_arportes__enqueue_push() IS 'AFTER INSERT on arportes (store and app orders): records the push as pending and enqueues the push_order job in the same transaction. SECURITY DEFINER: fired by clients'' statements, it reaches tables they have no rights on.';
+COMMENT ON FUNCTION sincro_private.tg_arportes__enqueue_push() IS 'AFTER INSERT on arportes (store and app orders): records the push as pending, its doorbell not rung yet (the worker''s dispatcher takes it: sincro.push_take). SECURITY DEFINER: fired by clients'' statements, it reaches a table they have no rights on.';
 
 
 --
@@ -11048,6 +11230,7 @@ CREATE TABLE sincro_private.store_inbox (
     id_pub bigint,
     error text,
     processed_at timestamp with time zone,
+    doorbell_rung boolean DEFAULT false NOT NULL,
     CONSTRAINT source_is_known CHECK ((source = ANY (ARRAY['webhook'::text, 'reconcile'::text]))),
     CONSTRAINT state_is_known CHECK ((state = ANY (ARRAY['received'::text, 'created'::text, 'duplicate'::text, 'updated'::text, 'ignored'::text, 'error'::text])))
 );
@@ -11158,6 +11341,13 @@ COMMENT ON COLUMN sincro_private.store_inbox.error IS 'Why it could not become a
 --
 
 COMMENT ON COLUMN sincro_private.store_inbox.processed_at IS 'When the worker handled it.';
+
+
+--
+-- Name: COLUMN store_inbox.doorbell_rung; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro_private.store_inbox.doorbell_rung IS 'Whether the row''s store_inbox_apply job has been enqueued (by the worker''s dispatcher, reconciliation, the sweep, a retry). False for a webhook delivery until then.';
 
 
 --
@@ -12904,13 +13094,6 @@ CREATE INDEX idx_arportes__oldest_pending_app ON sincro.arportes USING btree (az
 
 
 --
--- Name: idx_arportes__oldest_pending_gest; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
---
-
-CREATE INDEX idx_arportes__oldest_pending_gest ON sincro.arportes USING btree (azi, created_at) WHERE (ack_gest = 0);
-
-
---
 -- Name: idx_arportes__oldest_pending_store; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -13023,6 +13206,13 @@ CREATE INDEX idx_order_events__order ON sincro.order_events USING btree (azi, id
 
 
 --
+-- Name: idx_order_push__doorbell; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE INDEX idx_order_push__doorbell ON sincro.order_push USING btree (created_at, azi, id_pub) WHERE ((state = 'pending'::text) AND (NOT doorbell_rung));
+
+
+--
 -- Name: idx_order_push__open; Type: INDEX; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -13104,6 +13294,13 @@ CREATE UNIQUE INDEX uniq_new_customers__creator_key ON sincro.new_customers USIN
 --
 
 CREATE UNIQUE INDEX uniq_sync_runs__one_running ON sincro.sync_runs USING btree (azi, ((kind = 'partial'::text))) WHERE (state = 'running'::text);
+
+
+--
+-- Name: idx_store_inbox__doorbell; Type: INDEX; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE INDEX idx_store_inbox__doorbell ON sincro_private.store_inbox USING btree (received_at) WHERE ((state = 'received'::text) AND (NOT doorbell_rung));
 
 
 --
@@ -14632,6 +14829,24 @@ GRANT ALL ON FUNCTION sincro.push_retry(azi text, id_pub bigint) TO sincro_admin
 
 
 --
+-- Name: FUNCTION push_retry_later(azi text, id_pubs bigint[], after interval); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.push_retry_later(azi text, id_pubs bigint[], after interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.push_retry_later(azi text, id_pubs bigint[], after interval) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.push_retry_later(azi text, id_pubs bigint[], after interval) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION push_take(max_orders integer, OUT azi text, OUT requests jsonb); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.push_take(max_orders integer, OUT azi text, OUT requests jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.push_take(max_orders integer, OUT azi text, OUT requests jsonb) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.push_take(max_orders integer, OUT azi text, OUT requests jsonb) TO sincro_admin;
+
+
+--
 -- Name: FUNCTION pushable_orders(azi text); Type: ACL; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -14700,6 +14915,15 @@ GRANT ALL ON FUNCTION sincro.store_customer_map(store_id text, match_kind text, 
 REVOKE ALL ON FUNCTION sincro.store_inbox_apply(inbox_id bigint, OUT state text, OUT id_pub bigint, OUT error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION sincro.store_inbox_apply(inbox_id bigint, OUT state text, OUT id_pub bigint, OUT error text) TO sincro_worker;
 GRANT ALL ON FUNCTION sincro.store_inbox_apply(inbox_id bigint, OUT state text, OUT id_pub bigint, OUT error text) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION store_inbox_dispatch(max_rows integer, grace interval); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval) TO sincro_admin;
 
 
 --

@@ -33,7 +33,8 @@ as $$
     select c.azi, x.party, coalesce(k.n, 0) as n, x.oldest
     from company c
     cross join lateral (values
-      ('erp', (select a.created_at from sincro.arportes a where a.azi = c.azi and a.ack_gest = 0 order by a.created_at limit 1)),
+      -- (the ERP's: the lowest public ID, from idx_arportes__pending_gest, which every insert keeps anyway)
+      ('erp', (select a.created_at from sincro.arportes a where a.azi = c.azi and a.ack_gest = 0 order by a.id_pub limit 1)),
       ('store', (select a.updated_at from sincro.arportes a where a.azi = c.azi and a.ack_store = 0 and a.id_sincro > 0 order by a.updated_at limit 1)),
       ('app', (select a.updated_at from sincro.arportes a where a.azi = c.azi and a.ack_app = 0 and a.id_sincro > 0 order by a.updated_at limit 1))
     ) x(party, oldest)

@@ -4,9 +4,10 @@
  * company, the worker sends them to the ERP in one request, and writes every
  * answer back in one transaction (push_answers).
  *
- * Which other orders a batch takes: pending ones whose own doorbell (their
- * push_order job) is still waiting, alive and not taken by a worker. Their job
- * is removed as they are claimed, so each order is claimed by one job; an order
+ * Which other orders a batch takes: pending ones whose doorbell has not rung
+ * yet (the dispatcher has not enqueued their job), or whose own doorbell
+ * (their push_order job) is still waiting, alive and not taken by a worker.
+ * Such a job is removed as its order is claimed, so each order is claimed by one job; an order
  * whose job already runs is left to it, and an order with no live job (a
  * manual-mode order whose one attempt failed: it waits for a partial sync) is
  * never taken. If the batch's worker dies, the orders stay in flight with no
@@ -29,6 +30,7 @@ declare
   v_requests jsonb := '[]';
   v_request jsonb;
   v_other bigint;
+  v_rung boolean;
 begin
   if max_orders is null or max_orders < 1 or max_orders > 1000 then
     raise exception using
@@ -44,19 +46,23 @@ begin
   if max_orders = 1 then
     return v_requests;
   end if;
-  for v_other in
-    select p.id_pub
+  for v_other, v_rung in
+    select p.id_pub, p.doorbell_rung
     from sincro.order_push p
-    join graphile_worker.jobs j
-      on j.key = pg_catalog.format('push_order:%s:%s', p.azi, p.id_pub)
-     and j.locked_at is null and j.attempts < j.max_attempts
     where p.azi = azi and p.state = 'pending' and p.id_pub <> id_pub
+      and (not p.doorbell_rung
+           or exists (select 1 from graphile_worker.jobs j
+                      where j.key = pg_catalog.format('push_order:%s:%s', p.azi, p.id_pub)
+                        and j.locked_at is null and j.attempts < j.max_attempts))
     order by p.id_pub
     limit max_orders - pg_catalog.jsonb_array_length(v_requests)
     for update of p skip locked
   loop
-    -- its doorbell is answered by this batch (a job a worker locked meanwhile keeps running: it finds the order in flight and pushes it again, harmlessly)
-    perform graphile_worker.remove_job(pg_catalog.format('push_order:%s:%s', azi, v_other));
+    -- its doorbell is answered by this batch (a job a worker locked meanwhile keeps running: it finds the order in flight and pushes it again, harmlessly);
+    -- an order the dispatcher has not rung for yet has no job: the claim marks it rung
+    if v_rung then
+      perform graphile_worker.remove_job(pg_catalog.format('push_order:%s:%s', azi, v_other));
+    end if;
     v_request := sincro.push_claim(azi, v_other);
     if v_request is not null then
       v_requests := v_requests || pg_catalog.jsonb_build_array(v_request);
@@ -67,7 +73,7 @@ end;
 $$;
 
 comment on function sincro.push_claim_batch(text, bigint, integer) is
-  E'Worker, before one batch request to the ERP: claims the job''s own order (as push_claim) and up to max_orders - 1 other pending orders of the company whose push_order job is waiting (the job is removed: this batch answers it); returns the ERP requests as a JSON array, empty when there is nothing to push. SY101 for max_orders outside 1..1000. SECURITY DEFINER: the worker cannot write order_push or the job queue itself.';
+  E'Worker, before one batch request to the ERP: claims the job''s own order (as push_claim) and up to max_orders - 1 other pending orders of the company not rung yet or whose push_order job is waiting (the job is removed: this batch answers it); returns the ERP requests as a JSON array, empty when there is nothing to push. SY101 for max_orders outside 1..1000. SECURITY DEFINER: the worker cannot write order_push or the job queue itself.';
 
 create or replace function sincro.push_answers(azi text, answers jsonb)
 returns void

@@ -34,7 +34,7 @@ begin
   end if;
 
   update sincro.order_push p
-    set state = 'in_flight', attempts = p.attempts + 1, last_attempt_at = now(), updated_at = now()
+    set state = 'in_flight', attempts = p.attempts + 1, last_attempt_at = now(), updated_at = now(), doorbell_rung = true
     where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub;
   insert into sincro.order_events (azi, id_pub, event, detail)
     values (push_claim.azi, push_claim.id_pub, 'push_started', pg_catalog.format('attempt %s', v_push.attempts + 1));

@@ -2,7 +2,8 @@
  * The doorbell can be lost: a job that failed for good, a worker killed while
  * holding a job (graphile-worker frees such a job only after 4 hours). The
  * sweep rings again for every order of an auto-mode company that is pending
- * without a live job, or in flight for longer than stale_after. Run by the
+ * without a live job, or in flight for longer than stale_after (a new order
+ * whose doorbell has not rung is the dispatcher's, for stale_after). Run by the
  * worker's crontab every minute; a re-push is harmless because the ERP creates
  * orders idempotently on their web ID.
  *
@@ -26,6 +27,8 @@ begin
     join sincro_private.company c on c.azi = p.azi
     where c.push_mode = 'auto'
       and (p.state = 'pending' or (p.state = 'in_flight' and p.last_attempt_at < now() - stale_after))
+      -- a new order waits for the dispatcher (sincro.push_take), unless that has not come for stale_after
+      and (p.doorbell_rung or p.created_at < now() - stale_after)
       and not exists (
         select 1 from graphile_worker.jobs j
         where j.key = pg_catalog.format('push_order:%s:%s', p.azi, p.id_pub)

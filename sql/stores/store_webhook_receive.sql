@@ -2,8 +2,10 @@
  * A webhook delivery, as the hub's HTTP server hands it over: the store named
  * in the URL, the raw body and the headers. One call, one short transaction:
  * the signature is checked on the raw bytes before anything is stored (a bad
- * one stores nothing), then the delivery is kept whole in the inbox and the
- * worker's doorbell rung. The answer is an HTTP status for the shop:
+ * one stores nothing), then the delivery is kept whole in the inbox. No job
+ * is added (its NOTIFY would serialise the commits of concurrent deliveries):
+ * the worker's dispatcher finds the new row within milliseconds and rings for
+ * it (store_inbox_dispatch, below). The answer is an HTTP status for the shop:
  *
  *   404 no active store with that ID on that platform
  *   200 WooCommerce's ping (form body webhook_id=<n>, no topic) — nothing stored
@@ -32,6 +34,7 @@ volatile
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
+  update sincro_private.store_inbox i set doorbell_rung = true where i.inbox_id = store_enqueue_inbox.inbox_id and not i.doorbell_rung;
   select null from graphile_worker.add_job(
     identifier := 'store_inbox_apply',
     payload := pg_catalog.json_build_object('inbox_id', inbox_id),
@@ -40,7 +43,64 @@ as $$
 $$;
 
 comment on function sincro_private.store_enqueue_inbox(bigint) is
-  E'Rings the worker for one inbox row: job store_inbox_apply, key store_inbox:<inbox_id>. SECURITY DEFINER: the job queue is the owner''s.';
+  E'Rings the worker for one inbox row: job store_inbox_apply, key store_inbox:<inbox_id>; marks the row rung. SECURITY DEFINER: the job queue is the owner''s.';
+
+/*
+ * The worker's dispatcher (src/worker/dispatcher.ts) calls this beside
+ * sincro.push_take, with grace 0: webhook deliveries still received whose
+ * doorbell has not rung (for longer than grace) get their store_inbox_apply
+ * job, many in one add_jobs call: one NOTIFY, from the worker's transaction.
+ * Oldest first; rows another caller holds are skipped. Returns how many.
+ */
+create or replace function sincro.store_inbox_dispatch(max_rows integer default 500, grace interval default interval '2 seconds')
+returns integer
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_specs graphile_worker.job_spec[];
+begin
+  if max_rows is null or max_rows < 1 or max_rows > 10000 or grace is null or grace < interval '0' then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('store_inbox_dispatch: max_rows must be between 1 and 10000 and grace not negative (got %s, %s)',
+                                  coalesce(max_rows::text, 'null'), coalesce(grace::text, 'null')),
+      hint = 'The worker''s dispatcher calls it with 500 and 0.';
+  end if;
+  with picked as (
+    select i.inbox_id
+    from sincro_private.store_inbox i
+    where i.state = 'received' and not i.doorbell_rung and i.received_at <= now() - grace
+    order by i.received_at
+    limit max_rows
+    for update skip locked
+  ), rung as (
+    update sincro_private.store_inbox i set doorbell_rung = true
+    from picked k
+    where i.inbox_id = k.inbox_id
+    returning i.inbox_id
+  )
+  select pg_catalog.array_agg(row(
+           'store_inbox_apply'::text,
+           pg_catalog.json_build_object('inbox_id', r.inbox_id),
+           null::text, null::timestamptz, 25::smallint,
+           'store_inbox:' || r.inbox_id,
+           null::smallint, null::text[])::graphile_worker.job_spec
+         order by r.inbox_id)
+    into v_specs
+  from rung r;
+  if v_specs is null then
+    return 0;
+  end if;
+  perform graphile_worker.add_jobs(v_specs);
+  return pg_catalog.cardinality(v_specs);
+end;
+$$;
+
+comment on function sincro.store_inbox_dispatch(integer, interval) is
+  E'Worker''s dispatcher: enqueues store_inbox_apply for up to max_rows webhook deliveries still received and not rung for longer than grace (one add_jobs call); returns how many. SY101 for max_rows outside 1..10000 or a negative grace. SECURITY DEFINER: reads the inbox, writes the job queue.';
 
 /* The order's ID and modification time in a platform's order JSON; NULLs when it has none or they do not read. */
 create or replace function sincro_private.store_order_identity(platform text, payload jsonb, out platform_order_id text, out modified_at timestamptz)
@@ -134,7 +194,7 @@ begin
     return;
   end if;
 
-  -- keep it, ring the worker for orders. For a store that is reconciled (it has an API URL) the commit
+  -- keep it. For a store that is reconciled (it has an API URL) the commit
   -- need not wait for the WAL flush: a database crash in the next 200 ms could lose this row, and the
   -- next reconciliation pass would bring the order anyway. A store with webhooks only gets a durable commit.
   if v_store.api_url is not null then
@@ -149,19 +209,20 @@ begin
             case when v_order_topic then null else pg_catalog.format('topic %s is not about orders', coalesce(v_topic, '(none)')) end,
             case when v_order_topic then null else now() end)
     returning store_inbox.inbox_id into inbox_id;
-  if v_order_topic then
-    perform sincro_private.store_enqueue_inbox(inbox_id);
-  end if;
+  -- no job here (add_job's NOTIFY would serialise the commits of concurrent deliveries): the worker's
+  -- dispatcher finds the row and rings for it (store_inbox_dispatch)
   status := 200;
   reason := case when v_order_topic then 'received' else 'ignored' end;
 end;
 $$;
 
 comment on function sincro.store_webhook_receive(text, text, bytea, jsonb) is
-  E'Takes one webhook delivery (store, raw body, lower-case headers): checks the signature on the raw body (401, nothing stored), stores it in the inbox (400 and an error row when not a JSON object) and rings the worker; answers the HTTP status. WooCommerce''s ping answers 200. SECURITY DEFINER: reads the store''s keys, which only the owner may.';
+  E'Takes one webhook delivery (store, raw body, lower-case headers): checks the signature on the raw body (401, nothing stored), stores it in the inbox (400 and an error row when not a JSON object; the worker''s dispatcher rings for an order row); answers the HTTP status. WooCommerce''s ping answers 200. SECURITY DEFINER: reads the store''s keys, which only the owner may.';
 
 -- who may use it
 revoke all on function sincro_private.store_enqueue_inbox(bigint) from public;
+revoke all on function sincro.store_inbox_dispatch(integer, interval) from public;
+grant execute on function sincro.store_inbox_dispatch(integer, interval) to sincro_worker, sincro_admin;
 revoke all on function sincro_private.store_order_identity(text, jsonb) from public;
 revoke all on function sincro.store_webhook_receive(text, text, bytea, jsonb) from public;
 grant execute on function sincro.store_webhook_receive(text, text, bytea, jsonb) to sincro_admin;

@@ -73,6 +73,7 @@ export const pushService: Service = {
       logger,
       concurrency: settings.workerConcurrency,
       pushBatch: settings.pushBatch,
+      dispatchIntervalMs: settings.pushPollMs,
     });
     const shownUrl = redactPassword(endpoint.url);
     logger.info({ event: "worker_ready", erp: shownUrl }, `worker pushing new orders to ${shownUrl}`);

@@ -17,6 +17,7 @@ const ErpEnvironment = z.object({
   SINCRO_ERP_TIMEOUT_MS: blankAsUnset(z.coerce.number().int().min(100).max(600_000).default(10_000)),
   SINCRO_WORKER_CONCURRENCY: blankAsUnset(z.coerce.number().int().min(1).max(256).default(8)),
   SINCRO_PUSH_BATCH: blankAsUnset(z.coerce.number().int().min(1).max(1000).default(50)),
+  SINCRO_PUSH_POLL_MS: blankAsUnset(z.coerce.number().int().min(1).max(10_000).default(20)),
   SINCRO_REFERENCE_ERP_PORT: blankAsUnset(z.coerce.number().int().min(0).max(65535).default(0)),
 });
 
@@ -28,6 +29,8 @@ export interface ErpSettings {
   readonly workerConcurrency: number;
   /** Most orders in one create request to the ERP (1: one request per order; batches only where the ERP offers them). */
   readonly pushBatch: number;
+  /** How often the worker's idle dispatcher looks for new orders to push, in ms (10 times as often within a second of a find; new orders send no NOTIFY). */
+  readonly pushPollMs: number;
   /** Port of the reference ERP `sincro start` runs when no ERP is configured; 0: any free port. */
   readonly referenceErpPort: number;
 }
@@ -44,6 +47,7 @@ export function readErpSettings(env: NodeJS.ProcessEnv): ErpSettings {
     timeoutMs: parsed.data.SINCRO_ERP_TIMEOUT_MS,
     workerConcurrency: parsed.data.SINCRO_WORKER_CONCURRENCY,
     pushBatch: parsed.data.SINCRO_PUSH_BATCH,
+    pushPollMs: parsed.data.SINCRO_PUSH_POLL_MS,
     referenceErpPort: parsed.data.SINCRO_REFERENCE_ERP_PORT,
   };
 }

@@ -5,11 +5,13 @@
  *
  * The body is taken raw (bytes, whatever the content type: the signature is
  * over those bytes), up to 1 MiB (413 beyond), and handed with its headers to
- * one SQL call, sincro.store_webhook_receive, which checks the signature,
- * stores the delivery and rings the worker in one short transaction, and
- * answers the status (docs/stores.md): 200 stored, 401 bad signature (nothing
- * stored), 400 not JSON (stored as an error), 404 unknown store. Never a
- * redirect: WooCommerce counts a 3xx as delivered.
+ * one SQL call, sincro.store_webhook_receive, which checks the signature and
+ * stores the delivery in one short transaction, and answers the status
+ * (docs/stores.md): 200 stored, 401 bad signature (nothing stored), 400 not
+ * JSON (stored as an error), 404 unknown store. Never a redirect: WooCommerce
+ * counts a 3xx as delivered. No job is added (its NOTIFY would serialise
+ * the commits of concurrent deliveries): the worker's dispatcher finds the
+ * new row within milliseconds (sincro.store_inbox_dispatch).
  *
  * These routes live in their own fastify scope: no form or JSON parsing, no
  * CSRF token (server.ts skips them), no cookies.

@@ -10,7 +10,7 @@
  * calls the ERP again and gets the same key back (created = false).
  */
 import type { Queryable } from "../db/queryable";
-import { ErpRejectedError, type ErpConnector } from "../erp/connector";
+import { ErpRejectedError, type ErpConnector, type ErpOrderRequest } from "../erp/connector";
 import { parseErpOrderRequest } from "../erp/order-request";
 
 export type PushOutcome = "acquired" | "rejected" | "nothing_to_push";
@@ -100,26 +100,67 @@ export async function pushOrderBatch(
   const requests = (claimed.rows[0]?.requests ?? []).map(parseErpOrderRequest);
   if (requests.length === 0) return { outcome: "nothing_to_push", batch: 0 };
 
-  type Answer = { web_id: number; outcome: "acquired" | "rejected" | "failed"; tor_chia?: string; cliente_cod?: string | null; message?: string };
-  let answers: Answer[];
-  let failure: unknown;
-  try {
-    const results = await erp.createOrders(order.azi, requests, options);
-    const byWebId = new Map(results.map((result) => [result.web_id, result]));
-    answers = requests.map((request): Answer => {
-      const result = byWebId.get(request.web_id);
-      if (result === undefined) return { web_id: request.web_id, outcome: "failed", message: "the ERP's batch answer left this order out" };
-      if (result.outcome === "rejected") return { web_id: request.web_id, outcome: "rejected", message: result.message };
-      return { web_id: request.web_id, outcome: "acquired", tor_chia: result.tor_chia, cliente_cod: result.cliente_cod };
-    });
-  } catch (error) {
-    failure = error;
-    answers = requests.map((request) => ({ web_id: request.web_id, outcome: "failed", message: messageOf(error) }));
-  }
-  await db.query("select sincro.push_answers(azi => $1, answers => $2::jsonb)", [order.azi, JSON.stringify(answers)]);
+  const { answers, failure } = await sendClaimed(db, erp, order.azi, requests, options);
   if (failure !== undefined) throw new PushFailedError(order, failure);
   // what happened to the job's own order; left out of the ERP's answer, it is retried like a failed push
   const own = answers.find((answer) => answer.web_id === order.idPub);
   if (own?.outcome === "failed") throw new PushFailedError(order, new Error(own.message));
   return { outcome: own === undefined ? "nothing_to_push" : own.outcome, batch: requests.length };
+}
+
+export interface PushAnswer {
+  readonly web_id: number;
+  readonly outcome: "acquired" | "rejected" | "failed";
+  readonly tor_chia?: string;
+  readonly cliente_cod?: string | null;
+  readonly message?: string;
+}
+
+/**
+ * Sends orders already claimed (push_claim_batch, push_take) of one company to the ERP — one batch
+ * request when there are several and the ERP offers batches, else one create each — and writes every
+ * answer back in one transaction (sincro.push_answers). An ERP that does not answer a batch fails every
+ * order of it (`failure` is why); an order the ERP's answer leaves out fails alone.
+ */
+export async function sendClaimed(
+  db: Queryable,
+  erp: ErpConnector,
+  azi: string,
+  requests: readonly ErpOrderRequest[],
+  options: { signal?: AbortSignal } = {},
+): Promise<{ readonly answers: readonly PushAnswer[]; readonly failure?: unknown }> {
+  let answers: PushAnswer[];
+  let failure: unknown;
+  if (requests.length > 1 && erp.createOrders !== undefined) {
+    try {
+      const results = await erp.createOrders(azi, requests, options);
+      const byWebId = new Map(results.map((result) => [result.web_id, result]));
+      answers = requests.map((request): PushAnswer => {
+        const result = byWebId.get(request.web_id);
+        if (result === undefined) return { web_id: request.web_id, outcome: "failed", message: "the ERP's batch answer left this order out" };
+        if (result.outcome === "rejected") return { web_id: request.web_id, outcome: "rejected", message: result.message };
+        return { web_id: request.web_id, outcome: "acquired", tor_chia: result.tor_chia, cliente_cod: result.cliente_cod };
+      });
+    } catch (error) {
+      failure = error;
+      answers = requests.map((request) => ({ web_id: request.web_id, outcome: "failed", message: messageOf(error) }));
+    }
+  } else {
+    answers = [];
+    for (const request of requests) {
+      try {
+        const created = await erp.createOrder(request, options);
+        answers.push({ web_id: request.web_id, outcome: "acquired", tor_chia: created.tor_chia, cliente_cod: created.cliente_cod });
+      } catch (error) {
+        if (error instanceof ErpRejectedError) {
+          answers.push({ web_id: request.web_id, outcome: "rejected", message: error.erpMessage });
+        } else {
+          failure ??= error;
+          answers.push({ web_id: request.web_id, outcome: "failed", message: messageOf(error) });
+        }
+      }
+    }
+  }
+  await db.query("select sincro.push_answers(azi => $1, answers => $2::jsonb)", [azi, JSON.stringify(answers)]);
+  return failure === undefined ? { answers } : { answers, failure };
 }

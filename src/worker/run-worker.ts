@@ -18,6 +18,7 @@ import { purgeTombstonesTask } from "./tasks/purge_tombstones";
 import { deviceHistoryAdvanceTask } from "./tasks/device_history_advance";
 import { sweepPushesTask } from "./tasks/sweep_pushes";
 import { syncPullTask } from "./tasks/sync_pull";
+import { startDispatcher } from "./dispatcher";
 
 export interface WorkerOptions {
   readonly connectionString: string;
@@ -34,6 +35,8 @@ export interface WorkerOptions {
    * push_order job also takes other new orders of its company, when the ERP offers batches.
    */
   readonly pushBatch?: number;
+  /** Pause of the idle dispatcher between takes that found no new order, in ms (default 20; a tenth of it within a second of a find; src/worker/dispatcher.ts). */
+  readonly dispatchIntervalMs?: number;
 }
 
 export function sincroTaskList(erp: ErpConnector, options: { readonly pushBatch?: number } = {}): TaskList {
@@ -90,7 +93,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const concurrency = options.concurrency ?? 8;
   // Our own pool, closed after the runner stops: a connection dropped while stopping
   // (the database shutting down) is expected then, not a crash.
-  const pool = new Pool({ connectionString: options.connectionString, max: concurrency + 2 });
+  const pool = new Pool({ connectionString: options.connectionString, max: 2 * concurrency + 3 });
   pool.on("error", (error) => options.logger.debug({ err: error }, "worker pool: idle connection lost"));
   pool.on("connect", (client) => client.on("error", () => undefined));
   let runner: Runner;
@@ -100,9 +103,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     await pool.end();
     throw error;
   }
+  // new orders: taken and pushed by the dispatcher, not rung by the inserts (issue 15)
+  const dispatcher = startDispatcher(pool, options.erp, options.logger, {
+    intervalMs: options.dispatchIntervalMs ?? 20,
+    concurrency,
+    pushBatch: options.pushBatch ?? 1,
+  });
   return {
     promise: runner.promise,
     stop: async () => {
+      await dispatcher.stop();
       await runner.stop();
       await pool.end();
     },

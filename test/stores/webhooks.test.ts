@@ -1,6 +1,7 @@
 /*
  * The stores' webhooks on the hub's HTTP server, over real HTTP: a signed
- * delivery is stored whole and answered 200 at once; a bad signature 401 with
+ * delivery is stored whole and answered 200 at once, with no job (the
+ * worker's dispatcher rings for it); a bad signature 401 with
  * nothing stored; malformed JSON 400, stored as an error; an unknown store 404;
  * a body over 1 MiB 413 with nothing stored; WooCommerce's ping 200.
  */
@@ -49,6 +50,19 @@ describe("store webhooks", () => {
     expect(row?.platform_order_id).toBe("1001");
     expect(row?.headers["x-wc-webhook-delivery-id"]).toBe("d-1");
     expect(row?.headers["x-wc-webhook-topic"]).toBe("order.created");
+  });
+
+  it("adds no job for a delivery (no NOTIFY): the worker's dispatcher rings for it", async () => {
+    const delivery = await deliverWebhook(server.url, "woocommerce", "woo1", "woo-secret-1234", fixture("woocommerce-registered-company"));
+    expect(delivery.status).toBe(200);
+    const { inbox_id: inboxId } = JSON.parse(delivery.body) as { inbox_id: number };
+    const row = (await pool.query<{ state: string; doorbell_rung: boolean }>("select state, doorbell_rung from sincro_private.store_inbox where inbox_id = $1", [inboxId])).rows[0];
+    expect(row).toEqual({ state: "received", doorbell_rung: false });
+    expect((await pool.query("select 1 from graphile_worker.jobs where key = $1", [`store_inbox:${inboxId}`])).rowCount).toBe(0);
+    // TEST: the dispatcher's call (the worker makes it every few ms) gives it its job
+    const rung = await pool.query<{ n: number }>("select sincro.store_inbox_dispatch(500, interval '0') as n");
+    expect(rung.rows[0]?.n).toBeGreaterThanOrEqual(1);
+    expect((await pool.query("select 1 from graphile_worker.jobs where key = $1", [`store_inbox:${inboxId}`])).rowCount).toBe(1);
   });
 
   it("stores a signed Shopify delivery with its webhook and event IDs", async () => {

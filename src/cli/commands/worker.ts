@@ -25,6 +25,7 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
         logger,
         concurrency: erp.settings.workerConcurrency,
         pushBatch: erp.settings.pushBatch,
+        dispatchIntervalMs: erp.settings.pushPollMs,
       });
       const shown = { url: redactPassword(databaseUrl), erp: redactPassword(erp.url) };
       logger.info({ event: "worker_ready", ...shown }, `worker pushing orders of ${shown.url} to ${shown.erp}`);

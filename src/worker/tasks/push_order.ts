@@ -1,6 +1,7 @@
 /*
- * push_order: the doorbell rung by an order's insert. Pushes that order to the
- * ERP (src/push/push-order.ts). A rejection completes the job (the ERP's
+ * push_order: an order's retry (sincro.push_retry_later, after the
+ * dispatcher's first push failed), or a ring of the sweep or of an operator.
+ * Pushes that order to the ERP (src/push/push-order.ts). A rejection completes the job (the ERP's
  * message is on the order); an unreachable ERP fails it, so graphile-worker
  * retries with backoff (one attempt in manual mode).
  */

@@ -8,6 +8,7 @@ select sincro_tests.setup_company('C00001');
 select sincro_tests.setup_company('C00002');
 select sincro_tests.store_order('C00001', 'o' || g) from generate_series(1, 5) g;
 select sincro_tests.store_order('C00002', 'theirs');
+select count(*) from (select sincro_private.enqueue_push_order(azi, id_pub) from sincro.order_push) rung;  -- their jobs (as retries would have)
 select sincro.push_claim('C00001', 1);
 select sincro.push_rejected('C00001', 1, 'customer UNKNOWN does not exist in the ERP');
 select sincro.push_claim('C00001', 2);

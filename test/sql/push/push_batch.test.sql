@@ -2,13 +2,14 @@
 -- still waits (removing that job), never an order another job runs or a manual order that waits for a
 -- partial sync; every answer goes back in one transaction, checked before any is written.
 begin;
-select plan(14);
+select plan(17);
 
 select sincro_tests.setup_company('C00001');
 select sincro_tests.setup_company('C00002');
 select sincro_tests.store_order('C00001', 'o' || i) from generate_series(1, 6) i;  -- id_pub 1..6
 select sincro_tests.store_order('C00002', 'x1');
 select sincro_tests.commit_point();
+select count(*) from (select sincro_private.enqueue_push_order(azi, id_pub) from sincro.order_push) rung;  -- every order has its waiting job
 
 -- TEST: the job of order 1, batches of 4: orders 1..4, in id_pub order; their jobs but 1's are gone
 select results_eq($$ select jsonb_path_query_array(sincro.push_claim_batch('C00001', 1, 4), '$[*].web_id') $$,
@@ -66,6 +67,15 @@ select results_eq($$ select p.id_pub, p.state, a.ack_gest, a.tor_chia, p.erp_mes
 select sincro_tests.commit_point();
 select results_eq($$ select count(*)::int from sincro.arportes where azi = 'C00001' and id_pub in (1, 4) and id_sincro > 0 $$,
                   $$ values (2) $$, 'the acquired ones got their change numbers');
+
+-- TEST: a new order the dispatcher has not taken yet is taken too (no job to remove), and marked rung
+select sincro_tests.store_order('C00001', 'o9');  -- 9
+select sincro_tests.store_order('C00001', 'o10');  -- 10
+select results_eq($$ select jsonb_path_query_array(sincro.push_claim_batch('C00001', 9, 10), '$[*].web_id') $$,
+                  $$ values ('[9, 10]'::jsonb) $$, 'orders not rung yet join the batch');
+select results_eq($$ select id_pub, state, doorbell_rung from sincro.order_push where azi = 'C00001' and id_pub >= 9 order by id_pub $$,
+                  $$ values (9::bigint, 'in_flight', true), (10, 'in_flight', true) $$, 'claimed: rung, so the dispatcher leaves them');
+select is((select count(*)::int from sincro.push_take(10)), 0, 'the dispatcher finds nothing new');
 
 select * from finish();
 rollback;

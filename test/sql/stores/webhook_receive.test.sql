@@ -1,8 +1,8 @@
 -- A webhook delivery: the signature on the raw body first (bad: 401, nothing stored), an unknown store 404,
 -- malformed JSON 400 and kept as an error, WooCommerce's ping 200 with nothing stored, an order kept whole
--- with a job for the worker.
+-- without a job (the HTTP server applies it; the worker's dispatcher rings for it after a grace).
 begin;
-select plan(16);
+select plan(21);
 
 select sincro_tests.setup_company('C00001');
 select sincro_tests.setup_store('woo1', 'C00001', 'woocommerce');
@@ -22,7 +22,14 @@ select results_eq(format($$ select state, platform_order_id, modified_at, conver
                   $$ values ('received', '501', '2026-11-30T09:00:01Z'::timestamptz, true, 'order.created') $$,
                   'the inbox keeps the raw body and headers, with the order''s id and modification time');
 select results_eq(format($$ select count(*)::int from graphile_worker.jobs where task_identifier = 'store_inbox_apply' and key = 'store_inbox:%s' $$, :d_inbox_id),
-                  $$ values (1) $$, 'the worker is rung for it');
+                  $$ values (0) $$, 'no job (no NOTIFY): the worker''s dispatcher rings for it');
+-- TEST: the worker's dispatcher rings for it only after the grace, once
+select is(sincro.store_inbox_dispatch(500, interval '1 hour'), 0, 'within the grace: not yet');
+select is(sincro.store_inbox_dispatch(500, interval '0'), 2, 'after it: an apply job for each delivery received so far (this one and woo2''s)');
+select results_eq(format($$ select count(*)::int from graphile_worker.jobs where task_identifier = 'store_inbox_apply' and key = 'store_inbox:%s' $$, :d_inbox_id),
+                  $$ values (1) $$, 'keyed store_inbox:<id>');
+select is(sincro.store_inbox_dispatch(500, interval '0'), 0, 'rung: not again');
+select throws_ok($$ select sincro.store_inbox_dispatch(500, interval '-1 second') $$, 'SY101', null, 'a negative grace: SY101');
 
 -- TEST: a bad signature, a missing one, a signature of another body, another store's secret: 401, nothing stored
 select count(*) as before from sincro_private.store_inbox \gset

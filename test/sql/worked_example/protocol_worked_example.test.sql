@@ -3,7 +3,7 @@
 -- Steps A1, A3, A5 (and B/C's ERP-internal halves) happen inside the ERP: the
 -- hub row is unchanged by them, which the next hub step's row shows.
 begin;
-select plan(27);
+select plan(28);
 
 select sincro_tests.setup_company('C00001') as azi \gset
 
@@ -20,9 +20,11 @@ select sincro_tests.commit_point();
 select is(sincro_tests.protocol_row('C00001', :a_id),
           row(1, null, null, '150', 1, 0, 0, 'S', null, 'C', '0', 0)::sincro_tests.protocol_row,
           'A2: id_pub 1, ack 1/0/0, S, C 0, id_sincro 0');
--- TEST: A2 enqueues the push job
-select is((select count(*)::int from graphile_worker.jobs where key = 'push_order:C00001:1'), 1,
-          'A2: the push_order job exists in the same transaction');
+-- TEST: A2 records the push in the same transaction; the worker's dispatcher takes it (issue 15: no job, no NOTIFY per insert)
+select is((select state from sincro.order_push where azi = 'C00001' and id_pub = :a_id), 'pending',
+          'A2: the push is recorded (pending) in the same transaction');
+select is((select requests -> 0 ->> 'web_id' from sincro.push_take(50)), '1',
+          'A2: the worker''s dispatcher takes it for the ERP, web ID 1');
 
 -- A4: the ERP's answer (key, ack, customer code 123) in one step
 select sincro.erp_write_order('C00001',

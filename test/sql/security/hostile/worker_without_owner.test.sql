@@ -13,7 +13,7 @@ select is_empty($$ select c.oid::regclass from pg_class c join pg_roles r on r.o
 set local session authorization hx_worker;
 -- TEST: it adds, sees and takes jobs
 select lives_ok($$ select graphile_worker.add_job('sweep_pushes', '{}'::json) $$, 'worker: add_job');
-select ok((select count(*) from graphile_worker.jobs where task_identifier = 'push_order') > 0, 'worker: sees the push jobs the orders rang');
+select ok((select pg_catalog.jsonb_array_length(requests) from sincro.push_take(50)) > 0, 'worker: takes new orders to push (push_take)');
 -- (graphile-worker 0.17 takes jobs with an UPDATE of its own, from the worker's connection)
 with taken as (
   update graphile_worker._private_jobs set locked_at = now(), locked_by = 'hx-probe'
