@@ -44,6 +44,7 @@ export interface RunningDispatcher {
 }
 
 const RETRY_AFTER_ERROR_MS = 1000;
+const INBOX_EVERY_MS = 10;
 /** How long after a find the dispatcher keeps polling at its busy pace. */
 const BUSY_FOR_MS = 1000;
 /** When a failed push is first retried by graphile-worker (then its own backoff). */
@@ -101,17 +102,21 @@ export function startDispatcher(pool: Pool, erp: ErpConnector, logger: Logger, o
 
   const loop = (async () => {
     let failing = false;
+    let inboxAt = 0;
     while (!stopping) {
       try {
         // new webhook deliveries (their jobs), then new orders of one company, in one round trip; with every
         // push slot taken, only the deliveries (max_orders 0 takes nothing)
         const free = running < concurrency;
-        const polled = await pool.query<{ inbox: number; azi: string | null; requests: unknown[] | null }>({
+        // the inbox at most every INBOX_EVERY_MS (a webhook's apply is not in a hurry of 10 ms; a poll's cost is)
+        const inbox = Date.now() - inboxAt >= INBOX_EVERY_MS;
+        if (inbox) inboxAt = Date.now();
+        const polled = await pool.query<{ inbox: number | null; azi: string | null; requests: unknown[] | null }>({
           name: "sincro_dispatch",
           text: `select i.n as inbox, t.azi, t.requests
-                 from (select sincro.store_inbox_dispatch(500, interval '0') as n) i
+                 from (select case when $3 then sincro.store_inbox_dispatch(500, interval '0') end as n) i
                  left join lateral (select * from sincro.push_take($1) where $2) t on true`,
-          values: [free ? await batchLimit() : 1, free],
+          values: [free ? await batchLimit() : 1, free, inbox],
         });
         if (failing) log.info("dispatcher: the database answers again");
         failing = false;
