@@ -106,7 +106,7 @@ export function startDispatcher(pool: Pool, erp: ErpConnector, logger: Logger, o
     while (!stopping) {
       try {
         // new webhook deliveries (their jobs), then new orders of one company, in one round trip; with every
-        // push slot taken, only the deliveries (max_orders 0 takes nothing)
+        // push slot taken, no orders ($2 false: push_take is not called)
         const free = running < concurrency;
         // the inbox at most every INBOX_EVERY_MS (a webhook's apply is not in a hurry of 10 ms; a poll's cost is)
         const inbox = Date.now() - inboxAt >= INBOX_EVERY_MS;
