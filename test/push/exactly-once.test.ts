@@ -102,6 +102,7 @@ describe.each([
     // workers were killed while pushing, or nothing is left to push
     const killer = (async () => {
       let acquiredAtLastKill = 0;
+      let doneInsertingAt: number | undefined;
       for (;;) {
         while (workers.size < 2) {
           const worker = startWorkerProcess(harness, pushBatch);
@@ -109,8 +110,14 @@ describe.each([
           worker.on("exit", () => workers.delete(worker));
         }
         await sleep(800 + Math.random() * 1700);
+        if (!inserting) {
+          // what a killed worker held in flight waits for the sweep (every minute in production, 5 minutes
+          // stale): rung here at once, so the pushing, and the killing, go on
+          doneInsertingAt ??= Date.now();
+          await harness.pool.query("select sincro.sweep_pushes(interval '1 second')");
+        }
         const acquired = (await pushStates(harness.pool, AZI)).acquired ?? 0;
-        if (!inserting && (kills >= 3 || acquired === ORDERS)) return;
+        if (!inserting && (kills >= 3 || acquired === ORDERS || Date.now() - (doneInsertingAt ?? Date.now()) > 60_000)) return;
         const victim = [...workers][0];
         if (victim && acquired > acquiredAtLastKill) {
           victim.kill("SIGKILL");
