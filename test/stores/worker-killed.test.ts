@@ -100,8 +100,15 @@ describe("store inbox with the worker killed", () => {
           return count("select count(*)::int as n from sincro.store_inbox where state = 'received'");
         },
         (n) => n === 0,
-        90_000,
-      );
+        150_000,
+      ).catch(async (error: unknown) => {
+        // what the rows left received wait for: their jobs (attempts, last error, next run)
+        const left = await harness.pool.query(
+          `select i.inbox_id, i.doorbell_rung, j.attempts, j.max_attempts, j.locked_at is not null as locked, j.run_at, j.last_error
+           from sincro_private.store_inbox i left join graphile_worker.jobs j on j.key = 'store_inbox:' || i.inbox_id
+           where i.state = 'received'`);
+        throw new Error(`${error instanceof Error ? error.message : String(error)}: ${JSON.stringify(left.rows)}`);
+      });
     } finally {
       killing = false;
       await killer;
@@ -121,5 +128,5 @@ describe("store inbox with the worker killed", () => {
       90_000,
     );
     expect(await harness.erpOrders(AZI)).toHaveLength(ORDERS);
-  }, 240_000);
+  }, 330_000);
 });
