@@ -96,7 +96,7 @@ describe.each([
     let inserting = true;
     let kills = 0;
 
-    // the killer: keeps two workers alive and SIGKILLs the older one every 0.8-2.5 s, but only once
+    // the killer: keeps two workers alive and SIGKILLs the older one every 0.6-1.8 s, but only once
     // orders were acquired since the last kill (on a loaded machine a worker may need seconds to
     // start, and killing it sooner tests nothing); it goes on after the store is done until three
     // workers were killed while pushing, or nothing is left to push
@@ -109,7 +109,7 @@ describe.each([
           workers.add(worker);
           worker.on("exit", () => workers.delete(worker));
         }
-        await sleep(800 + Math.random() * 1700);
+        await sleep(600 + Math.random() * 1200);
         if (!inserting) {
           // what a killed worker held in flight waits for the sweep (every minute in production, 5 minutes
           // stale): rung here at once, so the pushing, and the killing, go on
@@ -134,7 +134,8 @@ describe.each([
       Array.from({ length: INSERTERS }, async (_, inserter) => {
         for (let index = 0; index < ORDERS / INSERTERS; index++) {
           ids.push(await insertStoreOrder(harness.pool, AZI, `o-${inserter}-${index}`));
-          await sleep(40 + Math.random() * 80);
+          // (spread over ~6 s: the dispatcher pushes each order as it comes, and the killer needs pushing to kill during)
+          await sleep(60 + Math.random() * 120);
         }
       }),
     );
@@ -192,7 +193,7 @@ describe.each([
     expect(sentAfterAcquired).toEqual([]);
     const lateSecondPushes = requests.filter((request) => request.ackGest === 1).length;
     const inBatches = requests.filter((request) => request.via === "batch").length;
-    console.info(`${requests.length} create requests for ${ORDERS} orders (${inBatches} in batches); ${lateSecondPushes} late second pushes of a claim made before acquisition`);
+    console.info(`${requests.length} create requests for ${ORDERS} orders (${inBatches} in batches); ${lateSecondPushes} late second pushes of a claim made before acquisition; ${kills} workers killed`);
     // TEST: the mode really was in force (the worker sent batches only when asked to; the partial sync creates one by one)
     if (pushBatch === 1) expect(inBatches).toBe(0);
     else expect(inBatches).toBeGreaterThan(ORDERS / 2);
