@@ -1953,7 +1953,7 @@ begin
   end if;
   select * into v_order from sincro.arportes a where a.azi = push_claim.azi and a.id_pub = push_claim.id_pub;
   if v_order.ack_gest = 1 then
-    update sincro.order_push p set state = 'acquired', acquired_at = coalesce(p.acquired_at, now()), updated_at = now()
+    update sincro.order_push p set state = 'acquired', acquired_at = coalesce(p.acquired_at, now()), updated_at = now(), doorbell_rung = true
       where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub;
     return null;
   end if;
@@ -2285,9 +2285,8 @@ begin
     limit max_orders
     for update skip locked
   loop
-    v_request := sincro.push_claim(v_azi, v_id_pub);  -- in flight, rung, push_started (or acquired already: nothing to send)
-    update sincro.order_push p set doorbell_rung = true
-      where p.azi = v_azi and p.id_pub = v_id_pub and not p.doorbell_rung;
+    -- in flight, rung, push_started (or acquired already, and rung: nothing to send)
+    v_request := sincro.push_claim(v_azi, v_id_pub);
     if v_request is not null then
       v_requests := v_requests || pg_catalog.jsonb_build_array(v_request);
     end if;

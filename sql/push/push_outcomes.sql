@@ -28,7 +28,7 @@ begin
   end if;
   select * into v_order from sincro.arportes a where a.azi = push_claim.azi and a.id_pub = push_claim.id_pub;
   if v_order.ack_gest = 1 then
-    update sincro.order_push p set state = 'acquired', acquired_at = coalesce(p.acquired_at, now()), updated_at = now()
+    update sincro.order_push p set state = 'acquired', acquired_at = coalesce(p.acquired_at, now()), updated_at = now(), doorbell_rung = true
       where p.azi = push_claim.azi and p.id_pub = push_claim.id_pub;
     return null;
   end if;
