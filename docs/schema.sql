@@ -4728,10 +4728,14 @@ COMMENT ON FUNCTION sincro_private.longest_field(names text[], vals text[], OUT 
 --
 
 CREATE FUNCTION sincro_private.may_see_company(azi text) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select coalesce((select l.azi = may_see_company.azi from sincro_private.login l where l.login = session_user), true)
+begin
+  return (
+    select coalesce((select l.azi = may_see_company.azi from sincro_private.login l where l.login = session_user), true)
+  );
+end;
 $$;
 
 
@@ -5212,10 +5216,14 @@ COMMENT ON FUNCTION sincro_private.roll_sync_period(azi text) IS 'Moves a compan
 --
 
 CREATE FUNCTION sincro_private.session_agent() RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select l.cod_agente from sincro_private.login l where l.login = session_user
+begin
+  return (
+    select l.cod_agente from sincro_private.login l where l.login = session_user
+  );
+end;
 $$;
 
 
@@ -5233,19 +5241,23 @@ COMMENT ON FUNCTION sincro_private.session_agent() IS 'Sales agent of this conne
 --
 
 CREATE FUNCTION sincro_private.session_agents() RETURNS text[]
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select case
-    when l.cod_agente is null then '{}'::text[]
-    else array[l.cod_agente] || coalesce(
-      (select pg_catalog.array_agg(a.cod_agente order by a.cod_agente)
-       from sincro.agenti a
-       where a.azi = l.azi and a.cod_supervisore = l.cod_agente and not a.deleted and a.cod_agente <> l.cod_agente),
-      '{}')
-  end
-  from sincro_private.login l
-  where l.login = session_user and l.kind = 'app'
+begin
+  return (
+    select case
+      when l.cod_agente is null then '{}'::text[]
+      else array[l.cod_agente] || coalesce(
+        (select pg_catalog.array_agg(a.cod_agente order by a.cod_agente)
+         from sincro.agenti a
+         where a.azi = l.azi and a.cod_supervisore = l.cod_agente and not a.deleted and a.cod_agente <> l.cod_agente),
+        '{}')
+    end
+    from sincro_private.login l
+    where l.login = session_user and l.kind = 'app'
+  );
+end;
 $$;
 
 
@@ -5263,10 +5275,14 @@ COMMENT ON FUNCTION sincro_private.session_agents() IS 'The agents whose slice t
 --
 
 CREATE FUNCTION sincro_private.session_company() RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select l.azi from sincro_private.login l where l.login = session_user
+begin
+  return (
+    select l.azi from sincro_private.login l where l.login = session_user
+  );
+end;
 $$;
 
 
@@ -5284,10 +5300,14 @@ COMMENT ON FUNCTION sincro_private.session_company() IS 'Company of this connect
 --
 
 CREATE FUNCTION sincro_private.session_device() RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select l.prov_id from sincro_private.login l where l.login = session_user
+begin
+  return (
+    select l.prov_id from sincro_private.login l where l.login = session_user
+  );
+end;
 $$;
 
 
@@ -5305,12 +5325,16 @@ COMMENT ON FUNCTION sincro_private.session_device() IS 'Device ID of this connec
 --
 
 CREATE FUNCTION sincro_private.session_history_from() RETURNS date
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select c.device_history_from
-  from sincro_private.login l join sincro_private.company c on c.azi = l.azi
-  where l.login = session_user
+begin
+  return (
+    select c.device_history_from
+    from sincro_private.login l join sincro_private.company c on c.azi = l.azi
+    where l.login = session_user
+  );
+end;
 $$;
 
 

@@ -12,21 +12,25 @@
  */
 create or replace function sincro_private.session_agents()
 returns text[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
-  select case
-    when l.cod_agente is null then '{}'::text[]
-    else array[l.cod_agente] || coalesce(
-      (select pg_catalog.array_agg(a.cod_agente order by a.cod_agente)
-       from sincro.agenti a
-       where a.azi = l.azi and a.cod_supervisore = l.cod_agente and not a.deleted and a.cod_agente <> l.cod_agente),
-      '{}')
-  end
-  from sincro_private.login l
-  where l.login = session_user and l.kind = 'app'
+begin
+  return (
+    select case
+      when l.cod_agente is null then '{}'::text[]
+      else array[l.cod_agente] || coalesce(
+        (select pg_catalog.array_agg(a.cod_agente order by a.cod_agente)
+         from sincro.agenti a
+         where a.azi = l.azi and a.cod_supervisore = l.cod_agente and not a.deleted and a.cod_agente <> l.cod_agente),
+        '{}')
+    end
+    from sincro_private.login l
+    where l.login = session_user and l.kind = 'app'
+  );
+end;
 $$;
 
 comment on function sincro_private.session_agents() is
@@ -34,14 +38,18 @@ comment on function sincro_private.session_agents() is
 
 create or replace function sincro_private.session_history_from()
 returns date
-language sql
+language plpgsql
 stable
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
-  select c.device_history_from
-  from sincro_private.login l join sincro_private.company c on c.azi = l.azi
-  where l.login = session_user
+begin
+  return (
+    select c.device_history_from
+    from sincro_private.login l join sincro_private.company c on c.azi = l.azi
+    where l.login = session_user
+  );
+end;
 $$;
 
 comment on function sincro_private.session_history_from() is
