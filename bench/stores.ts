@@ -16,7 +16,15 @@
  *     back), at 20/s (the push alone drains ~270 orders/s on this machine, see
  *     the push section: at 200/s the figure would be a queue's length);
  *     baseline in the same run: store orders written straight into the tables
- *     at the same rate, insert commit → ack_gest = 1.
+ *     at the same rate, insert commit → ack_gest = 1. Measured first, after
+ *     the warm-up: the steady state, not the aftermath of the backlog the
+ *     accepted measures leave (autovacuum of thousands of new rows). Split
+ *     into its stages from the rows' own times (received, applied, claimed
+ *     for the ERP, acquired).
+ *
+ * BENCH_TRACE=1 prints, for each offered measure, when in it the requests over
+ * 20 ms were sent and how long they took (a stall of the machine shows as a
+ * run of them; a cold start as the first ones).
  *
  * The worker runs with its defaults (SINCRO_PUSH_BATCH 50: orders that wait go together).
  * "Visible" is timed by a bench-only trigger that NOTIFYs when ack_gest turns 1.
@@ -104,7 +112,12 @@ async function offer(rate: number, seconds: number, send: (index: number) => Pro
     const sentAt = performance.now();
     pending.push(send(index).then(() => performance.now() - sentAt));
   }
-  return Promise.all(pending);
+  const all = await Promise.all(pending);
+  if (process.env.BENCH_TRACE) {
+    const slow = all.flatMap((latency, index) => (latency > 20 ? [`${Math.round(index * interval)}:${Math.round(latency)}`] : []));
+    console.error(`requests over 20 ms (sent at ms into the measure: took ms): ${slow.join(" ")}`);
+  }
+  return all;
 }
 
 export async function runStoresBench(options: StoresBenchOptions): Promise<string> {
@@ -196,26 +209,20 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     await offer(options.rate, 2, (i) => deliver("woo1", warm[i]!));
     await waitForAcks(warm.map(String), "warm-up");
 
-    // the receiving side alone (the worker stopped: the rows wait in the inbox), and its baseline
-    await stop(worker);
-    const unknown = summarize(await offer(options.rate, options.seconds, () => deliver("unknown-store", nextId++)));
-    const durable = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
-    const acceptedDurable = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo-hooks", durable[i]!)));
-    const alone = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
-    const acceptedAlone = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo1", alone[i]!)));
-
-    // the same while the worker drains what came in (the rows above, then these), on the same two cores
-    worker = startWorker();
-    const ids = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
-    const drainStart = performance.now();
-    const accepted = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo1", ids[i]!)));
-    await waitForAcks([...alone, ...ids].map(String), "webhooks");
-    await waitForAcks(durable.map((id) => `H${id}`), "webhooks-only store");
-    const drainedPerSecond = (durable.length + alone.length + ids.length) / ((performance.now() - drainStart) / 1000);
-
+    // first the steady state: webhook → ack at a pace the worker keeps up with, and its baseline (before the backlog
+    // below, whose aftermath, autovacuum of thousands of new rows among it, is not the steady state)
     const slow = Array.from({ length: Math.round(options.ackRate * options.seconds) }, () => nextId++);
     await offer(options.ackRate, options.seconds, (i) => deliver("woo1", slow[i]!));
     const webhookToAck = summarize(await waitForAcks(slow.map(String), "webhooks"));
+    // where that time goes, from the rows' own times (each a transaction's start, on the database's clock)
+    const stages = await pool.query<{ applied: number[]; claimed: number[]; acquired: number[] }>(
+      `select array_agg(extract(epoch from i.processed_at - i.received_at) * 1000) as applied,
+              array_agg(extract(epoch from p.last_attempt_at - i.processed_at) * 1000) as claimed,
+              array_agg(extract(epoch from p.acquired_at - p.last_attempt_at) * 1000) as acquired
+       from sincro_private.store_inbox i join sincro.order_push p on p.azi = i.azi and p.id_pub = i.id_pub
+       where i.store_id = 'woo1' and i.platform_order_id = any ($1::text[])`, [slow.map(String)]);
+    const stage = (values: number[] | undefined) => summarize((values ?? []).map(Number));
+    const [toApply, toClaim, toAcquire] = [stage(stages.rows[0]?.applied), stage(stages.rows[0]?.claimed), stage(stages.rows[0]?.acquired)];
 
     // baseline: store orders written straight into the tables at the same rate
     const direct = Array.from({ length: Math.round(options.ackRate * options.seconds) }, (_, i) => `D${i}`);
@@ -237,6 +244,23 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     });
     const directToAck = summarize(await waitForAcks(direct, "direct inserts"));
 
+    // the receiving side alone (the worker stopped: the rows wait in the inbox), and its baseline
+    await stop(worker);
+    const unknown = summarize(await offer(options.rate, options.seconds, () => deliver("unknown-store", nextId++)));
+    const durable = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
+    const acceptedDurable = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo-hooks", durable[i]!)));
+    const alone = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
+    const acceptedAlone = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo1", alone[i]!)));
+
+    // the same while the worker drains what came in (the rows above, then these), on the same two cores
+    worker = startWorker();
+    const ids = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
+    const drainStart = performance.now();
+    const accepted = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo1", ids[i]!)));
+    await waitForAcks([...alone, ...ids].map(String), "webhooks");
+    await waitForAcks(durable.map((id) => `H${id}`), "webhooks-only store");
+    const drainedPerSecond = (durable.length + alone.length + ids.length) / ((performance.now() - drainStart) / 1000);
+
     const row = (what: string, l: Latency, target?: number) =>
       `| ${what} | ${l.n} | ${l.p50.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.max.toFixed(1)} | ${target === undefined ? "" : l.p99 <= target ? `met (≤ ${target})` : `MISSED (> ${target})`} |`;
     return [
@@ -250,6 +274,9 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
       row(`baseline: unknown store (same route, one SQL call, 404) at ${options.rate}/s, worker stopped`, unknown),
       row(`webhook → ack_gest = 1 at ${options.ackRate}/s`, webhookToAck, 100),
       row(`baseline: direct store insert commit → ack_gest = 1 at ${options.ackRate}/s`, directToAck),
+      row(`  of webhook → ack: received → applied (the dispatcher's ring, the job's pick-up)`, toApply),
+      row(`  of webhook → ack: applied → claimed for the ERP (the dispatcher's poll)`, toClaim),
+      row(`  of webhook → ack: claimed → acquired (the ERP request, the write-back)`, toAcquire),
       "",
       `the ${durable.length + alone.length + ids.length} webhooks of the accepted measures became acquired orders at ${drainedPerSecond.toFixed(0)}/s (worker started → last ack)`,
       `ratios (p99): accepted, worker stopped / unknown store: durable ${(acceptedDurable.p99 / unknown.p99).toFixed(2)}, asynchronous ${(acceptedAlone.p99 / unknown.p99).toFixed(2)}; webhook → ack / direct insert → ack ${(webhookToAck.p99 / directToAck.p99).toFixed(2)}`,

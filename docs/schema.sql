@@ -2822,22 +2822,62 @@ COMMENT ON FUNCTION sincro.store_inbox_apply(inbox_id bigint, OUT state text, OU
 
 
 --
--- Name: store_inbox_dispatch(integer, interval); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+-- Name: store_inbox_apply_many(bigint[]); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
-CREATE FUNCTION sincro.store_inbox_dispatch(max_rows integer DEFAULT 500, grace interval DEFAULT '00:00:02'::interval) RETURNS integer
+CREATE FUNCTION sincro.store_inbox_apply_many(inbox_ids bigint[]) RETURNS TABLE(inbox_id bigint, state text, id_pub bigint, error text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+  v_id bigint;
+  v_result record;
+begin
+  if inbox_ids is null or pg_catalog.cardinality(inbox_ids) not between 1 and 100 or pg_catalog.array_position(inbox_ids, null) is not null then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('store_inbox_apply_many: inbox_ids must hold 1 to 100 inbox IDs, none NULL (got %s)',
+                                  coalesce(pg_catalog.cardinality(inbox_ids)::text || ' elements', 'NULL')),
+      hint = 'Apply bigger sets in several calls.';
+  end if;
+  foreach v_id in array inbox_ids loop
+    select * into v_result from sincro.store_inbox_apply(v_id);
+    inbox_id := v_id; state := v_result.state; id_pub := v_result.id_pub; error := v_result.error;
+    return next;
+  end loop;
+end;
+$$;
+
+
+ALTER FUNCTION sincro.store_inbox_apply_many(inbox_ids bigint[]) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION store_inbox_apply_many(inbox_ids bigint[]); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.store_inbox_apply_many(inbox_ids bigint[]) IS 'Applies 1 to 100 inbox rows in one transaction, each as sincro.store_inbox_apply does (its own failure is its error row); returns each row''s outcome. SY101 for an empty, NULL-holding or larger array. SECURITY DEFINER: writes orders as the store party.';
+
+
+--
+-- Name: store_inbox_dispatch(integer, interval, integer); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.store_inbox_dispatch(max_rows integer DEFAULT 500, grace interval DEFAULT '00:00:02'::interval, per_job integer DEFAULT 10) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
   v_specs graphile_worker.job_spec[];
+  v_rows integer;
 begin
-  if max_rows is null or max_rows < 1 or max_rows > 10000 or grace is null or grace < interval '0' then
+  if max_rows is null or max_rows < 1 or max_rows > 10000 or grace is null or grace < interval '0'
+     or per_job is null or per_job < 1 or per_job > 100 then
     raise exception using
       errcode = 'SY101',
-      message = pg_catalog.format('store_inbox_dispatch: max_rows must be between 1 and 10000 and grace not negative (got %s, %s)',
-                                  coalesce(max_rows::text, 'null'), coalesce(grace::text, 'null')),
-      hint = 'The worker''s dispatcher calls it with 500 and 0.';
+      message = pg_catalog.format('store_inbox_dispatch: max_rows must be between 1 and 10000, per_job between 1 and 100, and grace not negative (got %s, %s, %s)',
+                                  coalesce(max_rows::text, 'null'), coalesce(per_job::text, 'null'), coalesce(grace::text, 'null')),
+      hint = 'The worker''s dispatcher calls it with 500, 0 and 10.';
   end if;
   with picked as (
     select i.inbox_id
@@ -2850,33 +2890,41 @@ begin
     update sincro_private.store_inbox i set doorbell_rung = true
     from picked k
     where i.inbox_id = k.inbox_id
-    returning i.inbox_id
+    returning i.inbox_id, i.azi
+  ), numbered as (
+    select r.inbox_id, r.azi, (pg_catalog.row_number() over (partition by r.azi order by r.inbox_id) - 1) / per_job as chunk
+    from rung r
+  ), jobs as (
+    select pg_catalog.array_agg(n.inbox_id order by n.inbox_id) as ids
+    from numbered n
+    group by n.azi, n.chunk
   )
   select pg_catalog.array_agg(row(
            'store_inbox_apply'::text,
-           pg_catalog.json_build_object('inbox_id', r.inbox_id),
+           pg_catalog.json_build_object('inbox_ids', j.ids),
            null::text, null::timestamptz, 25::smallint,
-           'store_inbox:' || r.inbox_id,
+           'store_inbox:' || j.ids[1] || '+' || pg_catalog.cardinality(j.ids),
            null::smallint, null::text[])::graphile_worker.job_spec
-         order by r.inbox_id)
-    into v_specs
-  from rung r;
+         order by j.ids[1]),
+         pg_catalog.sum(pg_catalog.cardinality(j.ids))
+    into v_specs, v_rows
+  from jobs j;
   if v_specs is null then
     return 0;
   end if;
   perform graphile_worker.add_jobs(v_specs);
-  return pg_catalog.cardinality(v_specs);
+  return v_rows;
 end;
 $$;
 
 
-ALTER FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval) OWNER TO CURRENT_USER;
+ALTER FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval, per_job integer) OWNER TO CURRENT_USER;
 
 --
--- Name: FUNCTION store_inbox_dispatch(max_rows integer, grace interval); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+-- Name: FUNCTION store_inbox_dispatch(max_rows integer, grace interval, per_job integer); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval) IS 'Worker''s dispatcher: enqueues store_inbox_apply for up to max_rows webhook deliveries still received and not rung for longer than grace (one add_jobs call); returns how many. SY101 for max_rows outside 1..10000 or a negative grace. SECURITY DEFINER: reads the inbox, writes the job queue.';
+COMMENT ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval, per_job integer) IS 'Worker''s dispatcher: enqueues store_inbox_apply for up to max_rows webhook deliveries still received and not rung for longer than grace, up to per_job rows of one company per job (one add_jobs call); returns how many rows. SY101 for max_rows outside 1..10000, per_job outside 1..100 or a negative grace. SECURITY DEFINER: reads the inbox, writes the job queue.';
 
 
 --
@@ -14941,12 +14989,21 @@ GRANT ALL ON FUNCTION sincro.store_inbox_apply(inbox_id bigint, OUT state text, 
 
 
 --
--- Name: FUNCTION store_inbox_dispatch(max_rows integer, grace interval); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+-- Name: FUNCTION store_inbox_apply_many(inbox_ids bigint[]); Type: ACL; Schema: sincro; Owner: CURRENT_USER
 --
 
-REVOKE ALL ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval) FROM PUBLIC;
-GRANT ALL ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval) TO sincro_worker;
-GRANT ALL ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval) TO sincro_admin;
+REVOKE ALL ON FUNCTION sincro.store_inbox_apply_many(inbox_ids bigint[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.store_inbox_apply_many(inbox_ids bigint[]) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.store_inbox_apply_many(inbox_ids bigint[]) TO sincro_admin;
+
+
+--
+-- Name: FUNCTION store_inbox_dispatch(max_rows integer, grace interval, per_job integer); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval, per_job integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval, per_job integer) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval, per_job integer) TO sincro_admin;
 
 
 --

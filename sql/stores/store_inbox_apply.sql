@@ -221,6 +221,44 @@ comment on function sincro.store_inbox_apply(bigint) is
   E'Turns one received inbox row into a hub order (created), records a later version of an order the hub has (updated; nothing the ERP owns changes) or an older one (duplicate), or says why not (ignored, error): once per (store, platform order ID), nothing half-written. SECURITY DEFINER: writes orders as the store party.';
 
 /*
+ * Several inbox rows in one transaction (a store_inbox_apply job of the
+ * dispatcher carries up to ten): each applied by sincro.store_inbox_apply in
+ * the order given, so each row's own failure is its error row and leaves the
+ * others be, and the whole batch costs one commit. A failure of another kind
+ * rolls the whole batch back; the worker then applies the rows one by one
+ * (src/worker/tasks/store_inbox_apply.ts), so one row cannot hold the others.
+ */
+create or replace function sincro.store_inbox_apply_many(inbox_ids bigint[])
+returns table (inbox_id bigint, state text, id_pub bigint, error text)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_id bigint;
+  v_result record;
+begin
+  if inbox_ids is null or pg_catalog.cardinality(inbox_ids) not between 1 and 100 or pg_catalog.array_position(inbox_ids, null) is not null then
+    raise exception using
+      errcode = 'SY101',
+      message = pg_catalog.format('store_inbox_apply_many: inbox_ids must hold 1 to 100 inbox IDs, none NULL (got %s)',
+                                  coalesce(pg_catalog.cardinality(inbox_ids)::text || ' elements', 'NULL')),
+      hint = 'Apply bigger sets in several calls.';
+  end if;
+  foreach v_id in array inbox_ids loop
+    select * into v_result from sincro.store_inbox_apply(v_id);
+    inbox_id := v_id; state := v_result.state; id_pub := v_result.id_pub; error := v_result.error;
+    return next;
+  end loop;
+end;
+$$;
+
+comment on function sincro.store_inbox_apply_many(bigint[]) is
+  E'Applies 1 to 100 inbox rows in one transaction, each as sincro.store_inbox_apply does (its own failure is its error row); returns each row''s outcome. SY101 for an empty, NULL-holding or larger array. SECURITY DEFINER: writes orders as the store party.';
+
+/*
  * What an admin (the CLI's `store inbox`) reads of the inbox: everything but
  * the signature header and the body itself (its size is shown).
  */
@@ -280,6 +318,8 @@ comment on column sincro.store_orders.updated_at is E'When a later version was l
 -- who may use it
 revoke all on function sincro.store_inbox_apply(bigint) from public;
 grant execute on function sincro.store_inbox_apply(bigint) to sincro_worker, sincro_admin;
+revoke all on function sincro.store_inbox_apply_many(bigint[]) from public;
+grant execute on function sincro.store_inbox_apply_many(bigint[]) to sincro_worker, sincro_admin;
 grant select on sincro.store_inbox to sincro_admin;
 grant select on sincro.store_orders to sincro_admin;
 

@@ -49,10 +49,15 @@ comment on function sincro_private.store_enqueue_inbox(bigint) is
  * The worker's dispatcher (src/worker/dispatcher.ts) calls this beside
  * sincro.push_take, with grace 0: webhook deliveries still received whose
  * doorbell has not rung (for longer than grace) get their store_inbox_apply
- * job, many in one add_jobs call: one NOTIFY, from the worker's transaction.
- * Oldest first; rows another caller holds are skipped. Returns how many.
+ * jobs, many in one add_jobs call: one NOTIFY, from the worker's transaction.
+ * Oldest first; rows another caller holds are skipped. Each job carries up to
+ * per_job rows of one company (payload {"inbox_ids": [...]}), applied in one
+ * transaction (sincro.store_inbox_apply_many): one commit and one job for
+ * several orders while deliveries pile up, one row per job when they come
+ * one at a time. Returns how many rows.
  */
-create or replace function sincro.store_inbox_dispatch(max_rows integer default 500, grace interval default interval '2 seconds')
+create or replace function sincro.store_inbox_dispatch(max_rows integer default 500, grace interval default interval '2 seconds',
+                                                       per_job integer default 10)
 returns integer
 language plpgsql
 volatile
@@ -61,13 +66,15 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_specs graphile_worker.job_spec[];
+  v_rows integer;
 begin
-  if max_rows is null or max_rows < 1 or max_rows > 10000 or grace is null or grace < interval '0' then
+  if max_rows is null or max_rows < 1 or max_rows > 10000 or grace is null or grace < interval '0'
+     or per_job is null or per_job < 1 or per_job > 100 then
     raise exception using
       errcode = 'SY101',
-      message = pg_catalog.format('store_inbox_dispatch: max_rows must be between 1 and 10000 and grace not negative (got %s, %s)',
-                                  coalesce(max_rows::text, 'null'), coalesce(grace::text, 'null')),
-      hint = 'The worker''s dispatcher calls it with 500 and 0.';
+      message = pg_catalog.format('store_inbox_dispatch: max_rows must be between 1 and 10000, per_job between 1 and 100, and grace not negative (got %s, %s, %s)',
+                                  coalesce(max_rows::text, 'null'), coalesce(per_job::text, 'null'), coalesce(grace::text, 'null')),
+      hint = 'The worker''s dispatcher calls it with 500, 0 and 10.';
   end if;
   with picked as (
     select i.inbox_id
@@ -80,27 +87,35 @@ begin
     update sincro_private.store_inbox i set doorbell_rung = true
     from picked k
     where i.inbox_id = k.inbox_id
-    returning i.inbox_id
+    returning i.inbox_id, i.azi
+  ), numbered as (
+    select r.inbox_id, r.azi, (pg_catalog.row_number() over (partition by r.azi order by r.inbox_id) - 1) / per_job as chunk
+    from rung r
+  ), jobs as (
+    select pg_catalog.array_agg(n.inbox_id order by n.inbox_id) as ids
+    from numbered n
+    group by n.azi, n.chunk
   )
   select pg_catalog.array_agg(row(
            'store_inbox_apply'::text,
-           pg_catalog.json_build_object('inbox_id', r.inbox_id),
+           pg_catalog.json_build_object('inbox_ids', j.ids),
            null::text, null::timestamptz, 25::smallint,
-           'store_inbox:' || r.inbox_id,
+           'store_inbox:' || j.ids[1] || '+' || pg_catalog.cardinality(j.ids),
            null::smallint, null::text[])::graphile_worker.job_spec
-         order by r.inbox_id)
-    into v_specs
-  from rung r;
+         order by j.ids[1]),
+         pg_catalog.sum(pg_catalog.cardinality(j.ids))
+    into v_specs, v_rows
+  from jobs j;
   if v_specs is null then
     return 0;
   end if;
   perform graphile_worker.add_jobs(v_specs);
-  return pg_catalog.cardinality(v_specs);
+  return v_rows;
 end;
 $$;
 
-comment on function sincro.store_inbox_dispatch(integer, interval) is
-  E'Worker''s dispatcher: enqueues store_inbox_apply for up to max_rows webhook deliveries still received and not rung for longer than grace (one add_jobs call); returns how many. SY101 for max_rows outside 1..10000 or a negative grace. SECURITY DEFINER: reads the inbox, writes the job queue.';
+comment on function sincro.store_inbox_dispatch(integer, interval, integer) is
+  E'Worker''s dispatcher: enqueues store_inbox_apply for up to max_rows webhook deliveries still received and not rung for longer than grace, up to per_job rows of one company per job (one add_jobs call); returns how many rows. SY101 for max_rows outside 1..10000, per_job outside 1..100 or a negative grace. SECURITY DEFINER: reads the inbox, writes the job queue.';
 
 /* The order's ID and modification time in a platform's order JSON; NULLs when it has none or they do not read. */
 create or replace function sincro_private.store_order_identity(platform text, payload jsonb, out platform_order_id text, out modified_at timestamptz)
@@ -221,8 +236,8 @@ comment on function sincro.store_webhook_receive(text, text, bytea, jsonb) is
 
 -- who may use it
 revoke all on function sincro_private.store_enqueue_inbox(bigint) from public;
-revoke all on function sincro.store_inbox_dispatch(integer, interval) from public;
-grant execute on function sincro.store_inbox_dispatch(integer, interval) to sincro_worker, sincro_admin;
+revoke all on function sincro.store_inbox_dispatch(integer, interval, integer) from public;
+grant execute on function sincro.store_inbox_dispatch(integer, interval, integer) to sincro_worker, sincro_admin;
 revoke all on function sincro_private.store_order_identity(text, jsonb) from public;
 revoke all on function sincro.store_webhook_receive(text, text, bytea, jsonb) from public;
 grant execute on function sincro.store_webhook_receive(text, text, bytea, jsonb) to sincro_admin;

@@ -56,8 +56,11 @@ export async function startHubHttpServer(options: HubHttpOptions): Promise<HubHt
     options: "-c jit=off",
   });
   pool.on("error", () => undefined);
-  // for the stores' webhooks: one short call each, many shops at once
-  const webhookPool = new Pool({ connectionString: options.databaseUrl, max: 8, application_name: "sincro webhooks" });
+  // for the stores' webhooks: one short call each, many shops at once. Idle connections are kept 10 minutes (pg's
+  // default: 10 s): a burst after a quiet spell would otherwise wait for new backends, each loading the catalog and
+  // compiling the receiving function before its first answer (measured: the first 40 deliveries of a burst at
+  // 200/s answered in 90-195 ms instead of 2-3)
+  const webhookPool = new Pool({ connectionString: options.databaseUrl, max: 8, idleTimeoutMillis: 10 * 60_000, application_name: "sincro webhooks" });
   webhookPool.on("error", () => undefined);
   const sessions = new SessionStore(options.databaseUrl, settings.sessionIdleMinutes);
 

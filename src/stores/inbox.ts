@@ -21,3 +21,18 @@ export async function applyInboxRow(db: Queryable, inboxId: number): Promise<Inb
   if (row === undefined) throw new Error(`store_inbox_apply(${inboxId}) returned no row`);
   return { state: row.state, idPub: row.id_pub === null ? null : Number(row.id_pub), error: row.error };
 }
+
+export interface InboxRowOutcome extends InboxOutcome {
+  readonly inboxId: number;
+}
+
+/** Several inbox rows in one transaction (sincro.store_inbox_apply_many), each with its outcome. */
+export async function applyInboxRows(db: Queryable, inboxIds: readonly number[]): Promise<InboxRowOutcome[]> {
+  const result = await db.query<{ inbox_id: string; state: string; id_pub: string | null; error: string | null }>(
+    "select inbox_id, state, id_pub, error from sincro.store_inbox_apply_many(inbox_ids => $1::bigint[])",
+    [inboxIds],
+  );
+  return result.rows.map((row) => ({
+    inboxId: Number(row.inbox_id), state: row.state, idPub: row.id_pub === null ? null : Number(row.id_pub), error: row.error,
+  }));
+}

@@ -15,7 +15,8 @@
  *
  * The same query rings for new webhook deliveries (sincro.store_inbox_dispatch,
  * issue 13): their receipt adds no job either, for the same reason; the
- * dispatcher enqueues their store_inbox_apply jobs, many in one add_jobs call.
+ * dispatcher enqueues their store_inbox_apply jobs, many in one add_jobs call,
+ * up to ten rows of one company per job, applied in one transaction.
  * Errors of the database are logged and the loop carries on after a pause:
  * the records wait in their tables meanwhile.
  */
@@ -114,7 +115,7 @@ export function startDispatcher(pool: Pool, erp: ErpConnector, logger: Logger, o
         const polled = await pool.query<{ inbox: number | null; azi: string | null; requests: unknown[] | null }>({
           name: "sincro_dispatch",
           text: `select i.n as inbox, t.azi, t.requests
-                 from (select case when $3 then sincro.store_inbox_dispatch(500, interval '0') end as n) i
+                 from (select case when $3 then sincro.store_inbox_dispatch(500, interval '0', 10) end as n) i
                  left join lateral (select * from sincro.push_take($1) where $2) t on true`,
           values: [free ? await batchLimit() : 1, free, inbox],
         });

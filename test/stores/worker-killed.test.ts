@@ -105,7 +105,9 @@ describe("store inbox with the worker killed", () => {
         // what the rows left received wait for: their jobs (attempts, last error, next run)
         const left = await harness.pool.query(
           `select i.inbox_id, i.doorbell_rung, j.attempts, j.max_attempts, j.locked_at is not null as locked, j.run_at, j.last_error
-           from sincro_private.store_inbox i left join graphile_worker.jobs j on j.key = 'store_inbox:' || i.inbox_id
+           from sincro_private.store_inbox i
+           left join graphile_worker._private_jobs j
+             on j.key = 'store_inbox:' || i.inbox_id or (j.payload::jsonb -> 'inbox_ids') @> pg_catalog.to_jsonb(i.inbox_id)
            where i.state = 'received'`);
         throw new Error(`${error instanceof Error ? error.message : String(error)}: ${JSON.stringify(left.rows)}`);
       });

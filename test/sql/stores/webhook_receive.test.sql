@@ -25,9 +25,12 @@ select results_eq(format($$ select count(*)::int from graphile_worker.jobs where
                   $$ values (0) $$, 'no job (no NOTIFY): the worker''s dispatcher rings for it');
 -- TEST: the worker's dispatcher rings for it only after the grace, once
 select is(sincro.store_inbox_dispatch(500, interval '1 hour'), 0, 'within the grace: not yet');
-select is(sincro.store_inbox_dispatch(500, interval '0'), 2, 'after it: an apply job for each delivery received so far (this one and woo2''s)');
-select results_eq(format($$ select count(*)::int from graphile_worker.jobs where task_identifier = 'store_inbox_apply' and key = 'store_inbox:%s' $$, :d_inbox_id),
-                  $$ values (1) $$, 'keyed store_inbox:<id>');
+select is(sincro.store_inbox_dispatch(500, interval '0'), 2, 'after it: the deliveries received so far (this one and woo2''s)');
+select results_eq(format($$ select count(*)::int, (array_agg(j.key))[1], (array_agg(j.payload::jsonb))[1] = jsonb_build_object('inbox_ids', array[%s - 1, %s])
+                            from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+                            where t.identifier = 'store_inbox_apply' $$, :d_inbox_id, :d_inbox_id),
+                  format($$ values (1, 'store_inbox:%s+2', true) $$, :d_inbox_id - 1),
+                  'one apply job for both (one company), keyed store_inbox:<first id>+<rows>');
 select is(sincro.store_inbox_dispatch(500, interval '0'), 0, 'rung: not again');
 select throws_ok($$ select sincro.store_inbox_dispatch(500, interval '-1 second') $$, 'SY101', null, 'a negative grace: SY101');
 
