@@ -22,6 +22,7 @@
  *     into its stages from the rows' own times (received, applied, claimed
  *     for the ERP, acquired).
  *
+ * BENCH_WC sets the worker's concurrency (default 8, the worker's own default).
  * BENCH_TRACE=1 prints, for each offered measure, when in it the requests over
  * 20 ms were sent and how long they took (a stall of the machine shows as a
  * run of them; a cold start as the first ones).
@@ -33,7 +34,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import http from "node:http";
 import { createServer } from "node:net";
+import { PerformanceObserver } from "node:perf_hooks";
 import path from "node:path";
 import { Client, Pool } from "pg";
 import { PROJECT_ROOT } from "../src/db/migrate";
@@ -99,6 +102,14 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** BENCH_TRACE: this process's garbage-collection pauses, to tell them from the hub's latency. */
+const gcPauses: { at: number; ms: number }[] = [];
+if (process.env.BENCH_TRACE) {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.duration > 5) gcPauses.push({ at: entry.startTime, ms: entry.duration });
+  }).observe({ entryTypes: ["gc"] });
+}
+
 /** Sends one request every 1000/rate ms for `seconds`, without waiting for answers (an open loop, as shops do); resolves with each request's latency. */
 async function offer(rate: number, seconds: number, send: (index: number) => Promise<void>): Promise<number[]> {
   const total = Math.round(rate * seconds);
@@ -114,6 +125,8 @@ async function offer(rate: number, seconds: number, send: (index: number) => Pro
   }
   const all = await Promise.all(pending);
   if (process.env.BENCH_TRACE) {
+    console.error(`gc pauses over 5 ms in this process during the measure: ${gcPauses.filter((g) => g.at >= start).map((g) => `${Math.round(g.at - start)}:${Math.round(g.ms)}`).join(" ")}`);
+    gcPauses.length = 0;
     const slow = all.flatMap((latency, index) => (latency > 20 ? [`${Math.round(index * interval)}:${Math.round(latency)}`] : []));
     console.error(`requests over 20 ms (sent at ms into the measure: took ms): ${slow.join(" ")}`);
   }
@@ -148,7 +161,7 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
       // the worker's defaults (batches of up to 50 orders; the reference ERP takes overlapping batches without deadlock since
       // its batch takes every web-ID lock first: test/erp/order-batches.test.ts)
       const child = spawnSincro(["worker"], {
-        DATABASE_URL: hub.url, SINCRO_ERP_URL: erp.url, SINCRO_ERP_TOKEN: token, SINCRO_WORKER_CONCURRENCY: "8",
+        DATABASE_URL: hub.url, SINCRO_ERP_URL: erp.url, SINCRO_ERP_TOKEN: token, SINCRO_WORKER_CONCURRENCY: process.env.BENCH_WC ?? "8",
       });
       children.push(child);
       return child;
@@ -192,27 +205,49 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
 
     const template = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "test", "fixtures", "stores", "woocommerce-registered-company.json"), "utf8")) as Record<string, unknown>;
     let nextId = 100_000;
-    const deliver = async (storeId: string, id: number): Promise<void> => {
-      const body = JSON.stringify({ ...template, id, number: String(id) });
-      sentAt.set(storeId === "woo-hooks" ? `H${id}` : String(id), performance.now());
-      const response = await fetch(new URL(`stores/woocommerce/${storeId}/webhook`, hubUrl), {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-wc-webhook-topic": "order.created", "x-wc-webhook-signature": sign(SECRET, body) },
-        body,
+    // the deliveries of a measure are built and signed before it (its own allocations would be garbage to collect
+    // while the measure runs: a pause of the bench's process shows as latency of the hub), and sent over kept-alive
+    // connections with node:http (fetch allocates several times more per request)
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+    closers.push(async () => agent.destroy());
+    interface Delivery { readonly storeId: string; readonly key: string; readonly body: Buffer; readonly signature: string }
+    const prepare = (storeId: string, ids: readonly number[]): Delivery[] =>
+      ids.map((id) => {
+        const body = Buffer.from(JSON.stringify({ ...template, id, number: String(id) }));
+        return { storeId, key: storeId === "woo-hooks" ? `H${id}` : String(id), body, signature: sign(SECRET, body) };
       });
-      await response.arrayBuffer();
-      if (storeId !== "unknown-store" && response.status !== 200) throw new Error(`webhook answered ${response.status}`);
-    };
+    const deliver = (delivery: Delivery): Promise<void> =>
+      new Promise((resolve, reject) => {
+        sentAt.set(delivery.key, performance.now());
+        const request = http.request(new URL(`stores/woocommerce/${delivery.storeId}/webhook`, hubUrl), {
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/json", "content-length": delivery.body.length,
+            "x-wc-webhook-topic": "order.created", "x-wc-webhook-signature": delivery.signature,
+          },
+        }, (response) => {
+          response.resume();
+          response.on("end", () => {
+            if (delivery.storeId !== "unknown-store" && response.statusCode !== 200) reject(new Error(`webhook answered ${response.statusCode}`));
+            else resolve();
+          });
+        });
+        request.on("error", reject);
+        request.end(delivery.body);
+      });
 
     // warm-up: connections, plans, the worker's first jobs (2 s of webhooks)
     const warm = Array.from({ length: options.rate * 2 }, () => nextId++);
-    await offer(options.rate, 2, (i) => deliver("woo1", warm[i]!));
+    const warmDeliveries = prepare("woo1", warm);
+    await offer(options.rate, 2, (i) => deliver(warmDeliveries[i]!));
     await waitForAcks(warm.map(String), "warm-up");
 
     // first the steady state: webhook → ack at a pace the worker keeps up with, and its baseline (before the backlog
     // below, whose aftermath, autovacuum of thousands of new rows among it, is not the steady state)
     const slow = Array.from({ length: Math.round(options.ackRate * options.seconds) }, () => nextId++);
-    await offer(options.ackRate, options.seconds, (i) => deliver("woo1", slow[i]!));
+    const slowDeliveries = prepare("woo1", slow);
+    await offer(options.ackRate, options.seconds, (i) => deliver(slowDeliveries[i]!));
     const webhookToAck = summarize(await waitForAcks(slow.map(String), "webhooks"));
     // where that time goes, from the rows' own times (each a transaction's start, on the database's clock)
     const stages = await pool.query<{ applied: number[]; claimed: number[]; acquired: number[] }>(
@@ -246,17 +281,21 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
 
     // the receiving side alone (the worker stopped: the rows wait in the inbox), and its baseline
     await stop(worker);
-    const unknown = summarize(await offer(options.rate, options.seconds, () => deliver("unknown-store", nextId++)));
+    const unknownDeliveries = prepare("unknown-store", Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++));
+    const unknown = summarize(await offer(options.rate, options.seconds, (i) => deliver(unknownDeliveries[i]!)));
     const durable = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
-    const acceptedDurable = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo-hooks", durable[i]!)));
+    const durableDeliveries = prepare("woo-hooks", durable);
+    const acceptedDurable = summarize(await offer(options.rate, options.seconds, (i) => deliver(durableDeliveries[i]!)));
     const alone = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
-    const acceptedAlone = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo1", alone[i]!)));
+    const aloneDeliveries = prepare("woo1", alone);
+    const acceptedAlone = summarize(await offer(options.rate, options.seconds, (i) => deliver(aloneDeliveries[i]!)));
 
     // the same while the worker drains what came in (the rows above, then these), on the same two cores
-    worker = startWorker();
     const ids = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
+    const idsDeliveries = prepare("woo1", ids);
+    worker = startWorker();
     const drainStart = performance.now();
-    const accepted = summarize(await offer(options.rate, options.seconds, (i) => deliver("woo1", ids[i]!)));
+    const accepted = summarize(await offer(options.rate, options.seconds, (i) => deliver(idsDeliveries[i]!)));
     await waitForAcks([...alone, ...ids].map(String), "webhooks");
     await waitForAcks(durable.map((id) => `H${id}`), "webhooks-only store");
     const drainedPerSecond = (durable.length + alone.length + ids.length) / ((performance.now() - drainStart) / 1000);
