@@ -53,7 +53,7 @@ const BENCHMARKS: readonly Benchmark[] = [
               downloadRounds: 1,
               pullRounds: 3,
             }
-          : { big: BIG_SHAPE, small: SMALL_SHAPE, downloadRounds: 3, pullRounds: 7 },
+          : { big: BIG_SHAPE, small: SMALL_SHAPE, downloadRounds: 5, pullRounds: 7 },
       ),
   },
   {
