@@ -19,6 +19,11 @@ export async function applyInboxRow(db: Queryable, inboxId: number): Promise<Inb
   );
   const row = result.rows[0];
   if (row === undefined) throw new Error(`store_inbox_apply(${inboxId}) returned no row`);
+  return outcomeOf(row);
+}
+
+/** What sincro.store_inbox_apply(_many) answered for a row, as the worker reports it. */
+function outcomeOf(row: { state: string; id_pub: string | null; error: string | null }): InboxOutcome {
   return { state: row.state, idPub: row.id_pub === null ? null : Number(row.id_pub), error: row.error };
 }
 
@@ -32,7 +37,5 @@ export async function applyInboxRows(db: Queryable, inboxIds: readonly number[])
     "select inbox_id, state, id_pub, error from sincro.store_inbox_apply_many(inbox_ids => $1::bigint[])",
     [inboxIds],
   );
-  return result.rows.map((row) => ({
-    inboxId: Number(row.inbox_id), state: row.state, idPub: row.id_pub === null ? null : Number(row.id_pub), error: row.error,
-  }));
+  return result.rows.map((row) => ({ inboxId: Number(row.inbox_id), ...outcomeOf(row) }));
 }

@@ -10,7 +10,7 @@ export const partialSyncPayload = z.object({ azi: z.string().min(1), run_id: z.n
 /** sync_pull, added by sincro.sync_request(azi, kind): a sync for changes or a total rebuild, queued from the console. */
 export const syncPullPayload = z.object({ azi: z.string().min(1), run_id: z.number().int().positive(), kind: z.enum(["changes", "rebuild"]) });
 
-/** store_inbox_apply, added by sincro.store_webhook_receive, store_reconcile_offer and store_sweep. */
+/** store_inbox_apply, added by sincro.store_inbox_dispatch (the worker's dispatcher), store_reconcile_offer, store_inbox_retry and store_sweep. */
 export const storeInboxPayload = z.union([
   z.object({ inbox_id: z.number().int().positive() }), // store_enqueue_inbox (the sweep, a retry), jobs queued before 000010
   z.object({ inbox_ids: z.array(z.number().int().positive()).min(1).max(100) }), // the dispatcher: up to 10 rows of one company
