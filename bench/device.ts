@@ -118,6 +118,11 @@ function fillSql(shape: Shape): string {
            generate_series(1, case when g <= ${shape.ownCustomers} then ${shape.ownDocumentsPerCustomer} else ${shape.otherDocumentsPerCustomer} end) n;
     insert into sincro.documenti_righe (azi, tipo_doc, numero, riga, articolo, descrizione, quantita, unita_misura, prezzo, sconto, iva)
       select azi, tipo_doc, numero, 1, 'A000001', 'Articolo 1', 2, 'PZ', 50, 0, '22' from sincro.documenti where azi = '${AZI}';
+    -- each document carries its lines, as sincro_private.upsert_documents writes them
+    update sincro.documenti d
+      set righe = (select coalesce(jsonb_agg(to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]') from sincro.documenti_righe r
+                   where r.azi = d.azi and r.tipo_doc = d.tipo_doc and r.numero = d.numero)
+      where d.azi = '${AZI}';
     insert into sincro.arportes (azi, id_pub, tor_chia, id_int, ack_store, ack_gest, ack_app, prov_tipo, autore_tipo, autore_cod, id_sincro, data_ordine, cliente_cod)
       select '${AZI}', g, 'K' || g, null, 1, 1, 1, 'G', 'O', 'OP1', nextval('bench_id_sincro'), current_date - (g % 540), ${code(`1 + (g * 7) % ${customers}`)}
       from generate_series(1, ${shape.orders}) g;
@@ -138,7 +143,10 @@ const SLICE_COPIES = [
   `select * from sincro.fidi where azi = '${AZI}' and slice_agente = 'G01' and not deleted`,
   `select * from sincro.partite_aperte where azi = '${AZI}' and slice_agente = 'G01' and not deleted`,
   `select * from sincro.particolarita where azi = '${AZI}' and (slice_agente = 'G01' or cod_cli = '*') and not deleted`,
-  `select d.*, r.* from sincro.documenti d join sincro.documenti_righe r using (azi, tipo_doc, numero)
+  // the document's columns but righe (the hub's copy of its lines, which the join brings)
+  `select d.azi, d.tipo_doc, d.numero, d.data_doc, d.cliente_cod, d.tor_chia, d.note, d.totale_imponibile, d.totale_iva, d.totale_documento,
+          d.id_sincro, d.deleted, d.updated_at, d.slice_agente, r.*
+     from sincro.documenti d join sincro.documenti_righe r using (azi, tipo_doc, numero)
      where d.azi = '${AZI}' and d.slice_agente = 'G01' and not d.deleted
        and d.data_doc >= (select device_history_from from sincro_private.company where azi = '${AZI}')`,
   `select a.*, r.* from sincro.arportes a join sincro.arporrig r using (azi, id_pub) join sincro.clienti c on c.azi = a.azi and c.cod_cli = a.cliente_cod

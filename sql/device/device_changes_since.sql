@@ -21,9 +21,167 @@
  * returns, whatever the company's size; the rows' data is built only for the
  * page's rows, by primary key.
  *
+ * One statement per page, a lazy merge of ordered ranges: every source is
+ * read in change-number order (one index range per source; per agent of the
+ * login for the customers' rows, the agent a constant of the statement so that
+ * each range is an ordered index scan), the planner merges them (Merge Append)
+ * and stops at max_rows. A range is read only up to where the page ends, and
+ * a row's data is built only when the merge takes it.
+ *
+ * The statement is written once (device_feed_sql) and runs two ways: for a
+ * login with one agent (the common case), as a static statement of
+ * device_changes_since (written into it when it is created), planned once
+ * per session (a generic plan: planning this statement cost 4-7 ms a page,
+ * as much as reading 2,000 rows); for a supervisor, built with its agents as
+ * literals and planned at each call.
+ *
  * Runs with the caller's rights: row-level security is the only judge of
  * what a login sees, here as in a direct SELECT.
  */
+create or replace function sincro_private.device_feed_sql(agents text[], azi text default '$3', agent text default '$4')
+returns text
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  -- $1 cursor, $2 max_rows; azi: the company, agent: the login's own agent, agents: one per agent of the login (each
+  -- an SQL expression: a parameter, a variable, or a quoted literal). A row's key is built by jsonb_object from an array of texts (every key field is
+  -- text, but valido_dal, written in ISO as the function sets DateStyle), as jsonb_build_object would build it, at
+  -- 3/4 of its cost (it looks up each argument's type at every call). A document's lines are the ones it carries
+  -- (documenti.righe), read from documenti_righe only for a document written without them: reading them there, with
+  -- the lines' row-level security checking the document again for each line, was a fifth of a first download. Each row's data is built by row_to_json of a row of its columns: json_build_object
+  -- looks up each argument's output function at every call, and cost 30 % more per page. The slice log's entries (at
+  -- most max_rows) are looked up by key as plain typed values (k1, k2, k3, kid: compared with a table's columns they
+  -- make primary-key lookups, where an expression on key, ->> not being leakproof, would wait behind the row-level
+  -- security filter and use no index); a log entry whose row the login may not read (or that is deleted) is a removal
+  return pg_catalog.replace(pg_catalog.replace(pg_catalog.replace($page$
+    with log_page as (
+      select l.entity, l.id_sincro, l.key,
+             case l.entity when 'article' then l.key ->> 'cod_art' when 'accessory' then l.key ->> 'tabella'
+                           when 'agent' then l.key ->> 'cod_agente' when 'document' then l.key ->> 'tipo_doc'
+                           else l.key ->> 'cod_cli' end as k1,
+             case l.entity when 'accessory' then l.key ->> 'codice' when 'particolarita' then l.key ->> 'cod_art'
+                           when 'open_item' then l.key ->> 'id_partita' when 'document' then l.key ->> 'numero' end as k2,
+             case when l.entity = 'particolarita' then (l.key ->> 'valido_dal')::date end as k3,
+             case when l.entity = 'order' then (l.key ->> 'id_pub')::bigint end as kid
+      from sincro.device_slice_log l
+      where l.azi = {azi} and l.cod_agente = {agent} and l.id_sincro > $1
+      order by l.id_sincro
+      limit $2
+    )
+    select u.entity, u.id_sincro, u.deleted, u.key, u.data
+    from (
+      (select 'article'::text as entity, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_art', t.cod_art]) as key,
+              case when not t.deleted then pg_catalog.row_to_json(d) end as data
+       from sincro.articoli t cross join lateral (select t.descrizione, t.unita_misura, t.prezzo, t.cod_iva, t.giacenza) d where t.azi = {azi} and t.id_sincro > $1 order by t.id_sincro limit $2)
+      union all
+      (select 'accessory'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['tabella', t.tabella, 'codice', t.codice]),
+              case when not t.deleted then pg_catalog.row_to_json(d) end
+       from sincro.tabelle_accessorie t cross join lateral (select t.descrizione, t.dati) d where t.azi = {azi} and t.id_sincro > $1 order by t.id_sincro limit $2)
+      union all
+      (select 'particolarita'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_cli', t.cod_cli, 'cod_art', t.cod_art, 'valido_dal', t.valido_dal::text]),
+              case when not t.deleted then pg_catalog.row_to_json(d) end
+       from sincro.particolarita t cross join lateral (select t.valido_al, t.prezzo, t.sconto) d where t.azi = {azi} and t.cod_cli = '*' and t.id_sincro > $1 order by t.id_sincro limit $2)
+      union all
+      -- orders (never deleted: a log entry for one the login may no longer read is a removal)
+      (select 'order'::text, a.id_sincro, false, pg_catalog.jsonb_build_object('id_pub', a.id_pub),
+              (pg_catalog.to_jsonb(a) - 'azi' || pg_catalog.jsonb_build_object('lines',
+                  (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - 'azi' - 'id_pub' order by r.riga), '[]')
+                   from sincro.arporrig r where r.azi = a.azi and r.id_pub = a.id_pub)))::json
+       from sincro.arportes a where a.azi = {azi} and a.id_sincro > $1 order by a.id_sincro limit $2)
+      {agents}
+      union all
+      -- the slice log: "look at this row again"
+      (select l.entity, l.id_sincro, x.removal, l.key, x.data
+       from log_page l
+       cross join lateral (
+         select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
+         from (select) o left join sincro.articoli t on t.azi = {azi} and t.cod_art = l.k1 and not t.deleted cross join lateral (select t.descrizione, t.unita_misura, t.prezzo, t.cod_iva, t.giacenza) d where l.entity = 'article'
+         union all
+         select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
+         from (select) o left join sincro.tabelle_accessorie t on t.azi = {azi} and t.tabella = l.k1 and t.codice = l.k2 and not t.deleted cross join lateral (select t.descrizione, t.dati) d where l.entity = 'accessory'
+         union all
+         select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
+         from (select) o left join sincro.agenti t on t.azi = {azi} and t.cod_agente = l.k1 and not t.deleted cross join lateral (select t.nome, t.email, t.telefono, t.cod_supervisore) d where l.entity = 'agent'
+         union all
+         select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
+         from (select) o left join sincro.clienti t on t.azi = {azi} and t.cod_cli = l.k1 and not t.deleted cross join lateral (select t.ragione_sociale, t.partita_iva, t.codice_fiscale, t.indirizzo, t.cap, t.citta, t.provincia, t.nazione, t.email, t.telefono, t.listino, t.cod_agente, t.cod_pagamento) d where l.entity = 'customer'
+         union all
+         select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
+         from (select) o left join sincro.particolarita t on t.azi = {azi} and t.cod_cli = l.k1 and t.cod_art = l.k2 and t.valido_dal = l.k3 and not t.deleted cross join lateral (select t.valido_al, t.prezzo, t.sconto) d where l.entity = 'particolarita'
+         union all
+         select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
+         from (select) o left join sincro.partite_aperte t on t.azi = {azi} and t.cod_cli = l.k1 and t.id_partita = l.k2 and not t.deleted cross join lateral (select t.tipo_doc, t.numero_doc, t.data_doc, t.data_scadenza, t.importo, t.importo_pagato, t.pagata) d where l.entity = 'open_item'
+         union all
+         select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
+         from (select) o left join sincro.fidi t on t.azi = {azi} and t.cod_cli = l.k1 and not t.deleted cross join lateral (select t.fido, t.esposizione, t.bloccato, t.motivo_blocco) d where l.entity = 'customer_credit'
+         union all
+         select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
+         from (select) o left join sincro.documenti t on t.azi = {azi} and t.tipo_doc = l.k1 and t.numero = l.k2 and not t.deleted
+         cross join lateral (
+           select t.data_doc, t.cliente_cod, t.tor_chia, t.note, t.totale_imponibile, t.totale_iva, t.totale_documento,
+                  coalesce(t.righe,
+                           (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
+                            from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero)) as lines) d
+         where l.entity = 'document'
+         union all
+         select a.azi is null, case when a.azi is not null then (pg_catalog.to_jsonb(a) - 'azi' || pg_catalog.jsonb_build_object('lines',
+                  (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - 'azi' - 'id_pub' order by r.riga), '[]')
+                   from sincro.arporrig r where r.azi = a.azi and r.id_pub = a.id_pub)))::json end
+         from (select) o left join sincro.arportes a on a.azi = {azi} and a.id_pub = l.kid where l.entity = 'order'
+       ) x(removal, data)
+       order by l.id_sincro)
+    ) u
+    order by u.id_sincro
+    limit $2
+$page$,
+    '{agents}',
+    coalesce((select pg_catalog.string_agg(pg_catalog.format($branch$
+      union all
+      (select 'customer'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_cli', t.cod_cli]),
+              case when not t.deleted then pg_catalog.row_to_json(d) end
+       from sincro.clienti t cross join lateral (select t.ragione_sociale, t.partita_iva, t.codice_fiscale, t.indirizzo, t.cap, t.citta, t.provincia, t.nazione, t.email, t.telefono, t.listino, t.cod_agente, t.cod_pagamento) d where t.azi = {azi} and t.cod_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
+      union all
+      (select 'particolarita'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_cli', t.cod_cli, 'cod_art', t.cod_art, 'valido_dal', t.valido_dal::text]),
+              case when not t.deleted then pg_catalog.row_to_json(d) end
+       from sincro.particolarita t cross join lateral (select t.valido_al, t.prezzo, t.sconto) d where t.azi = {azi} and t.slice_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
+      union all
+      (select 'open_item'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_cli', t.cod_cli, 'id_partita', t.id_partita]),
+              case when not t.deleted then pg_catalog.row_to_json(d) end
+       from sincro.partite_aperte t cross join lateral (select t.tipo_doc, t.numero_doc, t.data_doc, t.data_scadenza, t.importo, t.importo_pagato, t.pagata) d where t.azi = {azi} and t.slice_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
+      union all
+      (select 'customer_credit'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_cli', t.cod_cli]),
+              case when not t.deleted then pg_catalog.row_to_json(d) end
+       from sincro.fidi t cross join lateral (select t.fido, t.esposizione, t.bloccato, t.motivo_blocco) d where t.azi = {azi} and t.slice_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
+      union all
+      (select 'document'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['tipo_doc', t.tipo_doc, 'numero', t.numero]),
+              case when not t.deleted then pg_catalog.row_to_json(d) end
+       from sincro.documenti t
+       cross join lateral (
+         select t.data_doc, t.cliente_cod, t.tor_chia, t.note, t.totale_imponibile, t.totale_iva, t.totale_documento,
+                coalesce(t.righe,
+                         (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
+                          from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero)) as lines) d
+       where t.azi = {azi} and t.slice_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
+      union all
+      (select 'agent'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_agente', t.cod_agente]),
+              case when not t.deleted then pg_catalog.row_to_json(d) end
+       from sincro.agenti t cross join lateral (select t.nome, t.email, t.telefono, t.cod_supervisore) d where t.azi = {azi} and t.cod_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
+$branch$, a.expr), '' order by a.n)
+              from pg_catalog.unnest(agents) with ordinality a(expr, n)), '')),
+    '{azi}', azi),
+    '{agent}', agent);
+end;
+$$;
+
+comment on function sincro_private.device_feed_sql(text[], text, text) is
+  E'The device feed''s page statement ($1 cursor, $2 max_rows; azi, agent: SQL expressions for the company and the login''s agent, $3 and $4 by default), with one range per source and per agent in agents (SQL expressions). Read by device_changes_since, and by the migration that writes device_changes_since''s statement for a one-agent login.';
+
+-- written by a DO block: its one-agent statement is device_feed_sql's, as static SQL ({one_agent_statement} below)
+do $generate$
+begin
+  execute pg_catalog.replace($function$
 create or replace function sincro.device_changes_since("cursor" bigint, max_rows integer default 1000)
 returns table (entity text, id_sincro bigint, deleted boolean, key jsonb, data json)
 language plpgsql
@@ -35,6 +193,11 @@ set jit = off
 -- each agent's range is read in id_sincro order and stops at max_rows: never gathered by a bitmap and sorted (the
 -- planner cannot know a lateral agent's range is large, and would sort the whole range for every page)
 set enable_bitmapscan = off
+-- valido_dal::text in a key (device_feed_sql): always YYYY-MM-DD
+set datestyle = 'ISO, YMD'
+-- the one-agent statement's plan is the same whatever the cursor: ordered ranges merged up to max_rows cost what
+-- they return (planning it cost 4-7 ms a page)
+set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare
@@ -42,8 +205,6 @@ declare
   v_agents constant text[] := sincro_private.session_agents();
   v_agent constant text := sincro_private.session_agent();
   v_purged bigint;
-  v_cutoff bigint;
-  v_per_agent text;
 begin
   -- validate
   if v_agents is null then
@@ -72,206 +233,28 @@ begin
       hint = 'Empty the device''s copy and download again from cursor 0.';
   end if;
 
-  -- read, 1: where the page ends: the max_rows-th change number above the cursor over every source. One ordered
-  -- range per source (per agent of the login for the customers' rows, the agent a constant so each range is
-  -- planned as an ordered index scan), merged lazily: each range is read only up to where the page ends
-  select pg_catalog.string_agg(pg_catalog.format($branch$
-      (select t.id_sincro from sincro.clienti t where t.azi = $3 and t.cod_agente = %1$L and t.id_sincro > $1 order by t.id_sincro limit $2)
-      union all
-      (select t.id_sincro from sincro.particolarita t where t.azi = $3 and t.slice_agente = %1$L and t.id_sincro > $1 order by t.id_sincro limit $2)
-      union all
-      (select t.id_sincro from sincro.partite_aperte t where t.azi = $3 and t.slice_agente = %1$L and t.id_sincro > $1 order by t.id_sincro limit $2)
-      union all
-      (select t.id_sincro from sincro.fidi t where t.azi = $3 and t.slice_agente = %1$L and t.id_sincro > $1 order by t.id_sincro limit $2)
-      union all
-      (select t.id_sincro from sincro.documenti t where t.azi = $3 and t.slice_agente = %1$L and t.id_sincro > $1 order by t.id_sincro limit $2)
-      union all
-      (select t.id_sincro from sincro.agenti t where t.azi = $3 and t.cod_agente = %1$L and t.id_sincro > $1 order by t.id_sincro limit $2)
-      $branch$, g.agent), ' union all ')
-    into v_per_agent
-    from pg_catalog.unnest(v_agents) g(agent);
-  execute pg_catalog.format($page$
-    select pg_catalog.max(c.id_sincro)
-    from (
-      select u.id_sincro
-      from (
-        (select t.id_sincro from sincro.articoli t where t.azi = $3 and t.id_sincro > $1 order by t.id_sincro limit $2)
-        union all
-        (select t.id_sincro from sincro.tabelle_accessorie t where t.azi = $3 and t.id_sincro > $1 order by t.id_sincro limit $2)
-        union all
-        (select t.id_sincro from sincro.particolarita t where t.azi = $3 and t.cod_cli = '*' and t.id_sincro > $1 order by t.id_sincro limit $2)
-        union all
-        (select a.id_sincro from sincro.arportes a where a.azi = $3 and a.id_sincro > $1 order by a.id_sincro limit $2)
-        union all
-        -- the slice log: the entries addressed to the login's own agent
-        (select l.id_sincro from sincro.device_slice_log l
-         where l.azi = $3 and l.cod_agente = $4 and l.id_sincro > $1 order by l.id_sincro limit $2)
-        %s
-      ) u
-      order by u.id_sincro
-      limit $2
-    ) c
-    $page$, coalesce(' union all ' || v_per_agent, ''))
-    into v_cutoff
-    using $1, $2, v_azi, v_agent;
-  if v_cutoff is null then
-    return;  -- nothing above the cursor
+  -- read
+  if pg_catalog.cardinality(v_agents) = 1 then
+    -- the statement of device_feed_sql for one agent, written here when this function was (below): static, so
+    -- PL/pgSQL keeps its plan for the session
+    return query {one_agent_statement};
+  else
+    -- a supervisor: its agents as literals, planned at each call
+    return query execute sincro_private.device_feed_sql(array(select pg_catalog.quote_literal(a) from pg_catalog.unnest(v_agents) a))
+      using $1, $2, v_azi, v_agent;
   end if;
-
-  -- read, 2: the rows of the page, (cursor, cutoff], each built once from the row its range (or, for a slice-log
-  -- entry, its key) finds: per entity, the rows whose own change is in the page, and the rows the log names, looked
-  -- up by key as plain typed values (k1, k2, k3, kid: compared with a table's columns they make primary-key lookups,
-  -- where an expression on key, ->> not being leakproof, would wait behind the row-level security filter and use no
-  -- index); a log entry whose row the login may not read (or that is deleted) is a removal
-  return query
-    with log_page as (
-      select l.entity, l.id_sincro, l.key,
-             case l.entity when 'article' then l.key ->> 'cod_art' when 'accessory' then l.key ->> 'tabella'
-                           when 'agent' then l.key ->> 'cod_agente' when 'document' then l.key ->> 'tipo_doc'
-                           else l.key ->> 'cod_cli' end as k1,
-             case l.entity when 'accessory' then l.key ->> 'codice' when 'particolarita' then l.key ->> 'cod_art'
-                           when 'open_item' then l.key ->> 'id_partita' when 'document' then l.key ->> 'numero' end as k2,
-             case when l.entity = 'particolarita' then (l.key ->> 'valido_dal')::date end as k3,
-             case when l.entity = 'order' then (l.key ->> 'id_pub')::bigint end as kid
-      from sincro.device_slice_log l
-      where l.azi = v_azi and l.cod_agente = v_agent and l.id_sincro > $1 and l.id_sincro <= v_cutoff
-    )
-    select r.entity, r.id_sincro, r.deleted, r.key, r.data
-    from (
-      -- article
-      select 'article'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('cod_art', u.cod_art)),
-             case when not u.removal then pg_catalog.json_build_object('descrizione', u.descrizione, 'unita_misura', u.unita_misura, 'prezzo', u.prezzo, 'cod_iva', u.cod_iva, 'giacenza', u.giacenza) end
-      from (
-        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
-          from sincro.articoli t where t.azi = v_azi and t.id_sincro > $1 and t.id_sincro <= v_cutoff
-        union all
-        select l.id_sincro, t.azi is null, l.key, t.*
-        from log_page l left join sincro.articoli t on t.azi = v_azi and t.cod_art = l.k1 and not t.deleted
-        where l.entity = 'article'
-      ) u
-      union all
-      -- accessory
-      select 'accessory'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('tabella', u.tabella, 'codice', u.codice)),
-             case when not u.removal then pg_catalog.json_build_object('descrizione', u.descrizione, 'dati', u.dati) end
-      from (
-        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
-          from sincro.tabelle_accessorie t where t.azi = v_azi and t.id_sincro > $1 and t.id_sincro <= v_cutoff
-        union all
-        select l.id_sincro, t.azi is null, l.key, t.*
-        from log_page l left join sincro.tabelle_accessorie t on t.azi = v_azi and t.tabella = l.k1 and t.codice = l.k2 and not t.deleted
-        where l.entity = 'accessory'
-      ) u
-      union all
-      -- agent
-      select 'agent'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('cod_agente', u.cod_agente)),
-             case when not u.removal then pg_catalog.json_build_object('nome', u.nome, 'email', u.email, 'telefono', u.telefono, 'cod_supervisore', u.cod_supervisore) end
-      from (
-        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
-          from sincro.agenti t where t.azi = v_azi and t.cod_agente = any (v_agents) and t.id_sincro > $1 and t.id_sincro <= v_cutoff
-        union all
-        select l.id_sincro, t.azi is null, l.key, t.*
-        from log_page l left join sincro.agenti t on t.azi = v_azi and t.cod_agente = l.k1 and not t.deleted
-        where l.entity = 'agent'
-      ) u
-      union all
-      -- customer
-      select 'customer'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('cod_cli', u.cod_cli)),
-             case when not u.removal then pg_catalog.json_build_object('ragione_sociale', u.ragione_sociale, 'partita_iva', u.partita_iva, 'codice_fiscale', u.codice_fiscale,
-               'indirizzo', u.indirizzo, 'cap', u.cap, 'citta', u.citta, 'provincia', u.provincia, 'nazione', u.nazione, 'email', u.email,
-               'telefono', u.telefono, 'listino', u.listino, 'cod_agente', u.cod_agente, 'cod_pagamento', u.cod_pagamento) end
-      from (
-        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
-          from pg_catalog.unnest(v_agents) g(agent)
-          join sincro.clienti t on t.azi = v_azi and t.cod_agente = g.agent and t.id_sincro > $1 and t.id_sincro <= v_cutoff
-        union all
-        select l.id_sincro, t.azi is null, l.key, t.*
-        from log_page l left join sincro.clienti t on t.azi = v_azi and t.cod_cli = l.k1 and not t.deleted
-        where l.entity = 'customer'
-      ) u
-      union all
-      -- particolarita
-      select 'particolarita'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('cod_cli', u.cod_cli, 'cod_art', u.cod_art, 'valido_dal', u.valido_dal)),
-             case when not u.removal then pg_catalog.json_build_object('valido_al', u.valido_al, 'prezzo', u.prezzo, 'sconto', u.sconto) end
-      from (
-        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
-          from sincro.particolarita t where t.azi = v_azi and t.cod_cli = '*' and t.id_sincro > $1 and t.id_sincro <= v_cutoff
-        union all
-        select t.id_sincro, t.deleted, null::jsonb, t.*
-          from pg_catalog.unnest(v_agents) g(agent)
-          join sincro.particolarita t on t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 and t.id_sincro <= v_cutoff
-        union all
-        select l.id_sincro, t.azi is null, l.key, t.*
-        from log_page l left join sincro.particolarita t on t.azi = v_azi and t.cod_cli = l.k1 and t.cod_art = l.k2 and t.valido_dal = l.k3 and not t.deleted
-        where l.entity = 'particolarita'
-      ) u
-      union all
-      -- open_item
-      select 'open_item'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('cod_cli', u.cod_cli, 'id_partita', u.id_partita)),
-             case when not u.removal then pg_catalog.json_build_object('tipo_doc', u.tipo_doc, 'numero_doc', u.numero_doc, 'data_doc', u.data_doc, 'data_scadenza', u.data_scadenza,
-               'importo', u.importo, 'importo_pagato', u.importo_pagato, 'pagata', u.pagata) end
-      from (
-        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
-          from pg_catalog.unnest(v_agents) g(agent)
-          join sincro.partite_aperte t on t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 and t.id_sincro <= v_cutoff
-        union all
-        select l.id_sincro, t.azi is null, l.key, t.*
-        from log_page l left join sincro.partite_aperte t on t.azi = v_azi and t.cod_cli = l.k1 and t.id_partita = l.k2 and not t.deleted
-        where l.entity = 'open_item'
-      ) u
-      union all
-      -- customer_credit
-      select 'customer_credit'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('cod_cli', u.cod_cli)),
-             case when not u.removal then pg_catalog.json_build_object('fido', u.fido, 'esposizione', u.esposizione, 'bloccato', u.bloccato, 'motivo_blocco', u.motivo_blocco) end
-      from (
-        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
-          from pg_catalog.unnest(v_agents) g(agent)
-          join sincro.fidi t on t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 and t.id_sincro <= v_cutoff
-        union all
-        select l.id_sincro, t.azi is null, l.key, t.*
-        from log_page l left join sincro.fidi t on t.azi = v_azi and t.cod_cli = l.k1 and not t.deleted
-        where l.entity = 'customer_credit'
-      ) u
-      union all
-      -- document
-      select 'document'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('tipo_doc', u.tipo_doc, 'numero', u.numero)),
-             case when not u.removal then pg_catalog.json_build_object('data_doc', u.data_doc, 'cliente_cod', u.cliente_cod, 'tor_chia', u.tor_chia, 'note', u.note,
-               'totale_imponibile', u.totale_imponibile, 'totale_iva', u.totale_iva, 'totale_documento', u.totale_documento,
-               'lines', (select coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('riga', r.riga, 'articolo', r.articolo,
-                                          'descrizione', r.descrizione, 'quantita', r.quantita, 'unita_misura', r.unita_misura,
-                                          'prezzo', r.prezzo, 'sconto', r.sconto, 'iva', r.iva) order by r.riga), '[]')
-                         from sincro.documenti_righe r where r.azi = u.azi and r.tipo_doc = u.tipo_doc and r.numero = u.numero)) end
-      from (
-        select t.id_sincro as n, t.deleted as removal, null::jsonb as log_key, t.*
-          from pg_catalog.unnest(v_agents) g(agent)
-          join sincro.documenti t on t.azi = v_azi and t.slice_agente = g.agent and t.id_sincro > $1 and t.id_sincro <= v_cutoff
-        union all
-        select l.id_sincro, t.azi is null, l.key, t.*
-        from log_page l left join sincro.documenti t on t.azi = v_azi and t.tipo_doc = l.k1 and t.numero = l.k2 and not t.deleted
-        where l.entity = 'document'
-      ) u
-      union all
-      -- order (never deleted: a log entry for one the login may no longer read is a removal)
-      select 'order'::text, u.n, u.removal, coalesce(u.log_key, pg_catalog.jsonb_build_object('id_pub', u.id_pub)),
-             case when not u.removal then
-               (pg_catalog.to_jsonb(u.a) - 'azi' || pg_catalog.jsonb_build_object('lines',
-                  (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - 'azi' - 'id_pub' order by r.riga), '[]')
-                   from sincro.arporrig r where r.azi = u.azi and r.id_pub = u.id_pub)))::json end
-      from (
-        select a.id_sincro as n, false as removal, null::jsonb as log_key, a.azi, a.id_pub, a
-        from sincro.arportes a where a.azi = v_azi and a.id_sincro > $1 and a.id_sincro <= v_cutoff
-        union all
-        select l.id_sincro, a.azi is null, l.key, a.azi, a.id_pub, a
-        from log_page l left join sincro.arportes a on a.azi = v_azi and a.id_pub = l.kid
-        where l.entity = 'order'
-      ) u
-    ) r(entity, id_sincro, deleted, key, data)
-    order by r.id_sincro;
 end;
-$$;
+$$
+$function$, '{one_agent_statement}', sincro_private.device_feed_sql(array['v_agent'], 'v_azi', 'v_agent'));
+end;
+$generate$;
 
 comment on function sincro.device_changes_since(bigint, integer) is
   E'The calling app login''s device feed: every change to a row of its slice above cursor, in change-number order, at most max_rows, as (entity, id_sincro, deleted, key, data); deleted = true is a removal (a tombstone, or a row that left the slice). One cursor covers every entity; start from 0 (the first download), then pass the last id_sincro read. SY190 for a login that is not an app login; SY130 when the cursor is older than the tombstone retention. See docs/devices.md.';
 
 -- who may use it
+revoke all on function sincro_private.device_feed_sql(text[], text, text) from public;
+-- device_changes_since builds a supervisor's statement with the caller's rights
+grant execute on function sincro_private.device_feed_sql(text[], text, text) to sincro_app;
 revoke all on function sincro.device_changes_since(bigint, integer) from public;
 grant execute on function sincro.device_changes_since(bigint, integer) to sincro_app;

@@ -41,9 +41,11 @@ begin
       from sincro.fidi t where t.azi = v_azi and not t.deleted
     union all
     select 'document', pg_catalog.count(*),
+           -- the lines are in the row (righe), or, for a document written without them, in documenti_righe
            coalesce(pg_catalog.sum(pg_catalog.pg_column_size(t.*)
-                    + (select coalesce(pg_catalog.sum(pg_catalog.pg_column_size(r.*)), 0) from sincro.documenti_righe r
-                       where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero)), 0)::bigint
+                    + case when t.righe is null then
+                        (select coalesce(pg_catalog.sum(pg_catalog.pg_column_size(r.*)), 0) from sincro.documenti_righe r
+                         where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero) else 0 end), 0)::bigint
       from sincro.documenti t where t.azi = v_azi and not t.deleted
     union all
     select 'open_item', pg_catalog.count(*), coalesce(pg_catalog.sum(pg_catalog.pg_column_size(t.*)), 0)::bigint

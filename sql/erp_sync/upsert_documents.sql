@@ -3,7 +3,11 @@
  * headers through upsert_erp_rows, lines replaced for the documents whose
  * lines differ from the hub's. A document whose lines changed gets a new
  * change number even if its header did not. At most the company's
- * max_lines_per_order lines per document (SY140).
+ * max_lines_per_order lines per document (SY140). Each document's header
+ * also carries its lines as JSON (documenti.righe, what the device feed
+ * sends; each line its fields but the document's key, as all_changes_since
+ * sends them), written in the same statement as the header: whatever the
+ * ERP puts in data.righe is replaced.
  */
 create or replace function sincro_private.upsert_documents(azi text, rows jsonb, run_id bigint default null)
 returns integer
@@ -25,6 +29,7 @@ declare
   v_lines_changed text[];
   v_changed integer;
   v_lines sincro.documenti_righe[];
+  v_rows jsonb;
   v_max_lines integer := (select c.max_lines_per_order from sincro_private.company c where c.azi = upsert_documents.azi);
   v_rule text;
 begin
@@ -96,8 +101,18 @@ begin
      from pg_catalog.unnest(v_lines) n)
   ) c;
 
-  -- apply: headers, then the lines of the documents whose lines changed
-  v_changed := sincro_private.upsert_erp_rows('document', v_azi, rows, run_id, coalesce(v_lines_changed, '{}'));
+  -- apply: headers (each with its lines as JSON: data.righe, the ERP's own replaced), then the lines of the
+  -- documents whose lines changed
+  select pg_catalog.jsonb_agg(e.x || pg_catalog.jsonb_build_object('data', coalesce(e.x -> 'data', '{}')
+                                       || pg_catalog.jsonb_build_object('righe', coalesce(l.righe, '[]'))) order by e.n)
+    into v_rows
+  from pg_catalog.jsonb_array_elements(rows) with ordinality e(x, n)
+  left join (
+    select n.tipo_doc, n.numero, pg_catalog.jsonb_agg(pg_catalog.to_jsonb(n) - '{azi,tipo_doc,numero}'::text[] order by n.riga) as righe
+    from pg_catalog.unnest(v_lines) n
+    group by n.tipo_doc, n.numero
+  ) l on l.tipo_doc = e.x -> 'key' ->> 'tipo_doc' and l.numero = e.x -> 'key' ->> 'numero';
+  v_changed := sincro_private.upsert_erp_rows('document', v_azi, coalesce(v_rows, '[]'), run_id, coalesce(v_lines_changed, '{}'));
   if v_lines_changed is not null then
     delete from sincro.documenti_righe r
       where r.azi = v_azi and r.tipo_doc || E'\x1f' || r.numero = any (v_lines_changed);

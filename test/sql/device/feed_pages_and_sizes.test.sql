@@ -1,7 +1,7 @@
 -- The device feed: its arguments, pages that follow the cursor, the slice's size before a download,
 -- and the credit flags an operator sees (orders for blocked customers are accepted).
 begin;
-select plan(14);
+select plan(16);
 
 select sincro_tests.setup_company('C00001');
 select sincro_private.upsert_erp_rows('agent', 'C00001', $$[{"key": {"cod_agente": "A1"}, "data": {}}, {"key": {"cod_agente": "A2"}, "data": {}}]$$);
@@ -55,6 +55,13 @@ select results_eq($$ select entity, count(*)::int from sincro.device_changes_sin
                   $$ values ('agent', 1), ('article', 30), ('customer', 10), ('customer_credit', 2), ('particolarita', 15) $$,
                   'cursor 0: every row of the slice, once');
 select is((select count(*)::int from sincro.device_changes_since(0, 1000) where deleted), 0, 'cursor 0: no removal');
+-- TEST: a key's date is ISO whatever the caller's DateStyle (the feed writes it as text), and each key is
+-- the same jsonb as the row's key fields (the supervisor's path builds the same keys: reads_through_slice_indexes)
+set local datestyle = 'German, DMY';
+select is((select key from sincro.device_changes_since(0, 1000) where entity = 'particolarita' order by id_sincro limit 1),
+          '{"cod_cli": "K2", "cod_art": "ART1", "valido_dal": "2026-01-01"}'::jsonb, 'a particolarità''s key under DateStyle German: valido_dal 2026-01-01');
+select is((select current_setting('datestyle')), 'German, DMY', 'the caller''s DateStyle is left as it was');
+reset datestyle;
 -- TEST: the sizes announce the same rows
 select results_eq($$ select entity, "rows"::int from sincro.device_slice_size() where "rows" > 0 order by 1 $$,
                   $$ values ('agent', 1), ('article', 30), ('customer', 10), ('customer_credit', 2), ('particolarita', 15) $$,
