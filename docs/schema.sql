@@ -7261,6 +7261,41 @@ COMMENT ON FUNCTION sincro_private.tg_clienti__reslice() IS 'After customers are
 
 
 --
+-- Name: tg_company__keep_erp_rows(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.tg_company__keep_erp_rows() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_table regclass;
+  v_holds boolean;
+begin
+  for v_table in select e.table_name from sincro_private.erp_entity e order by e.entity loop
+    execute pg_catalog.format('select exists (select 1 from %s t where t.azi = $1)', v_table) into v_holds using old.azi;
+    if v_holds then
+      raise exception using
+        errcode = 'SY108',
+        message = pg_catalog.format('company %s cannot be deleted: it still holds rows of %s', old.azi, v_table),
+        hint = 'ERP-owned rows go with the company''s data; the hub never deletes a company.';
+    end if;
+  end loop;
+  return old;
+end;
+$_$;
+
+
+ALTER FUNCTION sincro_private.tg_company__keep_erp_rows() OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION tg_company__keep_erp_rows(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.tg_company__keep_erp_rows() IS 'BEFORE DELETE trigger on sincro_private.company: refuses (SY108) to delete a company that still holds ERP-owned rows, which keep no foreign key to it.';
+
+
+--
 -- Name: tg_documenti__moved(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -7841,6 +7876,13 @@ begin
       message = pg_catalog.format('sync: unknown entity "%s"', upsert_erp_rows.entity),
       hint = (select pg_catalog.format('Entities: order, %s.', pg_catalog.string_agg(e.entity, ', ' order by e.entity))
               from sincro_private.erp_entity e);
+  end if;
+  -- the tables keep no foreign key to the company (a quarter of a rebuild's cost): checked here, once a batch
+  if not exists (select 1 from sincro_private.company c where c.azi = upsert_erp_rows.azi) then
+    raise exception using
+      errcode = 'SY100',
+      message = pg_catalog.format('sync: unknown company (azi = %s)', sincro_private.shown(upsert_erp_rows.azi)),
+      hint = 'Register the company first (insert into sincro.apstatosyn).';
   end if;
   if rows is null or pg_catalog.jsonb_typeof(rows) <> 'array' then
     raise exception using errcode = 'SY201', message = pg_catalog.format('sync: %s rows must be a JSON array', entity);
@@ -13724,11 +13766,10 @@ CREATE CONSTRAINT TRIGGER _950_assign_id_sincro AFTER INSERT OR UPDATE ON sincro
 
 
 --
--- Name: agenti agenti_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
+-- Name: company _100_keep_erp_rows; Type: TRIGGER; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-ALTER TABLE ONLY sincro.agenti
-    ADD CONSTRAINT agenti_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
+CREATE TRIGGER _100_keep_erp_rows BEFORE DELETE ON sincro_private.company FOR EACH ROW EXECUTE FUNCTION sincro_private.tg_company__keep_erp_rows();
 
 
 --
@@ -13756,22 +13797,6 @@ ALTER TABLE ONLY sincro.arportes
 
 
 --
--- Name: articoli articoli_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
---
-
-ALTER TABLE ONLY sincro.articoli
-    ADD CONSTRAINT articoli_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
-
-
---
--- Name: clienti clienti_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
---
-
-ALTER TABLE ONLY sincro.clienti
-    ADD CONSTRAINT clienti_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
-
-
---
 -- Name: consumer_cursors consumer_cursors_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -13788,27 +13813,11 @@ ALTER TABLE ONLY sincro.device_slice_log
 
 
 --
--- Name: documenti documenti_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
---
-
-ALTER TABLE ONLY sincro.documenti
-    ADD CONSTRAINT documenti_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
-
-
---
 -- Name: documenti_righe documenti_righe_azi_tipo_doc_numero_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.documenti_righe
     ADD CONSTRAINT documenti_righe_azi_tipo_doc_numero_fkey FOREIGN KEY (azi, tipo_doc, numero) REFERENCES sincro.documenti(azi, tipo_doc, numero) ON DELETE CASCADE;
-
-
---
--- Name: fidi fidi_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
---
-
-ALTER TABLE ONLY sincro.fidi
-    ADD CONSTRAINT fidi_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
 
 
 --
@@ -13836,35 +13845,11 @@ ALTER TABLE ONLY sincro.order_push
 
 
 --
--- Name: particolarita particolarita_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
---
-
-ALTER TABLE ONLY sincro.particolarita
-    ADD CONSTRAINT particolarita_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
-
-
---
--- Name: partite_aperte partite_aperte_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
---
-
-ALTER TABLE ONLY sincro.partite_aperte
-    ADD CONSTRAINT partite_aperte_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
-
-
---
 -- Name: sync_runs sync_runs_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
 --
 
 ALTER TABLE ONLY sincro.sync_runs
     ADD CONSTRAINT sync_runs_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
-
-
---
--- Name: tabelle_accessorie tabelle_accessorie_azi_fkey; Type: FK CONSTRAINT; Schema: sincro; Owner: CURRENT_USER
---
-
-ALTER TABLE ONLY sincro.tabelle_accessorie
-    ADD CONSTRAINT tabelle_accessorie_azi_fkey FOREIGN KEY (azi) REFERENCES sincro_private.company(azi) ON DELETE RESTRICT;
 
 
 --
@@ -15835,6 +15820,13 @@ REVOKE ALL ON FUNCTION sincro_private.tg_arportes_history__append_only() FROM PU
 --
 
 REVOKE ALL ON FUNCTION sincro_private.tg_clienti__reslice() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_company__keep_erp_rows(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.tg_company__keep_erp_rows() FROM PUBLIC;
 
 
 --

@@ -60,6 +60,13 @@ begin
       hint = (select pg_catalog.format('Entities: order, %s.', pg_catalog.string_agg(e.entity, ', ' order by e.entity))
               from sincro_private.erp_entity e);
   end if;
+  -- the tables keep no foreign key to the company (a quarter of a rebuild's cost): checked here, once a batch
+  if not exists (select 1 from sincro_private.company c where c.azi = upsert_erp_rows.azi) then
+    raise exception using
+      errcode = 'SY100',
+      message = pg_catalog.format('sync: unknown company (azi = %s)', sincro_private.shown(upsert_erp_rows.azi)),
+      hint = 'Register the company first (insert into sincro.apstatosyn).';
+  end if;
   if rows is null or pg_catalog.jsonb_typeof(rows) <> 'array' then
     raise exception using errcode = 'SY201', message = pg_catalog.format('sync: %s rows must be a JSON array', entity);
   end if;
