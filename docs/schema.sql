@@ -159,9 +159,10 @@ begin
       union all
       select 'document', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('tipo_doc', t.tipo_doc, 'numero', t.numero),
              pg_catalog.to_jsonb(t) - '{azi,tipo_doc,numero,id_sincro,deleted,updated_at,slice_agente,righe}'::text[]
-               || pg_catalog.jsonb_build_object('lines',
+               -- the lines the document carries (documenti.righe, built the same way), or, written without them, its rows
+               || pg_catalog.jsonb_build_object('lines', coalesce(t.righe,
                     (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
-                     from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero))
+                     from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero)))
       from sincro.documenti t where t.azi = $1 and t.id_sincro > $2
       union all
       select 'agent', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_agente', t.cod_agente),
@@ -4175,16 +4176,21 @@ CREATE FUNCTION sincro_private.device_feed_sql(agents text[], azi text DEFAULT '
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 begin
-  -- $1 cursor, $2 max_rows; azi: the company, agent: the login's own agent, agents: one per agent of the login (each
-  -- an SQL expression: a parameter, a variable, or a quoted literal). A row's key is built by jsonb_object from an array of texts (every key field is
-  -- text, but valido_dal, written in ISO as the function sets DateStyle), as jsonb_build_object would build it, at
-  -- 3/4 of its cost (it looks up each argument's type at every call). A document's lines are the ones it carries
-  -- (documenti.righe), read from documenti_righe only for a document written without them: reading them there, with
-  -- the lines' row-level security checking the document again for each line, was a fifth of a first download. Each row's data is built by row_to_json of a row of its columns: json_build_object
-  -- looks up each argument's output function at every call, and cost 30 % more per page. The slice log's entries (at
-  -- most max_rows) are looked up by key as plain typed values (k1, k2, k3, kid: compared with a table's columns they
-  -- make primary-key lookups, where an expression on key, ->> not being leakproof, would wait behind the row-level
-  -- security filter and use no index); a log entry whose row the login may not read (or that is deleted) is a removal
+  -- $1 cursor, $2 max_rows; azi: the company, agent: the login's own agent, agents: one per agent of the login
+  -- (each an SQL expression: a parameter, a variable, or a quoted literal). What each part costs, measured
+  -- (docs/performance.md):
+  --   - a row's key: jsonb_object of an array of texts (every key field is text; valido_dal is written in ISO, as
+  --     device_changes_since sets DateStyle), the same jsonb as jsonb_build_object at 3/4 of its cost (which looks
+  --     up each argument's type at every call);
+  --   - a row's data: row_to_json of a row of its columns (json_build_object, which also looks up its arguments'
+  --     types at every call, cost 12 % more a page);
+  --   - a document's lines: the ones it carries (documenti.righe), read from documenti_righe only for a document
+  --     written without them (reading them there, with the lines' row-level security checking the document again
+  --     for each line, was a fifth of a first download);
+  --   - the slice log's entries (at most max_rows) are looked up by key as plain typed values (k1, k2, k3, kid:
+  --     compared with a table's columns they make primary-key lookups, where an expression on key, ->> not being
+  --     leakproof, would wait behind the row-level security filter and use no index); a log entry whose row the
+  --     login may not read (or that is deleted) is a removal.
   return pg_catalog.replace(pg_catalog.replace(pg_catalog.replace($page$
     with log_page as (
       select l.entity, l.id_sincro, l.key,

@@ -14,19 +14,16 @@
  * Each number appears once, so a page never splits a change and the cursor is
  * always the last id_sincro read.
  *
- * Cost: each source is read through an (azi, agent, id_sincro) index, one
- * range per agent of the login (its own, plus those it supervises; the log:
- * its own only), at most max_rows rows each; articles, accessory tables, article-level
- * particolarità and orders through (azi, id_sincro). A pull costs what it
- * returns, whatever the company's size; the rows' data is built only for the
- * page's rows, by primary key.
- *
- * One statement per page, a lazy merge of ordered ranges: every source is
- * read in change-number order (one index range per source; per agent of the
- * login for the customers' rows, the agent a constant of the statement so that
- * each range is an ordered index scan), the planner merges them (Merge Append)
- * and stops at max_rows. A range is read only up to where the page ends, and
- * a row's data is built only when the merge takes it.
+ * Cost: one statement per page, a lazy merge of ordered ranges. Each source
+ * is read in change-number order through an index: the customers' rows
+ * through (azi, agent, id_sincro), one range per agent of the login (its own,
+ * plus those it supervises; the log: its own only), the agent a constant of
+ * the statement so that each range is an ordered index scan; articles,
+ * accessory tables, article-level particolarità and orders through (azi,
+ * id_sincro). The planner merges the ranges (Merge Append) and stops at
+ * max_rows: a range is read only up to where the page ends, and a row's data
+ * is built only when the merge takes it. A pull costs what it returns,
+ * whatever the company's size.
  *
  * The statement is written once (device_feed_sql) and runs two ways: for a
  * login with one agent (the common case), as a static statement of
@@ -45,16 +42,21 @@ immutable
 set search_path = pg_catalog, pg_temp
 as $$
 begin
-  -- $1 cursor, $2 max_rows; azi: the company, agent: the login's own agent, agents: one per agent of the login (each
-  -- an SQL expression: a parameter, a variable, or a quoted literal). A row's key is built by jsonb_object from an array of texts (every key field is
-  -- text, but valido_dal, written in ISO as the function sets DateStyle), as jsonb_build_object would build it, at
-  -- 3/4 of its cost (it looks up each argument's type at every call). A document's lines are the ones it carries
-  -- (documenti.righe), read from documenti_righe only for a document written without them: reading them there, with
-  -- the lines' row-level security checking the document again for each line, was a fifth of a first download. Each row's data is built by row_to_json of a row of its columns: json_build_object
-  -- looks up each argument's output function at every call, and cost 30 % more per page. The slice log's entries (at
-  -- most max_rows) are looked up by key as plain typed values (k1, k2, k3, kid: compared with a table's columns they
-  -- make primary-key lookups, where an expression on key, ->> not being leakproof, would wait behind the row-level
-  -- security filter and use no index); a log entry whose row the login may not read (or that is deleted) is a removal
+  -- $1 cursor, $2 max_rows; azi: the company, agent: the login's own agent, agents: one per agent of the login
+  -- (each an SQL expression: a parameter, a variable, or a quoted literal). What each part costs, measured
+  -- (docs/performance.md):
+  --   - a row's key: jsonb_object of an array of texts (every key field is text; valido_dal is written in ISO, as
+  --     device_changes_since sets DateStyle), the same jsonb as jsonb_build_object at 3/4 of its cost (which looks
+  --     up each argument's type at every call);
+  --   - a row's data: row_to_json of a row of its columns (json_build_object, which also looks up its arguments'
+  --     types at every call, cost 12 % more a page);
+  --   - a document's lines: the ones it carries (documenti.righe), read from documenti_righe only for a document
+  --     written without them (reading them there, with the lines' row-level security checking the document again
+  --     for each line, was a fifth of a first download);
+  --   - the slice log's entries (at most max_rows) are looked up by key as plain typed values (k1, k2, k3, kid:
+  --     compared with a table's columns they make primary-key lookups, where an expression on key, ->> not being
+  --     leakproof, would wait behind the row-level security filter and use no index); a log entry whose row the
+  --     login may not read (or that is deleted) is a removal.
   return pg_catalog.replace(pg_catalog.replace(pg_catalog.replace($page$
     with log_page as (
       select l.entity, l.id_sincro, l.key,

@@ -48,9 +48,10 @@ begin
       union all
       select 'document', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('tipo_doc', t.tipo_doc, 'numero', t.numero),
              pg_catalog.to_jsonb(t) - '{azi,tipo_doc,numero,id_sincro,deleted,updated_at,slice_agente,righe}'::text[]
-               || pg_catalog.jsonb_build_object('lines',
+               -- the lines the document carries (documenti.righe, built the same way), or, written without them, its rows
+               || pg_catalog.jsonb_build_object('lines', coalesce(t.righe,
                     (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
-                     from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero))
+                     from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero)))
       from sincro.documenti t where t.azi = $1 and t.id_sincro > $2
       union all
       select 'agent', t.id_sincro, t.deleted, pg_catalog.jsonb_build_object('cod_agente', t.cod_agente),
