@@ -744,11 +744,10 @@ begin
       (select 'document'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['tipo_doc', t.tipo_doc, 'numero', t.numero]),
               case when not t.deleted then pg_catalog.row_to_json(d) end
        from sincro.documenti t
-       cross join lateral (
-         select t.data_doc, t.cliente_cod, t.tor_chia, t.note, t.totale_imponibile, t.totale_iva, t.totale_documento,
-                coalesce(t.righe,
-                         (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
-                          from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero)) as lines) d
+       cross join lateral (select t.data_doc, t.cliente_cod, t.tor_chia, t.note, t.totale_imponibile, t.totale_iva, t.totale_documento,
+      coalesce(t.righe,
+               (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
+                from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero)) as lines) d
        where t.azi = v_azi and t.slice_agente = v_agent and t.id_sincro > $1 order by t.id_sincro limit $2)
       union all
       (select 'agent'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_agente', t.cod_agente]),
@@ -783,11 +782,10 @@ begin
          union all
          select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
          from (select) o left join sincro.documenti t on t.azi = v_azi and t.tipo_doc = l.k1 and t.numero = l.k2 and not t.deleted
-         cross join lateral (
-           select t.data_doc, t.cliente_cod, t.tor_chia, t.note, t.totale_imponibile, t.totale_iva, t.totale_documento,
-                  coalesce(t.righe,
-                           (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
-                            from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero)) as lines) d
+         cross join lateral (select t.data_doc, t.cliente_cod, t.tor_chia, t.note, t.totale_imponibile, t.totale_iva, t.totale_documento,
+      coalesce(t.righe,
+               (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
+                from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero)) as lines) d
          where l.entity = 'document'
          union all
          select a.azi is null, case when a.azi is not null then (pg_catalog.to_jsonb(a) - 'azi' || pg_catalog.jsonb_build_object('lines',
@@ -4175,6 +4173,21 @@ CREATE FUNCTION sincro_private.device_feed_sql(agents text[], azi text DEFAULT '
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
+declare
+  -- each entity's data: the columns of the row d whose row_to_json a device gets, written once for the entity's
+  -- rows and for its slice-log lookups ({data.<entity>} below)
+  v_data constant jsonb := pg_catalog.jsonb_build_object(
+    'data.article', 't.descrizione, t.unita_misura, t.prezzo, t.cod_iva, t.giacenza',
+    'data.accessory', 't.descrizione, t.dati',
+    'data.agent', 't.nome, t.email, t.telefono, t.cod_supervisore',
+    'data.customer', 't.ragione_sociale, t.partita_iva, t.codice_fiscale, t.indirizzo, t.cap, t.citta, t.provincia, t.nazione, t.email, t.telefono, t.listino, t.cod_agente, t.cod_pagamento',
+    'data.particolarita', 't.valido_al, t.prezzo, t.sconto',
+    'data.open_item', 't.tipo_doc, t.numero_doc, t.data_doc, t.data_scadenza, t.importo, t.importo_pagato, t.pagata',
+    'data.customer_credit', 't.fido, t.esposizione, t.bloccato, t.motivo_blocco',
+    'data.document', $document$t.data_doc, t.cliente_cod, t.tor_chia, t.note, t.totale_imponibile, t.totale_iva, t.totale_documento,
+      coalesce(t.righe,
+               (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
+                from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero)) as lines$document$);
 begin
   -- $1 cursor, $2 max_rows; azi: the company, agent: the login's own agent, agents: one per agent of the login
   -- (each an SQL expression: a parameter, a variable, or a quoted literal). What each part costs, measured
@@ -4191,7 +4204,7 @@ begin
   --     compared with a table's columns they make primary-key lookups, where an expression on key, ->> not being
   --     leakproof, would wait behind the row-level security filter and use no index); a log entry whose row the
   --     login may not read (or that is deleted) is a removal.
-  return pg_catalog.replace(pg_catalog.replace(pg_catalog.replace($page$
+  return sincro_private.fill_sql_template(pg_catalog.replace($page$
     with log_page as (
       select l.entity, l.id_sincro, l.key,
              case l.entity when 'article' then l.key ->> 'cod_art' when 'accessory' then l.key ->> 'tabella'
@@ -4210,15 +4223,15 @@ begin
     from (
       (select 'article'::text as entity, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_art', t.cod_art]) as key,
               case when not t.deleted then pg_catalog.row_to_json(d) end as data
-       from sincro.articoli t cross join lateral (select t.descrizione, t.unita_misura, t.prezzo, t.cod_iva, t.giacenza) d where t.azi = {azi} and t.id_sincro > $1 order by t.id_sincro limit $2)
+       from sincro.articoli t cross join lateral (select {data.article}) d where t.azi = {azi} and t.id_sincro > $1 order by t.id_sincro limit $2)
       union all
       (select 'accessory'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['tabella', t.tabella, 'codice', t.codice]),
               case when not t.deleted then pg_catalog.row_to_json(d) end
-       from sincro.tabelle_accessorie t cross join lateral (select t.descrizione, t.dati) d where t.azi = {azi} and t.id_sincro > $1 order by t.id_sincro limit $2)
+       from sincro.tabelle_accessorie t cross join lateral (select {data.accessory}) d where t.azi = {azi} and t.id_sincro > $1 order by t.id_sincro limit $2)
       union all
       (select 'particolarita'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_cli', t.cod_cli, 'cod_art', t.cod_art, 'valido_dal', t.valido_dal::text]),
               case when not t.deleted then pg_catalog.row_to_json(d) end
-       from sincro.particolarita t cross join lateral (select t.valido_al, t.prezzo, t.sconto) d where t.azi = {azi} and t.cod_cli = '*' and t.id_sincro > $1 order by t.id_sincro limit $2)
+       from sincro.particolarita t cross join lateral (select {data.particolarita}) d where t.azi = {azi} and t.cod_cli = '*' and t.id_sincro > $1 order by t.id_sincro limit $2)
       union all
       -- orders (never deleted: a log entry for one the login may no longer read is a removal)
       (select 'order'::text, a.id_sincro, false, pg_catalog.jsonb_build_object('id_pub', a.id_pub),
@@ -4233,33 +4246,29 @@ begin
        from log_page l
        cross join lateral (
          select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
-         from (select) o left join sincro.articoli t on t.azi = {azi} and t.cod_art = l.k1 and not t.deleted cross join lateral (select t.descrizione, t.unita_misura, t.prezzo, t.cod_iva, t.giacenza) d where l.entity = 'article'
+         from (select) o left join sincro.articoli t on t.azi = {azi} and t.cod_art = l.k1 and not t.deleted cross join lateral (select {data.article}) d where l.entity = 'article'
          union all
          select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
-         from (select) o left join sincro.tabelle_accessorie t on t.azi = {azi} and t.tabella = l.k1 and t.codice = l.k2 and not t.deleted cross join lateral (select t.descrizione, t.dati) d where l.entity = 'accessory'
+         from (select) o left join sincro.tabelle_accessorie t on t.azi = {azi} and t.tabella = l.k1 and t.codice = l.k2 and not t.deleted cross join lateral (select {data.accessory}) d where l.entity = 'accessory'
          union all
          select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
-         from (select) o left join sincro.agenti t on t.azi = {azi} and t.cod_agente = l.k1 and not t.deleted cross join lateral (select t.nome, t.email, t.telefono, t.cod_supervisore) d where l.entity = 'agent'
+         from (select) o left join sincro.agenti t on t.azi = {azi} and t.cod_agente = l.k1 and not t.deleted cross join lateral (select {data.agent}) d where l.entity = 'agent'
          union all
          select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
-         from (select) o left join sincro.clienti t on t.azi = {azi} and t.cod_cli = l.k1 and not t.deleted cross join lateral (select t.ragione_sociale, t.partita_iva, t.codice_fiscale, t.indirizzo, t.cap, t.citta, t.provincia, t.nazione, t.email, t.telefono, t.listino, t.cod_agente, t.cod_pagamento) d where l.entity = 'customer'
+         from (select) o left join sincro.clienti t on t.azi = {azi} and t.cod_cli = l.k1 and not t.deleted cross join lateral (select {data.customer}) d where l.entity = 'customer'
          union all
          select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
-         from (select) o left join sincro.particolarita t on t.azi = {azi} and t.cod_cli = l.k1 and t.cod_art = l.k2 and t.valido_dal = l.k3 and not t.deleted cross join lateral (select t.valido_al, t.prezzo, t.sconto) d where l.entity = 'particolarita'
+         from (select) o left join sincro.particolarita t on t.azi = {azi} and t.cod_cli = l.k1 and t.cod_art = l.k2 and t.valido_dal = l.k3 and not t.deleted cross join lateral (select {data.particolarita}) d where l.entity = 'particolarita'
          union all
          select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
-         from (select) o left join sincro.partite_aperte t on t.azi = {azi} and t.cod_cli = l.k1 and t.id_partita = l.k2 and not t.deleted cross join lateral (select t.tipo_doc, t.numero_doc, t.data_doc, t.data_scadenza, t.importo, t.importo_pagato, t.pagata) d where l.entity = 'open_item'
+         from (select) o left join sincro.partite_aperte t on t.azi = {azi} and t.cod_cli = l.k1 and t.id_partita = l.k2 and not t.deleted cross join lateral (select {data.open_item}) d where l.entity = 'open_item'
          union all
          select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
-         from (select) o left join sincro.fidi t on t.azi = {azi} and t.cod_cli = l.k1 and not t.deleted cross join lateral (select t.fido, t.esposizione, t.bloccato, t.motivo_blocco) d where l.entity = 'customer_credit'
+         from (select) o left join sincro.fidi t on t.azi = {azi} and t.cod_cli = l.k1 and not t.deleted cross join lateral (select {data.customer_credit}) d where l.entity = 'customer_credit'
          union all
          select t.azi is null, case when t.azi is not null then pg_catalog.row_to_json(d) end
          from (select) o left join sincro.documenti t on t.azi = {azi} and t.tipo_doc = l.k1 and t.numero = l.k2 and not t.deleted
-         cross join lateral (
-           select t.data_doc, t.cliente_cod, t.tor_chia, t.note, t.totale_imponibile, t.totale_iva, t.totale_documento,
-                  coalesce(t.righe,
-                           (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
-                            from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero)) as lines) d
+         cross join lateral (select {data.document}) d
          where l.entity = 'document'
          union all
          select a.azi is null, case when a.azi is not null then (pg_catalog.to_jsonb(a) - 'azi' || pg_catalog.jsonb_build_object('lines',
@@ -4277,37 +4286,32 @@ $page$,
       union all
       (select 'customer'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_cli', t.cod_cli]),
               case when not t.deleted then pg_catalog.row_to_json(d) end
-       from sincro.clienti t cross join lateral (select t.ragione_sociale, t.partita_iva, t.codice_fiscale, t.indirizzo, t.cap, t.citta, t.provincia, t.nazione, t.email, t.telefono, t.listino, t.cod_agente, t.cod_pagamento) d where t.azi = {azi} and t.cod_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
+       from sincro.clienti t cross join lateral (select {data.customer}) d where t.azi = {azi} and t.cod_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
       union all
       (select 'particolarita'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_cli', t.cod_cli, 'cod_art', t.cod_art, 'valido_dal', t.valido_dal::text]),
               case when not t.deleted then pg_catalog.row_to_json(d) end
-       from sincro.particolarita t cross join lateral (select t.valido_al, t.prezzo, t.sconto) d where t.azi = {azi} and t.slice_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
+       from sincro.particolarita t cross join lateral (select {data.particolarita}) d where t.azi = {azi} and t.slice_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
       union all
       (select 'open_item'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_cli', t.cod_cli, 'id_partita', t.id_partita]),
               case when not t.deleted then pg_catalog.row_to_json(d) end
-       from sincro.partite_aperte t cross join lateral (select t.tipo_doc, t.numero_doc, t.data_doc, t.data_scadenza, t.importo, t.importo_pagato, t.pagata) d where t.azi = {azi} and t.slice_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
+       from sincro.partite_aperte t cross join lateral (select {data.open_item}) d where t.azi = {azi} and t.slice_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
       union all
       (select 'customer_credit'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_cli', t.cod_cli]),
               case when not t.deleted then pg_catalog.row_to_json(d) end
-       from sincro.fidi t cross join lateral (select t.fido, t.esposizione, t.bloccato, t.motivo_blocco) d where t.azi = {azi} and t.slice_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
+       from sincro.fidi t cross join lateral (select {data.customer_credit}) d where t.azi = {azi} and t.slice_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
       union all
       (select 'document'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['tipo_doc', t.tipo_doc, 'numero', t.numero]),
               case when not t.deleted then pg_catalog.row_to_json(d) end
        from sincro.documenti t
-       cross join lateral (
-         select t.data_doc, t.cliente_cod, t.tor_chia, t.note, t.totale_imponibile, t.totale_iva, t.totale_documento,
-                coalesce(t.righe,
-                         (select coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) - '{azi,tipo_doc,numero}'::text[] order by r.riga), '[]')
-                          from sincro.documenti_righe r where r.azi = t.azi and r.tipo_doc = t.tipo_doc and r.numero = t.numero)) as lines) d
+       cross join lateral (select {data.document}) d
        where t.azi = {azi} and t.slice_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
       union all
       (select 'agent'::text, t.id_sincro, t.deleted, pg_catalog.jsonb_object(array['cod_agente', t.cod_agente]),
               case when not t.deleted then pg_catalog.row_to_json(d) end
-       from sincro.agenti t cross join lateral (select t.nome, t.email, t.telefono, t.cod_supervisore) d where t.azi = {azi} and t.cod_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
+       from sincro.agenti t cross join lateral (select {data.agent}) d where t.azi = {azi} and t.cod_agente = %1$s and t.id_sincro > $1 order by t.id_sincro limit $2)
 $branch$, a.expr), '' order by a.n)
               from pg_catalog.unnest(agents) with ordinality a(expr, n)), '')),
-    '{azi}', azi),
-    '{agent}', agent);
+    v_data || pg_catalog.jsonb_build_object('azi', azi, 'agent', agent));
 end;
 $_$;
 
@@ -15382,6 +15386,7 @@ REVOKE ALL ON FUNCTION sincro_private.erp_update_order(old sincro.arportes, doc 
 --
 
 REVOKE ALL ON FUNCTION sincro_private.fill_sql_template(template text, fragments jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro_private.fill_sql_template(template text, fragments jsonb) TO sincro_app;
 
 
 --

@@ -44,4 +44,6 @@ comment on function sincro_private.column_list(text[], text) is
 
 -- who may use it
 revoke all on function sincro_private.fill_sql_template(text, jsonb) from public;
+-- a pure string function: the device feed (sincro_private.device_feed_sql) fills its statement with it, with the caller's rights
+grant execute on function sincro_private.fill_sql_template(text, jsonb) to sincro_app;
 revoke all on function sincro_private.column_list(text[], text) from public;

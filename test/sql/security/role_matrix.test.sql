@@ -90,6 +90,7 @@ select r, o, p from (values
   ('sincro.device_slice_size()',                             '{EXECUTE}', '{sincro_app}'),
   -- the device feed's page statement: device_changes_since builds a supervisor's with the caller's rights
   ('sincro_private.device_feed_sql(text[],text,text)',       '{EXECUTE}', '{sincro_app}'),
+  ('sincro_private.fill_sql_template(text,jsonb)',           '{EXECUTE}', '{sincro_app}'),
   ('sincro.device_history_advance(text)',                    '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.set_device_history_months(text,integer)',         '{EXECUTE}', '{sincro_admin}'),
   ('sincro_private.session_agents()',                        '{EXECUTE}', '{sincro_store,sincro_app,sincro_erp,sincro_worker,sincro_admin}'),
