@@ -13,6 +13,7 @@
 import { Client } from "pg";
 import { createTestDatabase, type TestDatabase } from "../test/support/database";
 import { createReleaseHub } from "../test/upgrade/release-0.1";
+import { analyzeAsAutovacuumWould } from "./autovacuum";
 
 export interface BenchOptions {
   readonly secondsPerCell: number;
@@ -161,6 +162,8 @@ export async function runIngestBench(options: BenchOptions): Promise<IngestRow[]
       // warm-up, unmeasured: the first seconds after a cell's connections open (or after another cell) run slower
       await measure(database.url, "full", cell, 1, -1);
       if (release !== undefined) await measure(release.url, "full", cell, 1, -1);
+      // the warm-up's orders analyzed, as autovacuum on a deployed hub would (bench/autovacuum.ts)
+      await analyzeAsAutovacuumWould(database.url, ...(release === undefined ? [] : [release.url]));
       for (let round = 0; round < options.rounds; round++) {
         // interleaved, so drift in the machine's speed hits every variant alike; the order rotates each round
         const variants = ["bare", "bare_counter", "full"] as const;

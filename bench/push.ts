@@ -22,6 +22,7 @@ import { createHttpConnector } from "../src/erp/http-connector";
 import { PROJECT_ROOT } from "../src/db/migrate";
 import { startWorker } from "../src/worker/run-worker";
 import { createTestDatabase, type TestDatabase } from "../test/support/database";
+import { analyzeAsAutovacuumWould } from "./autovacuum";
 import { createReleaseHub } from "../test/upgrade/release-0.1";
 
 export interface PushBenchOptions {
@@ -116,6 +117,9 @@ async function setup(release?: string): Promise<Setup> {
   const pool = new Pool({ connectionString: hub.url, max: 16 });
   await pool.query(ACK_NOTIFY);
   for (let index = 0; index < 16; index++) await pool.query("insert into sincro.apstatosyn (azi) values ($1)", [`P${index}`]);
+  // warm-up, unmeasured: 200 orders pushed, then the databases analyzed as autovacuum on a deployed hub would (bench/autovacuum.ts)
+  await measurePushLatencySamples({ hub, erpDb, pool, erpUrl: erp.url, token, close: async () => {} }, 200, 4, "warm");
+  await analyzeAsAutovacuumWould(hub.url, erpDb.url);
   return {
     hub,
     erpDb,

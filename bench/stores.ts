@@ -43,6 +43,7 @@ import { PROJECT_ROOT } from "../src/db/migrate";
 import { startFakeStore } from "../src/fake-store/server";
 import { sign } from "../src/fake-store/webhook";
 import { createTestDatabase } from "../test/support/database";
+import { analyzeAsAutovacuumWould } from "./autovacuum";
 import { spawnReferenceErp } from "./push";
 
 export interface StoresBenchOptions {
@@ -242,6 +243,7 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     const warmDeliveries = prepare("woo1", warm);
     await offer(options.rate, 2, (i) => deliver(warmDeliveries[i]!));
     await waitForAcks(warm.map(String), "warm-up");
+    if (process.env.BENCH_NO_ANALYZE === undefined) await analyzeAsAutovacuumWould(hub.url, erpDb.url);
 
     // first the steady state: webhook → ack at a pace the worker keeps up with, and its baseline (before the backlog
     // below, whose aftermath, autovacuum of thousands of new rows among it, is not the steady state)

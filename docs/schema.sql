@@ -4069,15 +4069,20 @@ COMMENT ON FUNCTION sincro_private.column_list(columns text[], alias text) IS 'Q
 --
 
 CREATE FUNCTION sincro_private.current_party() RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select case
-    when s.claim = '' then null
-    when pg_catalog.split_part(s.claim, ':', 2) = (select p.secret from sincro_private.party_secret p)
-      then pg_catalog.split_part(s.claim, ':', 1)
-  end
-  from (select coalesce(pg_catalog.current_setting('sincro.party', true), '') as claim) s
+declare
+  v_claim constant text := pg_catalog.current_setting('sincro.party', true);
+begin
+  if v_claim is null or v_claim = '' then
+    return null;
+  end if;
+  if pg_catalog.split_part(v_claim, ':', 2) = (select p.secret from sincro_private.party_secret p) then
+    return pg_catalog.split_part(v_claim, ':', 1);
+  end if;
+  return null;
+end;
 $$;
 
 
@@ -4361,14 +4366,18 @@ COMMENT ON FUNCTION sincro_private.enqueue_push_order(azi text, id_pub bigint) I
 --
 
 CREATE FUNCTION sincro_private.enqueue_store_status_back(azi text, id_pub bigint) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select null from graphile_worker.add_job(
+begin
+  -- PL/pgSQL, not SQL: the trigger of every acquired store order calls it (an SQL function's body would be
+  -- parsed and planned again at each call)
+  perform graphile_worker.add_job(
     identifier := 'store_status_back',
-    payload := pg_catalog.json_build_object('azi', azi, 'id_pub', id_pub),
-    job_key := pg_catalog.format('store_status_back:%s:%s', azi, id_pub),
-    max_attempts := 25)
+    payload := pg_catalog.json_build_object('azi', enqueue_store_status_back.azi, 'id_pub', enqueue_store_status_back.id_pub),
+    job_key := pg_catalog.format('store_status_back:%s:%s', enqueue_store_status_back.azi, enqueue_store_status_back.id_pub),
+    max_attempts := 25);
+end;
 $$;
 
 
@@ -4703,13 +4712,17 @@ COMMENT ON FUNCTION sincro_private.fill_sql_template(template text, fragments js
 --
 
 CREATE FUNCTION sincro_private.fiscal_normalised(field text, value text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select nullif(
+begin
+  -- PL/pgSQL, not SQL: a new customer's trigger calls it for each fiscal field, and an SQL function's body is
+  -- parsed and planned again at every call from a trigger
+  return nullif(
     case when field in ('codice_fiscale', 'sdi_code') then pg_catalog.upper(pg_catalog.btrim(value, E' \t\r\n'))
          else pg_catalog.btrim(value, E' \t\r\n') end,
-    '')
+    '');
+end;
 $$;
 
 
@@ -4761,10 +4774,13 @@ COMMENT ON FUNCTION sincro_private.hmac_key_pads(secret bytea, OUT ipad bytea, O
 --
 
 CREATE FUNCTION sincro_private.hmac_sha256(ipad bytea, opad bytea, message bytea) RETURNS bytea
-    LANGUAGE sql IMMUTABLE STRICT
+    LANGUAGE plpgsql IMMUTABLE STRICT
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select pg_catalog.sha256(opad || pg_catalog.sha256(ipad || message))
+begin
+  -- PL/pgSQL, not SQL: every delivery calls it, where an SQL function is parsed and planned again
+  return (pg_catalog.sha256(opad || pg_catalog.sha256(ipad || message)));
+end;
 $$;
 
 
@@ -5300,10 +5316,12 @@ COMMENT ON FUNCTION sincro_private.reslice_customers(moves jsonb) IS 'Customers 
 --
 
 CREATE FUNCTION sincro_private.restore_party(previous text) RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select null from pg_catalog.set_config('sincro.party', coalesce(previous, ''), true)
+begin
+  perform pg_catalog.set_config('sincro.party', coalesce(previous, ''), true);
+end;
 $$;
 
 
@@ -5556,10 +5574,15 @@ COMMENT ON COLUMN sincro_private.login.created_at IS 'When the login was created
 --
 
 CREATE FUNCTION sincro_private.session_login() RETURNS sincro_private.login
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select l.* from sincro_private.login l where l.login = session_user
+declare
+  v_login sincro_private.login;
+begin
+  select l.* into v_login from sincro_private.login l where l.login = session_user;
+  return v_login;
+end;
 $$;
 
 
@@ -5629,10 +5652,12 @@ COMMENT ON FUNCTION sincro_private.shown(value text) IS 'A value for an error me
 --
 
 CREATE FUNCTION sincro_private.store_address(address jsonb, platform text) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select case when pg_catalog.jsonb_typeof(address) = 'object' then pg_catalog.jsonb_build_object(
+begin
+  -- PL/pgSQL, not SQL: called for each order the inbox applies, where an SQL function is parsed and planned again
+  return (case when pg_catalog.jsonb_typeof(address) = 'object' then pg_catalog.jsonb_build_object(
     'ragione_sociale', coalesce(sincro_private.store_blank_null(address ->> 'company'),
                                 sincro_private.store_blank_null(pg_catalog.concat_ws(' ', sincro_private.store_blank_null(address ->> 'first_name'),
                                                                                      sincro_private.store_blank_null(address ->> 'last_name')))),
@@ -5644,7 +5669,8 @@ CREATE FUNCTION sincro_private.store_address(address jsonb, platform text) RETUR
     'provincia', sincro_private.store_blank_null(address ->> case platform when 'woocommerce' then 'state' else 'province_code' end),
     'nazione', sincro_private.store_blank_null(pg_catalog.upper(address ->> case platform when 'woocommerce' then 'country' else 'country_code' end)),
     'telefono', sincro_private.store_blank_null(address ->> 'phone'))
-  end
+  end);
+end;
 $$;
 
 
@@ -5662,10 +5688,13 @@ COMMENT ON FUNCTION sincro_private.store_address(address jsonb, platform text) I
 --
 
 CREATE FUNCTION sincro_private.store_blank_null(value text) RETURNS text
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select nullif(pg_catalog.btrim(value), '')
+begin
+  -- PL/pgSQL, not SQL: called for each order the inbox applies, where an SQL function is parsed and planned again
+  return (nullif(pg_catalog.btrim(value), ''));
+end;
 $$;
 
 
@@ -5733,10 +5762,12 @@ COMMENT ON FUNCTION sincro_private.store_check_fiscal(customer jsonb) IS 'SY173 
 --
 
 CREATE FUNCTION sincro_private.store_default_settings() RETURNS jsonb
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select jsonb_build_object(
+begin
+  -- PL/pgSQL, not SQL: called for each order the inbox applies, where an SQL function is parsed and planned again
+  return (jsonb_build_object(
     'shipping_article', 'SPESE_TRASPORTO',
     'fee_article', 'SPESE_VARIE',
     'natura_zero_vat', null,
@@ -5749,7 +5780,8 @@ CREATE FUNCTION sincro_private.store_default_settings() RETURNS jsonb
     'payment_codes', jsonb_build_object(),
     'status_back', true,
     'woocommerce_status', null,
-    'shopify_tag', 'sincro-acquired')
+    'shopify_tag', 'sincro-acquired'));
+end;
 $$;
 
 
@@ -6112,10 +6144,12 @@ COMMENT ON FUNCTION sincro_private.store_order_identity(platform text, payload j
 --
 
 CREATE FUNCTION sincro_private.store_order_status(platform text, payload jsonb, settings jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select case platform
+begin
+  -- PL/pgSQL, not SQL: called for each order the inbox applies, where an SQL function is parsed and planned again
+  return (case platform
     when 'woocommerce' then pg_catalog.jsonb_build_object(
       'status', payload ->> 'status',
       'accept', coalesce(settings -> 'accept_statuses' ? (payload ->> 'status'), false),
@@ -6127,7 +6161,8 @@ CREATE FUNCTION sincro_private.store_order_status(platform text, payload jsonb, 
       'accept', payload ->> 'cancelled_at' is null,
       'cancelled', payload ->> 'cancelled_at' is not null,
       'refunded', coalesce(payload ->> 'financial_status' in ('refunded', 'partially_refunded'), false))
-  end
+  end);
+end;
 $$;
 
 
@@ -6145,17 +6180,20 @@ COMMENT ON FUNCTION sincro_private.store_order_status(platform text, payload jso
 --
 
 CREATE FUNCTION sincro_private.store_pair_value(pairs jsonb, keys jsonb, key_field text) RETURNS text
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select sincro_private.store_blank_null(p.value ->> 'value')
+begin
+  -- PL/pgSQL, not SQL: called for each order the inbox applies, where an SQL function is parsed and planned again
+  return (select sincro_private.store_blank_null(p.value ->> 'value')
   from pg_catalog.jsonb_array_elements(case when pg_catalog.jsonb_typeof(pairs) = 'array' then pairs else '[]'::jsonb end)
          with ordinality p(value, n)
   join pg_catalog.jsonb_array_elements_text(keys) with ordinality k(key, rank) on k.key = p.value ->> key_field
   where pg_catalog.jsonb_typeof(p.value -> 'value') in ('string', 'number')
     and sincro_private.store_blank_null(p.value ->> 'value') is not null
   order by k.rank, p.n
-  limit 1
+  limit 1);
+end;
 $$;
 
 
@@ -6197,10 +6235,13 @@ COMMENT ON FUNCTION sincro_private.store_refuse(what text, detail text) IS 'Rais
 --
 
 CREATE FUNCTION sincro_private.store_settings(store_id text) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select sincro_private.store_default_settings() || s.settings from sincro_private.store s where s.store_id = store_settings.store_id
+begin
+  -- PL/pgSQL, not SQL: called for each order the inbox applies, where an SQL function is parsed and planned again
+  return (select sincro_private.store_default_settings() || s.settings from sincro_private.store s where s.store_id = store_settings.store_id);
+end;
 $$;
 
 

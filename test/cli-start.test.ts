@@ -211,6 +211,8 @@ describe("sincro start", () => {
     // TEST: the generated password is never logged; the line names the file that holds it
     expect(ready.passwordFile).toBe(path.join(dataDir, "postgres.json"));
     expect(sincro.output()).not.toContain(embeddedPassword(dataDir));
+    // TEST: the embedded server runs autovacuum (PostgreSQL's default): no warning about it
+    expect(sincro.output()).not.toContain("autovacuum_off");
     expect(await companyCount(url)).toBe(0);
     // TEST: with no company yet, the hint says how to register one
     expect(String((await sincro.waitFor("hint")).msg)).toContain("register a company");
@@ -265,6 +267,10 @@ describe("sincro start", () => {
       const http = await sincro.waitFor("http_ready");
       await sincro.waitFor("ready");
       expect(await companyCount(database.url)).toBe(0);
+      // TEST: a server without autovacuum (as this test machine's, whose CI configuration turns it off) is warned about
+      const autovacuum = await withClient(database.url, async (client) => (await client.query<{ on: boolean }>(
+        "select current_setting('autovacuum') = 'on' and current_setting('track_counts') = 'on' as on")).rows[0]?.on);
+      expect(sincro.output().includes('"event":"autovacuum_off"'), sincro.output()).toBe(autovacuum === false);
       // TEST: the start log gives the console's URL, and the server answers there
       expect(http.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       expect((await fetch(`${String(http.url)}login`)).status).toBe(200);

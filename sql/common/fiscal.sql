@@ -207,15 +207,19 @@ comment on function sincro.pec_problem(text) is
  */
 create or replace function sincro_private.fiscal_normalised(field text, value text)
 returns text
-language sql
+language plpgsql
 immutable
 parallel safe
 set search_path = pg_catalog, pg_temp
 as $$
-  select nullif(
+begin
+  -- PL/pgSQL, not SQL: a new customer's trigger calls it for each fiscal field, and an SQL function's body is
+  -- parsed and planned again at every call from a trigger
+  return nullif(
     case when field in ('codice_fiscale', 'sdi_code') then pg_catalog.upper(pg_catalog.btrim(value, E' \t\r\n'))
          else pg_catalog.btrim(value, E' \t\r\n') end,
-    '')
+    '');
+end;
 $$;
 
 comment on function sincro_private.fiscal_normalised(text, text) is

@@ -11,16 +11,22 @@
  * policy's init plan calls it once per query and reference (some thirty times
  * for one page of sincro.device_changes_since), while PL/pgSQL keeps its plan
  * for the session. Measured: a device's first download 10-15% faster
- * (docs/performance.md). session_login, which no policy calls, stays SQL.
+ * (docs/performance.md). session_login is PL/pgSQL for the same reason: every
+ * order's insert trigger calls it.
  */
 create or replace function sincro_private.session_login()
 returns sincro_private.login
-language sql
+language plpgsql
 stable
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
-  select l.* from sincro_private.login l where l.login = session_user
+declare
+  v_login sincro_private.login;
+begin
+  select l.* into v_login from sincro_private.login l where l.login = session_user;
+  return v_login;
+end;
 $$;
 
 comment on function sincro_private.session_login() is

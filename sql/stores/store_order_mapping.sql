@@ -62,11 +62,14 @@ comment on function sincro_private.store_number(jsonb, text, numeric) is
 
 create or replace function sincro_private.store_blank_null(value text)
 returns text
-language sql
+language plpgsql
 immutable
 set search_path = pg_catalog, pg_temp
 as $$
-  select nullif(pg_catalog.btrim(value), '')
+begin
+  -- PL/pgSQL, not SQL: called for each order the inbox applies, where an SQL function is parsed and planned again
+  return (nullif(pg_catalog.btrim(value), ''));
+end;
 $$;
 
 comment on function sincro_private.store_blank_null(text) is E'Trimmed text, NULL when blank.';
@@ -74,18 +77,21 @@ comment on function sincro_private.store_blank_null(text) is E'Trimmed text, NUL
 /* The first non-blank value among pairs ({key|name, value}) whose key is one of keys. */
 create or replace function sincro_private.store_pair_value(pairs jsonb, keys jsonb, key_field text)
 returns text
-language sql
+language plpgsql
 immutable
 set search_path = pg_catalog, pg_temp
 as $$
-  select sincro_private.store_blank_null(p.value ->> 'value')
+begin
+  -- PL/pgSQL, not SQL: called for each order the inbox applies, where an SQL function is parsed and planned again
+  return (select sincro_private.store_blank_null(p.value ->> 'value')
   from pg_catalog.jsonb_array_elements(case when pg_catalog.jsonb_typeof(pairs) = 'array' then pairs else '[]'::jsonb end)
          with ordinality p(value, n)
   join pg_catalog.jsonb_array_elements_text(keys) with ordinality k(key, rank) on k.key = p.value ->> key_field
   where pg_catalog.jsonb_typeof(p.value -> 'value') in ('string', 'number')
     and sincro_private.store_blank_null(p.value ->> 'value') is not null
   order by k.rank, p.n
-  limit 1
+  limit 1);
+end;
 $$;
 
 comment on function sincro_private.store_pair_value(jsonb, jsonb, text) is
@@ -160,11 +166,13 @@ comment on function sincro_private.store_check_fiscal(jsonb) is
 /* An address object of either platform, as the order's destination fields. */
 create or replace function sincro_private.store_address(address jsonb, platform text)
 returns jsonb
-language sql
+language plpgsql
 immutable
 set search_path = pg_catalog, pg_temp
 as $$
-  select case when pg_catalog.jsonb_typeof(address) = 'object' then pg_catalog.jsonb_build_object(
+begin
+  -- PL/pgSQL, not SQL: called for each order the inbox applies, where an SQL function is parsed and planned again
+  return (case when pg_catalog.jsonb_typeof(address) = 'object' then pg_catalog.jsonb_build_object(
     'ragione_sociale', coalesce(sincro_private.store_blank_null(address ->> 'company'),
                                 sincro_private.store_blank_null(pg_catalog.concat_ws(' ', sincro_private.store_blank_null(address ->> 'first_name'),
                                                                                      sincro_private.store_blank_null(address ->> 'last_name')))),
@@ -176,7 +184,8 @@ as $$
     'provincia', sincro_private.store_blank_null(address ->> case platform when 'woocommerce' then 'state' else 'province_code' end),
     'nazione', sincro_private.store_blank_null(pg_catalog.upper(address ->> case platform when 'woocommerce' then 'country' else 'country_code' end)),
     'telefono', sincro_private.store_blank_null(address ->> 'phone'))
-  end
+  end);
+end;
 $$;
 
 comment on function sincro_private.store_address(jsonb, text) is
@@ -432,11 +441,13 @@ comment on function sincro_private.store_map_shopify(jsonb, jsonb) is
  */
 create or replace function sincro_private.store_order_status(platform text, payload jsonb, settings jsonb)
 returns jsonb
-language sql
+language plpgsql
 immutable
 set search_path = pg_catalog, pg_temp
 as $$
-  select case platform
+begin
+  -- PL/pgSQL, not SQL: called for each order the inbox applies, where an SQL function is parsed and planned again
+  return (case platform
     when 'woocommerce' then pg_catalog.jsonb_build_object(
       'status', payload ->> 'status',
       'accept', coalesce(settings -> 'accept_statuses' ? (payload ->> 'status'), false),
@@ -448,7 +459,8 @@ as $$
       'accept', payload ->> 'cancelled_at' is null,
       'cancelled', payload ->> 'cancelled_at' is not null,
       'refunded', coalesce(payload ->> 'financial_status' in ('refunded', 'partially_refunded'), false))
-  end
+  end);
+end;
 $$;
 
 comment on function sincro_private.store_order_status(text, jsonb, jsonb) is

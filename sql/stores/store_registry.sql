@@ -39,12 +39,15 @@ comment on function sincro_private.hmac_key_pads(bytea) is
 
 create or replace function sincro_private.hmac_sha256(ipad bytea, opad bytea, message bytea)
 returns bytea
-language sql
+language plpgsql
 immutable
 strict
 set search_path = pg_catalog, pg_temp
 as $$
-  select pg_catalog.sha256(opad || pg_catalog.sha256(ipad || message))
+begin
+  -- PL/pgSQL, not SQL: every delivery calls it, where an SQL function is parsed and planned again
+  return (pg_catalog.sha256(opad || pg_catalog.sha256(ipad || message)));
+end;
 $$;
 
 comment on function sincro_private.hmac_sha256(bytea, bytea, bytea) is
@@ -57,11 +60,13 @@ comment on function sincro_private.hmac_sha256(bytea, bytea, bytea) is
  */
 create or replace function sincro_private.store_default_settings()
 returns jsonb
-language sql
+language plpgsql
 immutable
 set search_path = pg_catalog, pg_temp
 as $$
-  select jsonb_build_object(
+begin
+  -- PL/pgSQL, not SQL: called for each order the inbox applies, where an SQL function is parsed and planned again
+  return (jsonb_build_object(
     'shipping_article', 'SPESE_TRASPORTO',
     'fee_article', 'SPESE_VARIE',
     'natura_zero_vat', null,
@@ -74,7 +79,8 @@ as $$
     'payment_codes', jsonb_build_object(),
     'status_back', true,
     'woocommerce_status', null,
-    'shopify_tag', 'sincro-acquired')
+    'shopify_tag', 'sincro-acquired'));
+end;
 $$;
 
 comment on function sincro_private.store_default_settings() is
@@ -82,11 +88,14 @@ comment on function sincro_private.store_default_settings() is
 
 create or replace function sincro_private.store_settings(store_id text)
 returns jsonb
-language sql
+language plpgsql
 stable
 set search_path = pg_catalog, pg_temp
 as $$
-  select sincro_private.store_default_settings() || s.settings from sincro_private.store s where s.store_id = store_settings.store_id
+begin
+  -- PL/pgSQL, not SQL: called for each order the inbox applies, where an SQL function is parsed and planned again
+  return (select sincro_private.store_default_settings() || s.settings from sincro_private.store s where s.store_id = store_settings.store_id);
+end;
 $$;
 
 comment on function sincro_private.store_settings(text) is

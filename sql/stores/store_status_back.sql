@@ -10,16 +10,20 @@
  */
 create or replace function sincro_private.enqueue_store_status_back(azi text, id_pub bigint)
 returns void
-language sql
+language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
-  select null from graphile_worker.add_job(
+begin
+  -- PL/pgSQL, not SQL: the trigger of every acquired store order calls it (an SQL function's body would be
+  -- parsed and planned again at each call)
+  perform graphile_worker.add_job(
     identifier := 'store_status_back',
-    payload := pg_catalog.json_build_object('azi', azi, 'id_pub', id_pub),
-    job_key := pg_catalog.format('store_status_back:%s:%s', azi, id_pub),
-    max_attempts := 25)
+    payload := pg_catalog.json_build_object('azi', enqueue_store_status_back.azi, 'id_pub', enqueue_store_status_back.id_pub),
+    job_key := pg_catalog.format('store_status_back:%s:%s', enqueue_store_status_back.azi, enqueue_store_status_back.id_pub),
+    max_attempts := 25);
+end;
 $$;
 
 comment on function sincro_private.enqueue_store_status_back(text, bigint) is

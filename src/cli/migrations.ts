@@ -38,6 +38,39 @@ async function migrationState(url: string): Promise<MigrationState> {
   }
 }
 
+/**
+ * A hub needs autovacuum, and not only to clean up: it is what analyzes a table
+ * once rows have come. A table never analyzed gives the planner no statistics,
+ * and the plans each connection keeps for the session (the triggers', the
+ * foreign-key checks') are then made for an empty table: on sincro.arportes a
+ * lookup by (azi, id_pub) can take the index on (azi, data_ordine) and read
+ * every order of the company, six times per order inserted (docs/performance.md,
+ * "Ingest"). With autovacuum on, a table is analyzed after its first ~50 rows
+ * and the plans are made again. Checked at every migrate and start, since only
+ * the server's configuration can change it.
+ */
+async function warnAboutServerSettings(url: string, logger: Logger): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const settings = await client.query<{ autovacuum: string; track_counts: string }>(
+      "select pg_catalog.current_setting('autovacuum') as autovacuum, pg_catalog.current_setting('track_counts') as track_counts",
+    );
+    const row = settings.rows[0];
+    if (row?.autovacuum !== "on" || row.track_counts !== "on") {
+      const off = row?.autovacuum !== "on" ? "autovacuum" : "track_counts";
+      logger.warn(
+        { event: "autovacuum_off", setting: off },
+        `${off} is off on this PostgreSQL server: tables are never analyzed, and inserting orders slows down as they grow ` +
+          "(plans made for empty tables). Set autovacuum = on and track_counts = on in postgresql.conf, " +
+          "or analyze the database regularly (vacuumdb --analyze-only, e.g. every few minutes from cron)",
+      );
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** SQLSTATE invalid_catalog_name: the database in the URL does not exist. */
 const NO_SUCH_DATABASE = "3D000";
 
@@ -53,6 +86,7 @@ export async function applyMigrations(url: string, logger: Logger): Promise<void
   }
   await migrateDatabase(url, { verbose: false });
   const after = await migrationState(url);
+  await warnAboutServerSettings(url, logger);
 
   if (after.worker !== before.worker) {
     logger.info(
