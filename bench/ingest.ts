@@ -2,7 +2,13 @@
  * Ingest: orders/s writing a header + 2 lines through the full trigger path,
  * against two baselines measured in the same run and database:
  *   (a) bare tables with the same columns, no triggers, id_pub from the client;
- *   (b) the same bare tables plus the same counter-row update per order.
+ *   (b) the same bare tables plus the same counter-row update per order;
+ *   (c) the floor of the hub's design: the rows the hub writes for an order
+ *       (the order, its push record, its metrics delta, its history row, its
+ *       lines, the counter) into copies of the hub's tables with all their
+ *       indexes, checks and foreign keys, in one statement for the header,
+ *       no triggers: what the full path would cost if its triggers' logic
+ *       (validation, idempotency, the login's checks) took no time.
  * Every variant sends the same statements per order (BEGIN, header, lines,
  * COMMIT) with the same client code; only the SQL differs. 1 and 16 clients,
  * one company and 16 companies (clients spread round-robin).
@@ -22,7 +28,7 @@ export interface BenchOptions {
   readonly vsRelease?: string | undefined;
 }
 
-type Variant = "full" | "bare" | "bare_counter";
+type Variant = "full" | "bare" | "bare_counter" | "floor";
 
 interface Cell {
   readonly clients: number;
@@ -41,6 +47,18 @@ const BASELINE_SCHEMA = `
   create table bench_bare.arportes (like sincro.arportes including defaults, primary key (azi, id_pub));
   create table bench_bare.arporrig (like sincro.arporrig including defaults, primary key (azi, id_pub, riga));
   create table bench_bare.counter (azi text primary key, last_value bigint not null default 0);
+  create schema bench_floor;
+  create table bench_floor.company (like sincro_private.company including all);
+  create table bench_floor.counter (like sincro_private.id_pub_counter including all);
+  alter table bench_floor.counter add foreign key (azi) references bench_floor.company (azi) on delete cascade;
+  create table bench_floor.arportes (like sincro.arportes including all);
+  alter table bench_floor.arportes add foreign key (azi) references bench_floor.company (azi) on delete restrict;
+  create table bench_floor.arporrig (like sincro.arporrig including all);
+  alter table bench_floor.arporrig add foreign key (azi, id_pub) references bench_floor.arportes (azi, id_pub) on delete cascade;
+  create table bench_floor.order_push (like sincro.order_push including all);
+  alter table bench_floor.order_push add foreign key (azi, id_pub) references bench_floor.arportes (azi, id_pub) on delete cascade;
+  create table bench_floor.metric_delta (like sincro_private.metric_delta including all);
+  create table bench_floor.arportes_history (like sincro.arportes_history including all);
 `;
 
 const companyCode = (index: number) => `B${String(index).padStart(5, "0")}`;
@@ -53,6 +71,8 @@ async function prepare(url: string): Promise<void> {
     for (let index = 0; index < 16; index++) {
       await client.query("insert into sincro.apstatosyn (azi) values ($1)", [companyCode(index)]);
       await client.query("insert into bench_bare.counter (azi) values ($1)", [companyCode(index)]);
+      await client.query("insert into bench_floor.company select * from sincro_private.company where azi = $1", [companyCode(index)]);
+      await client.query("insert into bench_floor.counter select * from sincro_private.id_pub_counter where azi = $1", [companyCode(index)]);
     }
   } finally {
     await client.end();
@@ -63,6 +83,20 @@ const LINES_SQL = (schema: string) =>
   `insert into ${schema}.arporrig (azi, id_pub, riga, articolo, quantita, prezzo) values ($1, $2, 1, 'ART1', 2, 10.5), ($1, $2, 2, 'ART2', 1, 3)`;
 const BARE_HEADER_SQL = `insert into bench_bare.arportes (azi, id_pub, prov_tipo, id_int, autore_tipo, autore_cod, ack_store, ack_gest, ack_app, id_sincro, data_ordine)
    values ($1, $2, 'S', $3, 'C', '0', 1, 0, 0, 0, current_date)`;
+
+// (c): the counter, the order, its push record, its pending delta and its history row, as the triggers write them
+const FLOOR_HEADER_SQL = `
+  with c as (update bench_floor.counter set last_value = last_value + 1 where azi = $1 returning last_value),
+  h as (insert into bench_floor.arportes (azi, id_pub, prov_tipo, id_int, autore_tipo, autore_cod, ack_store, ack_gest, ack_app, id_sincro,
+                                          data_ordine, created_xact, created_at, updated_at)
+        select $1, c.last_value, 'S', $2, 'C', '0', 1, 0, 0, 0, current_date, pg_current_xact_id(), now(), now() from c returning *),
+  p as (insert into bench_floor.order_push (azi, id_pub) select h.azi, h.id_pub from h),
+  m as (insert into bench_floor.metric_delta (azi, metric, n) select h.azi, 'pending_erp', 1 from h),
+  x as (insert into bench_floor.arportes_history overriding system value
+        select nextval(pg_get_serial_sequence('bench_floor.arportes_history', 'history_id')), 'INSERT', 'S', session_user, clock_timestamp(), h.* from h)
+  select h.id_pub from h`;
+const FLOOR_LINES_SQL = `insert into bench_floor.arporrig (azi, id_pub, riga, articolo, quantita, prezzo, created_at, updated_at)
+  values ($1, $2, 1, 'ART1', 2, 10.5, now(), now()), ($1, $2, 2, 'ART2', 1, 3, now(), now())`;
 
 /** Writes one order's header inside an open transaction and returns its id_pub; the lines follow. */
 type HeaderWriter = (client: Client, azi: string, idInt: string, sequence: number) => Promise<number>;
@@ -90,6 +124,10 @@ const HEADER_WRITERS: Record<Variant, HeaderWriter> = {
     await client.query(BARE_HEADER_SQL, [azi, idPub, idInt]);
     return idPub;
   },
+  floor: async (client, azi, idInt) => {
+    const header = await client.query<{ id_pub: string }>(FLOOR_HEADER_SQL, [azi, idInt]);
+    return Number(header.rows[0]?.id_pub);
+  },
 };
 
 let clientRanges = 0;
@@ -97,7 +135,7 @@ let clientRanges = 0;
 /** One client's loop: BEGIN, header, lines, COMMIT until the deadline; returns how many committed. */
 async function clientLoop(client: Client, variant: Variant, azi: string, tag: string, deadline: number): Promise<number> {
   const rangeStart = ++clientRanges * 10_000_000;
-  const linesSql = LINES_SQL(variant === "full" ? "sincro" : "bench_bare");
+  const linesSql = variant === "floor" ? FLOOR_LINES_SQL : LINES_SQL(variant === "full" ? "sincro" : "bench_bare");
   let count = 0;
   while (Date.now() < deadline) {
     await client.query("begin");
@@ -137,6 +175,8 @@ export interface IngestRow {
   readonly full: number;
   readonly bare: number;
   readonly bareCounter: number;
+  /** (c): the hub's rows without its triggers. */
+  readonly floor: number;
   /** The full path on the release's hub (with vsRelease), and the median of the rounds' paired ratios this tree / release. */
   readonly release?: { readonly version: string; readonly full: number; readonly ratio: number };
 }
@@ -157,16 +197,17 @@ export async function runIngestBench(options: BenchOptions): Promise<IngestRow[]
     }
     const rows: IngestRow[] = [];
     for (const cell of CELLS) {
-      const samples: Record<Variant | "release", number[]> = { full: [], bare: [], bare_counter: [], release: [] };
+      const samples: Record<Variant | "release", number[]> = { full: [], bare: [], bare_counter: [], floor: [], release: [] };
       const pairedRatios: number[] = [];
       // warm-up, unmeasured: the first seconds after a cell's connections open (or after another cell) run slower
       await measure(database.url, "full", cell, 1, -1);
+      await measure(database.url, "floor", cell, 1, -1);
       if (release !== undefined) await measure(release.url, "full", cell, 1, -1);
       // the warm-up's orders analyzed, as autovacuum on a deployed hub would (bench/autovacuum.ts)
       await analyzeAsAutovacuumWould(database.url, ...(release === undefined ? [] : [release.url]));
       for (let round = 0; round < options.rounds; round++) {
         // interleaved, so drift in the machine's speed hits every variant alike; the order rotates each round
-        const variants = ["bare", "bare_counter", "full"] as const;
+        const variants = ["bare", "bare_counter", "floor", "full"] as const;
         for (let step = 0; step < variants.length; step++) {
           const variant = variants[(step + round) % variants.length]!;
           if (variant === "full" && release !== undefined) {
@@ -189,6 +230,7 @@ export async function runIngestBench(options: BenchOptions): Promise<IngestRow[]
         full: median(samples.full),
         bare: median(samples.bare),
         bareCounter: median(samples.bare_counter),
+        floor: median(samples.floor),
         ...(options.vsRelease === undefined
           ? {}
           : { release: { version: options.vsRelease, full: median(samples.release), ratio: median(pairedRatios) } }),
@@ -203,8 +245,8 @@ export async function runIngestBench(options: BenchOptions): Promise<IngestRow[]
 
 export function formatIngest(rows: readonly IngestRow[]): string {
   const lines = [
-    "| clients | companies | full path (orders/s) | (a) bare | (b) bare + counter | full / (a) | full / (b) | target |",
-    "|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| clients | companies | full path (orders/s) | (a) bare | (b) bare + counter | (c) the hub's rows, no triggers | full / (a) | full / (b) | target | (c) / (a) | (c) / (b) | full / (c) |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
   ];
   for (const row of rows) {
     const vsBare = row.full / row.bare;
@@ -213,7 +255,7 @@ export function formatIngest(rows: readonly IngestRow[]): string {
     if (row.cell.companies === 1) target = `≥ 0.8 × (b): ${vsCounter >= 0.8 ? "PASS" : "MISS"}`;
     if (row.cell.companies === 16 && row.cell.clients === 16) target = `≥ 0.6 × (a): ${vsBare >= 0.6 ? "PASS" : "MISS"}`;
     lines.push(
-      `| ${row.cell.clients} | ${row.cell.companies} | ${row.full.toFixed(0)} | ${row.bare.toFixed(0)} | ${row.bareCounter.toFixed(0)} | ${vsBare.toFixed(2)} | ${vsCounter.toFixed(2)} | ${target} |`,
+      `| ${row.cell.clients} | ${row.cell.companies} | ${row.full.toFixed(0)} | ${row.bare.toFixed(0)} | ${row.bareCounter.toFixed(0)} | ${row.floor.toFixed(0)} | ${vsBare.toFixed(2)} | ${vsCounter.toFixed(2)} | ${target} | ${(row.floor / row.bare).toFixed(2)} | ${(row.floor / row.bareCounter).toFixed(2)} | ${(row.full / row.floor).toFixed(2)} |`,
     );
   }
   const compared = rows.filter((row) => row.release !== undefined);

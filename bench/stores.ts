@@ -244,6 +244,16 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     await offer(options.rate, 2, (i) => deliver(warmDeliveries[i]!));
     await waitForAcks(warm.map(String), "warm-up");
     if (process.env.BENCH_NO_ANALYZE === undefined) await analyzeAsAutovacuumWould(hub.url, erpDb.url);
+    if (process.env.BENCH_TRACE) {
+      // per function and per table, from here on: where the drain's time goes (printed at the end)
+      for (const db of [hub, erpDb]) {
+        const admin = new Client({ connectionString: db.url });
+        await admin.connect();
+        await admin.query(`alter database "${new URL(db.url).pathname.slice(1)}" set track_functions = 'all'`);
+        await admin.query("select pg_stat_reset()");
+        await admin.end();
+      }
+    }
 
     // first the steady state: webhook → ack at a pace the worker keeps up with, and its baseline (before the backlog
     // below, whose aftermath, autovacuum of thousands of new rows among it, is not the steady state)
@@ -301,6 +311,20 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     await waitForAcks([...alone, ...ids].map(String), "webhooks");
     await waitForAcks(durable.map((id) => `H${id}`), "webhooks-only store");
     const drainedPerSecond = (durable.length + alone.length + ids.length) / ((performance.now() - drainStart) / 1000);
+    if (process.env.BENCH_TRACE) {
+      for (const db of [hub, erpDb]) {
+        const admin = new Client({ connectionString: db.url });
+        await admin.connect();
+        const functions = await admin.query(
+          `select schemaname || '.' || funcname as f, calls, round(total_time) as total_ms, round(self_time) as self_ms
+           from pg_stat_user_functions order by self_time desc limit 15`);
+        const tables = await admin.query(
+          `select schemaname || '.' || relname as t, seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, n_tup_ins, n_tup_upd
+           from pg_stat_user_tables order by seq_tup_read + coalesce(idx_tup_fetch, 0) desc limit 12`);
+        console.error(`${db.url}\n${JSON.stringify(functions.rows, null, 0)}\n${JSON.stringify(tables.rows, null, 0)}`);
+        await admin.end();
+      }
+    }
 
     const row = (what: string, l: Latency, target?: number) =>
       `| ${what} | ${l.n} | ${l.p50.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.max.toFixed(1)} | ${target === undefined ? "" : l.p99 <= target ? `met (≤ ${target})` : `MISSED (> ${target})`} |`;

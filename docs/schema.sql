@@ -1061,15 +1061,20 @@ COMMENT ON FUNCTION sincro.erp_write_order(azi text, doc jsonb) IS 'The ERP''s o
 --
 
 CREATE FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id text, id_int text) RETURNS bigint
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select c.customer_id
-  from sincro.new_customers c
-  where c.azi = find_new_customer.azi
-    and c.prov_tipo = find_new_customer.prov_tipo
-    and (c.prov_id = find_new_customer.prov_id or (find_new_customer.prov_id is null and c.prov_id is null))
-    and c.id_int = find_new_customer.id_int
+begin
+  -- one query per case, so that uniq_new_customers__creator_key answers each (as find_order)
+  if find_new_customer.prov_id is null then
+    return (select c.customer_id from sincro.new_customers c
+            where c.azi = find_new_customer.azi and c.prov_tipo = find_new_customer.prov_tipo
+              and c.prov_id is null and c.id_int = find_new_customer.id_int);
+  end if;
+  return (select c.customer_id from sincro.new_customers c
+          where c.azi = find_new_customer.azi and c.prov_tipo = find_new_customer.prov_tipo
+            and c.prov_id = find_new_customer.prov_id and c.id_int = find_new_customer.id_int);
+end;
 $$;
 
 
@@ -1087,16 +1092,21 @@ COMMENT ON FUNCTION sincro.find_new_customer(azi text, prov_tipo text, prov_id t
 --
 
 CREATE FUNCTION sincro.find_order(azi text, prov_tipo text, prov_id text, id_int text) RETURNS bigint
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select a.id_pub
-  from sincro.arportes a
-  where a.azi = find_order.azi
-    and a.prov_tipo = find_order.prov_tipo
-    and (a.prov_id = find_order.prov_id or (find_order.prov_id is null and a.prov_id is null))
-    and a.id_int = find_order.id_int
-    and a.prov_tipo <> 'G'
+begin
+  -- one query per case, so that uniq_arportes__creator_key answers each: "a.prov_id = prov_id or both null"
+  -- narrowed the index to the party only and read all its orders
+  if find_order.prov_id is null then
+    return (select a.id_pub from sincro.arportes a
+            where a.azi = find_order.azi and a.prov_tipo = find_order.prov_tipo and a.prov_tipo <> 'G'
+              and a.prov_id is null and a.id_int = find_order.id_int);
+  end if;
+  return (select a.id_pub from sincro.arportes a
+          where a.azi = find_order.azi and a.prov_tipo = find_order.prov_tipo and a.prov_tipo <> 'G'
+            and a.prov_id = find_order.prov_id and a.id_int = find_order.id_int);
+end;
 $$;
 
 
@@ -7527,9 +7537,15 @@ begin
 
   -- idempotency: identical retries wait for each other on the company's counter row, then see each other
   perform 1 from sincro_private.id_pub_counter c where c.azi = new.azi for no key update;
-  select * into v_existing from sincro.new_customers c
-  where c.azi = new.azi and c.prov_tipo = new.prov_tipo
-    and (c.prov_id = new.prov_id or (new.prov_id is null and c.prov_id is null)) and c.id_int = new.id_int;
+  -- (two queries, so that uniq_new_customers__creator_key answers each: with "c.prov_id = new.prov_id or both
+  -- null" the index could only narrow to the company's party, and every insert read all its customers)
+  if new.prov_id is null then
+    select * into v_existing from sincro.new_customers c
+    where c.azi = new.azi and c.prov_tipo = new.prov_tipo and c.prov_id is null and c.id_int = new.id_int;
+  else
+    select * into v_existing from sincro.new_customers c
+    where c.azi = new.azi and c.prov_tipo = new.prov_tipo and c.prov_id = new.prov_id and c.id_int = new.id_int;
+  end if;
   if found then
     if (v_existing.ragione_sociale, v_existing.partita_iva, v_existing.codice_fiscale, v_existing.email,
         v_existing.telefono, v_existing.indirizzo, v_existing.cap, v_existing.citta, v_existing.provincia,
@@ -8326,7 +8342,8 @@ CREATE TABLE sincro_private.id_pub_counter (
     azi text NOT NULL,
     last_value bigint DEFAULT 0 NOT NULL,
     CONSTRAINT last_value_is_not_negative CHECK ((last_value >= 0))
-);
+)
+WITH (fillfactor='10');
 
 
 ALTER TABLE sincro_private.id_pub_counter OWNER TO CURRENT_USER;
@@ -8360,7 +8377,8 @@ CREATE TABLE sincro_private.id_sincro_counter (
     azi text NOT NULL,
     last_value bigint DEFAULT 0 NOT NULL,
     CONSTRAINT last_value_is_not_negative CHECK ((last_value >= 0))
-);
+)
+WITH (fillfactor='10');
 
 
 ALTER TABLE sincro_private.id_sincro_counter OWNER TO CURRENT_USER;

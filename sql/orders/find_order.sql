@@ -5,17 +5,22 @@
  */
 create or replace function sincro.find_order(azi text, prov_tipo text, prov_id text, id_int text)
 returns bigint
-language sql
+language plpgsql
 stable
 set search_path = pg_catalog, pg_temp
 as $$
-  select a.id_pub
-  from sincro.arportes a
-  where a.azi = find_order.azi
-    and a.prov_tipo = find_order.prov_tipo
-    and (a.prov_id = find_order.prov_id or (find_order.prov_id is null and a.prov_id is null))
-    and a.id_int = find_order.id_int
-    and a.prov_tipo <> 'G'
+begin
+  -- one query per case, so that uniq_arportes__creator_key answers each: "a.prov_id = prov_id or both null"
+  -- narrowed the index to the party only and read all its orders
+  if find_order.prov_id is null then
+    return (select a.id_pub from sincro.arportes a
+            where a.azi = find_order.azi and a.prov_tipo = find_order.prov_tipo and a.prov_tipo <> 'G'
+              and a.prov_id is null and a.id_int = find_order.id_int);
+  end if;
+  return (select a.id_pub from sincro.arportes a
+          where a.azi = find_order.azi and a.prov_tipo = find_order.prov_tipo and a.prov_tipo <> 'G'
+            and a.prov_id = find_order.prov_id and a.id_int = find_order.id_int);
+end;
 $$;
 
 comment on function sincro.find_order(text, text, text, text) is
@@ -23,16 +28,21 @@ comment on function sincro.find_order(text, text, text, text) is
 
 create or replace function sincro.find_new_customer(azi text, prov_tipo text, prov_id text, id_int text)
 returns bigint
-language sql
+language plpgsql
 stable
 set search_path = pg_catalog, pg_temp
 as $$
-  select c.customer_id
-  from sincro.new_customers c
-  where c.azi = find_new_customer.azi
-    and c.prov_tipo = find_new_customer.prov_tipo
-    and (c.prov_id = find_new_customer.prov_id or (find_new_customer.prov_id is null and c.prov_id is null))
-    and c.id_int = find_new_customer.id_int
+begin
+  -- one query per case, so that uniq_new_customers__creator_key answers each (as find_order)
+  if find_new_customer.prov_id is null then
+    return (select c.customer_id from sincro.new_customers c
+            where c.azi = find_new_customer.azi and c.prov_tipo = find_new_customer.prov_tipo
+              and c.prov_id is null and c.id_int = find_new_customer.id_int);
+  end if;
+  return (select c.customer_id from sincro.new_customers c
+          where c.azi = find_new_customer.azi and c.prov_tipo = find_new_customer.prov_tipo
+            and c.prov_id = find_new_customer.prov_id and c.id_int = find_new_customer.id_int);
+end;
 $$;
 
 comment on function sincro.find_new_customer(text, text, text, text) is

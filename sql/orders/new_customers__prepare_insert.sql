@@ -95,9 +95,15 @@ begin
 
   -- idempotency: identical retries wait for each other on the company's counter row, then see each other
   perform 1 from sincro_private.id_pub_counter c where c.azi = new.azi for no key update;
-  select * into v_existing from sincro.new_customers c
-  where c.azi = new.azi and c.prov_tipo = new.prov_tipo
-    and (c.prov_id = new.prov_id or (new.prov_id is null and c.prov_id is null)) and c.id_int = new.id_int;
+  -- (two queries, so that uniq_new_customers__creator_key answers each: with "c.prov_id = new.prov_id or both
+  -- null" the index could only narrow to the company's party, and every insert read all its customers)
+  if new.prov_id is null then
+    select * into v_existing from sincro.new_customers c
+    where c.azi = new.azi and c.prov_tipo = new.prov_tipo and c.prov_id is null and c.id_int = new.id_int;
+  else
+    select * into v_existing from sincro.new_customers c
+    where c.azi = new.azi and c.prov_tipo = new.prov_tipo and c.prov_id = new.prov_id and c.id_int = new.id_int;
+  end if;
   if found then
     if (v_existing.ragione_sociale, v_existing.partita_iva, v_existing.codice_fiscale, v_existing.email,
         v_existing.telefono, v_existing.indirizzo, v_existing.cap, v_existing.citta, v_existing.provincia,

@@ -8,6 +8,8 @@ create table if not exists erp_ref.company (
   last_order_number bigint not null default 0,
   last_customer_number bigint not null default 0
 );
+-- one row per company, updated twice per order: pruned early (as sincro's own counters, migration 000016)
+alter table erp_ref.company set (fillfactor = 10);
 
 create table if not exists erp_ref.customer (
   azi text not null references erp_ref.company (azi),
