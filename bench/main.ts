@@ -28,7 +28,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   {
     name: "push: insert → ERP → ack_gest visible, vs graphile-worker with a no-op task",
     run: async (quick) => {
-      const sizes = quick ? { latencyOrders: 200, drainOrders: 200 } : { latencyOrders: 2000, drainOrders: 2000 };
+      const sizes = quick ? { latencyOrders: 200, drainOrders: 200, rateSeconds: 2 } : { latencyOrders: 2000, drainOrders: 2000, rateSeconds: 10 };
       if (vsRelease === undefined) return runPushBench(sizes);
       return [await runPushBench(sizes), "", await runPushComparison({ ...sizes, vsRelease, rounds: quick ? 2 : 4 })].join("\n");
     },

@@ -28,6 +28,8 @@ import { createReleaseHub } from "../test/upgrade/release-0.1";
 export interface PushBenchOptions {
   readonly latencyOrders: number;
   readonly drainOrders: number;
+  /** Seconds of each steady-rate latency measure (200 and 1,000 orders/s offered); 0 skips them. */
+  readonly rateSeconds?: number;
   /**
    * Also measure a hub at this release (rebuilt from migrations/frozen.sha256), with the same
    * worker, reference ERP and load, in the same run, alternating rounds: "within 10 % of before".
@@ -179,6 +181,54 @@ async function measurePushLatencySamples(env: Setup, orders: number, concurrency
   return latencies;
 }
 
+/**
+ * Issue 15's latency targets: orders of 16 companies offered at a steady rate (each company's inserter on
+ * its own schedule, catching up when it falls behind), the worker with batches of up to 50 (its default);
+ * latency from each insert's commit to its ack_gest = 1 notification, and the rate actually offered.
+ */
+async function measurePushLatencyAtRate(env: Setup, rate: number, seconds: number): Promise<Latency & { readonly offered: number; readonly n: number }> {
+  const erp = createHttpConnector({ baseUrl: env.erpUrl, token: env.token, timeoutMs: 5000 });
+  const worker = await startWorker({ connectionString: env.hub.url, erp, logger: silent, concurrency: 4, sweep: false, pushBatch: 50 });
+  const listener = new Client({ connectionString: env.hub.url });
+  await listener.connect();
+  await listener.query("listen bench_ack");
+  const committedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  listener.on("notification", (message) => {
+    const start = committedAt.get(message.payload ?? "");
+    if (start !== undefined) latencies.push(performance.now() - start);
+  });
+  const companies = 16;
+  const interval = (companies / rate) * 1000;
+  let inserted = 0;
+  try {
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: companies }, async (_, company) => {
+        for (let k = 0; ; k++) {
+          const due = started + (company / companies) * interval + k * interval;
+          if (due >= deadline) break;
+          const wait = due - performance.now();
+          if (wait > 0) await sleep(wait);
+          const azi = `P${company}`;
+          const idPub = await insertOrder(env.pool, azi, `rate${rate}-${company}-${k}`);
+          committedAt.set(`${azi}:${idPub}`, performance.now());
+          inserted++;
+        }
+      }),
+    );
+    const offered = inserted / ((performance.now() - started) / 1000);
+    const waitUntil = Date.now() + 60_000;
+    while (latencies.length < inserted && Date.now() < waitUntil) await sleep(20);
+    if (latencies.length < inserted) throw new Error(`push latency at ${rate}/s: ${inserted - latencies.length} orders never acquired`);
+    return { ...summarize(latencies), offered, n: latencies.length };
+  } finally {
+    await listener.end();
+    await worker.stop();
+  }
+}
+
 /** Orders inserted with no worker running, then drained: orders/s from the worker's start to the last ack. */
 async function measurePushDrain(env: Setup, orders: number, concurrency: number, tag = "", pushBatch = 1): Promise<number> {
   await Promise.all(
@@ -274,6 +324,21 @@ export async function runPushBench(options: PushBenchOptions): Promise<string> {
       const bare = (await measureNoop(env, Math.min(options.drainOrders, 200), concurrency)).drainPerSecond;
       const met = push / bare >= 0.6 && push >= 1500;
       lines.push(`| ${concurrency} | ${push.toFixed(0)} | ${bare.toFixed(0)} | ${(push / bare).toFixed(2)} | ${met ? "PASS" : "MISS"} |`);
+    }
+    // issue 15: latency at 200 and 1,000 orders/s offered
+    lines.push(
+      "",
+      "Latency at a steady offered rate, insert commit → ack_gest = 1 visible, 16 companies, worker concurrency 4 with batches of up to 50 (ms):",
+      "",
+      "| offered (orders/s) | achieved | n | p50 | p95 | p99 | target p99 |",
+      "|---:|---:|---:|---:|---:|---:|---|",
+    );
+    const rateSeconds = options.rateSeconds ?? 10;
+    for (const [rate, target] of rateSeconds > 0 ? ([[200, 20], [1000, 50]] as const) : []) {
+      const measured = await measurePushLatencyAtRate(env, rate, rateSeconds);
+      lines.push(
+        `| ${rate} | ${measured.offered.toFixed(0)} | ${measured.n} | ${measured.p50.toFixed(1)} | ${measured.p95.toFixed(1)} | ${measured.p99.toFixed(1)} | ≤ ${target}: ${measured.p99 <= target && measured.offered >= rate * 0.95 ? "PASS" : "MISS"} |`,
+      );
     }
     return lines.join("\n");
   } finally {
