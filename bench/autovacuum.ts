@@ -8,8 +8,8 @@
  * as cheap as the primary key for a lookup by (azi, id_pub), and the
  * foreign-key checks and the line guard, cached for the session, scan every
  * order of the company (measured: 6 such scans an order, the ingest rate
- * falling from 375 to 240 orders/s over 15 s). `sincro start` warns when
- * autovacuum is off (src/cli/hub.ts). The benches analyze their databases
+ * falling from 375 to 240 orders/s over 15 s). `sincro migrate` and `start` warn
+ * when autovacuum is off (src/cli/migrations.ts). The benches analyze their databases
  * after their warm-up, as autovacuum would have done by then.
  */
 import { Client } from "pg";
