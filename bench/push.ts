@@ -143,21 +143,39 @@ async function measurePushLatency(env: Setup, orders: number, concurrency: numbe
   return summarize(await measurePushLatencySamples(env, orders, concurrency, ""));
 }
 
-async function measurePushLatencySamples(env: Setup, orders: number, concurrency: number, tag: string): Promise<number[]> {
+/** A worker pushing to the reference ERP, and each recorded order's latency from its commit to its ack notification. */
+async function startAckedPushes(env: Setup, concurrency: number, pushBatch?: number) {
   const erp = createHttpConnector({ baseUrl: env.erpUrl, token: env.token, timeoutMs: 5000 });
-  const worker = await startWorker({ connectionString: env.hub.url, erp, logger: silent, concurrency, sweep: false });
+  const worker = await startWorker({ connectionString: env.hub.url, erp, logger: silent, concurrency, sweep: false, ...(pushBatch === undefined ? {} : { pushBatch }) });
   const listener = new Client({ connectionString: env.hub.url });
   await listener.connect();
   await listener.query("listen bench_ack");
   const committedAt = new Map<string, number>();
   const latencies: number[] = [];
-  let done = 0;
+  let acked = 0;
   listener.on("notification", (message) => {
-    const at = performance.now();
     const start = committedAt.get(message.payload ?? "");
-    if (start !== undefined) latencies.push(at - start);
-    done++;
+    if (start !== undefined) latencies.push(performance.now() - start);
+    acked++;
   });
+  return {
+    latencies,
+    /** Call right after the order's insert committed. */
+    committed: (azi: string, idPub: number) => committedAt.set(`${azi}:${idPub}`, performance.now()),
+    /** Waits (up to a minute) until this many acks came. */
+    waitForAcks: async (count: number) => {
+      const deadline = Date.now() + 60_000;
+      while (acked < count && Date.now() < deadline) await sleep(20);
+    },
+    stop: async () => {
+      await listener.end();
+      await worker.stop();
+    },
+  };
+}
+
+async function measurePushLatencySamples(env: Setup, orders: number, concurrency: number, tag: string): Promise<number[]> {
+  const pushes = await startAckedPushes(env, concurrency);
   try {
     const inserters = 4;
     await Promise.all(
@@ -165,20 +183,17 @@ async function measurePushLatencySamples(env: Setup, orders: number, concurrency
         for (let index = inserter; index < orders; index += inserters) {
           const azi = `P${index % 16}`;
           const key = `lat-${tag}${concurrency}-${index}`;
-          const idPub = await insertOrder(env.pool, azi, key);
-          committedAt.set(`${azi}:${idPub}`, performance.now());
+          pushes.committed(azi, await insertOrder(env.pool, azi, key));
           // ~50 orders/s in all: well below the worker's capacity, so this measures latency, not queueing
           await sleep(80);
         }
       }),
     );
-    const deadline = Date.now() + 60_000;
-    while (done < orders && Date.now() < deadline) await sleep(20);
+    await pushes.waitForAcks(orders);
   } finally {
-    await listener.end();
-    await worker.stop();
+    await pushes.stop();
   }
-  return latencies;
+  return pushes.latencies;
 }
 
 /**
@@ -187,17 +202,7 @@ async function measurePushLatencySamples(env: Setup, orders: number, concurrency
  * latency from each insert's commit to its ack_gest = 1 notification, and the rate actually offered.
  */
 async function measurePushLatencyAtRate(env: Setup, rate: number, seconds: number): Promise<Latency & { readonly offered: number; readonly n: number }> {
-  const erp = createHttpConnector({ baseUrl: env.erpUrl, token: env.token, timeoutMs: 5000 });
-  const worker = await startWorker({ connectionString: env.hub.url, erp, logger: silent, concurrency: 4, sweep: false, pushBatch: 50 });
-  const listener = new Client({ connectionString: env.hub.url });
-  await listener.connect();
-  await listener.query("listen bench_ack");
-  const committedAt = new Map<string, number>();
-  const latencies: number[] = [];
-  listener.on("notification", (message) => {
-    const start = committedAt.get(message.payload ?? "");
-    if (start !== undefined) latencies.push(performance.now() - start);
-  });
+  const pushes = await startAckedPushes(env, 4, 50);
   const companies = 16;
   const interval = (companies / rate) * 1000;
   let inserted = 0;
@@ -212,20 +217,17 @@ async function measurePushLatencyAtRate(env: Setup, rate: number, seconds: numbe
           const wait = due - performance.now();
           if (wait > 0) await sleep(wait);
           const azi = `P${company}`;
-          const idPub = await insertOrder(env.pool, azi, `rate${rate}-${company}-${k}`);
-          committedAt.set(`${azi}:${idPub}`, performance.now());
+          pushes.committed(azi, await insertOrder(env.pool, azi, `rate${rate}-${company}-${k}`));
           inserted++;
         }
       }),
     );
     const offered = inserted / ((performance.now() - started) / 1000);
-    const waitUntil = Date.now() + 60_000;
-    while (latencies.length < inserted && Date.now() < waitUntil) await sleep(20);
-    if (latencies.length < inserted) throw new Error(`push latency at ${rate}/s: ${inserted - latencies.length} orders never acquired`);
-    return { ...summarize(latencies), offered, n: latencies.length };
+    await pushes.waitForAcks(inserted);
+    if (pushes.latencies.length < inserted) throw new Error(`push latency at ${rate}/s: ${inserted - pushes.latencies.length} orders never acquired`);
+    return { ...summarize(pushes.latencies), offered, n: pushes.latencies.length };
   } finally {
-    await listener.end();
-    await worker.stop();
+    await pushes.stop();
   }
 }
 
