@@ -5639,12 +5639,14 @@ COMMENT ON FUNCTION sincro_private.set_party(party text) IS 'Claims an acting pa
 --
 
 CREATE FUNCTION sincro_private.shown(value text) RETURNS text
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  select case when value is null then 'NULL'
+begin
+  return case when value is null then 'NULL'
               when pg_catalog.length(value) <= 40 then pg_catalog.quote_literal(value)
-              else pg_catalog.quote_literal(pg_catalog.left(value, 40)) || pg_catalog.format('... (%s characters)', pg_catalog.length(value)) end
+              else pg_catalog.quote_literal(pg_catalog.left(value, 40)) || pg_catalog.format('... (%s characters)', pg_catalog.length(value)) end;
+end;
 $$;
 
 

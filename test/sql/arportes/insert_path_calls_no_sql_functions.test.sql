@@ -22,7 +22,7 @@ join pg_catalog.pg_proc p
 join pg_catalog.pg_language l on l.oid = p.prolang
 where l.lanname = 'sql'
   -- called only to word an error: once per refused statement, never on an order's way in
-  and p.proname not in ('shown', 'longest_field');
+  and p.proname <> 'longest_field';
 
 -- TEST: the triggers of orders, lines, pushes and new customers call no SQL-language function on their way
 select is(array(select called from insert_path_sql_functions order by 1), '{}'::text[],
