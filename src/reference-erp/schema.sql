@@ -153,3 +153,70 @@ as $$
          else jsonb_build_object('autore_tipo', 'O', 'autore_cod', o.operatore_cod)
        end
 $$;
+
+/*
+ * Orders of one batch request, in one call (src/reference-erp/store.ts,
+ * createOrders): each as a single create writes it (createOrderOn), behind its
+ * own subtransaction, so a rejected one (SQLSTATE ER001) is rolled back alone.
+ * Answers, in the orders' order: {tor_chia, cliente_cod, created} or
+ * {rejection}. The caller holds every web-ID lock and the company's change-log
+ * lock already. One round trip for the batch: written as one statement per
+ * step from Node, a batch held its company's lock across ~15 round trips per
+ * order, and on a busy machine each round trip waits for the CPU
+ * (docs/performance.md, "Store connectors", 2026-12-01).
+ */
+create or replace function erp_ref.create_orders(orders jsonb) returns jsonb
+language plpgsql
+as $$
+declare
+  o jsonb;
+  c jsonb;
+  v_azi text;
+  v_web_id bigint;
+  v_known record;
+  v_cliente text;
+  v_n bigint;
+  v_tor_chia text;
+  v_answers jsonb := '[]';
+begin
+  for o in select value from jsonb_array_elements(orders) loop
+    v_azi := o ->> 'azi';
+    v_web_id := (o ->> 'web_id')::bigint;
+    begin
+      select tor_chia, cliente_cod into v_known from erp_ref.orders where azi = v_azi and web_id = v_web_id;
+      if found then
+        v_answers := v_answers || jsonb_build_array(jsonb_build_object('tor_chia', v_known.tor_chia, 'cliente_cod', v_known.cliente_cod, 'created', false));
+        continue;
+      end if;
+      v_cliente := o ->> 'cliente_cod';
+      c := o -> 'new_customer';
+      if jsonb_typeof(c) = 'object' then
+        perform pg_advisory_xact_lock(hashtextextended('customer/' || v_azi || '/' || (c ->> 'customer_id'), 0));
+        select code into v_cliente from erp_ref.customer where azi = v_azi and web_id = (c ->> 'customer_id')::bigint;
+        if v_cliente is null then
+          loop
+            update erp_ref.company set last_customer_number = last_customer_number + 1 where azi = v_azi
+              returning last_customer_number into v_n;
+            v_cliente := (100 + v_n)::text;
+            exit when not exists (select 1 from erp_ref.customer where azi = v_azi and code = v_cliente);
+          end loop;
+          insert into erp_ref.customer (azi, code, web_id, data) values (v_azi, v_cliente, (c ->> 'customer_id')::bigint, c);
+          insert into erp_ref.change_log (azi, entity, key, key_json, op)
+            values (v_azi, 'customer', v_cliente, jsonb_build_object('cod_cli', v_cliente), 'insert');
+        end if;
+      elsif v_cliente is not null and not exists (select 1 from erp_ref.customer where azi = v_azi and code = v_cliente) then
+        raise exception using errcode = 'ER001', message = format('customer %s does not exist in the ERP', v_cliente);
+      end if;
+      update erp_ref.company set last_order_number = last_order_number + 1 where azi = v_azi returning last_order_number into v_n;
+      v_tor_chia := 'C' || extract(year from now())::int || lpad(v_n::text, 8, '0');
+      insert into erp_ref.orders (azi, tor_chia, web_id, cliente_cod, data) values (v_azi, v_tor_chia, v_web_id, v_cliente, o);
+      insert into erp_ref.change_log (azi, entity, key, key_json, op)
+        values (v_azi, 'order', v_tor_chia, jsonb_build_object('tor_chia', v_tor_chia), 'insert');
+      v_answers := v_answers || jsonb_build_array(jsonb_build_object('tor_chia', v_tor_chia, 'cliente_cod', v_cliente, 'created', true));
+    exception when sqlstate 'ER001' then
+      v_answers := v_answers || jsonb_build_array(jsonb_build_object('rejection', sqlerrm));
+    end;
+  end loop;
+  return v_answers;
+end;
+$$;

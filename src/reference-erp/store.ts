@@ -75,6 +75,9 @@ export async function createOrder(pool: Pool, order: ErpOrderRequest): Promise<E
  * savepoint: a rejected order is rolled back alone and answered as rejected; any other error fails
  * the whole batch (nothing of it is kept).
  */
+/** One order's answer from erp_ref.create_orders. */
+type BatchAnswer = { readonly rejection: string } | { readonly tor_chia: string; readonly cliente_cod: string | null; readonly created: boolean };
+
 export async function createOrders(
   pool: Pool,
   orders: readonly ErpOrderRequest[],
@@ -92,18 +95,30 @@ export async function createOrders(
     const webIds = [...new Set(orders.map((order) => `order/${order.azi}/${order.web_id}`))].sort();
     for (const key of webIds) await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
     for (const azi of companies) await lockChangeLog(client, azi);
+    // the business checks here, the writes in one call (erp_ref.create_orders in schema.sql: what createOrderOn
+    // does, each order in its own subtransaction), so that the company's lock is not held across a round trip per
+    // statement
+    const rejections = new Map<ErpOrderRequest, string>();
     for (const order of orders) {
       await beforeEach?.(order);
-      await client.query("savepoint batch_order");
       try {
         checkOrder(order);
-        results.push({ order, created: await createOrderOn(client, order) });
-        await client.query("release savepoint batch_order");
       } catch (error) {
         if (!(error instanceof OrderRejection)) throw error;
-        await client.query("rollback to savepoint batch_order");
-        results.push({ order, rejection: error.message });
+        rejections.set(order, error.message);
       }
+    }
+    const toWrite = orders.filter((order) => !rejections.has(order));
+    const written = toWrite.length === 0 ? [] : (await client.query<{ answers: BatchAnswer[] }>(
+      "select erp_ref.create_orders($1::jsonb) as answers", [JSON.stringify(toWrite)])).rows[0]?.answers ?? [];
+    if (written.length !== toWrite.length) throw new Error(`erp_ref.create_orders answered ${written.length} of ${toWrite.length} orders`);
+    const answerOf = new Map(toWrite.map((order, index) => [order, written[index]!]));
+    for (const order of orders) {
+      const rejection = rejections.get(order);
+      const answer = answerOf.get(order);
+      if (rejection !== undefined) results.push({ order, rejection });
+      else if (answer !== undefined && "rejection" in answer) results.push({ order, rejection: answer.rejection });
+      else if (answer !== undefined) results.push({ order, created: { tor_chia: answer.tor_chia, cliente_cod: answer.cliente_cod, created: answer.created } });
     }
     return results;
   });
