@@ -155,9 +155,10 @@ as $$
 $$;
 
 /*
- * Orders of one batch request, in one call (src/reference-erp/store.ts,
- * createOrders): each as a single create writes it (createOrderOn), behind its
- * own subtransaction, so a rejected one (SQLSTATE ER001) is rolled back alone.
+ * Orders of one request, in one call (src/reference-erp/store.ts,
+ * createOrders; a single create is a batch of one): each behind its own
+ * subtransaction, so a rejected one (SQLSTATE ER001) is rolled back alone; an
+ * order with a web ID the ERP has is answered with it (created false).
  * Answers, in the orders' order: {tor_chia, cliente_cod, created} or
  * {rejection}. The caller holds every web-ID lock and the company's change-log
  * lock already. One round trip for the batch: written as one statement per
@@ -165,6 +166,36 @@ $$;
  * order, and on a busy machine each round trip waits for the CPU
  * (docs/performance.md, "Store connectors", 2026-12-01).
  */
+/* The company's next order key: C, the year, 8 digits of its order counter (under the change-log lock). */
+create or replace function erp_ref.next_order_key(for_azi text) returns text
+language plpgsql
+as $$
+declare
+  v_key text;
+begin
+  update erp_ref.company set last_order_number = last_order_number + 1 where azi = for_azi
+    returning 'C' || extract(year from now())::int || lpad(last_order_number::text, 8, '0') into v_key;
+  return v_key;
+end;
+$$;
+
+/* The company's next free customer code: 100 + its customer counter, skipping codes taken (under the change-log lock). */
+create or replace function erp_ref.next_customer_code(for_azi text) returns text
+language plpgsql
+as $$
+declare
+  v_code text;
+begin
+  loop
+    update erp_ref.company set last_customer_number = last_customer_number + 1 where azi = for_azi
+      returning (100 + last_customer_number)::text into v_code;
+    if not exists (select 1 from erp_ref.customer c where c.azi = for_azi and c.code = v_code) then
+      return v_code;
+    end if;
+  end loop;
+end;
+$$;
+
 create or replace function erp_ref.create_orders(orders jsonb) returns jsonb
 language plpgsql
 as $$
@@ -175,7 +206,6 @@ declare
   v_web_id bigint;
   v_known record;
   v_cliente text;
-  v_n bigint;
   v_tor_chia text;
   v_answers jsonb := '[]';
 begin
@@ -194,12 +224,7 @@ begin
         perform pg_advisory_xact_lock(hashtextextended('customer/' || v_azi || '/' || (c ->> 'customer_id'), 0));
         select code into v_cliente from erp_ref.customer where azi = v_azi and web_id = (c ->> 'customer_id')::bigint;
         if v_cliente is null then
-          loop
-            update erp_ref.company set last_customer_number = last_customer_number + 1 where azi = v_azi
-              returning last_customer_number into v_n;
-            v_cliente := (100 + v_n)::text;
-            exit when not exists (select 1 from erp_ref.customer where azi = v_azi and code = v_cliente);
-          end loop;
+          v_cliente := erp_ref.next_customer_code(v_azi);
           insert into erp_ref.customer (azi, code, web_id, data) values (v_azi, v_cliente, (c ->> 'customer_id')::bigint, c);
           insert into erp_ref.change_log (azi, entity, key, key_json, op)
             values (v_azi, 'customer', v_cliente, jsonb_build_object('cod_cli', v_cliente), 'insert');
@@ -207,8 +232,7 @@ begin
       elsif v_cliente is not null and not exists (select 1 from erp_ref.customer where azi = v_azi and code = v_cliente) then
         raise exception using errcode = 'ER001', message = format('customer %s does not exist in the ERP', v_cliente);
       end if;
-      update erp_ref.company set last_order_number = last_order_number + 1 where azi = v_azi returning last_order_number into v_n;
-      v_tor_chia := 'C' || extract(year from now())::int || lpad(v_n::text, 8, '0');
+      v_tor_chia := erp_ref.next_order_key(v_azi);
       insert into erp_ref.orders (azi, tor_chia, web_id, cliente_cod, data) values (v_azi, v_tor_chia, v_web_id, v_cliente, o);
       insert into erp_ref.change_log (azi, entity, key, key_json, op)
         values (v_azi, 'order', v_tor_chia, jsonb_build_object('tor_chia', v_tor_chia), 'insert');

@@ -32,26 +32,16 @@ export async function installSchema(pool: Pool): Promise<void> {
   }
 }
 
+/** The company's next order key (erp_ref.next_order_key in schema.sql, which erp_ref.create_orders uses too). */
 async function nextOrderKey(client: PoolClient, azi: string): Promise<string> {
-  const result = await client.query<{ n: string }>(
-    "update erp_ref.company set last_order_number = last_order_number + 1 where azi = $1 returning last_order_number as n",
-    [azi],
-  );
-  const number = Number(result.rows[0]?.n);
-  return `C${new Date().getFullYear()}${String(number).padStart(8, "0")}`;
+  const result = await client.query<{ key: string }>("select erp_ref.next_order_key($1) as key", [azi]);
+  return result.rows[0]!.key;
 }
 
-/** The next free numeric code (an operator may have typed one in by hand). */
+/** The company's next free customer code (erp_ref.next_customer_code in schema.sql). */
 async function nextCustomerCode(client: PoolClient, azi: string): Promise<string> {
-  for (;;) {
-    const result = await client.query<{ n: string }>(
-      "update erp_ref.company set last_customer_number = last_customer_number + 1 where azi = $1 returning last_customer_number as n",
-      [azi],
-    );
-    const code = String(100 + Number(result.rows[0]?.n));
-    const taken = await client.query("select 1 from erp_ref.customer where azi = $1 and code = $2", [azi, code]);
-    if (taken.rowCount === 0) return code;
-  }
+  const result = await client.query<{ code: string }>("select erp_ref.next_customer_code($1) as code", [azi]);
+  return result.rows[0]!.code;
 }
 
 /** Business checks beyond the shape (the HTTP layer checks the shape). */
@@ -66,8 +56,10 @@ function checkOrder(order: ErpOrderRequest): void {
 }
 
 export async function createOrder(pool: Pool, order: ErpOrderRequest): Promise<ErpOrderCreated> {
-  checkOrder(order);
-  return inTransaction(pool, (client) => createOrderOn(client, order));
+  const [answer] = await createOrders(pool, [order]);
+  if (answer === undefined) throw new Error("reference ERP: no answer for the order");
+  if ("rejection" in answer) throw new OrderRejection(answer.rejection);
+  return answer.created;
 }
 
 /**
@@ -85,19 +77,17 @@ export async function createOrders(
 ): Promise<({ readonly order: ErpOrderRequest } & ({ readonly created: ErpOrderCreated } | { readonly rejection: string }))[]> {
   return inTransaction(pool, async (client) => {
     const results: ({ readonly order: ErpOrderRequest } & ({ readonly created: ErpOrderCreated } | { readonly rejection: string }))[] = [];
-    // the locks a single create takes, in the same order (every order's web-ID lock, then the company's
-    // change log), all before the first order and in web-ID order: a batch taking them order by order
-    // would hold the change log while waiting for a web ID a single create (or another batch) holds
-    // while waiting for the change log — a deadlock. Taken outside the savepoints, so a rejected
-    // order's rollback keeps them.
+    // every order's web-ID lock, then the company's change log, all before the first order and in web-ID
+    // order: a batch taking them order by order would hold the change log while waiting for a web ID
+    // another batch holds while waiting for the change log — a deadlock. Taken outside the orders'
+    // subtransactions, so a rejected order's rollback keeps them. (A single create is a batch of one.)
     const companies = [...new Set(orders.map((order) => order.azi))].sort();
     for (const azi of companies) await ensureCompany(client, azi);
     const webIds = [...new Set(orders.map((order) => `order/${order.azi}/${order.web_id}`))].sort();
     for (const key of webIds) await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
     for (const azi of companies) await lockChangeLog(client, azi);
-    // the business checks here, the writes in one call (erp_ref.create_orders in schema.sql: what createOrderOn
-    // does, each order in its own subtransaction), so that the company's lock is not held across a round trip per
-    // statement
+    // the business checks here, the writes in one call (erp_ref.create_orders in schema.sql, each order in its own
+    // subtransaction), so that the company's lock is not held across a round trip per statement
     const rejections = new Map<ErpOrderRequest, string>();
     for (const order of orders) {
       await beforeEach?.(order);
@@ -122,51 +112,6 @@ export async function createOrders(
     }
     return results;
   });
-}
-
-async function createOrderOn(client: PoolClient, order: ErpOrderRequest): Promise<ErpOrderCreated> {
-  await ensureCompany(client, order.azi);
-  await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`order/${order.azi}/${order.web_id}`]);
-  const existing = await client.query<{ tor_chia: string; cliente_cod: string | null }>(
-    "select tor_chia, cliente_cod from erp_ref.orders where azi = $1 and web_id = $2",
-    [order.azi, order.web_id],
-  );
-  const found = existing.rows[0];
-  if (found) return { tor_chia: found.tor_chia, cliente_cod: found.cliente_cod, created: false };
-  // before any write; taken after the advisory lock, which nobody waits for while holding this one
-  await lockChangeLog(client, order.azi);
-
-  let clienteCod = order.cliente_cod;
-  if (order.new_customer) {
-    const customer = order.new_customer;
-    await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`customer/${order.azi}/${customer.customer_id}`]);
-    const known = await client.query<{ code: string }>("select code from erp_ref.customer where azi = $1 and web_id = $2", [
-      order.azi,
-      customer.customer_id,
-    ]);
-    clienteCod = known.rows[0]?.code ?? null;
-    if (clienteCod === null) {
-      clienteCod = await nextCustomerCode(client, order.azi);
-      await client.query("insert into erp_ref.customer (azi, code, web_id, data) values ($1, $2, $3, $4)", [
-        order.azi,
-        clienteCod,
-        customer.customer_id,
-        JSON.stringify(customer),
-      ]);
-      await appendChange(client, order.azi, "customer", { cod_cli: clienteCod }, "insert");
-    }
-  } else if (clienteCod !== null) {
-    const known = await client.query("select 1 from erp_ref.customer where azi = $1 and code = $2", [order.azi, clienteCod]);
-    if (known.rowCount === 0) throw new OrderRejection(`customer ${clienteCod} does not exist in the ERP`);
-  }
-
-  const torChia = await nextOrderKey(client, order.azi);
-  await client.query(
-    "insert into erp_ref.orders (azi, tor_chia, web_id, cliente_cod, data) values ($1, $2, $3, $4, $5)",
-    [order.azi, torChia, order.web_id, clienteCod, JSON.stringify(order)],
-  );
-  await appendChange(client, order.azi, "order", { tor_chia: torChia }, "insert");
-  return { tor_chia: torChia, cliente_cod: clienteCod, created: true };
 }
 
 export interface ListedOrder {
