@@ -2771,6 +2771,8 @@ CREATE FUNCTION sincro.store_inbox_apply_many(inbox_ids bigint[]) RETURNS TABLE(
 declare
   v_id bigint;
   v_result record;
+  v_azi text;
+  v_spec graphile_worker.job_spec;
 begin
   if inbox_ids is null or pg_catalog.cardinality(inbox_ids) not between 1 and 100 or pg_catalog.array_position(inbox_ids, null) is not null then
     raise exception using
@@ -2784,6 +2786,19 @@ begin
     inbox_id := v_id; state := v_result.state; id_pub := v_result.id_pub; error := v_result.error;
     return next;
   end loop;
+  -- the chain (sincro.store_inbox_dispatch): a company whose gate is held gets its next job from here, rung
+  -- when this one commits, or its gate opened when none of its deliveries waits
+  for v_azi in
+    select distinct i.azi from sincro_private.store_inbox i
+    where i.inbox_id = any (inbox_ids) and exists (select 1 from sincro_private.store_inbox_gate g where g.azi = i.azi)
+  loop
+    v_spec := sincro_private.store_inbox_ring(v_azi, 10, interval '0', true);
+    if v_spec.identifier is null then  -- (none rung; a row IS NULL would also hold for a spec with a NULL field)
+      delete from sincro_private.store_inbox_gate g where g.azi = v_azi;
+    else
+      perform graphile_worker.add_jobs(array[v_spec]);
+    end if;
+  end loop;
 end;
 $$;
 
@@ -2794,7 +2809,7 @@ ALTER FUNCTION sincro.store_inbox_apply_many(inbox_ids bigint[]) OWNER TO CURREN
 -- Name: FUNCTION store_inbox_apply_many(inbox_ids bigint[]); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.store_inbox_apply_many(inbox_ids bigint[]) IS 'Applies 1 to 100 inbox rows in one transaction, each as sincro.store_inbox_apply does (its own failure is its error row); returns each row''s outcome. SY101 for an empty, NULL-holding or larger array. SECURITY DEFINER: writes orders as the store party.';
+COMMENT ON FUNCTION sincro.store_inbox_apply_many(inbox_ids bigint[]) IS 'Applies 1 to 100 inbox rows in one transaction, each as sincro.store_inbox_apply does (its own failure is its error row), then rings the next job of each company whose store_inbox_apply chain it continues (or opens its gate); returns each row''s outcome. SY101 for an empty, NULL-holding or larger array. SECURITY DEFINER: writes orders as the store party.';
 
 
 --
@@ -2806,8 +2821,10 @@ CREATE FUNCTION sincro.store_inbox_dispatch(max_rows integer DEFAULT 500, grace 
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
-  v_specs graphile_worker.job_spec[];
-  v_rows integer;
+  v_specs graphile_worker.job_spec[] := '{}';
+  v_spec graphile_worker.job_spec;
+  v_azi text;
+  v_rows integer := 0;
 begin
   if max_rows is null or max_rows < 1 or max_rows > 10000 or grace is null or grace < interval '0'
      or per_job is null or per_job < 1 or per_job > 100 then
@@ -2817,37 +2834,26 @@ begin
                                   coalesce(max_rows::text, 'null'), coalesce(per_job::text, 'null'), coalesce(grace::text, 'null')),
       hint = 'The worker''s dispatcher calls it with 500, 0 and 10.';
   end if;
-  with picked as (
-    select i.inbox_id
-    from sincro_private.store_inbox i
-    where i.state = 'received' and not i.doorbell_rung and i.received_at <= now() - grace
-    order by i.received_at
-    limit max_rows
-    for update skip locked
-  ), rung as (
-    update sincro_private.store_inbox i set doorbell_rung = true
-    from picked k
-    where i.inbox_id = k.inbox_id
-    returning i.inbox_id, i.azi
-  ), numbered as (
-    select r.inbox_id, r.azi, (pg_catalog.row_number() over (partition by r.azi order by r.inbox_id) - 1) / per_job as chunk
-    from rung r
-  ), jobs as (
-    select pg_catalog.array_agg(n.inbox_id order by n.inbox_id) as ids
-    from numbered n
-    group by n.azi, n.chunk
-  )
-  select pg_catalog.array_agg(row(
-           'store_inbox_apply'::text,
-           pg_catalog.json_build_object('inbox_ids', j.ids),
-           null::text, null::timestamptz, 25::smallint,
-           'store_inbox:' || j.ids[1] || '+' || pg_catalog.cardinality(j.ids),
-           null::smallint, null::text[])::graphile_worker.job_spec
-         order by j.ids[1]),
-         pg_catalog.sum(pg_catalog.cardinality(j.ids))
-    into v_specs, v_rows
-  from jobs j;
-  if v_specs is null then
+  -- the companies with a delivery waiting, the longest-waiting first, whose gate is not held (read first: a held
+  -- gate's row is not locked, so that the dispatcher never waits for a job's commit)
+  for v_azi in
+    select w.azi
+    from (select distinct s.azi from sincro_private.store s) c
+    cross join lateral (
+      select i.azi, i.received_at, i.inbox_id from sincro_private.store_inbox i
+      where i.azi = c.azi and i.state = 'received' and not i.doorbell_rung and i.received_at <= now() - grace
+      order by i.received_at, i.inbox_id limit 1) w
+    where not exists (select 1 from sincro_private.store_inbox_gate g where g.azi = w.azi and g.rung_at > now() - interval '10 seconds')
+    order by w.received_at, w.inbox_id
+  loop
+    exit when v_rows >= max_rows;
+    v_spec := sincro_private.store_inbox_ring(v_azi, least(per_job, max_rows - v_rows), grace, false);
+    if v_spec.identifier is not null then  -- (a row IS NOT NULL only when every field is)
+      v_specs := v_specs || v_spec;
+      v_rows := v_rows + pg_catalog.json_array_length(v_spec.payload -> 'inbox_ids');
+    end if;
+  end loop;
+  if v_rows = 0 then
     return 0;
   end if;
   perform graphile_worker.add_jobs(v_specs);
@@ -2862,7 +2868,7 @@ ALTER FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval, per
 -- Name: FUNCTION store_inbox_dispatch(max_rows integer, grace interval, per_job integer); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval, per_job integer) IS 'Worker''s dispatcher: enqueues store_inbox_apply for up to max_rows webhook deliveries still received and not rung for longer than grace, up to per_job rows of one company per job (one add_jobs call); returns how many rows. SY101 for max_rows outside 1..10000, per_job outside 1..100 or a negative grace. SECURITY DEFINER: reads the inbox, writes the job queue.';
+COMMENT ON FUNCTION sincro.store_inbox_dispatch(max_rows integer, grace interval, per_job integer) IS 'Worker''s dispatcher: for each company with webhook deliveries received and not rung for longer than grace, and no store_inbox_apply job under way (its gate), enqueues one job of up to per_job rows (one add_jobs call), which rings the company''s next when it commits; at most max_rows rows; returns how many. SY101 for max_rows outside 1..10000, per_job outside 1..100 or a negative grace. SECURITY DEFINER: reads the inbox, writes the job queue.';
 
 
 --
@@ -5830,6 +5836,57 @@ ALTER FUNCTION sincro_private.store_enqueue_inbox(inbox_id bigint) OWNER TO CURR
 --
 
 COMMENT ON FUNCTION sincro_private.store_enqueue_inbox(inbox_id bigint) IS 'Rings the worker for one inbox row: job store_inbox_apply, key store_inbox:<inbox_id>; marks the row rung. SECURITY DEFINER: the job queue is the owner''s.';
+
+
+--
+-- Name: store_inbox_ring(text, integer, interval, boolean); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.store_inbox_ring(azi text, per_job integer, grace interval, holder boolean) RETURNS graphile_worker.job_spec
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+declare
+  v_ids bigint[];
+  v_key text;
+begin
+  select pg_catalog.array_agg(p.inbox_id order by p.received_at, p.inbox_id) into v_ids
+  from (select i.inbox_id, i.received_at
+        from sincro_private.store_inbox i
+        where i.azi = azi and i.state = 'received' and not i.doorbell_rung and i.received_at <= now() - grace
+        order by i.received_at, i.inbox_id
+        limit per_job
+        for update skip locked) p;
+  if v_ids is null then
+    return null;
+  end if;
+  v_key := 'store_inbox:' || v_ids[1] || '+' || pg_catalog.cardinality(v_ids);
+  if holder then
+    insert into sincro_private.store_inbox_gate as g (azi, job_key, rung_at) values (azi, v_key, now())
+      on conflict on constraint store_inbox_gate_pkey do update set job_key = excluded.job_key, rung_at = excluded.rung_at;
+  else
+    insert into sincro_private.store_inbox_gate as g (azi, job_key, rung_at) values (azi, v_key, now())
+      on conflict on constraint store_inbox_gate_pkey do update set job_key = excluded.job_key, rung_at = excluded.rung_at
+      where g.rung_at <= now() - interval '10 seconds';
+    if not found then
+      return null;  -- another job of the company is under way: its chain takes these rows
+    end if;
+  end if;
+  update sincro_private.store_inbox i set doorbell_rung = true where i.inbox_id = any (v_ids);
+  return row('store_inbox_apply'::text, pg_catalog.json_build_object('inbox_ids', v_ids), null::text, null::timestamptz,
+             25::smallint, v_key, null::smallint, null::text[])::graphile_worker.job_spec;
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.store_inbox_ring(azi text, per_job integer, grace interval, holder boolean) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION store_inbox_ring(azi text, per_job integer, grace interval, holder boolean); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.store_inbox_ring(azi text, per_job integer, grace interval, holder boolean) IS 'One store_inbox_apply job''s spec for a company: up to per_job of its received, unrung deliveries older than grace (marked rung), with the company''s gate taken (if free, or always when holder); NULL when none or the gate is held. SECURITY DEFINER: the inbox is the owner''s.';
 
 
 --
@@ -13017,6 +13074,48 @@ COMMENT ON COLUMN sincro_private.store_customer.created_at IS 'When the mapping 
 
 
 --
+-- Name: store_inbox_gate; Type: TABLE; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE TABLE sincro_private.store_inbox_gate (
+    azi text NOT NULL,
+    job_key text NOT NULL,
+    rung_at timestamp with time zone NOT NULL
+)
+WITH (fillfactor='10');
+
+
+ALTER TABLE sincro_private.store_inbox_gate OWNER TO CURRENT_USER;
+
+--
+-- Name: TABLE store_inbox_gate; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON TABLE sincro_private.store_inbox_gate IS 'A company whose store_inbox_apply chain is under way: the job last rung (job_key) and when. Free again 10 s after rung_at (a job that died). Written by store_inbox_dispatch and store_inbox_apply_many only.';
+
+
+--
+-- Name: COLUMN store_inbox_gate.azi; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro_private.store_inbox_gate.azi IS 'The company whose chain of store_inbox_apply jobs is under way.';
+
+
+--
+-- Name: COLUMN store_inbox_gate.job_key; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro_private.store_inbox_gate.job_key IS 'The key of the chain''s job rung last (store_inbox:<first inbox_id>+<rows>).';
+
+
+--
+-- Name: COLUMN store_inbox_gate.rung_at; Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON COLUMN sincro_private.store_inbox_gate.rung_at IS 'When that job was rung; 10 s later the gate is free again.';
+
+
+--
 -- Name: store_inbox_inbox_id_seq; Type: SEQUENCE; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -13292,6 +13391,14 @@ ALTER TABLE ONLY sincro_private.store_customer
 
 ALTER TABLE ONLY sincro_private.store
     ADD CONSTRAINT store_id_is_unique UNIQUE (store_id);
+
+
+--
+-- Name: store_inbox_gate store_inbox_gate_pkey; Type: CONSTRAINT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+ALTER TABLE ONLY sincro_private.store_inbox_gate
+    ADD CONSTRAINT store_inbox_gate_pkey PRIMARY KEY (azi);
 
 
 --
@@ -13582,6 +13689,13 @@ CREATE UNIQUE INDEX uniq_sync_runs__one_running ON sincro.sync_runs USING btree 
 --
 
 CREATE INDEX idx_store_inbox__doorbell ON sincro_private.store_inbox USING btree (received_at) WHERE ((state = 'received'::text) AND (NOT doorbell_rung));
+
+
+--
+-- Name: idx_store_inbox__doorbell_by_company; Type: INDEX; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE INDEX idx_store_inbox__doorbell_by_company ON sincro_private.store_inbox USING btree (azi, received_at, inbox_id) WHERE ((state = 'received'::text) AND (NOT doorbell_rung));
 
 
 --
@@ -15696,6 +15810,13 @@ GRANT ALL ON FUNCTION sincro_private.store_default_settings() TO sincro_admin;
 --
 
 REVOKE ALL ON FUNCTION sincro_private.store_enqueue_inbox(inbox_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION store_inbox_ring(azi text, per_job integer, grace interval, holder boolean); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.store_inbox_ring(azi text, per_job integer, grace interval, holder boolean) FROM PUBLIC;
 
 
 --

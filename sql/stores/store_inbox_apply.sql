@@ -224,7 +224,9 @@ comment on function sincro.store_inbox_apply(bigint) is
  * Several inbox rows in one transaction (a store_inbox_apply job of the
  * dispatcher carries up to ten): each applied by sincro.store_inbox_apply in
  * the order given, so each row's own failure is its error row and leaves the
- * others be, and the whole batch costs one commit. A failure of another kind
+ * others be, and the whole batch costs one commit. Then the company's chain
+ * goes on (sincro.store_inbox_dispatch): its next ten deliveries get their
+ * job, rung at this commit, or its gate opens. A failure of another kind
  * rolls the whole batch back; the worker then applies the rows one by one
  * (src/worker/tasks/store_inbox_apply.ts), so one row cannot hold the others.
  */
@@ -239,6 +241,8 @@ as $$
 declare
   v_id bigint;
   v_result record;
+  v_azi text;
+  v_spec graphile_worker.job_spec;
 begin
   if inbox_ids is null or pg_catalog.cardinality(inbox_ids) not between 1 and 100 or pg_catalog.array_position(inbox_ids, null) is not null then
     raise exception using
@@ -252,11 +256,24 @@ begin
     inbox_id := v_id; state := v_result.state; id_pub := v_result.id_pub; error := v_result.error;
     return next;
   end loop;
+  -- the chain (sincro.store_inbox_dispatch): a company whose gate is held gets its next job from here, rung
+  -- when this one commits, or its gate opened when none of its deliveries waits
+  for v_azi in
+    select distinct i.azi from sincro_private.store_inbox i
+    where i.inbox_id = any (inbox_ids) and exists (select 1 from sincro_private.store_inbox_gate g where g.azi = i.azi)
+  loop
+    v_spec := sincro_private.store_inbox_ring(v_azi, 10, interval '0', true);
+    if v_spec.identifier is null then  -- (none rung; a row IS NULL would also hold for a spec with a NULL field)
+      delete from sincro_private.store_inbox_gate g where g.azi = v_azi;
+    else
+      perform graphile_worker.add_jobs(array[v_spec]);
+    end if;
+  end loop;
 end;
 $$;
 
 comment on function sincro.store_inbox_apply_many(bigint[]) is
-  E'Applies 1 to 100 inbox rows in one transaction, each as sincro.store_inbox_apply does (its own failure is its error row); returns each row''s outcome. SY101 for an empty, NULL-holding or larger array. SECURITY DEFINER: writes orders as the store party.';
+  E'Applies 1 to 100 inbox rows in one transaction, each as sincro.store_inbox_apply does (its own failure is its error row), then rings the next job of each company whose store_inbox_apply chain it continues (or opens its gate); returns each row''s outcome. SY101 for an empty, NULL-holding or larger array. SECURITY DEFINER: writes orders as the store party.';
 
 /*
  * What an admin (the CLI's `store inbox`) reads of the inbox: everything but

@@ -46,15 +46,79 @@ comment on function sincro_private.store_enqueue_inbox(bigint) is
   E'Rings the worker for one inbox row: job store_inbox_apply, key store_inbox:<inbox_id>; marks the row rung. SECURITY DEFINER: the job queue is the owner''s.';
 
 /*
+ * One store_inbox_apply job at a time per company. Its orders take gap-free
+ * public IDs: their inserts serialize on the company's counter anyway, and
+ * eight worker slots applying one company's backlog at once only queued there
+ * and churned its lock, at a third of the rate one slot alone reached
+ * (docs/performance.md). So a company's deliveries go in a chain: the
+ * dispatcher rings the first job of a company whose gate
+ * (sincro_private.store_inbox_gate) is free and takes the gate; each job,
+ * when it commits (store_inbox_apply_many), rings the company's next rows
+ * itself, or opens the gate when none wait. A gate older than 10 seconds is
+ * free again: its job died or failed (its rows stay rung, and
+ * graphile-worker retries them; store_sweep rings what is left behind), and
+ * the company's new deliveries need not wait for that.
+ *
+ * store_inbox_ring rings one job for a company: up to per_job of its
+ * deliveries still received and not rung (older than grace), oldest first,
+ * rows another caller holds skipped; it takes the gate (a free one, or
+ * unconditionally when `holder`: the chain's own job) and returns the job's
+ * spec for add_jobs, or NULL when there is nothing to ring or the gate is
+ * held.
+ */
+create or replace function sincro_private.store_inbox_ring(azi text, per_job integer, grace interval, holder boolean)
+returns graphile_worker.job_spec
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+#variable_conflict use_variable
+declare
+  v_ids bigint[];
+  v_key text;
+begin
+  select pg_catalog.array_agg(p.inbox_id order by p.received_at, p.inbox_id) into v_ids
+  from (select i.inbox_id, i.received_at
+        from sincro_private.store_inbox i
+        where i.azi = azi and i.state = 'received' and not i.doorbell_rung and i.received_at <= now() - grace
+        order by i.received_at, i.inbox_id
+        limit per_job
+        for update skip locked) p;
+  if v_ids is null then
+    return null;
+  end if;
+  v_key := 'store_inbox:' || v_ids[1] || '+' || pg_catalog.cardinality(v_ids);
+  if holder then
+    insert into sincro_private.store_inbox_gate as g (azi, job_key, rung_at) values (azi, v_key, now())
+      on conflict on constraint store_inbox_gate_pkey do update set job_key = excluded.job_key, rung_at = excluded.rung_at;
+  else
+    insert into sincro_private.store_inbox_gate as g (azi, job_key, rung_at) values (azi, v_key, now())
+      on conflict on constraint store_inbox_gate_pkey do update set job_key = excluded.job_key, rung_at = excluded.rung_at
+      where g.rung_at <= now() - interval '10 seconds';
+    if not found then
+      return null;  -- another job of the company is under way: its chain takes these rows
+    end if;
+  end if;
+  update sincro_private.store_inbox i set doorbell_rung = true where i.inbox_id = any (v_ids);
+  return row('store_inbox_apply'::text, pg_catalog.json_build_object('inbox_ids', v_ids), null::text, null::timestamptz,
+             25::smallint, v_key, null::smallint, null::text[])::graphile_worker.job_spec;
+end;
+$$;
+
+comment on function sincro_private.store_inbox_ring(text, integer, interval, boolean) is
+  E'One store_inbox_apply job''s spec for a company: up to per_job of its received, unrung deliveries older than grace (marked rung), with the company''s gate taken (if free, or always when holder); NULL when none or the gate is held. SECURITY DEFINER: the inbox is the owner''s.';
+
+/*
  * The worker's dispatcher (src/worker/dispatcher.ts) calls this beside
- * sincro.push_take, with grace 0: webhook deliveries still received whose
- * doorbell has not rung (for longer than grace) get their store_inbox_apply
- * jobs, many in one add_jobs call: one NOTIFY, from the worker's transaction.
- * Oldest first; rows another caller holds are skipped. Each job carries up to
- * per_job rows of one company (payload {"inbox_ids": [...]}), applied in one
- * transaction (sincro.store_inbox_apply_many): one commit and one job for
- * several orders while deliveries pile up, one row per job when they come
- * one at a time. Returns how many rows.
+ * sincro.push_take, with grace 0: each company with webhook deliveries still
+ * received whose doorbell has not rung (for longer than grace), and whose
+ * gate is free (above), gets one store_inbox_apply job of up to per_job of its
+ * rows (payload {"inbox_ids": [...]}, applied in one transaction by
+ * sincro.store_inbox_apply_many), all in one add_jobs call: one NOTIFY, from
+ * the worker's transaction. The rest of a company's backlog follows in its
+ * chain. Returns how many rows were rung (at most max_rows, counted by whole
+ * jobs).
  */
 create or replace function sincro.store_inbox_dispatch(max_rows integer default 500, grace interval default interval '2 seconds',
                                                        per_job integer default 10)
@@ -65,8 +129,10 @@ security definer
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-  v_specs graphile_worker.job_spec[];
-  v_rows integer;
+  v_specs graphile_worker.job_spec[] := '{}';
+  v_spec graphile_worker.job_spec;
+  v_azi text;
+  v_rows integer := 0;
 begin
   if max_rows is null or max_rows < 1 or max_rows > 10000 or grace is null or grace < interval '0'
      or per_job is null or per_job < 1 or per_job > 100 then
@@ -76,37 +142,26 @@ begin
                                   coalesce(max_rows::text, 'null'), coalesce(per_job::text, 'null'), coalesce(grace::text, 'null')),
       hint = 'The worker''s dispatcher calls it with 500, 0 and 10.';
   end if;
-  with picked as (
-    select i.inbox_id
-    from sincro_private.store_inbox i
-    where i.state = 'received' and not i.doorbell_rung and i.received_at <= now() - grace
-    order by i.received_at
-    limit max_rows
-    for update skip locked
-  ), rung as (
-    update sincro_private.store_inbox i set doorbell_rung = true
-    from picked k
-    where i.inbox_id = k.inbox_id
-    returning i.inbox_id, i.azi
-  ), numbered as (
-    select r.inbox_id, r.azi, (pg_catalog.row_number() over (partition by r.azi order by r.inbox_id) - 1) / per_job as chunk
-    from rung r
-  ), jobs as (
-    select pg_catalog.array_agg(n.inbox_id order by n.inbox_id) as ids
-    from numbered n
-    group by n.azi, n.chunk
-  )
-  select pg_catalog.array_agg(row(
-           'store_inbox_apply'::text,
-           pg_catalog.json_build_object('inbox_ids', j.ids),
-           null::text, null::timestamptz, 25::smallint,
-           'store_inbox:' || j.ids[1] || '+' || pg_catalog.cardinality(j.ids),
-           null::smallint, null::text[])::graphile_worker.job_spec
-         order by j.ids[1]),
-         pg_catalog.sum(pg_catalog.cardinality(j.ids))
-    into v_specs, v_rows
-  from jobs j;
-  if v_specs is null then
+  -- the companies with a delivery waiting, the longest-waiting first, whose gate is not held (read first: a held
+  -- gate's row is not locked, so that the dispatcher never waits for a job's commit)
+  for v_azi in
+    select w.azi
+    from (select distinct s.azi from sincro_private.store s) c
+    cross join lateral (
+      select i.azi, i.received_at, i.inbox_id from sincro_private.store_inbox i
+      where i.azi = c.azi and i.state = 'received' and not i.doorbell_rung and i.received_at <= now() - grace
+      order by i.received_at, i.inbox_id limit 1) w
+    where not exists (select 1 from sincro_private.store_inbox_gate g where g.azi = w.azi and g.rung_at > now() - interval '10 seconds')
+    order by w.received_at, w.inbox_id
+  loop
+    exit when v_rows >= max_rows;
+    v_spec := sincro_private.store_inbox_ring(v_azi, least(per_job, max_rows - v_rows), grace, false);
+    if v_spec.identifier is not null then  -- (a row IS NOT NULL only when every field is)
+      v_specs := v_specs || v_spec;
+      v_rows := v_rows + pg_catalog.json_array_length(v_spec.payload -> 'inbox_ids');
+    end if;
+  end loop;
+  if v_rows = 0 then
     return 0;
   end if;
   perform graphile_worker.add_jobs(v_specs);
@@ -115,7 +170,7 @@ end;
 $$;
 
 comment on function sincro.store_inbox_dispatch(integer, interval, integer) is
-  E'Worker''s dispatcher: enqueues store_inbox_apply for up to max_rows webhook deliveries still received and not rung for longer than grace, up to per_job rows of one company per job (one add_jobs call); returns how many rows. SY101 for max_rows outside 1..10000, per_job outside 1..100 or a negative grace. SECURITY DEFINER: reads the inbox, writes the job queue.';
+  E'Worker''s dispatcher: for each company with webhook deliveries received and not rung for longer than grace, and no store_inbox_apply job under way (its gate), enqueues one job of up to per_job rows (one add_jobs call), which rings the company''s next when it commits; at most max_rows rows; returns how many. SY101 for max_rows outside 1..10000, per_job outside 1..100 or a negative grace. SECURITY DEFINER: reads the inbox, writes the job queue.';
 
 /* The order's ID and modification time in a platform's order JSON; NULLs when it has none or they do not read. */
 create or replace function sincro_private.store_order_identity(platform text, payload jsonb, out platform_order_id text, out modified_at timestamptz)
@@ -236,6 +291,7 @@ comment on function sincro.store_webhook_receive(text, text, bytea, jsonb) is
 
 -- who may use it
 revoke all on function sincro_private.store_enqueue_inbox(bigint) from public;
+revoke all on function sincro_private.store_inbox_ring(text, integer, interval, boolean) from public;
 revoke all on function sincro.store_inbox_dispatch(integer, interval, integer) from public;
 grant execute on function sincro.store_inbox_dispatch(integer, interval, integer) to sincro_worker, sincro_admin;
 revoke all on function sincro_private.store_order_identity(text, jsonb) from public;

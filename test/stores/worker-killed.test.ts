@@ -1,8 +1,9 @@
 /*
  * The worker killed while it turns inbox rows into orders. A shop delivers 120
  * orders, each twice; `sincro worker` processes take the jobs while the test
- * holds the company's public-ID counter, so every apply is caught half-way
- * (its order insert waiting); then the workers are SIGKILLed. Their database
+ * holds the company's public-ID counter, so the apply under way (one job at a
+ * time per company) is caught half-way (its order insert waiting); then the
+ * workers are SIGKILLed. Their database
  * sessions end (client_connection_check_interval), their transactions roll
  * back, and the jobs they held stay locked — for 4 hours, by graphile-worker's
  * rule. A new worker alone would not touch them: store_sweep rings again for
@@ -73,7 +74,8 @@ describe("store inbox with the worker killed", () => {
     await blocker.query("select 1 from sincro_private.id_pub_counter where azi = $1 for update", [AZI]);
     startWorkerProcess();
     startWorkerProcess();
-    await eventually("8 applies waiting", () => count("select count(*)::int as n from graphile_worker.jobs where locked_at is not null"), (n) => n === 8, 30_000);
+    // one apply job of the company under way (its chain: sincro.store_inbox_dispatch), caught half-way
+    await eventually("its apply waiting", () => count("select count(*)::int as n from graphile_worker.jobs where locked_at is not null"), (n) => n === 1, 30_000);
     for (const child of workers) child.kill("SIGKILL");
     await eventually("their sessions ended",
       () => count("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'"), (n) => n === 0, 30_000);

@@ -1,7 +1,8 @@
 /*
  * store_inbox_apply: the doorbell of inbox rows (webhook deliveries or
  * reconciliation finds): one row ({inbox_id}: the sweep, an operator's retry)
- * or up to ten of one company ({inbox_ids}: the dispatcher). Turns each into
+ * or up to ten of one company ({inbox_ids}: the dispatcher's chain of jobs
+ * for that company, one at a time). Turns each into
  * an order, an update, a duplicate, or an error with its reason
  * (src/stores/inbox.ts); only a failure of the database itself fails the job,
  * which is then retried.
@@ -26,7 +27,9 @@ function report(helpers: JobHelpers, outcome: InboxRowOutcome): void {
 export const storeInboxApplyTask: Task = async (payload, helpers) => {
   const parsed = storeInboxPayload.parse(payload);
   const inboxIds = "inbox_id" in parsed ? [parsed.inbox_id] : parsed.inbox_ids;
-  if (inboxIds.length > 1) {
+  // the dispatcher's jobs ({inbox_ids}, even of one row) through store_inbox_apply_many, which goes on with their
+  // company's chain (rings its next job or frees its gate: sincro.store_inbox_dispatch)
+  if (!("inbox_id" in parsed)) {
     try {
       for (const outcome of await applyInboxRows(helpers, inboxIds)) report(helpers, outcome);
       return;
