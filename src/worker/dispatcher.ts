@@ -16,7 +16,8 @@
  * The same query rings for new webhook deliveries (sincro.store_inbox_dispatch,
  * issue 13): their receipt adds no job either, for the same reason; the
  * dispatcher enqueues their store_inbox_apply jobs, many in one add_jobs call,
- * up to ten rows of one company per job, applied in one transaction.
+ * up to ten rows of one company per job, applied in one transaction, one job
+ * under way per company (each rings its company's next as it commits).
  * Errors of the database are logged and the loop carries on after a pause:
  * the records wait in their tables meanwhile.
  */
