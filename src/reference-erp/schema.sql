@@ -154,18 +154,6 @@ as $$
        end
 $$;
 
-/*
- * Orders of one request, in one call (src/reference-erp/store.ts,
- * createOrders; a single create is a batch of one): each behind its own
- * subtransaction, so a rejected one (SQLSTATE ER001) is rolled back alone; an
- * order with a web ID the ERP has is answered with it (created false).
- * Answers, in the orders' order: {tor_chia, cliente_cod, created} or
- * {rejection}. The caller holds every web-ID lock and the company's change-log
- * lock already. One round trip for the batch: written as one statement per
- * step from Node, a batch held its company's lock across ~15 round trips per
- * order, and on a busy machine each round trip waits for the CPU
- * (docs/performance.md, "Store connectors", 2026-12-01).
- */
 /* The company's next order key: C, the year, 8 digits of its order counter (under the change-log lock). */
 create or replace function erp_ref.next_order_key(for_azi text) returns text
 language plpgsql
@@ -196,6 +184,18 @@ begin
 end;
 $$;
 
+/*
+ * Orders of one request, in one call (src/reference-erp/store.ts,
+ * createOrders; a single create is a batch of one): each behind its own
+ * subtransaction, so a rejected one (SQLSTATE ER001) is rolled back alone; an
+ * order with a web ID the ERP has is answered with it (created false).
+ * Answers, in the orders' order: {tor_chia, cliente_cod, created} or
+ * {rejection}. The caller holds every web-ID lock and the company's change-log
+ * lock already. One round trip for the batch: written as one statement per
+ * step from Node, a batch held its company's lock across ~15 round trips per
+ * order, and on a busy machine each round trip waits for the CPU
+ * (docs/performance.md, "Store connectors", 2026-12-01).
+ */
 create or replace function erp_ref.create_orders(orders jsonb) returns jsonb
 language plpgsql
 as $$

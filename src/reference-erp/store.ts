@@ -62,14 +62,14 @@ export async function createOrder(pool: Pool, order: ErpOrderRequest): Promise<E
   return answer.created;
 }
 
-/**
- * Several orders of one company in one transaction (one commit for the batch), each behind its own
- * savepoint: a rejected order is rolled back alone and answered as rejected; any other error fails
- * the whole batch (nothing of it is kept).
- */
 /** One order's answer from erp_ref.create_orders. */
 type BatchAnswer = { readonly rejection: string } | { readonly tor_chia: string; readonly cliente_cod: string | null; readonly created: boolean };
 
+/**
+ * Several orders of one company in one transaction (one commit for the batch), each behind its own
+ * subtransaction (erp_ref.create_orders): a rejected order is rolled back alone and answered as rejected; any other error fails
+ * the whole batch (nothing of it is kept).
+ */
 export async function createOrders(
   pool: Pool,
   orders: readonly ErpOrderRequest[],
