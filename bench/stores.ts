@@ -34,7 +34,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 import { PerformanceObserver } from "node:perf_hooks";
@@ -65,6 +65,8 @@ interface Latency {
   readonly p95: number;
   readonly p99: number;
   readonly max: number;
+  /** How busy the machine's cores were while the requests were offered (0-1), where this is such a measure. */
+  readonly busy?: number;
 }
 
 function summarize(samples: readonly number[]): Latency {
@@ -112,25 +114,85 @@ if (process.env.BENCH_TRACE) {
   }).observe({ entryTypes: ["gc"] });
 }
 
+/** The machine's CPU time so far, busy and in all, in clock ticks (/proc/stat's first line; zeros where there is none). */
+function cpuTicks(): { busy: number; total: number } {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((sum, n) => sum + n, 0);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle, iowait
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
+
+/** Each process's CPU time so far (ticks) with what it is (BENCH_TRACE: who took the cores during a measure). */
+function processTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
+  for (const pid of readdirSync("/proc").filter((name) => /^[0-9]+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const used = Number(fields[11]) + Number(fields[12]); // utime, stime
+      const what = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim().slice(0, 90);
+      ticks.set(`${pid} ${what}`, used);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks;
+}
+
+function topProcesses(before: Map<string, number>, after: Map<string, number>, seconds: number): string {
+  const hz = 100;
+  return [...after]
+    .map(([what, used]) => ({ what, share: (used - (before.get(what) ?? 0)) / hz / seconds }))
+    .filter((p) => p.share >= 0.01)
+    .sort((a, b) => b.share - a.share)
+    .slice(0, 12)
+    .map((p) => `${Math.round(p.share * 100)}% ${p.what}`)
+    .join("\n  ");
+}
+
+/** How busy the machine's cores were during the last measure offered. */
+let lastMeasureBusy = Number.NaN;
+
+/** The latencies of the measure just offered, with how busy the machine was meanwhile. */
+const offered = (samples: readonly number[]): Latency => ({ ...summarize(samples), busy: lastMeasureBusy });
+
 /** Sends one request every 1000/rate ms for `seconds`, without waiting for answers (an open loop, as shops do); resolves with each request's latency. */
-async function offer(rate: number, seconds: number, send: (index: number) => Promise<void>): Promise<number[]> {
+async function offer(rate: number, seconds: number, send: (index: number) => Promise<string | void>): Promise<number[]> {
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const start = performance.now();
+  const ticksBefore = cpuTicks();
+  const processesBefore = process.env.BENCH_TRACE ? processTicks() : undefined;
   const pending: Promise<number>[] = [];
+  const timings: (string | void)[] = [];
   for (let index = 0; index < total; index++) {
     const due = start + index * interval;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     const sentAt = performance.now();
-    pending.push(send(index).then(() => performance.now() - sentAt));
+    pending.push(send(index).then((timing) => {
+      timings[index] = timing;
+      return performance.now() - sentAt;
+    }));
   }
   const all = await Promise.all(pending);
+  const ticksAfter = cpuTicks();
+  lastMeasureBusy = (ticksAfter.busy - ticksBefore.busy) / (ticksAfter.total - ticksBefore.total);
+  if (processesBefore) console.error(`CPU by process during the measure (% of one core):\n  ${topProcesses(processesBefore, processTicks(), (performance.now() - start) / 1000)}`);
   if (process.env.BENCH_TRACE) {
     console.error(`gc pauses over 5 ms in this process during the measure: ${gcPauses.filter((g) => g.at >= start).map((g) => `${Math.round(g.at - start)}:${Math.round(g.ms)}`).join(" ")}`);
     gcPauses.length = 0;
-    const slow = all.flatMap((latency, index) => (latency > 20 ? [`${Math.round(index * interval)}:${Math.round(latency)}`] : []));
-    console.error(`requests over 20 ms (sent at ms into the measure: took ms): ${slow.join(" ")}`);
+    // with the hub's own timing (its Server-Timing header): in its SQL call / from its arrival to its answer
+    const own = (timing: string | void) => {
+      const dur = (name: string) => timing?.match(new RegExp(`${name};dur=([0-9.]+)`))?.[1];
+      return timing ? `(${Math.round(Number(dur("db")))}/${Math.round(Number(dur("handler")))})` : "";
+    };
+    const slow = all.flatMap((latency, index) => (latency > 20 ? [`${Math.round(index * interval)}:${Math.round(latency)}${own(timings[index])}`] : []));
+    console.error(`requests over 20 ms (sent at ms into the measure: took ms (in the hub's SQL call/in the hub)): ${slow.join(" ")}`);
   }
   return all;
 }
@@ -218,7 +280,7 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
         const body = Buffer.from(JSON.stringify({ ...template, id, number: String(id) }));
         return { storeId, key: storeId === "woo-hooks" ? `H${id}` : String(id), body, signature: sign(SECRET, body) };
       });
-    const deliver = (delivery: Delivery): Promise<void> =>
+    const deliver = (delivery: Delivery): Promise<string | void> =>
       new Promise((resolve, reject) => {
         sentAt.set(delivery.key, performance.now());
         const request = http.request(new URL(`stores/woocommerce/${delivery.storeId}/webhook`, hubUrl), {
@@ -232,7 +294,7 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
           response.resume();
           response.on("end", () => {
             if (delivery.storeId !== "unknown-store" && response.statusCode !== 200) reject(new Error(`webhook answered ${response.statusCode}`));
-            else resolve();
+            else resolve(response.headers["server-timing"]?.toString());
           });
         });
         request.on("error", reject);
@@ -261,7 +323,7 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     const slow = Array.from({ length: Math.round(options.ackRate * options.seconds) }, () => nextId++);
     const slowDeliveries = prepare("woo1", slow);
     await offer(options.ackRate, options.seconds, (i) => deliver(slowDeliveries[i]!));
-    const webhookToAck = summarize(await waitForAcks(slow.map(String), "webhooks"));
+    const webhookToAck = offered(await waitForAcks(slow.map(String), "webhooks"));
     // where that time goes, from the rows' own times (each a transaction's start, on the database's clock)
     const stages = await pool.query<{ applied: number[]; claimed: number[]; acquired: number[] }>(
       `select array_agg(extract(epoch from i.processed_at - i.received_at) * 1000) as applied,
@@ -290,18 +352,24 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
         client.release();
       }
     });
-    const directToAck = summarize(await waitForAcks(direct, "direct inserts"));
+    const directToAck = offered(await waitForAcks(direct, "direct inserts"));
+
+    // the hub as it runs: 200/s offered with the worker on, turning them into orders and pushing them as they come
+    const running = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
+    const runningDeliveries = prepare("woo1", running);
+    const acceptedRunning = offered(await offer(options.rate, options.seconds, (i) => deliver(runningDeliveries[i]!)));
+    const runningToAck = offered(await waitForAcks(running.map(String), "webhooks at the full rate"));
 
     // the receiving side alone (the worker stopped: the rows wait in the inbox), and its baseline
     await stop(worker);
     const unknownDeliveries = prepare("unknown-store", Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++));
-    const unknown = summarize(await offer(options.rate, options.seconds, (i) => deliver(unknownDeliveries[i]!)));
+    const unknown = offered(await offer(options.rate, options.seconds, (i) => deliver(unknownDeliveries[i]!)));
     const durable = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
     const durableDeliveries = prepare("woo-hooks", durable);
-    const acceptedDurable = summarize(await offer(options.rate, options.seconds, (i) => deliver(durableDeliveries[i]!)));
+    const acceptedDurable = offered(await offer(options.rate, options.seconds, (i) => deliver(durableDeliveries[i]!)));
     const alone = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
     const aloneDeliveries = prepare("woo1", alone);
-    const acceptedAlone = summarize(await offer(options.rate, options.seconds, (i) => deliver(aloneDeliveries[i]!)));
+    const acceptedAlone = offered(await offer(options.rate, options.seconds, (i) => deliver(aloneDeliveries[i]!)));
 
     // the same while the worker drains what came in (the rows above, then these), on the same two cores
     const ids = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
@@ -315,7 +383,7 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
       await sleep(5);
     }
     const drainingAfter = performance.now() - drainStart;
-    const accepted = summarize(await offer(options.rate, options.seconds, (i) => deliver(idsDeliveries[i]!)));
+    const accepted = offered(await offer(options.rate, options.seconds, (i) => deliver(idsDeliveries[i]!)));
     await waitForAcks([...alone, ...ids].map(String), "webhooks");
     await waitForAcks(durable.map((id) => `H${id}`), "webhooks-only store");
     const drainedPerSecond = (durable.length + alone.length + ids.length) / ((performance.now() - drainStart) / 1000);
@@ -335,18 +403,20 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     }
 
     const row = (what: string, l: Latency, target?: number) =>
-      `| ${what} | ${l.n} | ${l.p50.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.max.toFixed(1)} | ${target === undefined ? "" : l.p99 <= target ? `met (≤ ${target})` : `MISSED (> ${target})`} |`;
+      `| ${what} | ${l.n} | ${l.p50.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.max.toFixed(1)} | ${l.busy === undefined ? "" : `${Math.round(l.busy * 100)} %`} | ${target === undefined ? "" : l.p99 <= target ? `met (≤ ${target})` : `MISSED (> ${target})`} |`;
     return [
       `WooCommerce order (4 lines, a new customer), ${options.seconds} s per measure; worker concurrency 8; reference ERP at no added latency`,
       "",
-      "| measure (ms) | n | p50 | p95 | p99 | max | target |",
-      "|---|---|---|---|---|---|---|",
+      "| measure (ms) | n | p50 | p95 | p99 | max | cores busy | target |",
+      "|---|---|---|---|---|---|---|---|",
       row(`webhook accepted (signature, inbox row, 2xx) at ${options.rate}/s, worker stopped, webhooks-only store (durable commit)`, acceptedDurable, 20),
       row(`webhook accepted at ${options.rate}/s, worker stopped, reconciled store (asynchronous commit)`, acceptedAlone, 20),
-      row(`webhook accepted at ${options.rate}/s, reconciled store, while the worker drains the inbox`, accepted, 20),
+      row(`webhook accepted at ${options.rate}/s, reconciled store, the worker on (pushing them as they come)`, acceptedRunning, 20),
+      row(`webhook accepted at ${options.rate}/s, reconciled store, while the worker drains a backlog of ${durable.length + alone.length}`, accepted),
       row(`baseline: unknown store (same route, one SQL call, 404) at ${options.rate}/s, worker stopped`, unknown),
       row(`webhook → ack_gest = 1 at ${options.ackRate}/s`, webhookToAck, 100),
       row(`baseline: direct store insert commit → ack_gest = 1 at ${options.ackRate}/s`, directToAck),
+      row(`webhook → ack_gest = 1 at ${options.rate}/s (the worker on)`, runningToAck),
       row(`  of webhook → ack: received → applied (the dispatcher's ring, the job's pick-up)`, toApply),
       row(`  of webhook → ack: applied → claimed for the ERP (the dispatcher's poll)`, toClaim),
       row(`  of webhook → ack: claimed → acquired (the ERP request, the write-back)`, toAcquire),

@@ -2819,6 +2819,9 @@ COMMENT ON FUNCTION sincro.store_inbox_apply_many(inbox_ids bigint[]) IS 'Applie
 CREATE FUNCTION sincro.store_inbox_dispatch(max_rows integer DEFAULT 500, grace interval DEFAULT '00:00:02'::interval, per_job integer DEFAULT 10) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET enable_sort TO 'off'
+    SET enable_incremental_sort TO 'off'
+    SET jit TO 'off'
     AS $$
 declare
   v_specs graphile_worker.job_spec[] := '{}';
@@ -5845,6 +5848,9 @@ COMMENT ON FUNCTION sincro_private.store_enqueue_inbox(inbox_id bigint) IS 'Ring
 CREATE FUNCTION sincro_private.store_inbox_ring(azi text, per_job integer, grace interval, holder boolean) RETURNS graphile_worker.job_spec
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET enable_sort TO 'off'
+    SET enable_incremental_sort TO 'off'
+    SET jit TO 'off'
     AS $$
 #variable_conflict use_variable
 declare
@@ -13682,13 +13688,6 @@ CREATE UNIQUE INDEX uniq_new_customers__creator_key ON sincro.new_customers USIN
 --
 
 CREATE UNIQUE INDEX uniq_sync_runs__one_running ON sincro.sync_runs USING btree (azi, ((kind = 'partial'::text))) WHERE (state = 'running'::text);
-
-
---
--- Name: idx_store_inbox__doorbell; Type: INDEX; Schema: sincro_private; Owner: CURRENT_USER
---
-
-CREATE INDEX idx_store_inbox__doorbell ON sincro_private.store_inbox USING btree (received_at) WHERE ((state = 'received'::text) AND (NOT doorbell_rung));
 
 
 --

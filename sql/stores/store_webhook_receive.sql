@@ -59,6 +59,19 @@ comment on function sincro_private.store_enqueue_inbox(bigint) is
  * graphile-worker retries them; store_sweep rings what is left behind), and
  * the company's new deliveries need not wait for that.
  *
+ * Both read a company's oldest waiting rows in the order of its index
+ * idx_store_inbox__doorbell_by_company, and must: the inbox's statistics say
+ * what it held when last analyzed, on a hub that keeps up "no row waiting",
+ * and a backlog comes suddenly (a burst, a reconciliation). Planned with
+ * those statistics, the query took the company's rows in another order and
+ * sorted them all to find the first: with a backlog of 4,000 each of the
+ * dispatcher's polls (every 10 ms) read 4,000 rows. With sorts off in the
+ * two functions (`enable_sort`, `enable_incremental_sort`) the planner takes
+ * the index's order (a sort it cannot avoid is still done, the companies'
+ * in store_inbox_dispatch, and its cost, raised by the setting past
+ * jit_above_cost, would have each poll compiled: 90 ms; hence `jit = off`);
+ * test/sql/stores/inbox_backlog_poll_cost.test.sql.
+ *
  * store_inbox_ring rings one job for a company: up to per_job of its
  * deliveries still received and not rung (older than grace), oldest first,
  * rows another caller holds skipped; it takes the gate (a free one, or
@@ -72,6 +85,9 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set enable_sort = off  -- see above
+set enable_incremental_sort = off
+set jit = off
 as $$
 #variable_conflict use_variable
 declare
@@ -127,6 +143,9 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set enable_sort = off  -- see above
+set enable_incremental_sort = off
+set jit = off
 as $$
 declare
   v_specs graphile_worker.job_spec[] := '{}';

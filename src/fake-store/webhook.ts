@@ -10,6 +10,8 @@ export type Platform = "woocommerce" | "shopify";
 export interface Delivery {
   readonly status: number;
   readonly body: string;
+  /** The hub's Server-Timing header (its time in the SQL call and in the handler), where it sends one. */
+  readonly serverTiming: string | null;
 }
 
 export function sign(secret: string, body: Buffer | string): string {
@@ -59,5 +61,5 @@ export async function deliverWebhook(
 ): Promise<Delivery> {
   const headers = { ...webhookHeaders(platform, secret, body, options.topic ?? createdTopic(platform)), ...options.headers };
   const response = await fetch(new URL(`stores/${platform}/${storeId}/webhook`, hubUrl), { method: "POST", headers, body, redirect: "manual" });
-  return { status: response.status, body: await response.text() };
+  return { status: response.status, body: await response.text(), serverTiming: response.headers.get("server-timing") };
 }

@@ -50,6 +50,8 @@ describe("store webhooks", () => {
     expect(row?.platform_order_id).toBe("1001");
     expect(row?.headers["x-wc-webhook-delivery-id"]).toBe("d-1");
     expect(row?.headers["x-wc-webhook-topic"]).toBe("order.created");
+    // its own timing, for the sender: in the SQL call and in the handler, ms
+    expect(delivery.serverTiming).toMatch(/^db;dur=[0-9]+\.[0-9], handler;dur=[0-9]+\.[0-9]$/);
   });
 
   it("adds no job for a delivery (no NOTIFY): the worker's dispatcher rings for it", async () => {
@@ -78,7 +80,9 @@ describe("store webhooks", () => {
   it("answers 401 to a bad signature and stores nothing", async () => {
     const before = await inboxCount();
     const body = fixture("woocommerce-pending");
-    expect((await deliverWebhook(server.url, "woocommerce", "woo1", "not-the-secret", body)).status).toBe(401);
+    const refused = await deliverWebhook(server.url, "woocommerce", "woo1", "not-the-secret", body);
+    expect(refused.status).toBe(401);
+    expect(refused.serverTiming).toBeNull(); // no timing for an unsigned sender
     // a body changed after signing (one byte)
     const tampered = Buffer.from(body);
     tampered[tampered.length - 3] = 0x20;
