@@ -34,7 +34,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 import { PerformanceObserver } from "node:perf_hooks";
@@ -45,6 +45,7 @@ import { startFakeStore } from "../src/fake-store/server";
 import { sign } from "../src/fake-store/webhook";
 import { createTestDatabase } from "../test/support/database";
 import { analyzeAsAutovacuumWould } from "./autovacuum";
+import { busyBetween, cpuTicks, processTicks, topProcesses } from "./cpu";
 import { spawnReferenceErp } from "./push";
 
 export interface StoresBenchOptions {
@@ -114,46 +115,6 @@ if (process.env.BENCH_TRACE) {
   }).observe({ entryTypes: ["gc"] });
 }
 
-/** The machine's CPU time so far, busy and in all, in clock ticks (/proc/stat's first line; zeros where there is none). */
-function cpuTicks(): { busy: number; total: number } {
-  try {
-    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const total = fields.reduce((sum, n) => sum + n, 0);
-    const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle, iowait
-    return { busy: total - idle, total };
-  } catch {
-    return { busy: 0, total: 0 };
-  }
-}
-
-/** Each process's CPU time so far (ticks) with what it is (BENCH_TRACE: who took the cores during a measure). */
-function processTicks(): Map<string, number> {
-  const ticks = new Map<string, number>();
-  for (const pid of readdirSync("/proc").filter((name) => /^[0-9]+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const used = Number(fields[11]) + Number(fields[12]); // utime, stime
-      const what = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim().slice(0, 90);
-      ticks.set(`${pid} ${what}`, used);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return ticks;
-}
-
-function topProcesses(before: Map<string, number>, after: Map<string, number>, seconds: number): string {
-  const hz = 100;
-  return [...after]
-    .map(([what, used]) => ({ what, share: (used - (before.get(what) ?? 0)) / hz / seconds }))
-    .filter((p) => p.share >= 0.01)
-    .sort((a, b) => b.share - a.share)
-    .slice(0, 12)
-    .map((p) => `${Math.round(p.share * 100)}% ${p.what}`)
-    .join("\n  ");
-}
-
 /** How busy the machine's cores were during the last measure offered. */
 let lastMeasureBusy = Number.NaN;
 
@@ -181,7 +142,7 @@ async function offer(rate: number, seconds: number, send: (index: number) => Pro
   }
   const all = await Promise.all(pending);
   const ticksAfter = cpuTicks();
-  lastMeasureBusy = (ticksAfter.busy - ticksBefore.busy) / (ticksAfter.total - ticksBefore.total);
+  lastMeasureBusy = busyBetween(ticksBefore, ticksAfter);
   if (processesBefore) console.error(`CPU by process during the measure (% of one core):\n  ${topProcesses(processesBefore, processTicks(), (performance.now() - start) / 1000)}`);
   if (process.env.BENCH_TRACE) {
     console.error(`gc pauses over 5 ms in this process during the measure: ${gcPauses.filter((g) => g.at >= start).map((g) => `${Math.round(g.at - start)}:${Math.round(g.ms)}`).join(" ")}`);
