@@ -72,7 +72,7 @@ export async function registerStoreWebhookRoutes(app: FastifyInstance, pool: Poo
         else log.debug(fields, `webhook for ${platform} store ${storeId}: ${row.reason}`);
         // to a signed delivery only: how long it took in its handler, and in its SQL call (pool wait included); the
         // sender's own timing minus these is the network and the scheduling of this process (bench/stores.ts reads them)
-        if (row.status < 300) void reply.header("server-timing", `db;dur=${queryMs.toFixed(1)}, handler;dur=${(performance.now() - handlerStart).toFixed(1)}`);
+        if (row.status < 300 && row.reason !== "ping") void reply.header("server-timing", `db;dur=${queryMs.toFixed(1)}, handler;dur=${(performance.now() - handlerStart).toFixed(1)}`);
         return reply.code(row.status).type("application/json").send({ status: row.reason, inbox_id: row.inbox_id === null ? null : Number(row.inbox_id) });
       },
     );
