@@ -9,10 +9,13 @@
  *     stopped (the receiving side alone) for a webhooks-only store (durable
  *     commit) and a reconciled store (asynchronous commit, see
  *     sql/stores/store_webhook_receive.sql), and for the reconciled store
- *     while the worker drains the inbox on the same cores (from its first
- *     acquired order on: its start is not the drain); baseline in the same
- *     run and at the same rate: the same route and one SQL call for an unknown
- *     store (404, nothing stored);
+ *     with the worker on (pushing the orders as they come: the issue's
+ *     target), while the worker drains a backlog on the same cores (from its
+ *     first acquired order on: its start is not the drain), and last under
+ *     `sincro start` (the HTTP server and the worker in one process, as a
+ *     user's hub runs them); baseline in the same run and at the same rate:
+ *     the same route and one SQL call for an unknown store (404, nothing
+ *     stored). Each with how busy the cores were meanwhile;
  *   - webhook → ack_gest = 1 visible (inbox → order → ERP → answer written
  *     back), at 20/s (the push alone drains ~270 orders/s on this machine, see
  *     the push section: at 200/s the figure would be a queue's length);
@@ -25,8 +28,9 @@
  *
  * BENCH_WC sets the worker's concurrency (default 8, the worker's own default).
  * BENCH_TRACE=1 prints, for each offered measure, when in it the requests over
- * 20 ms were sent and how long they took (a stall of the machine shows as a
- * run of them; a cold start as the first ones).
+ * 20 ms were sent and how long they took, with the hub's own Server-Timing (a
+ * stall of the machine shows as a run of them; a cold start as the first
+ * ones), and the CPU each process took.
  *
  * The worker runs with its defaults (SINCRO_PUSH_BATCH 50: orders that wait go together).
  * "Visible" is timed by a bench-only trigger that NOTIFYs when ack_gest turns 1.
@@ -34,7 +38,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import http from "node:http";
 import { createServer } from "node:net";
 import { PerformanceObserver } from "node:perf_hooks";
@@ -180,8 +185,20 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     await pool.query("select sincro.store_add(store_id => 'woo-hooks', azi => $1, platform => 'woocommerce', secret => $2, id_int_prefix => 'H')", [AZI, SECRET]);
 
     const port = await freePort();
-    const hubUrl = `http://127.0.0.1:${port}/`;
-    children.push(spawnSincro(["http"], { DATABASE_URL: hub.url, SINCRO_HTTP_PORT: String(port), SINCRO_CONSOLE: "off", SINCRO_METRICS: "off" }));
+    let hubUrl = `http://127.0.0.1:${port}/`;
+    const httpServer = spawnSincro(["http"], { DATABASE_URL: hub.url, SINCRO_HTTP_PORT: String(port), SINCRO_CONSOLE: "off", SINCRO_METRICS: "off" });
+    children.push(httpServer);
+    const answering = async (url: string) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await fetch(url);
+          return;
+        } catch (error) {
+          if (attempt > 200) throw error;
+          await sleep(100);
+        }
+      }
+    };
     const startWorker = () => {
       // the worker's defaults (batches of up to 50 orders; the reference ERP takes overlapping batches without deadlock since
       // its batch takes every web-ID lock first: test/erp/order-batches.test.ts)
@@ -192,15 +209,7 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
       return child;
     };
     let worker = startWorker();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await fetch(hubUrl);
-        break;
-      } catch (error) {
-        if (attempt > 200) throw error;
-        await sleep(100);
-      }
-    }
+    await answering(hubUrl);
 
     // acks, by id_int
     const sentAt = new Map<string, number>();
@@ -348,6 +357,24 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
     await waitForAcks([...alone, ...ids].map(String), "webhooks");
     await waitForAcks(durable.map((id) => `H${id}`), "webhooks-only store");
     const drainedPerSecond = (durable.length + alone.length + ids.length) / ((performance.now() - drainStart) / 1000);
+
+    // the hub as `sincro start` runs it: the HTTP server and the worker in one process (one event loop), 200/s offered
+    await stop(worker);
+    await stop(httpServer);
+    const startPort = await freePort();
+    children.push(spawnSincro(["start"], {
+      DATABASE_URL: hub.url, SINCRO_ERP_URL: erp.url, SINCRO_ERP_TOKEN: token, SINCRO_WORKER_CONCURRENCY: process.env.BENCH_WC ?? "8",
+      SINCRO_HTTP_PORT: String(startPort), SINCRO_CONSOLE: "off", SINCRO_METRICS: "off",
+      SINCRO_DATA_DIR: mkdtempSync(path.join(tmpdir(), "sincro-bench-")), // nothing of the checkout's .sincro/
+    }));
+    hubUrl = `http://127.0.0.1:${startPort}/`;
+    await answering(hubUrl);
+    const warmStart = prepare("woo1", Array.from({ length: options.rate }, () => nextId++));
+    await offer(options.rate, 1, (i) => deliver(warmStart[i]!)); // its pools' connections, its first plans
+    const together = Array.from({ length: Math.round(options.rate * options.seconds) }, () => nextId++);
+    const togetherDeliveries = prepare("woo1", together);
+    const acceptedTogether = offered(await offer(options.rate, options.seconds, (i) => deliver(togetherDeliveries[i]!)));
+    const togetherToAck = offered(await waitForAcks(together.map(String), "webhooks to sincro start"));
     if (process.env.BENCH_TRACE) {
       for (const db of [hub, erpDb]) {
         const admin = new Client({ connectionString: db.url });
@@ -374,10 +401,12 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
       row(`webhook accepted at ${options.rate}/s, worker stopped, reconciled store (asynchronous commit)`, acceptedAlone, 20),
       row(`webhook accepted at ${options.rate}/s, reconciled store, the worker on (pushing them as they come)`, acceptedRunning, 20),
       row(`webhook accepted at ${options.rate}/s, reconciled store, while the worker drains a backlog of ${durable.length + alone.length}`, accepted),
+      row(`webhook accepted at ${options.rate}/s, reconciled store, \`sincro start\` (HTTP server and worker in one process)`, acceptedTogether),
       row(`baseline: unknown store (same route, one SQL call, 404) at ${options.rate}/s, worker stopped`, unknown),
       row(`webhook → ack_gest = 1 at ${options.ackRate}/s`, webhookToAck, 100),
       row(`baseline: direct store insert commit → ack_gest = 1 at ${options.ackRate}/s`, directToAck),
       row(`webhook → ack_gest = 1 at ${options.rate}/s (the worker on)`, runningToAck),
+      row(`webhook → ack_gest = 1 at ${options.rate}/s, \`sincro start\``, togetherToAck),
       row(`  of webhook → ack: received → applied (the dispatcher's ring, the job's pick-up)`, toApply),
       row(`  of webhook → ack: applied → claimed for the ERP (the dispatcher's poll)`, toClaim),
       row(`  of webhook → ack: claimed → acquired (the ERP request, the write-back)`, toAcquire),
