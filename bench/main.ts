@@ -62,7 +62,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   },
   {
     name: "stores: WooCommerce webhooks to the hub's HTTP server, accepted at 200/s, → ack_gest = 1 with the reference ERP",
-    run: (quick) => runStoresBench(quick ? { rate: 200, ackRate: 20, seconds: 3 } : { rate: 200, ackRate: 20, seconds: 10 }),
+    run: (quick) => runStoresBench(quick ? { rate: 200, ackRate: 20, seconds: 3 } : { rate: Number(process.env.BENCH_STORES_RATE ?? 200), ackRate: 20, seconds: 10 }),
   },
 ];
 

@@ -945,6 +945,52 @@ COMMENT ON FUNCTION sincro.device_slice_size() IS 'Per entity, how many rows the
 
 
 --
+-- Name: dispatch_poll(integer, boolean, boolean, boolean, boolean); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro.dispatch_poll(max_orders integer, take_orders boolean, ring_inbox boolean, doze boolean, held boolean, OUT inbox integer, OUT azi text, OUT requests jsonb, OUT dozing boolean) RETURNS record
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+begin
+  -- the doze lock: taken (or kept) to doze, released when awake
+  if doze and not held then
+    dozing := pg_catalog.pg_try_advisory_lock(1397313091, 1);
+  elsif held and not doze then
+    perform pg_catalog.pg_advisory_unlock(1397313091, 1);
+    dozing := false;
+  else
+    dozing := coalesce(held, false);
+  end if;
+
+  -- look
+  if ring_inbox then
+    inbox := sincro.store_inbox_dispatch(500, interval '0', 10);
+  end if;
+  if take_orders then
+    select t.azi, t.requests into azi, requests from sincro.push_take(max_orders) t;
+  end if;
+
+  -- something found: awake
+  if dozing and (coalesce(inbox, 0) > 0 or azi is not null) then
+    perform pg_catalog.pg_advisory_unlock(1397313091, 1);
+    dozing := false;
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION sincro.dispatch_poll(max_orders integer, take_orders boolean, ring_inbox boolean, doze boolean, held boolean, OUT inbox integer, OUT azi text, OUT requests jsonb, OUT dozing boolean) OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION dispatch_poll(max_orders integer, take_orders boolean, ring_inbox boolean, doze boolean, held boolean, OUT inbox integer, OUT azi text, OUT requests jsonb, OUT dozing boolean); Type: COMMENT; Schema: sincro; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro.dispatch_poll(max_orders integer, take_orders boolean, ring_inbox boolean, doze boolean, held boolean, OUT inbox integer, OUT azi text, OUT requests jsonb, OUT dozing boolean) IS 'Worker''s dispatcher, one look: rings for new webhook deliveries (store_inbox_dispatch, with ring_inbox), claims new orders of one company (push_take, with take_orders; azi NULL: none); with doze, takes the doze lock before looking and keeps it when nothing was found (dozing: then inserts ring it, see sincro_private.ring_dispatcher); held says whether the session holds it from the last call. SECURITY DEFINER: as push_take and store_inbox_dispatch.';
+
+
+--
 -- Name: end_overdue_sessions(interval, interval); Type: FUNCTION; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -3275,7 +3321,10 @@ begin
             case when v_order_topic then null else now() end)
     returning store_inbox.inbox_id into inbox_id;
   -- no job here (add_job's NOTIFY would serialise the commits of concurrent deliveries): the worker's
-  -- dispatcher finds the row and rings for it (store_inbox_dispatch)
+  -- dispatcher finds the row and rings for it (store_inbox_dispatch); a dozing dispatcher is woken
+  if v_order_topic then
+    perform sincro_private.ring_dispatcher();
+  end if;
   status := 200;
   reason := case when v_order_topic then 'received' else 'ignored' end;
 end;
@@ -5354,6 +5403,32 @@ COMMENT ON FUNCTION sincro_private.restore_party(previous text) IS 'Puts back th
 
 
 --
+-- Name: ring_dispatcher(); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+CREATE FUNCTION sincro_private.ring_dispatcher() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  -- (1397313091, 1): 'SINC', the dispatcher's doze; shared locks never conflict with each other
+  if not pg_catalog.pg_try_advisory_xact_lock_shared(1397313091, 1) then
+    perform pg_catalog.pg_notify('sincro_dispatch', '');
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION sincro_private.ring_dispatcher() OWNER TO CURRENT_USER;
+
+--
+-- Name: FUNCTION ring_dispatcher(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+COMMENT ON FUNCTION sincro_private.ring_dispatcher() IS 'Called where new work for the worker''s dispatcher is written (an order''s push record, a webhook delivery): sends NOTIFY sincro_dispatch at commit, once per transaction, only while a dispatcher dozes (it holds the doze lock); otherwise takes the doze lock in share mode to the commit, so that no dispatcher starts dozing before this work is visible.';
+
+
+--
 -- Name: roll_sync_period(text); Type: FUNCTION; Schema: sincro_private; Owner: CURRENT_USER
 --
 
@@ -6831,6 +6906,7 @@ CREATE FUNCTION sincro_private.tg_arportes__enqueue_push() RETURNS trigger
     AS $$
 begin
   insert into sincro.order_push (azi, id_pub) values (new.azi, new.id_pub);
+  perform sincro_private.ring_dispatcher();
   return null;
 end;
 $$;
@@ -6842,7 +6918,7 @@ ALTER FUNCTION sincro_private.tg_arportes__enqueue_push() OWNER TO CURRENT_USER;
 -- Name: FUNCTION tg_arportes__enqueue_push(); Type: COMMENT; Schema: sincro_private; Owner: CURRENT_USER
 --
 
-COMMENT ON FUNCTION sincro_private.tg_arportes__enqueue_push() IS 'AFTER INSERT on arportes (store and app orders): records the push as pending, its doorbell not rung yet (the worker''s dispatcher takes it: sincro.push_take). SECURITY DEFINER: fired by clients'' statements, it reaches a table they have no rights on.';
+COMMENT ON FUNCTION sincro_private.tg_arportes__enqueue_push() IS 'AFTER INSERT on arportes (store and app orders): records the push as pending, its doorbell not rung yet (the worker''s dispatcher takes it: sincro.push_take), and rings a dozing dispatcher (sincro_private.ring_dispatcher). SECURITY DEFINER: fired by clients'' statements, it reaches a table they have no rights on.';
 
 
 --
@@ -14925,6 +15001,15 @@ GRANT ALL ON FUNCTION sincro.device_slice_size() TO sincro_app;
 
 
 --
+-- Name: FUNCTION dispatch_poll(max_orders integer, take_orders boolean, ring_inbox boolean, doze boolean, held boolean, OUT inbox integer, OUT azi text, OUT requests jsonb, OUT dozing boolean); Type: ACL; Schema: sincro; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro.dispatch_poll(max_orders integer, take_orders boolean, ring_inbox boolean, doze boolean, held boolean, OUT inbox integer, OUT azi text, OUT requests jsonb, OUT dozing boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION sincro.dispatch_poll(max_orders integer, take_orders boolean, ring_inbox boolean, doze boolean, held boolean, OUT inbox integer, OUT azi text, OUT requests jsonb, OUT dozing boolean) TO sincro_worker;
+GRANT ALL ON FUNCTION sincro.dispatch_poll(max_orders integer, take_orders boolean, ring_inbox boolean, doze boolean, held boolean, OUT inbox integer, OUT azi text, OUT requests jsonb, OUT dozing boolean) TO sincro_admin;
+
+
+--
 -- Name: FUNCTION end_overdue_sessions(idle_in_transaction_after interval, running_after interval); Type: ACL; Schema: sincro; Owner: CURRENT_USER
 --
 
@@ -15684,6 +15769,13 @@ REVOKE ALL ON FUNCTION sincro_private.reslice_customers(moves jsonb) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION sincro_private.restore_party(previous text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION ring_dispatcher(); Type: ACL; Schema: sincro_private; Owner: CURRENT_USER
+--
+
+REVOKE ALL ON FUNCTION sincro_private.ring_dispatcher() FROM PUBLIC;
 
 
 --

@@ -299,7 +299,10 @@ begin
             case when v_order_topic then null else now() end)
     returning store_inbox.inbox_id into inbox_id;
   -- no job here (add_job's NOTIFY would serialise the commits of concurrent deliveries): the worker's
-  -- dispatcher finds the row and rings for it (store_inbox_dispatch)
+  -- dispatcher finds the row and rings for it (store_inbox_dispatch); a dozing dispatcher is woken
+  if v_order_topic then
+    perform sincro_private.ring_dispatcher();
+  end if;
   status := 200;
   reason := case when v_order_topic then 'received' else 'ignored' end;
 end;

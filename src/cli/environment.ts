@@ -71,7 +71,7 @@ export const ENVIRONMENT_HELP: readonly (readonly [name: string, meaning: string
   ["SINCRO_ERP_TOKEN", "the ERP's bearer token"],
   ["SINCRO_ERP_TIMEOUT_MS", "timeout of each ERP call (default 10000)"],
   ["SINCRO_WORKER_CONCURRENCY", "orders pushed at once by the worker (default 8)"],
-  ["SINCRO_PUSH_POLL_MS", "how often, in ms, the idle worker's dispatcher looks for new orders to push (default 20; ten times as often within a second of a find): an order's insert adds no job"],
+  ["SINCRO_PUSH_POLL_MS", "longest pause, in ms, of the worker's dispatcher between looks for new orders and webhook deliveries (default 20): a dozing dispatcher is rung by the inserts themselves"],
   ["SINCRO_PUSH_BATCH", "most orders of one company sent in one ERP request, where the ERP offers batches (default 50; 1: one request per order)"],
   ["SINCRO_REFERENCE_ERP_PORT", "port of the reference ERP start runs (default: the one it used last, else any free port)"],
 ];

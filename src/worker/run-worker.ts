@@ -104,7 +104,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     throw error;
   }
   // new orders: taken and pushed by the dispatcher, not rung by the inserts (issue 15)
-  const dispatcher = startDispatcher(pool, options.erp, options.logger, {
+  const dispatcher = startDispatcher(pool, options.connectionString, options.erp, options.logger, {
     intervalMs: options.dispatchIntervalMs ?? 20,
     concurrency,
     pushBatch: options.pushBatch ?? 1,

@@ -2,10 +2,13 @@
  * The dispatcher (issue 15): an order's insert sends no NOTIFY (PostgreSQL serialises the commits
  * of notifying transactions, which defeats group commit); the worker's dispatcher takes the new
  * orders and pushes them without a job. Orders written while no worker runs wait in order_push and
- * are pushed when it starts; a failed push is retried by a job.
+ * are pushed when it starts; a failed push is retried by a job. A dispatcher that found nothing dozes
+ * and is rung by the inserts themselves (NOTIFY sincro_dispatch, sent only while one dozes:
+ * sql/push/dispatcher_doorbell.sql), with no order missed.
  */
+import { createHmac } from "node:crypto";
 import pino from "pino";
-import { Client } from "pg";
+import { Client, type Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker } from "../../src/worker/run-worker";
 import { eventually, insertStoreOrder, pushStates, registerCompany, startPushHarness, type PushHarness } from "./harness";
@@ -41,6 +44,129 @@ describe("push dispatcher", () => {
       expect(heard).toEqual(["jobs:insert"]);
     } finally {
       await listener.end();
+    }
+  });
+
+  it("an insert rings only while a dispatcher dozes, once per transaction", async () => {
+    const dozer = new Client({ connectionString: harness.hub.url });
+    await dozer.connect();
+    const heard: string[] = [];
+    dozer.on("notification", (message) => heard.push(message.channel));
+    await dozer.query("listen sincro_dispatch");
+    try {
+      // TEST: nobody dozes: an order's insert sends nothing
+      await insertStoreOrder(harness.pool, "C00001", "r1");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).toEqual([]);
+      // TEST: a dispatcher dozes (it holds the doze lock): a transaction of two orders rings it once
+      await dozer.query("select pg_advisory_lock(1397313091, 1)");
+      const client = await harness.pool.connect();
+      try {
+        await client.query("begin");
+        for (const id of ["r2", "r3"]) {
+          const header = await client.query<{ id_pub: string }>(
+            "insert into sincro.arportes (azi, prov_tipo, id_int, autore_tipo, autore_cod) values ('C00001', 'S', $1, 'C', '0') returning id_pub", [id]);
+          await client.query("insert into sincro.arporrig (azi, id_pub, riga, articolo, quantita, prezzo) values ('C00001', $1, 1, 'A1', 1, 1)",
+            [header.rows[0]?.id_pub]);
+        }
+        await client.query("commit");
+      } finally {
+        client.release();
+      }
+      await eventually("the doorbell", async () => heard.length, (n) => n >= 1, 2000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).toEqual(["sincro_dispatch"]);
+      // TEST: so does a webhook delivery of an order (the inbox row is the dispatcher's to ring for)
+      await harness.pool.query("select sincro.store_add(store_id => 'woo-ring', azi => 'C00001', platform => 'woocommerce', secret => 'secret-of-woo-ring')");
+      const body = Buffer.from(JSON.stringify({ id: 7001, date_modified_gmt: "2026-11-30T09:00:01", status: "processing" }));
+      const signature = createHmac("sha256", "secret-of-woo-ring").update(body).digest("base64");
+      const delivered = await harness.pool.query<{ status: number }>(
+        "select status from sincro.store_webhook_receive('woocommerce', 'woo-ring', $1, $2::jsonb)",
+        [body, JSON.stringify({ "x-wc-webhook-topic": "order.created", "x-wc-webhook-signature": signature })]);
+      expect(delivered.rows[0]?.status).toBe(200);
+      await eventually("the webhook's doorbell", async () => heard.length, (n) => n >= 2, 2000);
+      expect(heard).toEqual(["sincro_dispatch", "sincro_dispatch"]);
+      // TEST: awake again (the lock released): nothing
+      await dozer.query("select pg_advisory_unlock(1397313091, 1)");
+      await insertStoreOrder(harness.pool, "C00001", "r4");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).toEqual(["sincro_dispatch", "sincro_dispatch"]);
+    } finally {
+      await dozer.end();
+    }
+  });
+
+  it("a dozing dispatcher is rung: orders arriving one by one and from eight writers at once are all pushed, with its own looks a minute apart", async () => {
+    await registerCompany(harness.pool, "C00003");
+    // a dispatcher whose only look without a doorbell would come a minute later (and graphile-worker's poll as far)
+    const worker = await startWorker({
+      connectionString: harness.hub.url, erp: harness.erp, logger: silent, concurrency: 2, sweep: false, dispatchIntervalMs: 60_000, pollInterval: 60_000,
+    });
+    const dozing = (pool: Pool) => pool.query(
+      "select 1 from pg_locks where locktype = 'advisory' and classid = 1397313091 and objid = 1 and objsubid = 2 and mode = 'ExclusiveLock' and granted");
+    try {
+      // TEST: orders one at a time, each written while the dispatcher dozes, each pushed
+      for (let index = 0; index < 3; index++) {
+        await eventually("the dispatcher dozes", async () => (await dozing(harness.pool)).rowCount, (n) => n === 1, 5000);
+        await insertStoreOrder(harness.pool, "C00003", `one-${index}`);
+        await eventually(`order ${index} acquired`, () => pushStates(harness.pool, "C00003"), (states) => states.acquired === index + 1, 5000);
+      }
+      // TEST: an order whose transaction is still open while the dispatcher finishes the previous push and goes to
+      // doze: pushed at its commit (its insert found nobody dozing, so it does not ring: the doze waits for it)
+      for (let index = 0; index < 4; index++) {
+        await insertStoreOrder(harness.pool, "C00003", `open-${index}-a`);
+        const client = await harness.pool.connect();
+        try {
+          await client.query("begin");
+          const header = await client.query<{ id_pub: string }>(
+            "insert into sincro.arportes (azi, prov_tipo, id_int, autore_tipo, autore_cod) values ('C00003', 'S', $1, 'C', '0') returning id_pub", [`open-${index}-b`]);
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          await client.query("insert into sincro.arporrig (azi, id_pub, riga, articolo, quantita, prezzo) values ('C00003', $1, 1, 'A1', 1, 1)",
+            [header.rows[0]?.id_pub]);
+          await client.query("commit");
+        } finally {
+          client.release();
+        }
+        await eventually(`round ${index} acquired`, () => pushStates(harness.pool, "C00003"), (states) => states.acquired === 5 + 2 * index, 5000);
+      }
+      // TEST: eight writers at once, at random moments: none waits for a look a minute away
+      // (an insert racing the dispatcher's doze neither rings nor is seen by its last look, unless the lock orders them)
+      await Promise.all(Array.from({ length: 8 }, async (_, writer) => {
+        for (let index = 0; index < 12; index++) {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 25));
+          await insertStoreOrder(harness.pool, "C00003", `w${writer}-${index}`);
+        }
+      }));
+      await eventually("all acquired", () => pushStates(harness.pool, "C00003"), (states) => states.acquired === 3 + 8 + 96, 15_000);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("a login holding the doze key delays no order (the lock guards latency only)", async () => {
+    await registerCompany(harness.pool, "C00004");
+    await registerCompany(harness.pool, "C00005");
+    await harness.pool.query("select sincro.create_login('doze_squatter', 'store', 'C00004', password => 'pw-squatter')");
+    const url = new URL(harness.hub.url);
+    url.username = "doze_squatter";
+    url.password = "pw-squatter";
+    const squatter = new Client({ connectionString: url.toString() });
+    await squatter.connect();
+    const worker = await startWorker({ connectionString: harness.hub.url, erp: harness.erp, logger: silent, concurrency: 2, sweep: false });
+    try {
+      // a store login of another company takes the key, exclusively: no dispatcher can doze, every insert rings
+      expect((await squatter.query<{ locked: boolean }>("select pg_try_advisory_lock(1397313091, 1) as locked")).rows[0]?.locked).toBe(true);
+      for (const id of ["s1", "s2", "s3"]) await insertStoreOrder(harness.pool, "C00005", id);
+      // TEST: the orders are pushed all the same (the dispatcher looks at its own pace)
+      await eventually("pushed with the key held", () => pushStates(harness.pool, "C00005"), (states) => states.acquired === 3, 10_000);
+      // TEST: and with the key held in share mode (the dispatcher cannot doze: it looks at its own pace)
+      await squatter.query("select pg_advisory_unlock_all()");
+      await squatter.query("select pg_advisory_lock_shared(1397313091, 1)");
+      for (const id of ["s4", "s5"]) await insertStoreOrder(harness.pool, "C00005", id);
+      await eventually("pushed with the key shared", () => pushStates(harness.pool, "C00005"), (states) => states.acquired === 5, 10_000);
+    } finally {
+      await worker.stop();
+      await squatter.end();
     }
   });
 

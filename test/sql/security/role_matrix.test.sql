@@ -51,6 +51,7 @@ select r, o, p from (values
   ('sincro.push_acquired(text,bigint,text,text)',            '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.push_claim_batch(text,bigint,integer)',          '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.push_take(integer)',                             '{EXECUTE}', '{sincro_worker,sincro_admin}'),
+  ('sincro.dispatch_poll(integer,boolean,boolean,boolean,boolean)', '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.push_retry_later(text,bigint[],interval)',        '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.store_inbox_dispatch(integer,interval,integer)',  '{EXECUTE}', '{sincro_worker,sincro_admin}'),
   ('sincro.push_answers(text,jsonb)',                       '{EXECUTE}', '{sincro_worker,sincro_admin}'),
