@@ -161,10 +161,11 @@ export function startDispatcher(
         // push slot taken, no orders (and no doze: a push ending wakes the loop)
         const free = running < concurrency;
         // the inbox at most every INBOX_EVERY_MS (a webhook's apply is not in a hurry of 10 ms; a look's cost is),
-        // and in every look that may doze: a dozing dispatcher has seen all there was
+        // and in every look that may doze: a dozing dispatcher has seen all there was. It tries to doze only after
+        // a look that found nothing: while it takes the doze lock, inserts ring (and a NOTIFY costs their commits)
         const inbox = emptyBefore || Date.now() - inboxAt >= INBOX_EVERY_MS;
         if (inbox) inboxAt = Date.now();
-        const doze = free && inbox;
+        const doze = free && emptyBefore;
         const client = await connected();
         rung = false;
         const polled: QueryResult<PollRow> = await client.query<PollRow>({

@@ -6,7 +6,7 @@
  * and is rung by the inserts themselves (NOTIFY sincro_dispatch, sent only while one dozes:
  * sql/push/dispatcher_doorbell.sql), with no order missed.
  */
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import pino from "pino";
 import { Client, type Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -146,9 +146,10 @@ describe("push dispatcher", () => {
   it("a login holding the doze key delays no order (the lock guards latency only)", async () => {
     await registerCompany(harness.pool, "C00004");
     await registerCompany(harness.pool, "C00005");
-    await harness.pool.query("select sincro.create_login('doze_squatter', 'store', 'C00004', password => 'pw-squatter')");
+    const login = `t_doze_squatter_${randomBytes(4).toString("hex")}`; // roles are the server's, not the database's
+    await harness.pool.query("select sincro.create_login($1, 'store', 'C00004', password => 'pw-squatter')", [login]);
     const url = new URL(harness.hub.url);
-    url.username = "doze_squatter";
+    url.username = login;
     url.password = "pw-squatter";
     const squatter = new Client({ connectionString: url.toString() });
     await squatter.connect();
@@ -167,6 +168,8 @@ describe("push dispatcher", () => {
     } finally {
       await worker.stop();
       await squatter.end();
+      await harness.pool.query(`drop owned by "${login}"`);
+      await harness.pool.query(`drop role if exists "${login}"`);
     }
   });
 
