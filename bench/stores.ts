@@ -382,6 +382,11 @@ export async function runStoresBench(options: StoresBenchOptions): Promise<strin
         const functions = await admin.query(
           `select schemaname || '.' || funcname as f, calls, round(total_time) as total_ms, round(self_time) as self_ms
            from pg_stat_user_functions order by self_time desc limit 15`);
+        // the dispatcher's looks (each a wake-up of the worker and a backend), whatever their own time
+        const looks = await admin.query(
+          `select schemaname || '.' || funcname as f, calls, round(total_time) as total_ms from pg_stat_user_functions
+           where funcname in ('dispatch_poll', 'ring_dispatcher')`);
+        console.error(JSON.stringify(looks.rows, null, 0));
         const tables = await admin.query(
           `select schemaname || '.' || relname as t, seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, n_tup_ins, n_tup_upd
            from pg_stat_user_tables order by seq_tup_read + coalesce(idx_tup_fetch, 0) desc limit 12`);

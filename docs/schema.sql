@@ -3321,8 +3321,16 @@ begin
             case when v_order_topic then null else now() end)
     returning store_inbox.inbox_id into inbox_id;
   -- no job here (add_job's NOTIFY would serialise the commits of concurrent deliveries): the worker's
-  -- dispatcher finds the row and rings for it (store_inbox_dispatch); a dozing dispatcher is woken
-  if v_order_topic then
+  -- dispatcher finds the row and rings for it (store_inbox_dispatch); a dozing dispatcher is woken, unless
+  -- the company's chain is under way (its gate held, as store_inbox_dispatch reads it): the chain's job
+  -- takes this row as it commits, and the dispatcher, rung, would find nothing to do. That was one NOTIFY
+  -- per delivery while a company's orders came faster than one job applies them: each serialised with
+  -- the commits of the other notifying transactions (the chain's own add_jobs among them, durable), and
+  -- each woke the dispatcher for a look that found the gate held. A delivery committed just as the
+  -- chain's last job opens the gate (it looked for rows before this one was visible) is found by the
+  -- dispatcher's next look without a ring (SINCRO_PUSH_POLL_MS), as a chain freed always was.
+  if v_order_topic and not exists (select 1 from sincro_private.store_inbox_gate g
+                                   where g.azi = v_store.azi and g.rung_at > now() - interval '10 seconds') then
     perform sincro_private.ring_dispatcher();
   end if;
   status := 200;

@@ -86,11 +86,34 @@ describe("push dispatcher", () => {
       expect(delivered.rows[0]?.status).toBe(200);
       await eventually("the webhook's doorbell", async () => heard.length, (n) => n >= 2, 2000);
       expect(heard).toEqual(["sincro_dispatch", "sincro_dispatch"]);
+      // TEST: not while the company's chain of store_inbox_apply jobs is under way (its gate held): the chain's job
+      // takes the delivery as it commits; the dispatcher, rung, would find the gate held and nothing to do
+      const deliver = async (id: number) => {
+        const next = Buffer.from(JSON.stringify({ id, date_modified_gmt: "2026-11-30T09:00:01", status: "processing" }));
+        const result = await harness.pool.query<{ status: number }>(
+          "select status from sincro.store_webhook_receive('woocommerce', 'woo-ring', $1, $2::jsonb)",
+          [next, JSON.stringify({ "x-wc-webhook-topic": "order.created",
+                                  "x-wc-webhook-signature": createHmac("sha256", "secret-of-woo-ring").update(next).digest("base64") })]);
+        expect(result.rows[0]?.status).toBe(200);
+      };
+      await harness.pool.query("insert into sincro_private.store_inbox_gate (azi, job_key, rung_at) values ('C00001', 'store_inbox:test', now())");
+      try {
+        await deliver(7002);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(heard).toEqual(["sincro_dispatch", "sincro_dispatch"]);
+        // TEST: a gate older than 10 s is free (its job died): the delivery rings again
+        await harness.pool.query("update sincro_private.store_inbox_gate set rung_at = now() - interval '11 seconds' where azi = 'C00001'");
+        await deliver(7003);
+        await eventually("the doorbell past a stale gate", async () => heard.length, (n) => n >= 3, 2000);
+        expect(heard).toEqual(["sincro_dispatch", "sincro_dispatch", "sincro_dispatch"]);
+      } finally {
+        await harness.pool.query("delete from sincro_private.store_inbox_gate where azi = 'C00001'");
+      }
       // TEST: awake again (the lock released): nothing
       await dozer.query("select pg_advisory_unlock(1397313091, 1)");
       await insertStoreOrder(harness.pool, "C00001", "r4");
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(heard).toEqual(["sincro_dispatch", "sincro_dispatch"]);
+      expect(heard).toEqual(["sincro_dispatch", "sincro_dispatch", "sincro_dispatch"]);
     } finally {
       await dozer.end();
     }
@@ -161,8 +184,10 @@ describe("push dispatcher", () => {
       // TEST: the orders are pushed all the same (the dispatcher looks at its own pace)
       await eventually("pushed with the key held", () => pushStates(harness.pool, "C00005"), (states) => states.acquired === 3, 10_000);
       // TEST: and with the key held in share mode (the dispatcher cannot doze: it looks at its own pace)
-      await squatter.query("select pg_advisory_unlock_all()");
+      // (shared taken before the exclusive is let go: a dispatcher looking in between would take the key to doze,
+      // and the squatter's lock_timeout would end its wait)
       await squatter.query("select pg_advisory_lock_shared(1397313091, 1)");
+      expect((await squatter.query<{ unlocked: boolean }>("select pg_advisory_unlock(1397313091, 1) as unlocked")).rows[0]?.unlocked).toBe(true);
       for (const id of ["s4", "s5"]) await insertStoreOrder(harness.pool, "C00005", id);
       await eventually("pushed with the key shared", () => pushStates(harness.pool, "C00005"), (states) => states.acquired === 5, 10_000);
     } finally {
